@@ -1,0 +1,160 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+
+/** The one database type every service codes against: Drizzle over PGlite or PostgreSQL. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>
+
+/** A transaction handle has the same query surface as the database. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+export interface Database {
+  kind: 'embedded' | 'postgres'
+  db: Db
+  /** Runs migrations of one service into its own Postgres schema. */
+  migrate(options: { migrationsFolder: string; schema: string }): Promise<void>
+  close(): Promise<void>
+}
+
+export class DatabaseLockedError extends Error {
+  override name = 'DatabaseLockedError'
+}
+
+/**
+ * Opens the embedded database under `dataDir` (or in memory with 'memory'), guarded by a
+ * lock file so that a second process cannot open the same directory: PGlite is single-process,
+ * and two writers would corrupt it.
+ */
+export async function openEmbeddedDatabase(dataDir: string | 'memory'): Promise<Database> {
+  let releaseLock = () => {}
+  let client: PGlite
+  if (dataDir === 'memory') {
+    client = new PGlite()
+  } else {
+    const dir = resolve(dataDir)
+    mkdirSync(dir, { recursive: true })
+    releaseLock = acquireDirectoryLock(dir)
+    try {
+      client = new PGlite(join(dir, 'pgdata'))
+      await client.waitReady
+    } catch (error) {
+      releaseLock()
+      throw error
+    }
+  }
+  await client.waitReady
+  const db = drizzlePglite({ client }) as unknown as Db
+  return {
+    kind: 'embedded',
+    db,
+    async migrate({ migrationsFolder, schema }) {
+      await client.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+      await migratePglite(db as never, { migrationsFolder, migrationsSchema: schema, migrationsTable: 'migrations' })
+    },
+    async close() {
+      await client.close()
+      releaseLock()
+    }
+  }
+}
+
+/** Opens a PostgreSQL pool. Migrations are serialised across processes with an advisory lock. */
+export function openPostgresDatabase(url: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 })
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  const db = drizzlePg({ client: pool }) as unknown as Db
+  return {
+    kind: 'postgres',
+    db,
+    async migrate({ migrationsFolder, schema }) {
+      const lockClient = await pool.connect()
+      try {
+        await lockClient.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${schema}`])
+        await lockClient.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+        await migratePg(db as never, { migrationsFolder, migrationsSchema: schema, migrationsTable: 'migrations' })
+      } finally {
+        await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${schema}`]).catch(() => {})
+        lockClient.release()
+      }
+    },
+    async close() {
+      await pool.end()
+    }
+  }
+}
+
+export function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+  return options.databaseUrl
+    ? Promise.resolve(openPostgresDatabase(options.databaseUrl))
+    : openEmbeddedDatabase(options.dataDir)
+}
+
+/**
+ * A fresh, empty database for one test file: a new database on the PostgreSQL server named by
+ * DATABASE_URL when set (dropped on close), otherwise an in-memory PGlite.
+ */
+export async function createTestDatabase(): Promise<Database> {
+  const url = process.env.DATABASE_URL
+  if (!url) return openEmbeddedDatabase('memory')
+  const name = `voces_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE "${name}"`)
+  await admin.end()
+  const testUrl = new URL(url)
+  testUrl.pathname = `/${name}`
+  const database = openPostgresDatabase(testUrl.toString())
+  return {
+    ...database,
+    async close() {
+      await database.close()
+      const dropper = new pg.Client({ connectionString: url })
+      await dropper.connect()
+      await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      await dropper.end()
+    }
+  }
+}
+
+/** Rows of a raw SQL statement, on either driver. */
+export async function queryRows<T>(db: Db | Tx, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] }
+  return result.rows
+}
+
+function acquireDirectoryLock(dir: string): () => void {
+  const lockPath = join(dir, 'voces.lock')
+  try {
+    writeFileSync(lockPath, String(process.pid), { flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    const holder = Number(readFileSync(lockPath, 'utf8'))
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new DatabaseLockedError(
+        `The embedded database in ${dir} is in use by process ${holder}. ` +
+          'Stop that process, or set DATABASE_URL to use PostgreSQL, which many processes can share.'
+      )
+    }
+    // A stale lock from a process that died: take it over.
+    writeFileSync(lockPath, String(process.pid))
+  }
+  return () => rmSync(lockPath, { force: true })
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
