@@ -1,0 +1,95 @@
+/* global document, window, navigator, fetch, setTimeout, Audio, SpeechSynthesisUtterance, MediaRecorder, Blob, DataTransfer, File, URL */
+// Small progressive enhancement: the page works without it.
+(function () {
+  'use strict'
+  var lang = document.body.getAttribute('data-lang') || 'es'
+  var notRecorded = document.body.getAttribute('data-not-recorded') || ''
+
+  // Speaker buttons: play recorded audio when the page provides it (issue 5), else speech synthesis.
+  document.addEventListener('click', function (e) {
+    var btn = e.target.closest && e.target.closest('button.speak')
+    if (!btn) return
+    var slug = btn.getAttribute('data-speak')
+    var src = btn.getAttribute('data-audio-src')
+    if (src) { new Audio(src).play(); return }
+    var el = document.querySelector('[data-audio-slug="' + slug + '"]')
+    var text = el ? el.textContent.trim() : ''
+    if (!('speechSynthesis' in window) || !text) return
+    window.speechSynthesis.cancel()
+    var u = new SpeechSynthesisUtterance(text + '. ' + notRecorded)
+    u.lang = lang === 'en' ? 'en-US' : 'es-MX'
+    window.speechSynthesis.speak(u)
+  })
+
+  // Copy buttons: <button data-copy="#id">.
+  document.querySelectorAll('[data-copy]').forEach(function (btn) {
+    btn.hidden = false
+    btn.addEventListener('click', function () {
+      var target = document.querySelector(btn.getAttribute('data-copy'))
+      if (!target || !navigator.clipboard) return
+      navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+        btn.textContent = btn.getAttribute('data-copied') || 'OK'
+      })
+    })
+  })
+
+  // Live payment status: poll a small JSON endpoint and update the status region in place.
+  var live = document.querySelector('[data-payment-status-url]')
+  if (live) {
+    var url = live.getAttribute('data-payment-status-url')
+    var tries = 0
+    var poll = function () {
+      fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : null })
+        .then(function (s) {
+          if (!s) return
+          var label = live.querySelector('[data-status-label]')
+          if (label) label.textContent = s.label
+          live.setAttribute('data-state', s.state)
+          if (s.final) { if (s.state === 'completed') window.location.reload(); return }
+          if (++tries < 120) setTimeout(poll, tries < 10 ? 2000 : 5000)
+        })
+        .catch(function () { if (++tries < 120) setTimeout(poll, 5000) })
+    }
+    setTimeout(poll, 1500)
+  }
+
+  // In-browser audio recording for file inputs marked data-record (MediaRecorder, Opus/WebM, 30 s).
+  document.querySelectorAll('input[type=file][data-record]').forEach(function (input) {
+    if (!window.MediaRecorder || !navigator.mediaDevices || typeof DataTransfer === 'undefined') return
+    var box = document.createElement('div')
+    box.className = 'row'
+    var rec = document.createElement('button')
+    rec.type = 'button'
+    rec.className = 'btn secondary'
+    rec.textContent = input.getAttribute('data-record-label') || 'Record'
+    var audio = document.createElement('audio')
+    audio.controls = true
+    audio.hidden = true
+    box.appendChild(rec)
+    box.appendChild(audio)
+    input.parentNode.appendChild(box)
+    var recorder = null
+    rec.addEventListener('click', function () {
+      if (recorder && recorder.state === 'recording') { recorder.stop(); return }
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        var chunks = []
+        recorder = new MediaRecorder(stream, MediaRecorder.isTypeSupported('audio/webm;codecs=opus') ? { mimeType: 'audio/webm;codecs=opus' } : undefined)
+        recorder.ondataavailable = function (ev) { chunks.push(ev.data) }
+        recorder.onstop = function () {
+          stream.getTracks().forEach(function (tr) { tr.stop() })
+          var blob = new Blob(chunks, { type: 'audio/webm' })
+          var dt = new DataTransfer()
+          dt.items.add(new File([blob], 'recording.webm', { type: 'audio/webm' }))
+          input.files = dt.files
+          audio.src = URL.createObjectURL(blob)
+          audio.hidden = false
+          rec.textContent = input.getAttribute('data-record-label') || 'Record'
+        }
+        recorder.start()
+        rec.textContent = input.getAttribute('data-stop-label') || 'Stop'
+        setTimeout(function () { if (recorder.state === 'recording') recorder.stop() }, 30000)
+      })
+    })
+  })
+})()

@@ -1,0 +1,140 @@
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+import { mkdir } from 'node:fs/promises'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
+import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyMultipart from '@fastify/multipart'
+import fastifyRateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import fastifyCompress from '@fastify/compress'
+import type { Database, Logger } from '@voces/platform'
+import type { WebConfig } from './config.ts'
+import type { PaymentsClient } from './payments-client/types.ts'
+import { isUiLanguage } from './i18n/index.ts'
+import { errorPage } from './http/render.tsx'
+import { createUserService } from './users/service.ts'
+import { createSessionService, SESSION_COOKIE } from './sessions/service.ts'
+import { createMediaService } from './media/service.ts'
+import { userRoutes } from './users/routes.tsx'
+import { mediaRoutes } from './media/routes.tsx'
+import { dashboardRoutes } from './dashboard/routes.tsx'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
+const PUBLIC_DIR = join(here, '..', 'public')
+
+export interface WebDeps {
+  config: WebConfig
+  database: Database
+  logger: Logger
+  paymentsClient: PaymentsClient
+}
+
+export interface WebApp {
+  app: FastifyInstance
+  services: ReturnType<typeof createServices>
+  /** Listens on config.host:config.port (0 = any free port) and starts the scheduler; returns the base URL. */
+  start(): Promise<string>
+  stop(): Promise<void>
+}
+
+function createServices(deps: WebDeps) {
+  const { db } = deps.database
+  const media = createMediaService({ db, uploadDir: deps.config.uploadDir, maxUploadBytes: deps.config.maxUploadBytes })
+  const users = createUserService({ db, payments: deps.paymentsClient, argon2: deps.config.argon2 })
+  const sessions = createSessionService({ db })
+  return { media, users, sessions }
+}
+
+/** The composition root: every service is built here from explicit dependencies, then the routes. */
+export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
+  const { config, database, logger } = deps
+  await database.migrate({ migrationsFolder: MIGRATIONS_FOLDER, schema: 'web' })
+  await mkdir(config.uploadDir, { recursive: true })
+  const services = createServices(deps)
+
+  const app = Fastify({
+    loggerInstance: logger,
+    trustProxy: false,
+    bodyLimit: 1024 * 1024
+  }) as unknown as FastifyInstance
+
+  // JSON bodies (only the webhook receives them) stay raw strings: the signature covers the exact bytes.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => done(null, text))
+  await app.register(fastifyCompress, { global: true, threshold: 1024 })
+  await app.register(fastifyCookie, { secret: config.cookieSecret })
+  await app.register(fastifyFormbody)
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: config.maxUploadBytes, files: 6, fields: 60, fieldSize: 100_000 }
+  })
+  await app.register(fastifyRateLimit, { global: false })
+  await app.register(fastifyCsrf, {
+    cookieKey: '_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies, signed: true }
+  })
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/static/',
+    // Cache-busted by ?v= in the layout, so browsers may keep them.
+    maxAge: '365d',
+    immutable: true
+  })
+
+  app.decorateRequest('user', null)
+  app.decorateRequest('lang', 'es')
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/static/')) return
+    req.user = await services.sessions.lookup(req.cookies[SESSION_COOKIE])
+    const cookieLang = req.cookies.lang
+    req.lang = req.user?.preferredLanguage ?? (isUiLanguage(cookieLang) ? cookieLang : 'es')
+  })
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'same-origin')
+    reply.header('x-frame-options', 'DENY')
+  })
+  // Every POST carries the form's CSRF token, except routes that authenticate their caller otherwise.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (req.method !== 'POST' || req.routeOptions.config?.skipCsrf) return done()
+    app.csrfProtection(req, reply, done)
+  })
+
+  app.setErrorHandler(async (error: Error & { code?: string; statusCode?: number }, req, reply) => {
+    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return errorPage(req, reply, 'csrf')
+    if (error.statusCode === 429) return errorPage(req, reply, 'rate_limited')
+    if (error.statusCode === 413 || error.code === 'FST_REQ_FILE_TOO_LARGE') return errorPage(req, reply, 'file_too_large')
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return errorPage(req, reply, 'invalid_input')
+    req.log.error({ err: error, url: req.url }, 'unhandled error')
+    return errorPage(req, reply, 'internal')
+  })
+  app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'not_found'))
+
+  app.get('/health', async () => ({ ok: true }))
+  userRoutes(app, {
+    users: services.users,
+    sessions: services.sessions,
+    media: services.media,
+    secureCookies: config.secureCookies,
+    loginRateLimit: config.loginRateLimit
+  })
+  mediaRoutes(app, services.media)
+  dashboardRoutes(app, {})
+
+  let started = false
+  return {
+    app,
+    services,
+    async start() {
+      const address = await app.listen({ host: config.host, port: config.port })
+      started = true
+      return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
+    },
+    async stop() {
+      if (started || app.server.listening) await app.close()
+      else await app.close()
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export type ApplicationError = 'own_job' | 'already_applied' | 'not_recruiting'

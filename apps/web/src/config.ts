@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+import { env, parseEnv } from '@voces/platform'
+
+/** Everything the web app can be configured with, validated once at start-up. */
+const schema = z.object({
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  WEB_HOST: z.string().default('127.0.0.1'),
+  WEB_PORT: env.port(8000),
+  WEB_BASE_URL: env.url().default('http://localhost:8000'),
+  DATABASE_URL: z.string().optional(),
+  WEB_DATA_DIR: z.string().default('./data/web'),
+  WEB_UPLOAD_DIR: z.string().default('./data/web-uploads'),
+  WEB_COOKIE_SECRET: z.string().min(32).optional(),
+  WEB_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  WEB_SCHEDULER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  WEB_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  WEB_ASSET_CODE: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+  WEB_ASSET_SCALE: z.coerce.number().int().min(0).max(9).default(2),
+  PAYMENTS_URL: env.url().default('http://localhost:4001'),
+  PAYMENTS_API_TOKEN: z.string().min(1).default('dev-payments-token'),
+  PAYMENTS_SELLER_ID: z.string().min(1).default('voces-escrow'),
+  PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').default('whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWZvci12b2Nlcw=='),
+  SANDBOX_WALLET_URL: env.url().default('http://localhost:4100')
+})
+
+export interface WebConfig {
+  nodeEnv: 'development' | 'test' | 'production'
+  logLevel: string
+  host: string
+  port: number
+  baseUrl: string
+  databaseUrl: string | undefined
+  dataDir: string
+  uploadDir: string
+  cookieSecret: string
+  secureCookies: boolean
+  maxUploadBytes: number
+  schedulerIntervalMs: number
+  /** false in tests that drive the scheduler by hand. */
+  schedulerEnabled: boolean
+  loginRateLimit: number
+  asset: { code: string; scale: number }
+  argon2: { memoryCost: number; timeCost: number; parallelism: number }
+  payments: { url: string; apiToken: string; sellerId: string; webhookSecret: string }
+  sandboxWalletUrl: string
+}
+
+export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfig {
+  const e = parseEnv(schema, source)
+  if (e.NODE_ENV === 'production' && !e.WEB_COOKIE_SECRET) {
+    throw new Error('Invalid configuration:\n  WEB_COOKIE_SECRET: required in production (at least 32 characters)')
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.WEB_HOST,
+    port: e.WEB_PORT,
+    baseUrl: e.WEB_BASE_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.WEB_DATA_DIR),
+    uploadDir: resolve(e.WEB_UPLOAD_DIR),
+    // A development secret changes at each start, which only logs people out.
+    cookieSecret: e.WEB_COOKIE_SECRET ?? randomBytes(32).toString('hex'),
+    secureCookies: e.WEB_BASE_URL.startsWith('https://'),
+    maxUploadBytes: e.WEB_MAX_UPLOAD_BYTES,
+    schedulerIntervalMs: e.WEB_SCHEDULER_INTERVAL_MS,
+    schedulerEnabled: true,
+    loginRateLimit: e.WEB_LOGIN_RATE_LIMIT,
+    asset: { code: e.WEB_ASSET_CODE, scale: e.WEB_ASSET_SCALE },
+    // OWASP's argon2id recommendation: 19 MiB, 2 iterations.
+    argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    payments: {
+      url: e.PAYMENTS_URL,
+      apiToken: e.PAYMENTS_API_TOKEN,
+      sellerId: e.PAYMENTS_SELLER_ID,
+      webhookSecret: e.PAYMENTS_WEBHOOK_SECRET
+    },
+    sandboxWalletUrl: e.SANDBOX_WALLET_URL
+  }
+}
+
+/** A configuration for tests: cheap hashing, no background scheduler, a temporary upload dir. */
+export function testWebConfig(overrides: Partial<WebConfig> = {}): WebConfig {
+  const base = loadWebConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })
+  return {
+    ...base,
+    port: 0,
+    uploadDir: join(tmpdir(), `voces-web-uploads-${randomBytes(6).toString('hex')}`),
+    argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+    schedulerEnabled: false,
+    schedulerIntervalMs: 50,
+    loginRateLimit: 1000,
+    ...overrides
+  }
+}

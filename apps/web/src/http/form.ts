@@ -1,0 +1,27 @@
+/** Helpers to read url-encoded and multipart (attachFieldsToBody: 'keyValues') bodies uniformly. */
+export type FormBody = Record<string, unknown>
+
+export function body(req: { body: unknown }): FormBody {
+  return req.body && typeof req.body === 'object' ? (req.body as FormBody) : {}
+}
+
+export function str(b: FormBody, key: string): string {
+  const v = b[key]
+  const first = Array.isArray(v) ? v[0] : v
+  if (typeof first === 'string') return first
+  if (Buffer.isBuffer(first)) return first.toString('utf8')
+  return ''
+}
+
+export function list(b: FormBody, key: string): string[] {
+  const v = b[key]
+  const all = Array.isArray(v) ? v : v === undefined ? [] : [v]
+  return all.filter((x): x is string => typeof x === 'string' && x !== '')
+}
+
+/** An uploaded file's bytes, or undefined when the file input was left empty. */
+export function file(b: FormBody, key: string): Buffer | undefined {
+  const v = b[key]
+  const first = Array.isArray(v) ? v[0] : v
+  return Buffer.isBuffer(first) && first.length > 0 ? first : undefined
+}

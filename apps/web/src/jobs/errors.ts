@@ -1,0 +1,1 @@
+export type JobError = 'invalid_amount' | 'invalid_state' | 'invalid_dates'

@@ -1,0 +1,53 @@
+import { bigint, index, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { web } from '../db/schema.ts'
+import { users, type Language } from '../users/model.ts'
+
+export const JOB_STATES = [
+  'draft',
+  'recruiting',
+  'selecting',
+  'submitting',
+  'reviewing',
+  'complete',
+  'canceled',
+  'expired'
+] as const
+export type JobState = (typeof JOB_STATES)[number]
+export const ACTIVE_STATES: readonly JobState[] = ['recruiting', 'selecting', 'submitting', 'reviewing']
+export const DELIVERABLE_TYPES = ['text', 'audio', 'video', 'image'] as const
+export type DeliverableType = (typeof DELIVERABLE_TYPES)[number]
+
+export const jobs = web.table(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    language: text('language').$type<Language>().notNull(),
+    dialect: text('dialect').notNull().default(''),
+    deliverableTypes: text('deliverable_types').array().$type<DeliverableType[]>().notNull(),
+    // Money: integer minor units at the asset's scale.
+    amountPerPerson: bigint('amount_per_person', { mode: 'bigint' }).notNull(),
+    assetCode: text('asset_code').notNull(),
+    assetScale: integer('asset_scale').notNull(),
+    maxResponses: integer('max_responses').notNull(),
+    recruitLimit: integer('recruit_limit').notNull(),
+    recruitDeadline: timestamp('recruit_deadline', { withTimezone: true }).notNull(),
+    submitLimit: integer('submit_limit').notNull(),
+    submitDays: integer('submit_days').notNull(),
+    submitDeadline: timestamp('submit_deadline', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    referenceMediaId: uuid('reference_media_id'),
+    state: text('state').$type<JobState>().notNull().default('draft'),
+    stateChangedAt: timestamp('state_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+  },
+  (t) => [index('jobs_state_idx').on(t.state, t.recruitDeadline), index('jobs_owner_idx').on(t.ownerId, t.state)]
+)
+
+export type Job = typeof jobs.$inferSelect

@@ -1,0 +1,1 @@
+export type MediaError = 'file_too_large' | 'file_type'

@@ -1,0 +1,28 @@
+import { bigint, index, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { web } from '../db/schema.ts'
+import { users } from '../users/model.ts'
+
+export const MEDIA_KINDS = ['audio', 'video', 'image', 'text'] as const
+export type MediaKind = (typeof MEDIA_KINDS)[number]
+/** What a file belongs to decides who may read it (see media/service.ts canRead). */
+export type MediaPurpose = 'profile' | 'job_reference' | 'application' | 'submission'
+
+export const media = web.table(
+  'media',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose').$type<MediaPurpose>().notNull(),
+    jobId: uuid('job_id'),
+    kind: text('kind').$type<MediaKind>().notNull(),
+    mime: text('mime').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    storageKey: text('storage_key').notNull().unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+  },
+  (t) => [index('media_owner_idx').on(t.ownerId)]
+)
+
+export type Media = typeof media.$inferSelect

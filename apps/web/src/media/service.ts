@@ -1,0 +1,126 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { eq, sql } from 'drizzle-orm'
+import { fileTypeFromBuffer } from 'file-type'
+import { queryRows, type Db } from '@voces/platform'
+import { media, type Media, type MediaKind, type MediaPurpose } from './model.ts'
+import type { MediaError } from './errors.ts'
+import type { User } from '../users/model.ts'
+
+/** What content (sniffed from the bytes, never the name or the browser's claim) each kind accepts. */
+const ALLOWED: Record<Exclude<MediaKind, 'text'>, readonly string[]> = {
+  // In-browser recordings are Opus in WebM, which sniffs as video/webm.
+  audio: ['audio/mpeg', 'audio/ogg', 'audio/opus', 'audio/wav', 'audio/x-wav', 'audio/mp4', 'audio/x-m4a', 'audio/aac', 'audio/webm', 'video/webm', 'audio/flac', 'audio/x-flac'],
+  video: ['video/mp4', 'video/webm', 'video/quicktime', 'video/3gpp', 'video/ogg'],
+  image: ['image/jpeg', 'image/png', 'image/webp', 'image/gif']
+}
+
+export interface MediaDeps {
+  db: Db
+  uploadDir: string
+  maxUploadBytes: number
+}
+
+export function createMediaService(deps: MediaDeps) {
+  async function sniff(kind: MediaKind, bytes: Buffer): Promise<string | MediaError> {
+    if (bytes.length > deps.maxUploadBytes) return 'file_too_large'
+    const detected = await fileTypeFromBuffer(bytes)
+    if (kind === 'text') {
+      // Plain text has no magic number: accept valid UTF-8 without NUL bytes that sniffs as nothing.
+      if (detected || bytes.includes(0)) return 'file_type'
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+      } catch {
+        return 'file_type'
+      }
+      return 'text/plain; charset=utf-8'
+    }
+    if (!detected || !ALLOWED[kind].includes(detected.mime)) return 'file_type'
+    // A WebM holding only audio is served as audio so <audio> plays it.
+    return kind === 'audio' && detected.mime === 'video/webm' ? 'audio/webm' : detected.mime
+  }
+
+  return {
+    sniff,
+
+    /** Checks the bytes, writes the file, records it. Nothing is stored when the content is refused. */
+    async store(input: {
+      owner: User
+      purpose: MediaPurpose
+      jobId?: string | null
+      kind: MediaKind
+      bytes: Buffer
+    }): Promise<Media | MediaError> {
+      const mime = await sniff(input.kind, input.bytes)
+      if (mime === 'file_too_large' || mime === 'file_type') return mime
+      const id = randomUUID()
+      const storageKey = `${id.slice(0, 2)}/${id}`
+      await mkdir(join(deps.uploadDir, id.slice(0, 2)), { recursive: true })
+      await writeFile(join(deps.uploadDir, storageKey), input.bytes, { mode: 0o600 })
+      const [row] = await deps.db
+        .insert(media)
+        .values({
+          id,
+          ownerId: input.owner.id,
+          purpose: input.purpose,
+          jobId: input.jobId ?? null,
+          kind: input.kind,
+          mime,
+          sizeBytes: input.bytes.length,
+          storageKey
+        })
+        .returning()
+      return row!
+    },
+
+    async get(id: string): Promise<Media | null> {
+      if (!isUuid(id)) return null
+      const [row] = await deps.db.select().from(media).where(eq(media.id, id))
+      return row ?? null
+    },
+
+    /**
+     * Who may read a file: its owner and admins always; the job owner for application and submission
+     * files of their job; anyone who can see the job for its reference files; a job owner for the
+     * profile files of people who applied to their jobs.
+     */
+    async canRead(viewer: User | null, file: Media): Promise<boolean> {
+      if (!viewer) return file.purpose === 'job_reference' && (await jobIsPublic(file.jobId))
+      if (viewer.isAdmin || viewer.id === file.ownerId) return true
+      if (file.purpose === 'job_reference') return (await jobIsPublic(file.jobId)) || (await ownsJob(viewer.id, file.jobId))
+      if (file.purpose === 'application' || file.purpose === 'submission') return ownsJob(viewer.id, file.jobId)
+      if (file.purpose === 'profile') {
+        const rows = await queryRows(
+          deps.db,
+          sql`select 1 from web.applications a join web.jobs j on j.id = a.job_id
+              where a.applicant_id = ${file.ownerId} and j.owner_id = ${viewer.id} limit 1`
+        )
+        return rows.length > 0
+      }
+      return false
+    },
+
+    read(file: Media): Promise<Buffer> {
+      return readFile(join(deps.uploadDir, file.storageKey))
+    }
+  }
+
+  async function ownsJob(userId: string, jobId: string | null): Promise<boolean> {
+    if (!jobId) return false
+    const rows = await queryRows(deps.db, sql`select 1 from web.jobs where id = ${jobId} and owner_id = ${userId}`)
+    return rows.length > 0
+  }
+
+  async function jobIsPublic(jobId: string | null): Promise<boolean> {
+    if (!jobId) return false
+    const rows = await queryRows(deps.db, sql`select 1 from web.jobs where id = ${jobId} and state <> 'draft'`)
+    return rows.length > 0
+  }
+}
+
+export type MediaService = ReturnType<typeof createMediaService>
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+}

@@ -1,0 +1,167 @@
+import type {
+  PaymentStatus,
+  PaymentsClient,
+  PayoutResult,
+  RemotePaymentStatus,
+  Result,
+  StartedQuote,
+  WalletInfo
+} from './types.ts'
+
+/**
+ * The payments service over HTTP, with the bearer token. Every response is narrowed to the typed
+ * result here, so a change in the service's API breaks in one place.
+ */
+export function createHttpPaymentsClient(options: {
+  baseUrl: string
+  apiToken: string
+  sellerId: string
+  timeoutMs?: number
+}): PaymentsClient {
+  const timeoutMs = options.timeoutMs ?? 15_000
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<Record<string, unknown>>> {
+    let response: Response
+    try {
+      response = await fetch(`${options.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.apiToken}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' })
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs)
+      })
+    } catch (error) {
+      return { ok: false, error: 'unreachable', message: (error as Error).message }
+    }
+    const text = await response.text()
+    let json: Record<string, unknown> = {}
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {}
+    } catch {
+      return { ok: false, error: 'unreachable', message: `non-JSON response ${response.status}` }
+    }
+    if (response.status === 404) return { ok: false, error: 'not_found', message: describe(json, response.status) }
+    if (response.status >= 500) return { ok: false, error: 'unreachable', message: describe(json, response.status) }
+    if (!response.ok || json.success === false) {
+      return { ok: false, error: 'rejected', message: describe(json, response.status) }
+    }
+    return { ok: true, value: json }
+  }
+
+  return {
+    async startQuote(input) {
+      const r = await call('POST', `/offers/${encodeURIComponent(input.offerId)}/quotes/start`, {
+        sellerId: options.sellerId,
+        buyerWalletAddressUrl: input.buyerWalletAddressUrl,
+        amount: input.amount,
+        returnUrl: input.returnUrl
+      })
+      if (!r.ok) return r
+      const v = r.value
+      const quote = (v.quote ?? {}) as Record<string, unknown>
+      const started: StartedQuote = {
+        pendingId: str(v.pendingId),
+        redirectUrl: str(v.redirectUrl),
+        paymentUrl: str(v.paymentUrl ?? v.redirectUrl),
+        incomingPaymentId: str(v.incomingPaymentId),
+        quoteId: str(v.quoteId),
+        amount: str(v.amount),
+        assetCode: str(v.assetCode),
+        quote: {
+          debitAmount: amount(quote.debitAmount),
+          receiveAmount: amount(quote.receiveAmount),
+          fee: quote.fee ? amount(quote.fee) : undefined,
+          expiresAt: typeof quote.expiresAt === 'string' ? quote.expiresAt : undefined
+        }
+      }
+      if (!started.pendingId || !started.redirectUrl) {
+        return { ok: false, error: 'rejected', message: 'quote response without pendingId/redirectUrl' }
+      }
+      return { ok: true, value: started }
+    },
+    async getPaymentStatus(pendingId) {
+      const r = await call('GET', `/payments/${encodeURIComponent(pendingId)}/status`)
+      if (!r.ok) return r
+      return { ok: true, value: toStatus(r.value, pendingId) }
+    },
+    async listOfferPayments(offerId) {
+      const r = await call('GET', `/offers/${encodeURIComponent(offerId)}/payments`)
+      if (!r.ok) return r
+      const list = Array.isArray(r.value.payments) ? (r.value.payments as Record<string, unknown>[]) : []
+      return { ok: true, value: list.map((p) => toStatus(p, str(p.pendingId ?? p.id))) }
+    },
+    async createPayout(input) {
+      const r = await call('POST', '/payouts', { sellerId: options.sellerId, ...input })
+      if (!r.ok) return r
+      return { ok: true, value: toPayout(r.value) }
+    },
+    async getPayout(id) {
+      const r = await call('GET', `/payouts/${encodeURIComponent(id)}`)
+      if (!r.ok) return r
+      return { ok: true, value: toPayout(r.value) }
+    },
+    async checkWallet(walletAddressUrl) {
+      const r = await call('GET', `/wallet-addresses/check?url=${encodeURIComponent(walletAddressUrl)}`)
+      if (!r.ok) return r
+      const v = (r.value.walletAddress ?? r.value) as Record<string, unknown>
+      const info: WalletInfo = { id: str(v.id), assetCode: str(v.assetCode), assetScale: Number(v.assetScale ?? 0) }
+      return { ok: true, value: info }
+    }
+  }
+}
+
+function describe(json: Record<string, unknown>, status: number): string {
+  const error = json.error
+  if (typeof error === 'string') return `${status} ${error}`
+  if (error && typeof error === 'object') {
+    const e = error as Record<string, unknown>
+    return `${status} ${str(e.code)} ${str(e.description ?? e.message)}`.trim()
+  }
+  return `${status} ${str(json.message)}`.trim()
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''
+}
+
+function amount(v: unknown): { value: string; assetCode: string; assetScale: number } {
+  const a = (v ?? {}) as Record<string, unknown>
+  return { value: str(a.value) || '0', assetCode: str(a.assetCode), assetScale: Number(a.assetScale ?? 0) }
+}
+
+const STATUS_MAP: Record<string, RemotePaymentStatus> = {
+  pending: 'awaiting_consent',
+  awaiting_consent: 'awaiting_consent',
+  awaiting_interaction: 'awaiting_consent',
+  processing: 'paying',
+  paying: 'paying',
+  sending: 'paying',
+  completed: 'completed',
+  paid: 'completed',
+  failed: 'failed',
+  rejected: 'rejected',
+  expired: 'expired'
+}
+
+function toStatus(v: Record<string, unknown>, pendingId: string): PaymentStatus {
+  const raw = str(v.status ?? (v.payment as Record<string, unknown> | undefined)?.status).toLowerCase()
+  return {
+    pendingId,
+    status: STATUS_MAP[raw] ?? 'awaiting_consent',
+    receivedAmount: v.receivedAmount ? amount(v.receivedAmount) : undefined,
+    failureReason: typeof v.failureReason === 'string' ? v.failureReason : undefined
+  }
+}
+
+function toPayout(v: Record<string, unknown>): PayoutResult {
+  const p = (v.payout ?? v) as Record<string, unknown>
+  const raw = str(p.status).toLowerCase()
+  const status: PayoutResult['status'] =
+    raw === 'completed' ? 'completed' : raw === 'failed' ? 'failed' : raw === 'pending' ? 'pending' : 'sending'
+  return { id: str(p.id), status, failureReason: typeof p.failureReason === 'string' ? p.failureReason : undefined }
+}
+
+export type { WalletInfo }

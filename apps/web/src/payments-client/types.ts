@@ -1,0 +1,87 @@
+/**
+ * The one boundary between the web app and services/payments. Everything the app knows about that
+ * service's HTTP API is in this folder; the rest of the app codes against this interface, and tests
+ * pass a fake (fake.ts) or the real HTTP client (http.ts) against the real service.
+ * Money crosses this boundary as strings: decimal strings where the service's API uses them
+ * ("12.50"), integer minor-unit strings inside Open Payments amounts.
+ */
+
+export interface OpenPaymentsAmount {
+  value: string
+  assetCode: string
+  assetScale: number
+}
+
+export interface StartQuoteInput {
+  offerId: string
+  buyerWalletAddressUrl: string
+  /** Decimal string, e.g. "100.00". */
+  amount: string
+  returnUrl: string
+}
+
+export interface StartedQuote {
+  pendingId: string
+  redirectUrl: string
+  paymentUrl: string
+  incomingPaymentId: string
+  quoteId: string
+  amount: string
+  assetCode: string
+  quote: {
+    debitAmount: OpenPaymentsAmount
+    receiveAmount: OpenPaymentsAmount
+    fee?: OpenPaymentsAmount | undefined
+    expiresAt?: string | undefined
+  }
+}
+
+/** The statuses the job page shows. */
+export type RemotePaymentStatus = 'awaiting_consent' | 'paying' | 'completed' | 'failed' | 'rejected' | 'expired'
+
+export interface PaymentStatus {
+  pendingId: string
+  status: RemotePaymentStatus
+  /** What escrow received so far (minor units), when known. */
+  receivedAmount?: OpenPaymentsAmount | undefined
+  failureReason?: string | undefined
+}
+
+export type PayoutStatus = 'pending' | 'sending' | 'completed' | 'failed'
+
+export interface PayoutInput {
+  receiverWalletAddressUrl: string
+  /** Decimal string at the asset's scale. */
+  amount: string
+  /** Idempotency key: the same reference never pays twice. */
+  reference: string
+}
+
+export interface PayoutResult {
+  id: string
+  status: PayoutStatus
+  failureReason?: string | undefined
+}
+
+export interface WalletInfo {
+  id: string
+  assetCode: string
+  assetScale: number
+}
+
+/** Why a call failed, as a value: 'unreachable' (network/5xx), 'rejected' (4xx from the service). */
+export interface PaymentsFailure {
+  error: 'unreachable' | 'rejected' | 'not_found'
+  message: string
+}
+
+export type Result<T> = { ok: true; value: T } | ({ ok: false } & PaymentsFailure)
+
+export interface PaymentsClient {
+  startQuote(input: StartQuoteInput): Promise<Result<StartedQuote>>
+  getPaymentStatus(pendingId: string): Promise<Result<PaymentStatus>>
+  listOfferPayments(offerId: string): Promise<Result<PaymentStatus[]>>
+  createPayout(input: PayoutInput): Promise<Result<PayoutResult>>
+  getPayout(id: string): Promise<Result<PayoutResult>>
+  checkWallet(walletAddressUrl: string): Promise<Result<WalletInfo>>
+}

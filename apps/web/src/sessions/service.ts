@@ -1,0 +1,44 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { and, eq, gt, lt } from 'drizzle-orm'
+import type { Db } from '@voces/platform'
+import { sessions } from './model.ts'
+import { users, type User } from '../users/model.ts'
+
+export const SESSION_COOKIE = 'sid'
+const SESSION_DAYS = 30
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export function createSessionService(deps: { db: Db }) {
+  return {
+    async create(userId: string): Promise<{ token: string; expiresAt: Date }> {
+      const token = randomBytes(32).toString('base64url')
+      const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000)
+      await deps.db.insert(sessions).values({ id: digest(token), userId, expiresAt })
+      return { token, expiresAt }
+    },
+
+    async lookup(token: string | undefined): Promise<User | null> {
+      if (!token || token.length > 100) return null
+      const [row] = await deps.db
+        .select({ user: users })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(sessions.id, digest(token)), gt(sessions.expiresAt, new Date())))
+      if (!row || row.user.disabled) return null
+      return row.user
+    },
+
+    async destroy(token: string | undefined): Promise<void> {
+      if (token) await deps.db.delete(sessions).where(eq(sessions.id, digest(token)))
+    },
+
+    async purgeExpired(): Promise<void> {
+      await deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date()))
+    }
+  }
+}
+
+export type SessionService = ReturnType<typeof createSessionService>

@@ -1,0 +1,6 @@
+export type UserError =
+  | 'username_taken'
+  | 'invalid_credentials'
+  | 'wallet_unreachable'
+  | 'weak_password'
+  | 'invalid_username'

@@ -1,0 +1,125 @@
+import { hash, verify } from '@node-rs/argon2'
+import { eq } from 'drizzle-orm'
+import type { Db } from '@voces/platform'
+import { users, type JobDefaults, type Language, type UiLanguage, type User } from './model.ts'
+import type { UserError } from './errors.ts'
+import type { PaymentsClient } from '../payments-client/types.ts'
+
+export type Role = 'funder' | 'creator' | 'both'
+
+export interface UserDeps {
+  db: Db
+  payments: PaymentsClient
+  argon2: { memoryCost: number; timeCost: number; parallelism: number }
+}
+
+export const USERNAME = /^[a-z0-9_]{3,32}$/
+
+export function createUserService(deps: UserDeps) {
+  // Verifying against a throwaway hash when the user does not exist keeps login timing uniform.
+  let dummyHash: Promise<string> | undefined
+  const hashPassword = (password: string) => hash(password, deps.argon2)
+
+  return {
+    hashPassword,
+
+    async register(input: {
+      username: string
+      password: string
+      displayName: string
+      role: Role
+      preferredLanguage: UiLanguage
+    }): Promise<User | UserError> {
+      const username = input.username.trim().toLowerCase()
+      if (!USERNAME.test(username)) return 'invalid_username'
+      if (input.password.length < 6 || input.password.length > 200) return 'weak_password'
+      const passwordHash = await hashPassword(input.password)
+      const rows = await deps.db
+        .insert(users)
+        .values({
+          username,
+          passwordHash,
+          displayName: input.displayName.trim() || username,
+          isFunder: input.role !== 'creator',
+          isCreator: input.role !== 'funder',
+          preferredLanguage: input.preferredLanguage
+        })
+        .onConflictDoNothing({ target: users.username })
+        .returning()
+      return rows[0] ?? 'username_taken'
+    },
+
+    async authenticate(usernameInput: string, password: string): Promise<User | UserError> {
+      const username = usernameInput.trim().toLowerCase()
+      const [user] = USERNAME.test(username) ? await deps.db.select().from(users).where(eq(users.username, username)) : []
+      if (!user || user.disabled) {
+        dummyHash ??= hashPassword('not-a-real-password')
+        await verify(await dummyHash, password).catch(() => false)
+        return 'invalid_credentials'
+      }
+      const ok = await verify(user.passwordHash, password).catch(() => false)
+      return ok ? user : 'invalid_credentials'
+    },
+
+    async get(id: string): Promise<User | null> {
+      const [user] = await deps.db.select().from(users).where(eq(users.id, id))
+      return user ?? null
+    },
+
+    async getByUsername(username: string): Promise<User | null> {
+      const [user] = await deps.db.select().from(users).where(eq(users.username, username))
+      return user ?? null
+    },
+
+    /** Updates the profile; a wallet address must be a reachable Open Payments wallet (asked of the payments service). */
+    async updateProfile(
+      user: User,
+      input: {
+        displayName: string
+        walletAddress: string
+        preferredLanguage: UiLanguage
+        nativeLanguages: Language[]
+        note: string
+        isFunder: boolean
+        isCreator: boolean
+        jobDefaults: JobDefaults
+        profileAudioId?: string | undefined
+        profileVideoId?: string | undefined
+        profileImageId?: string | undefined
+      }
+    ): Promise<User | UserError | 'payments_unavailable'> {
+      let walletAddress: string | null = input.walletAddress.trim() || null
+      if (walletAddress) {
+        walletAddress = walletAddress.replace(/^\$/, 'https://').replace(/\/+$/, '')
+        if (walletAddress !== user.walletAddress) {
+          const check = await deps.payments.checkWallet(walletAddress)
+          if (!check.ok) return check.error === 'unreachable' ? 'payments_unavailable' : 'wallet_unreachable'
+        }
+      }
+      const [updated] = await deps.db
+        .update(users)
+        .set({
+          displayName: input.displayName.trim() || user.username,
+          walletAddress,
+          preferredLanguage: input.preferredLanguage,
+          nativeLanguages: input.nativeLanguages,
+          note: input.note.trim(),
+          isFunder: input.isFunder || !input.isCreator,
+          isCreator: input.isCreator,
+          jobDefaults: input.jobDefaults,
+          ...(input.profileAudioId ? { profileAudioId: input.profileAudioId } : {}),
+          ...(input.profileVideoId ? { profileVideoId: input.profileVideoId } : {}),
+          ...(input.profileImageId ? { profileImageId: input.profileImageId } : {})
+        })
+        .where(eq(users.id, user.id))
+        .returning()
+      return updated!
+    },
+
+    async setLanguage(userId: string, lang: UiLanguage): Promise<void> {
+      await deps.db.update(users).set({ preferredLanguage: lang }).where(eq(users.id, userId))
+    }
+  }
+}
+
+export type UserService = ReturnType<typeof createUserService>

@@ -1,0 +1,88 @@
+import type { ViewCtx } from '../../http/context.ts'
+import { LANGUAGES, UI_LANGUAGES, type User } from '../model.ts'
+import { DELIVERABLE_TYPES } from '../../jobs/model.ts'
+import { Checkboxes, Csrf, ErrorSummary, Field, Select, Submit } from '../../views/form.tsx'
+import { MediaPreview } from '../../views/media.tsx'
+
+export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | undefined; walletError?: string | undefined }): JSX.Element {
+  const { t, csrf } = p.ctx
+  const u = p.user
+  const d = u.jobDefaults
+  const roles = [u.isFunder ? 'funder' : '', u.isCreator ? 'creator' : ''].filter(Boolean)
+  return (
+    <form method="post" action="/profile" enctype="multipart/form-data" class="stack">
+      <ErrorSummary message={p.error} />
+      <Csrf token={csrf} />
+      <Field t={t} name="displayName" slug="profile.display_name" label={t('profile.display_name')} value={u.displayName} required />
+      <Field
+        t={t}
+        name="walletAddress"
+        type="url"
+        slug="profile.wallet"
+        label={t('profile.wallet')}
+        hint={t('profile.wallet_hint')}
+        value={u.walletAddress ?? ''}
+        error={p.walletError}
+      />
+      <Checkboxes
+        t={t}
+        name="roles"
+        slug="profile.roles"
+        legend={t('profile.roles')}
+        values={roles}
+        options={[
+          { value: 'funder', label: t('roles.funder') },
+          { value: 'creator', label: t('roles.creator') }
+        ]}
+      />
+      <Select
+        t={t}
+        name="preferredLanguage"
+        slug="profile.ui_language"
+        label={t('profile.ui_language')}
+        value={u.preferredLanguage}
+        options={UI_LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))}
+      />
+      <Checkboxes
+        t={t}
+        name="nativeLanguages"
+        slug="profile.native_languages"
+        legend={t('profile.native_languages')}
+        values={u.nativeLanguages}
+        options={LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))}
+      />
+      <Field t={t} name="note" multiline slug="profile.note" label={t('profile.note')} value={u.note} />
+      <fieldset class="stack">
+        <legend safe>{t('profile.media')}</legend>
+        {u.profileAudioId ? <MediaPreview t={t} kind="audio" id={u.profileAudioId} /> : ''}
+        <Field t={t} name="audio" type="file" accept="audio/*" slug="profile.audio" label={t('profile.audio')} />
+        {u.profileVideoId ? <MediaPreview t={t} kind="video" id={u.profileVideoId} /> : ''}
+        <Field t={t} name="video" type="file" accept="video/*" slug="profile.video" label={t('profile.video')} />
+        {u.profileImageId ? <MediaPreview t={t} kind="image" id={u.profileImageId} /> : ''}
+        <Field t={t} name="image" type="file" accept="image/*" slug="profile.image" label={t('profile.image')} />
+      </fieldset>
+      <fieldset class="stack">
+        <legend safe>{t('profile.defaults')}</legend>
+        <Select
+          t={t}
+          name="defaultLanguage"
+          slug="profile.default_language"
+          label={t('jobs.language')}
+          value={d.language ?? ''}
+          options={[{ value: '', label: '—' }, ...LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))]}
+        />
+        <Checkboxes
+          t={t}
+          name="defaultDeliverables"
+          slug="profile.default_deliverables"
+          legend={t('jobs.deliverables')}
+          values={d.deliverableTypes ?? []}
+          options={DELIVERABLE_TYPES.map((k) => ({ value: k, label: t(`deliverables.${k}`) }))}
+        />
+        <Field t={t} name="defaultAmount" slug="profile.default_amount" label={t('jobs.amount')} value={d.amount ?? ''} />
+        <Field t={t} name="defaultMaxResponses" type="number" min="1" slug="profile.default_people" label={t('jobs.people')} value={d.maxResponses ?? ''} />
+      </fieldset>
+      <Submit t={t} slug="profile.save" text={t('common.save')} />
+    </form>
+  )
+}

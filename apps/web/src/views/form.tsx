@@ -1,0 +1,189 @@
+import type { T } from '../i18n/index.ts'
+import { SpeakButton } from './speak.tsx'
+
+interface FieldProps {
+  t: T
+  name: string
+  slug: string
+  label: string
+  type?: string
+  value?: string | number | undefined
+  required?: boolean
+  error?: string | undefined
+  hint?: string | undefined
+  autocomplete?: string
+  multiline?: boolean
+  min?: string
+  max?: string
+  step?: string
+  accept?: string
+}
+
+/** A labelled input with its speaker button, hint and error, all tied together for screen readers. */
+export function Field(p: FieldProps): JSX.Element {
+  const id = `f-${p.name}`
+  const describedBy = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+  return (
+    <div class={p.error ? 'field has-error' : 'field'}>
+      <div class="label-row">
+        <label for={id} data-audio-slug={p.slug} safe>
+          {p.label}
+        </label>
+        <SpeakButton slug={p.slug} text={p.label} t={p.t} />
+      </div>
+      {p.hint ? (
+        <p class="hint" id={`${id}-hint`} safe>
+          {p.hint}
+        </p>
+      ) : (
+        ''
+      )}
+      {p.error ? (
+        <p class="error" id={`${id}-error`} safe>
+          {p.error}
+        </p>
+      ) : (
+        ''
+      )}
+      {p.multiline ? (
+        <textarea id={id} name={p.name} required={p.required} aria-describedby={describedBy} rows="5" safe>
+          {String(p.value ?? '')}
+        </textarea>
+      ) : (
+        <input
+          id={id}
+          name={p.name}
+          type={p.type ?? 'text'}
+          value={p.value === undefined ? undefined : String(p.value)}
+          required={p.required}
+          aria-describedby={describedBy}
+          aria-invalid={p.error ? 'true' : undefined}
+          autocomplete={p.autocomplete}
+          min={p.min}
+          max={p.max}
+          step={p.step}
+          accept={p.accept}
+        />
+      )}
+    </div>
+  )
+}
+
+export function Select(p: {
+  t: T
+  name: string
+  slug: string
+  label: string
+  value?: string | undefined
+  options: { value: string; label: string }[]
+}): JSX.Element {
+  const id = `f-${p.name}`
+  return (
+    <div class="field">
+      <div class="label-row">
+        <label for={id} data-audio-slug={p.slug} safe>
+          {p.label}
+        </label>
+        <SpeakButton slug={p.slug} text={p.label} t={p.t} />
+      </div>
+      <select id={id} name={p.name}>
+        {p.options.map((o) => (
+          <option value={o.value} selected={o.value === p.value} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  )
+}
+
+export function Checkboxes(p: {
+  t: T
+  name: string
+  slug: string
+  legend: string
+  values: readonly string[]
+  options: { value: string; label: string }[]
+  type?: 'checkbox' | 'radio'
+}): JSX.Element {
+  return (
+    <fieldset class="choices">
+      <legend>
+        <span data-audio-slug={p.slug} safe>
+          {p.legend}
+        </span>
+      </legend>
+      <SpeakButton slug={p.slug} text={p.legend} t={p.t} />
+      {p.options.map((o) => (
+        <label class="choice">
+          <input type={p.type ?? 'checkbox'} name={p.name} value={o.value} checked={p.values.includes(o.value)} />
+          <span safe>{o.label}</span>
+        </label>
+      ))}
+    </fieldset>
+  )
+}
+
+/** A submit button with its speaker; `name`/`value` let one form carry several actions. */
+export function Submit(p: {
+  t: T
+  slug: string
+  text: string
+  name?: string
+  value?: string
+  kind?: 'primary' | 'secondary' | 'danger'
+}): JSX.Element {
+  return (
+    <span class="with-speak">
+      <button type="submit" class={`btn ${p.kind ?? 'primary'}`} name={p.name} value={p.value} data-audio-slug={p.slug}>
+        <span safe>{p.text}</span>
+      </button>
+      <SpeakButton slug={p.slug} text={p.text} t={p.t} />
+    </span>
+  )
+}
+
+export function Csrf({ token }: { token: string }): JSX.Element {
+  return <input type="hidden" name="_csrf" value={token} />
+}
+
+/** A one-button POST form: every state change is a POST with a CSRF token, never a link. */
+export function PostButton(p: {
+  t: T
+  csrf: string
+  action: string
+  slug: string
+  text: string
+  kind?: 'primary' | 'secondary' | 'danger'
+  fields?: Record<string, string>
+}): JSX.Element {
+  return (
+    <form method="post" action={p.action} class="inline">
+      <Csrf token={p.csrf} />
+      {Object.entries(p.fields ?? {}).map(([k, v]) => (
+        <input type="hidden" name={k} value={v} />
+      ))}
+      <Submit t={p.t} slug={p.slug} text={p.text} kind={p.kind ?? 'primary'} />
+    </form>
+  )
+}
+
+export function LinkButton(p: { t: T; href: string; slug: string; text: string; kind?: string }): JSX.Element {
+  return (
+    <span class="with-speak">
+      <a class={`btn ${p.kind ?? 'secondary'}`} href={p.href} data-audio-slug={p.slug} safe>
+        {p.text}
+      </a>
+      <SpeakButton slug={p.slug} text={p.text} t={p.t} />
+    </span>
+  )
+}
+
+export function ErrorSummary({ message }: { message: string | undefined }): JSX.Element {
+  if (!message) return ''
+  return (
+    <div class="alert error" role="alert" safe>
+      {message}
+    </div>
+  )
+}

@@ -1,0 +1,128 @@
+import type { PropsWithChildren } from '@kitajs/html'
+import type { ViewCtx } from '../http/context.ts'
+import { Csrf } from './form.tsx'
+import { Speak, SpeakButton } from './speak.tsx'
+
+export const ASSET_VERSION = '1'
+
+/** Messages a redirect may ask the next page to show (`?ok=<key>`); anything else is ignored. */
+const NOTICES = new Set([
+  'saved',
+  'registered',
+  'logged_out',
+  'published',
+  'draft_saved',
+  'canceled',
+  'applied',
+  'submitted',
+  'accepted',
+  'declined',
+  'duplicated',
+  'completed',
+  'started',
+  'selected'
+])
+
+export function Layout(
+  p: PropsWithChildren<{ ctx: ViewCtx; title: string; titleSlug: string; notice?: string | undefined }>
+): JSX.Element {
+  const { t, lang, user, csrf } = p.ctx
+  const next = p.ctx.path
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang={lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{`${p.title} · Voces Market`}</title>
+          <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
+          <script src={`/static/app.js?v=${ASSET_VERSION}`} defer></script>
+        </head>
+        <body data-lang={lang} data-not-recorded={t('common.not_recorded')}>
+          <a class="skip" href="#main" safe>
+            {t('layout.skip')}
+          </a>
+          <header class="site">
+            <a class="brand" href="/" data-audio-slug="nav.home">
+              <span aria-hidden="true">🗣️</span> <span safe>{t('layout.brand')}</span>
+            </a>
+            <nav aria-label={t('layout.nav')}>
+              <ul>
+                <li>
+                  <a href="/jobs" data-audio-slug="nav.jobs" safe>
+                    {t('nav.jobs')}
+                  </a>
+                </li>
+                {user ? (
+                  <>
+                    <li>
+                      <a href="/dashboard" data-audio-slug="nav.dashboard" safe>
+                        {t('nav.dashboard')}
+                      </a>
+                    </li>
+                    <li>
+                      <a href="/profile" data-audio-slug="nav.profile" safe>
+                        {t('nav.profile')}
+                      </a>
+                    </li>
+                    <li>
+                      <form method="post" action="/logout" class="inline">
+                        <Csrf token={csrf} />
+                        <button type="submit" class="link" data-audio-slug="nav.logout" safe>
+                          {t('nav.logout')}
+                        </button>
+                      </form>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <a href="/login" data-audio-slug="nav.login" safe>
+                        {t('nav.login')}
+                      </a>
+                    </li>
+                    <li>
+                      <a href="/register" data-audio-slug="nav.register" safe>
+                        {t('nav.register')}
+                      </a>
+                    </li>
+                  </>
+                )}
+              </ul>
+            </nav>
+            <form method="post" action="/language" class="lang-switch" aria-label={t('layout.language')}>
+              <Csrf token={csrf} />
+              <input type="hidden" name="next" value={next} />
+              <button type="submit" name="lang" value="es" lang="es" aria-pressed={lang === 'es' ? 'true' : 'false'}>
+                Español
+              </button>
+              <button type="submit" name="lang" value="en" lang="en" aria-pressed={lang === 'en' ? 'true' : 'false'}>
+                English
+              </button>
+            </form>
+          </header>
+          <main id="main" tabindex="-1">
+            <div class="title-row">
+              <h1 data-audio-slug={p.titleSlug} safe>
+                {p.title}
+              </h1>
+              <SpeakButton slug={p.titleSlug} text={p.title} t={t} />
+            </div>
+            {p.notice && NOTICES.has(p.notice) ? (
+              <div class="alert ok" role="status">
+                <Speak slug={`notice.${p.notice}`} text={t(`notice.${p.notice}`)} t={t} />
+              </div>
+            ) : (
+              ''
+            )}
+            {p.children}
+          </main>
+          <footer class="site">
+            <p safe>{t('layout.footer')}</p>
+          </footer>
+        </body>
+      </html>
+    </>
+  )
+}

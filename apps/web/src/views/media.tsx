@@ -1,0 +1,15 @@
+import type { T } from '../i18n/index.ts'
+import type { MediaKind } from '../media/model.ts'
+
+/** An inline player for a stored file; the URL is checked on every request by the media route. */
+export function MediaPreview({ t, kind, id }: { t: T; kind: MediaKind; id: string }): JSX.Element {
+  const src = `/media/${id}`
+  if (kind === 'audio') return <audio controls="" preload="none" src={src} aria-label={t('media.audio')}></audio>
+  if (kind === 'video') return <video controls src={src} aria-label={t('media.video')} width="320"></video>
+  if (kind === 'image') return <img src={src} alt={t('media.image')} loading="lazy" width="320" />
+  return (
+    <a href={src} safe>
+      {t('media.text')}
+    </a>
+  )
+}

@@ -1,0 +1,117 @@
+import { rm } from 'node:fs/promises'
+import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import { buildWebApp, type WebApp } from '../src/app.ts'
+import { testWebConfig, type WebConfig } from '../src/config.ts'
+import { createFakePaymentsClient, type FakePaymentsClient } from '../src/payments-client/fake.ts'
+
+export interface TestWeb {
+  web: WebApp
+  database: Database
+  payments: FakePaymentsClient
+  config: WebConfig
+  baseUrl: string
+  close(): Promise<void>
+}
+
+/** The real composition root on a fresh database, listening on a free port, with a fake payments service. */
+export async function startTestWeb(overrides: Partial<WebConfig> = {}): Promise<TestWeb> {
+  const database = await createTestDatabase()
+  const payments = createFakePaymentsClient()
+  const config = testWebConfig(overrides)
+  const logger = createLogger({ level: 'silent' })
+  const web = await buildWebApp({ config, database, logger, paymentsClient: payments })
+  const baseUrl = await web.start()
+  return {
+    web,
+    database,
+    payments,
+    config,
+    baseUrl,
+    async close() {
+      await web.stop()
+      await database.close()
+      await rm(config.uploadDir, { recursive: true, force: true })
+    }
+  }
+}
+
+export interface Response {
+  status: number
+  html: string
+  location: string | null
+  headers: Headers
+}
+
+/** A cookie-keeping HTTP client that fills in each form's CSRF token the way a browser would. */
+export class Agent {
+  private cookies = new Map<string, string>()
+  csrf = ''
+  constructor(private baseUrl: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  private remember(headers: Headers): void {
+    for (const c of headers.getSetCookie()) {
+      const [pair] = c.split(';')
+      const i = pair!.indexOf('=')
+      const name = pair!.slice(0, i)
+      const value = pair!.slice(i + 1)
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name)
+      else this.cookies.set(name, value)
+    }
+  }
+
+  async request(method: string, path: string, body?: RequestInit['body'], headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      body: body ?? null,
+      redirect: 'manual',
+      headers: { cookie: this.cookieHeader(), ...headers }
+    })
+    this.remember(res.headers)
+    const html = await res.text()
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)
+    if (token) this.csrf = token[1]!
+    return { status: res.status, html, location: res.headers.get('location'), headers: res.headers }
+  }
+
+  get(path: string): Promise<Response> {
+    return this.request('GET', path)
+  }
+
+  /** Posts url-encoded fields; the CSRF token is added unless `_csrf` is given (use '' to omit). */
+  async post(path: string, fields: Record<string, string | string[]> = {}): Promise<Response> {
+    if (!this.csrf) await this.get('/')
+    const params = new URLSearchParams()
+    if (!('_csrf' in fields)) params.append('_csrf', this.csrf)
+    for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) if (x !== '' || k !== '_csrf') params.append(k, x)
+    return this.request('POST', path, params, { 'content-type': 'application/x-www-form-urlencoded' })
+  }
+
+  /** Posts multipart/form-data, files as Buffers. */
+  async postMultipart(path: string, fields: Record<string, string | string[] | Buffer>): Promise<Response> {
+    if (!this.csrf) await this.get('/')
+    const form = new FormData()
+    form.append('_csrf', this.csrf)
+    for (const [k, v] of Object.entries(fields)) {
+      if (Buffer.isBuffer(v)) form.append(k, new Blob([new Uint8Array(v)]), `${k}.bin`)
+      else for (const x of Array.isArray(v) ? v : [v]) form.append(k, x)
+    }
+    return this.request('POST', path, form)
+  }
+
+  async register(username: string, role: 'funder' | 'creator' | 'both' = 'both', password = 'secret123'): Promise<Response> {
+    return this.post('/register', { username, password, displayName: username, role })
+  }
+}
+
+/** Minimal valid files, recognised by content sniffing. */
+export const SAMPLE = {
+  png: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d605a30000000049454e44ae426082', 'hex'),
+  // An MP3 frame header (MPEG-1 Layer III) preceded by an ID3 tag.
+  mp3: Buffer.concat([Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'binary'), Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(400)]),
+  exe: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]),
+  text: Buffer.from('Nehua nitlahtoa nahuatl.\n', 'utf8')
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { Agent, startTestWeb, type TestWeb } from './helpers.ts'
+import { users } from '../src/users/model.ts'
+import { sessions } from '../src/sessions/model.ts'
+
+let t: TestWeb
+beforeAll(async () => {
+  t = await startTestWeb({ loginRateLimit: 5 })
+})
+afterAll(() => t.close())
+
+describe('people', () => {
+  test('register, argon2id hash, session cookie flags, never admin', async () => {
+    const a = new Agent(t.baseUrl)
+    const res = await a.register('maria', 'creator')
+    expect(res.status).toBe(303)
+    expect(res.location).toBe('/profile?ok=registered')
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sid='))!
+    expect(cookie).toMatch(/HttpOnly/i)
+    expect(cookie).toMatch(/SameSite=Lax/i)
+    const [row] = await t.database.db.select().from(users).where(eq(users.username, 'maria'))
+    expect(row!.passwordHash.startsWith('$argon2id$')).toBe(true)
+    expect(row!.isAdmin).toBe(false)
+    expect(row!.isCreator && !row!.isFunder).toBe(true)
+    // The session table stores a digest, never the cookie's token.
+    const token = cookie.split(';')[0]!.slice(4)
+    const stored = await t.database.db.select().from(sessions)
+    expect(stored.some((s) => s.id === token)).toBe(false)
+    const profile = await a.get('/profile')
+    expect(profile.status).toBe(200)
+  })
+
+  test('duplicate username and bad input are shown in the user language', async () => {
+    const a = new Agent(t.baseUrl)
+    await a.get('/')
+    const res = await a.register('maria')
+    expect(res.status).toBe(422)
+    expect(res.html).toContain('Ese nombre de usuario ya existe.')
+    await a.post('/language', { lang: 'en', next: '/register' })
+    const en = await a.register('maria')
+    expect(en.html).toContain('That username is taken.')
+    const bad = await a.register('X!')
+    expect(bad.html).toContain('The username must have 3 to 32')
+  })
+
+  test('login, wrong password, logout', async () => {
+    const a = new Agent(t.baseUrl)
+    await a.get('/login')
+    const wrong = await a.post('/login', { username: 'maria', password: 'nope' })
+    expect(wrong.status).toBe(401)
+    expect(wrong.html).toContain('Usuario o contraseña incorrectos.')
+    const ok = await a.post('/login', { username: 'maria', password: 'secret123', next: '/profile' })
+    expect(ok.status).toBe(303)
+    expect(ok.location).toBe('/profile')
+    expect((await a.get('/profile')).status).toBe(200)
+    await a.post('/logout')
+    const after = await a.get('/profile')
+    expect(after.status).toBe(303)
+    expect(after.location).toMatch(/^\/login/)
+  })
+
+  test('a POST without a valid CSRF token changes nothing', async () => {
+    const a = new Agent(t.baseUrl)
+    await a.get('/register')
+    const none = await a.post('/register', { _csrf: '', username: 'eve', password: 'secret123', displayName: 'e', role: 'both' })
+    expect(none.status).toBe(403)
+    const forged = await a.post('/register', { _csrf: 'forged', username: 'eve', password: 'secret123', displayName: 'e', role: 'both' })
+    expect(forged.status).toBe(403)
+    expect(forged.html).toContain('El formulario caducó')
+    expect(await t.database.db.select().from(users).where(eq(users.username, 'eve'))).toHaveLength(0)
+  })
+
+  test('the language switch never redirects off-site', async () => {
+    const a = new Agent(t.baseUrl)
+    await a.get('/')
+    for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+      const res = await a.post('/language', { lang: 'en', next })
+      expect(res.location).toBe('/')
+    }
+    const local = await a.post('/language', { lang: 'en', next: '/jobs?q=x' })
+    expect(local.location).toBe('/jobs?q=x')
+    expect((await a.get('/')).html).toContain('<html lang="en">')
+  })
+
+  test('profile wallet is checked through the payments service', async () => {
+    const a = new Agent(t.baseUrl)
+    await a.get('/login')
+    await a.post('/login', { username: 'maria', password: 'secret123' })
+    t.payments.wallets.add('https://wallet.test/maria')
+    const bad = await a.postMultipart('/profile', { displayName: 'María', walletAddress: 'https://wallet.test/nobody', roles: 'creator', preferredLanguage: 'es' })
+    expect(bad.status).toBe(422)
+    expect(bad.html).toContain('no es una billetera Open Payments')
+    const good = await a.postMultipart('/profile', {
+      displayName: 'María',
+      walletAddress: 'https://wallet.test/maria',
+      roles: ['creator'],
+      nativeLanguages: ['nah', 'es'],
+      preferredLanguage: 'es'
+    })
+    expect(good.status).toBe(303)
+    const [row] = await t.database.db.select().from(users).where(eq(users.username, 'maria'))
+    expect(row!.walletAddress).toBe('https://wallet.test/maria')
+    expect(row!.nativeLanguages).toEqual(['nah', 'es'])
+  })
+
+  test('login attempts are rate limited', async () => {
+    const a = new Agent(t.baseUrl)
+    await a.get('/login')
+    const statuses: number[] = []
+    for (let i = 0; i < 7; i++) statuses.push((await a.post('/login', { username: 'maria', password: 'bad' })).status)
+    expect(statuses).toContain(429)
+  })
+})
