@@ -1,0 +1,145 @@
+import { z } from 'zod'
+import { env, parseEnv } from '@voces/platform'
+
+/** Everything the service needs, validated once at start-up. Tests build it with `testConfig`-style overrides. */
+export interface PaymentsConfig {
+  port: number
+  host: string
+  /** Public base URL of this service: the wallet sends browsers back to `${publicBaseUrl}/payments/finish`. */
+  publicBaseUrl: string
+  logLevel: string
+  /** Bearer token required on every route except /payments/finish, /health and /docs. */
+  apiToken: string
+  /** The marketplace's own seller (escrow) wallet, registered at start. Absent: the service runs without one. */
+  seller?: SellerKeyConfig | undefined
+  /** Rewrite wallet URLs to http (only for a local non-TLS wallet such as the sandbox). */
+  useHttp: boolean
+  /** Origins a browser may be sent back to after consent (no open redirect). */
+  allowedReturnOrigins: string[]
+  webhook?: { url: string; secret: string } | undefined
+  /** How long a buyer has to give consent before the payment ends as expired. */
+  consentTimeoutMs: number
+  /** Timeout of each wallet HTTP call. */
+  walletRequestTimeoutMs: number
+  /** Longest the finish redirect waits for a grant's `wait` before leaving the continuation to the worker. */
+  maxContinueWaitMs: number
+  walletAddressCacheMs: number
+  worker: {
+    pollMs: number
+    /** How long a claimed job is reserved for one process before another may take it over. */
+    leaseMs: number
+    baseBackoffMs: number
+    maxBackoffMs: number
+    /** Consecutive transient failures after which a step gives up and the payment fails. */
+    maxAttempts: number
+  }
+}
+
+export interface SellerKeyConfig {
+  id: string
+  walletAddressUrl: string
+  keyId: string
+  privateKeyPath: string
+}
+
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim().replace(/\/+$/, ''))
+    .filter(Boolean)
+)
+
+const schema = z
+  .object({
+    PORT: env.port(4001),
+    HOST: z.string().default('127.0.0.1'),
+    PUBLIC_BASE_URL: env.url().optional(),
+    BASE_URL: env.url().optional(),
+    LOG_LEVEL: env.logLevel(),
+    PAYMENTS_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    SELLER_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('marketplace'),
+    SELLER_WALLET_ADDRESS_URL: env.url().optional(),
+    SELLER_KEY_ID: z.string().min(1).optional(),
+    SELLER_PRIVATE_KEY_PATH: z.string().min(1).optional(),
+    OPEN_PAYMENTS_USE_HTTP: z.enum(['true', 'false', '1', '0']).optional(),
+    ALLOWED_RETURN_ORIGINS: csv.default(['http://localhost:8000']),
+    WEBHOOK_URL: env.url().optional(),
+    WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must look like whsec_<base64>').optional(),
+    CONSENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15 * 60_000),
+    WALLET_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    WORKER_POLL_MS: z.coerce.number().int().positive().default(1000)
+  })
+  .superRefine((v, ctx) => {
+    const sellerVars = [v.SELLER_WALLET_ADDRESS_URL, v.SELLER_KEY_ID, v.SELLER_PRIVATE_KEY_PATH]
+    if (sellerVars.some(Boolean) && !sellerVars.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SELLER_WALLET_ADDRESS_URL'],
+        message: 'SELLER_WALLET_ADDRESS_URL, SELLER_KEY_ID and SELLER_PRIVATE_KEY_PATH must be set together'
+      })
+    }
+    if (Boolean(v.WEBHOOK_URL) !== Boolean(v.WEBHOOK_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'WEBHOOK_URL and WEBHOOK_SECRET must be set together' })
+    }
+  })
+
+export type PaymentsEnv = z.infer<typeof schema>
+
+/** Sensible defaults for everything but the secrets; `main.ts` and tests fill in the rest. */
+export function defaultConfig(overrides: Partial<PaymentsConfig> & { apiToken: string }): PaymentsConfig {
+  return {
+    port: 4001,
+    host: '127.0.0.1',
+    publicBaseUrl: 'http://localhost:4001',
+    logLevel: 'info',
+    useHttp: false,
+    allowedReturnOrigins: ['http://localhost:8000'],
+    consentTimeoutMs: 15 * 60_000,
+    walletRequestTimeoutMs: 5000,
+    maxContinueWaitMs: 10_000,
+    walletAddressCacheMs: 5 * 60_000,
+    ...overrides,
+    worker: {
+      pollMs: 1000,
+      leaseMs: 30_000,
+      baseBackoffMs: 500,
+      maxBackoffMs: 60_000,
+      maxAttempts: 12,
+      ...overrides.worker
+    }
+  }
+}
+
+/**
+ * Reads the configuration from the environment. The API token may be absent here: `main.ts`
+ * then generates one into the data directory (see `ensureApiToken`).
+ */
+export function loadPaymentsConfig(
+  source: NodeJS.ProcessEnv = process.env
+): Omit<PaymentsConfig, 'apiToken'> & { apiToken?: string | undefined } {
+  const e = parseEnv(schema, source)
+  const seller = e.SELLER_WALLET_ADDRESS_URL
+    ? {
+        id: e.SELLER_ID,
+        walletAddressUrl: e.SELLER_WALLET_ADDRESS_URL,
+        keyId: e.SELLER_KEY_ID!,
+        privateKeyPath: e.SELLER_PRIVATE_KEY_PATH!
+      }
+    : undefined
+  const base = defaultConfig({ apiToken: e.PAYMENTS_API_TOKEN ?? '' })
+  return {
+    ...base,
+    apiToken: e.PAYMENTS_API_TOKEN,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? e.BASE_URL ?? `http://localhost:${e.PORT}`,
+    logLevel: e.LOG_LEVEL,
+    seller,
+    useHttp: e.OPEN_PAYMENTS_USE_HTTP ? ['true', '1'].includes(e.OPEN_PAYMENTS_USE_HTTP) : seller ? seller.walletAddressUrl.startsWith('http:') : false,
+    allowedReturnOrigins: e.ALLOWED_RETURN_ORIGINS,
+    webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
+    consentTimeoutMs: e.CONSENT_TIMEOUT_MS,
+    walletRequestTimeoutMs: e.WALLET_REQUEST_TIMEOUT_MS,
+    worker: { ...base.worker, pollMs: e.WORKER_POLL_MS }
+  }
+}

@@ -1,0 +1,78 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { Logger } from '@voces/platform'
+import { type CommonError, type ErrorCode, type Failure } from '../errors.ts'
+import { paymentErrorStatus } from '../payment/errors.ts'
+import { payoutErrorStatus } from '../payout/errors.ts'
+import { sellerErrorStatus } from '../seller/errors.ts'
+
+const commonErrorStatus: { [k in CommonError]: number } = {
+  unauthorized: 401,
+  invalid_request: 400,
+  invalid_amount: 400,
+  not_found: 404,
+  wallet_rejected: 502,
+  wallet_unavailable: 503,
+  invalid_wallet_address: 400
+}
+
+/** The one map from every expected failure to its HTTP status; a new code without a status does not compile. */
+export const errorStatus: { [k in ErrorCode]: number } = {
+  ...commonErrorStatus,
+  ...paymentErrorStatus,
+  ...payoutErrorStatus,
+  ...sellerErrorStatus
+}
+
+/** The one error body shape of the API. */
+export interface ErrorBody {
+  success: false
+  error: { code: string; message: string; step?: string | undefined }
+}
+
+export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply {
+  const body: ErrorBody = {
+    success: false,
+    error: { code: failure.failure, message: failure.message, ...(failure.step ? { step: failure.step } : {}) }
+  }
+  return reply.code(errorStatus[failure.failure]).send(body)
+}
+
+export const errorBodySchema = {
+  type: 'object',
+  required: ['success', 'error'],
+  properties: {
+    success: { type: 'boolean', const: false },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, step: { type: 'string' } }
+    }
+  }
+} as const
+
+/** Validation errors become 400 invalid_request; anything unexpected is logged and answered 500 with nothing leaked. */
+export function registerErrorHandling(app: FastifyInstance, logger: Logger): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return reply.code(400).send({
+        success: false,
+        error: { code: 'invalid_request', message: `${error.validationContext ?? 'request'} ${error.message}` }
+      } satisfies ErrorBody)
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // Malformed JSON, body too large, wrong content type: the client's fault, described by Fastify.
+      return reply.code(error.statusCode).send({
+        success: false,
+        error: { code: 'invalid_request', message: error.message }
+      } satisfies ErrorBody)
+    }
+    logger.error({ err: error, method: request.method, url: request.routeOptions.url, reqId: request.id }, 'unhandled error')
+    return reply.code(500).send({
+      success: false,
+      error: { code: 'internal_error', message: 'Something went wrong on our side. It has been logged.' }
+    } satisfies ErrorBody)
+  })
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ success: false, error: { code: 'not_found', message: 'No such route' } } satisfies ErrorBody)
+  )
+}

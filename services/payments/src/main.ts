@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { createLogger, openDatabase } from '@voces/platform'
+import { buildPaymentsApp } from './app.ts'
+import { loadPaymentsConfig, type PaymentsConfig } from './config.ts'
+
+/** The API token: PAYMENTS_API_TOKEN, or one generated on first start into <dataDir>/payments-api-token. */
+export function ensureApiToken(dataDir: string, fromEnv?: string): string {
+  if (fromEnv) return fromEnv
+  const file = join(resolve(dataDir), 'payments-api-token')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(resolve(dataDir), { recursive: true })
+  const token = randomBytes(32).toString('base64url')
+  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' })
+  return token
+}
+
+async function main() {
+  const loaded = loadPaymentsConfig()
+  const dataDir = process.env.DATA_DIR ?? './data'
+  const config: PaymentsConfig = { ...loaded, apiToken: ensureApiToken(dataDir, loaded.apiToken) }
+  const logger = createLogger({ level: config.logLevel, name: 'payments' })
+  const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, 'payments') })
+  const service = await buildPaymentsApp({ config, database, logger })
+  const address = await service.listen()
+  logger.info({ address, publicBaseUrl: config.publicBaseUrl, seller: config.seller?.id ?? null }, 'payments service listening')
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down')
+    await service.stop()
+    await database.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,116 @@
+import { createAuthenticatedClient, createUnauthenticatedClient, type AuthenticatedClient, type UnauthenticatedClient, type WalletAddress } from '@interledger/open-payments'
+import type { Logger } from '@voces/platform'
+import { CommonError, fail, isFailure, toWalletFailure, type Failure, type WalletFailure, type WalletStep } from '../errors.ts'
+import type { KeyRef } from '../seller/model.ts'
+import { SellerError } from '../seller/errors.ts'
+import { createGrantTokenCache, type NonInteractiveAccess } from './grant-token-cache.ts'
+import { loadPrivateKey } from './keys.ts'
+import { createWalletAddressCache } from './wallet-address-cache.ts'
+
+/** The identity the service signs wallet requests with: a seller's wallet address and key. */
+export interface ClientIdentity {
+  id: string
+  walletAddressUrl: string
+  keyId: string
+  keyRef: KeyRef
+}
+
+export interface OpenPayments {
+  /** The wallet address document at `url`, cached; a failure names `step`. */
+  walletAddress(url: string, step: WalletStep): Promise<WalletAddress | WalletFailure>
+  /** The signing client of a seller, created once per seller and key. */
+  client(identity: ClientIdentity): Promise<AuthenticatedClient | Failure>
+  /**
+   * Runs `call` with a cached non-interactive token for `access` on `authServer`. A 401 answer
+   * (token revoked or lapsed early) drops the token and retries once with a new one.
+   */
+  withToken<T>(
+    identity: ClientIdentity,
+    grant: { authServer: string; access: NonInteractiveAccess },
+    step: WalletStep,
+    call: (client: AuthenticatedClient, accessToken: string) => Promise<T>
+  ): Promise<T | Failure>
+  /** Runs a signed call without a cached token (grants under their own tokens); errors become WalletFailures. */
+  call<T>(identity: ClientIdentity, step: WalletStep, call: (client: AuthenticatedClient) => Promise<T>): Promise<T | Failure>
+}
+
+export function createOpenPayments(deps: {
+  useHttp: boolean
+  requestTimeoutMs: number
+  walletAddressCacheMs: number
+  logger: Logger
+}): OpenPayments {
+  const sdkLogger = deps.logger.child({ component: 'open-payments-sdk' })
+  // The SDK bundles its own pino; ours is compatible at runtime.
+  const base = { useHttp: deps.useHttp, validateResponses: true, requestTimeoutMs: deps.requestTimeoutMs, logger: sdkLogger as never }
+  let anonymous: Promise<UnauthenticatedClient> | undefined
+  const clients = new Map<string, Promise<AuthenticatedClient>>()
+  const tokens = createGrantTokenCache()
+  const addresses = createWalletAddressCache({
+    ttlMs: deps.walletAddressCacheMs,
+    fetch: async (url) => {
+      anonymous ??= createUnauthenticatedClient(base)
+      return (await anonymous).walletAddress.get({ url })
+    }
+  })
+
+  async function client(identity: ClientIdentity): Promise<AuthenticatedClient | Failure> {
+    const cacheKey = `${identity.id}|${identity.walletAddressUrl}|${identity.keyId}`
+    let pending = clients.get(cacheKey)
+    if (!pending) {
+      const key = loadPrivateKey(identity.keyRef)
+      if (typeof key === 'string') {
+        deps.logger.error({ sellerId: identity.id, problem: key }, 'seller key cannot be loaded')
+        return fail(SellerError.InvalidSellerKey, `The key of seller ${identity.id} cannot be used: ${key}`)
+      }
+      pending = createAuthenticatedClient({ ...base, walletAddressUrl: identity.walletAddressUrl, keyId: identity.keyId, privateKey: key })
+      clients.set(cacheKey, pending)
+      pending.catch(() => clients.delete(cacheKey))
+    }
+    return pending
+  }
+
+  return {
+    async walletAddress(url, step) {
+      try {
+        return await addresses.get(url)
+      } catch (error) {
+        const failure = toWalletFailure(step, error)
+        // A wallet address that does not exist or is not Open Payments is the caller's mistake, not an outage.
+        if (!failure.transient || failure.status === 404) {
+          return { ...failure, failure: CommonError.InvalidWalletAddress, transient: false, message: `${url} is not a usable Open Payments wallet address: ${failure.message}` }
+        }
+        return failure
+      }
+    },
+    client,
+    async withToken(identity, grant, step, call) {
+      const c = await client(identity)
+      if (isFailure(c)) return c
+      const key = { clientId: identity.id, authServer: grant.authServer, access: grant.access }
+      for (let attempt = 0; ; attempt++) {
+        const token = await tokens.get(c, key)
+        if (isFailure(token)) return token
+        try {
+          return await call(c, token)
+        } catch (error) {
+          const failure = toWalletFailure(step, error)
+          if (failure.status === 401 && attempt === 0) {
+            tokens.invalidate(key)
+            continue
+          }
+          return failure
+        }
+      }
+    },
+    async call(identity, step, call) {
+      const c = await client(identity)
+      if (isFailure(c)) return c
+      try {
+        return await call(c)
+      } catch (error) {
+        return toWalletFailure(step, error)
+      }
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import type { FastifyInstance } from 'fastify'
+import { isFailure } from '../errors.ts'
+import { sendFailure } from '../http/errors.ts'
+import type { FinishOutcome } from '../http/pages.ts'
+import { amountSchema, bearer, decimalAmount, errorResponses, freeObject, identifier, walletAddressUrl } from '../http/schemas.ts'
+import type { PayoutService } from '../payout/service.ts'
+import type { PaymentRow } from './model.ts'
+import type { PaymentService } from './service.ts'
+import { amountView, paymentView } from './view.ts'
+
+const paymentViewSchema = {
+  type: 'object',
+  properties: {
+    pendingId: { type: 'string' },
+    offerId: { type: 'string' },
+    sellerId: { type: 'string' },
+    status: { type: 'string', enum: ['starting', 'awaiting_consent', 'authorized', 'sending', 'completed', 'failed', 'rejected', 'expired'] },
+    amount: amountSchema,
+    debitAmount: amountSchema,
+    receiveAmount: amountSchema,
+    sentAmount: amountSchema,
+    failure: { type: ['object', 'null'], additionalProperties: true }
+  },
+  additionalProperties: true
+} as const
+
+function startView(p: PaymentRow, created: boolean) {
+  const debit = amountView(p.debitValue, p.debitAssetCode, p.debitAssetScale)
+  const receive = amountView(p.receiveValue, p.assetCode, p.assetScale)
+  // A fee can be shown in one asset only when both sides use it.
+  const fee = p.debitValue !== null && p.debitAssetCode === p.assetCode && p.debitAssetScale === p.assetScale && p.receiveValue !== null
+    ? amountView(p.debitValue - p.receiveValue, p.assetCode, p.assetScale)
+    : null
+  return {
+    success: true as const,
+    created,
+    redirectUrl: p.redirectUrl,
+    paymentUrl: p.redirectUrl,
+    pendingId: p.id,
+    status: p.state,
+    incomingPaymentId: p.incomingPaymentId,
+    quoteId: p.quoteId,
+    amount: amountView(p.amountValue, p.assetCode, p.assetScale)!.formatted,
+    assetCode: p.assetCode,
+    assetScale: p.assetScale,
+    quote: { id: p.quoteId, debitAmount: debit, receiveAmount: receive, fee, expiresAt: p.quoteExpiresAt?.toISOString() ?? null },
+    returnUrl: p.returnUrl,
+    consentExpiresAt: p.consentExpiresAt?.toISOString() ?? null
+  }
+}
+
+export function sendFinish(reply: import('fastify').FastifyReply, outcome: FinishOutcome) {
+  reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
+  if ('redirect' in outcome) return reply.redirect(outcome.redirect, 303)
+  return reply.code(outcome.status).type('text/html; charset=utf-8').send(outcome.html)
+}
+
+export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: PaymentService; payouts: PayoutService }) {
+  app.post<{ Params: { offerId: string }; Body: { sellerId: string; buyerWalletAddressUrl: string; amount: string; returnUrl?: string } }>(
+    '/offers/:offerId/quotes/start',
+    {
+      schema: {
+        summary: 'Start a payment: incoming payment, quote, and the buyer consent URL',
+        tags: ['payments'],
+        security: bearer,
+        params: { type: 'object', required: ['offerId'], properties: { offerId: identifier } },
+        body: {
+          type: 'object',
+          required: ['sellerId', 'buyerWalletAddressUrl', 'amount'],
+          additionalProperties: false,
+          properties: {
+            sellerId: identifier,
+            buyerWalletAddressUrl: walletAddressUrl,
+            amount: decimalAmount,
+            returnUrl: { type: 'string', maxLength: 2048, description: 'Where the browser goes after consent; must be on ALLOWED_RETURN_ORIGINS' }
+          }
+        },
+        response: { 200: freeObject, 201: freeObject, ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const result = await deps.payments.start({ offerId: request.params.offerId, ...request.body })
+      if (isFailure(result)) return sendFailure(reply, result)
+      return reply.code(result.created ? 201 : 200).send(startView(result.payment, result.created))
+    }
+  )
+
+  app.get<{ Querystring: { pendingId?: string; payoutGrantId?: string; hash?: string; interact_ref?: string; result?: string } }>(
+    '/payments/finish',
+    {
+      schema: {
+        summary: "The wallet's redirect after consent; sends the browser back to the return URL",
+        tags: ['payments'],
+        querystring: {
+          type: 'object',
+          properties: {
+            pendingId: { type: 'string', maxLength: 100 },
+            payoutGrantId: { type: 'string', maxLength: 100 },
+            hash: { type: 'string', maxLength: 200 },
+            interact_ref: { type: 'string', maxLength: 500 },
+            result: { type: 'string', maxLength: 100 }
+          }
+        },
+        response: { 303: { type: 'null', description: 'Redirect to the return URL with ?payment=…&status=…' } }
+      }
+    },
+    async (request, reply) => {
+      const { payoutGrantId, ...query } = request.query
+      const outcome = payoutGrantId ? await deps.payouts.finishGrant({ ...query, payoutGrantId }) : await deps.payments.finish(query)
+      return sendFinish(reply, outcome)
+    }
+  )
+
+  app.get<{ Params: { pendingId: string } }>(
+    '/payments/:pendingId/status',
+    {
+      schema: {
+        summary: 'The status of a payment',
+        tags: ['payments'],
+        security: bearer,
+        params: { type: 'object', required: ['pendingId'], properties: { pendingId: identifier } },
+        response: { 200: { type: 'object', properties: { success: { type: 'boolean' }, payment: paymentViewSchema }, additionalProperties: true }, ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const payment = await deps.payments.get(request.params.pendingId)
+      if (isFailure(payment)) return sendFailure(reply, payment)
+      const view = paymentView(payment)
+      return { success: true, pendingId: view.pendingId, status: view.status, payment: view }
+    }
+  )
+
+  app.get<{ Params: { offerId: string } }>(
+    '/offers/:offerId/payments',
+    {
+      schema: {
+        summary: 'Payment history of an offer, newest first',
+        tags: ['payments'],
+        security: bearer,
+        params: { type: 'object', required: ['offerId'], properties: { offerId: identifier } },
+        response: { 200: { type: 'object', properties: { success: { type: 'boolean' }, payments: { type: 'array', items: paymentViewSchema } } }, ...errorResponses }
+      }
+    },
+    async (request) => ({ success: true, payments: (await deps.payments.listByOffer(request.params.offerId)).map(paymentView) })
+  )
+}

@@ -1,0 +1,203 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { and, desc, eq, inArray } from 'drizzle-orm'
+import { isPendingGrant } from '@interledger/open-payments'
+import { parseDecimalAmount } from '@voces/platform'
+import { CommonError, fail, isFailure, type Failure } from '../errors.ts'
+import { isAllowedReturnUrl, type PaymentDeps } from './deps.ts'
+import { PaymentError } from './errors.ts'
+import { payments, type PaymentRow } from './model.ts'
+
+export interface StartPaymentInput {
+  offerId: string
+  sellerId: string
+  buyerWalletAddressUrl: string
+  amount: string
+  returnUrl?: string | undefined
+}
+
+/** A `starting` payment older than this was interrupted (the process stopped mid-start). */
+export const START_TIMEOUT_MS = 2 * 60_000
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Starts a payment: incoming payment on the seller's wallet, quote on the buyer's wallet and an
+ * interactive outgoing-payment grant limited to the quote's debit amount and that receiver.
+ * The intent is written first; a second start for the same offer, seller, buyer and amount
+ * while one is open returns the open one. Returns the payment and whether it was new.
+ */
+export async function startPayment(deps: PaymentDeps, input: StartPaymentInput): Promise<{ payment: PaymentRow; created: boolean } | Failure> {
+  if (input.returnUrl && !isAllowedReturnUrl(input.returnUrl, deps.config.allowedReturnOrigins)) {
+    return fail(PaymentError.ReturnUrlNotAllowed, `returnUrl must be on one of: ${deps.config.allowedReturnOrigins.join(', ')}`)
+  }
+  const seller = await deps.sellers.get(input.sellerId)
+  if (isFailure(seller)) return seller
+  const buyerUrl = input.buyerWalletAddressUrl.replace(/\/+$/, '')
+  // Both documents are usually cached; fetch them concurrently when they are not.
+  const buyerWalletPromise = deps.openPayments.walletAddress(buyerUrl, 'buyer_wallet_address')
+  const sellerWallet = await deps.openPayments.walletAddress(seller.walletAddressUrl, 'seller_wallet_address')
+  if (isFailure(sellerWallet)) return sellerWallet
+  const value = parseDecimalAmount(input.amount, sellerWallet.assetScale)
+  if (typeof value === 'string') return amountFailure(value, input.amount, sellerWallet.assetCode, sellerWallet.assetScale)
+
+  const id = randomUUID()
+  const inserted = await deps.db
+    .insert(payments)
+    .values({
+      id,
+      offerId: input.offerId,
+      sellerId: seller.id,
+      buyerWalletAddressUrl: buyerUrl,
+      state: 'starting',
+      amountValue: value,
+      assetCode: sellerWallet.assetCode,
+      assetScale: sellerWallet.assetScale,
+      returnUrl: input.returnUrl ?? null,
+      nextAttemptAt: new Date(Date.now() + START_TIMEOUT_MS)
+    })
+    .onConflictDoNothing()
+    .returning()
+  if (!inserted[0]) {
+    void buyerWalletPromise.catch(() => {})
+    const existing = await awaitOpenStart(deps, { ...input, buyerWalletAddressUrl: buyerUrl, sellerId: seller.id }, value)
+    return isFailure(existing) ? existing : { payment: existing, created: false }
+  }
+
+  const log = deps.logger.child({ pendingId: id, offerId: input.offerId })
+  const failStart = async (failure: Failure) => {
+    log.warn({ code: failure.failure, step: failure.step, reason: failure.message }, 'payment start failed')
+    await deps.store.transition(id, ['starting'], {
+      state: 'failed',
+      failureCode: failure.failure,
+      failureMessage: failure.message,
+      nextAttemptAt: null
+    })
+    return failure
+  }
+
+  const buyerWallet = await buyerWalletPromise
+  if (isFailure(buyerWallet)) return failStart(buyerWallet)
+
+  // Incoming payment on the seller's wallet, while the quote token on the buyer's wallet is warmed.
+  const consentExpiresAt = new Date(Date.now() + deps.config.consentTimeoutMs)
+  const [incoming] = await Promise.all([
+    deps.openPayments.withToken(seller, { authServer: sellerWallet.authServer, access: 'incoming-payment' }, 'incoming_payment', (client, accessToken) =>
+      client.incomingPayment.create(
+        { url: sellerWallet.resourceServer, accessToken },
+        {
+          walletAddress: sellerWallet.id,
+          incomingAmount: { value: value.toString(), assetCode: sellerWallet.assetCode, assetScale: sellerWallet.assetScale },
+          // Long enough for consent and settlement; an abandoned one then expires on its own.
+          expiresAt: new Date(consentExpiresAt.getTime() + 60 * 60_000).toISOString(),
+          metadata: { offerId: input.offerId, pendingId: id }
+        }
+      )
+    ),
+    deps.openPayments.withToken(seller, { authServer: buyerWallet.authServer, access: 'quote' }, 'quote_grant', async () => undefined)
+  ])
+  if (isFailure(incoming)) return failStart(incoming)
+
+  const quote = await deps.openPayments.withToken(seller, { authServer: buyerWallet.authServer, access: 'quote' }, 'quote', (client, accessToken) =>
+    client.quote.create({ url: buyerWallet.resourceServer, accessToken }, { walletAddress: buyerWallet.id, receiver: incoming.id, method: 'ilp' })
+  )
+  if (isFailure(quote)) return failStart(quote)
+
+  const clientNonce = randomBytes(24).toString('base64url')
+  const grantRequestedAt = new Date()
+  const grant = await deps.openPayments.call(seller, 'outgoing_payment_grant', (client) =>
+    client.grant.request(
+      { url: buyerWallet.authServer },
+      {
+        access_token: {
+          access: [
+            {
+              type: 'outgoing-payment',
+              actions: ['create', 'read', 'list'],
+              identifier: buyerWallet.id,
+              limits: { debitAmount: quote.debitAmount, receiver: incoming.id }
+            }
+          ]
+        },
+        interact: {
+          start: ['redirect'],
+          finish: { method: 'redirect', uri: `${deps.config.publicBaseUrl}/payments/finish?pendingId=${id}`, nonce: clientNonce }
+        }
+      }
+    )
+  )
+  if (isFailure(grant)) return failStart(grant)
+  if (!isPendingGrant(grant)) {
+    return failStart(fail(CommonError.WalletRejected, 'The buyer wallet granted an outgoing payment without asking the buyer', { step: 'outgoing_payment_grant' }))
+  }
+
+  const updated = await deps.store.transition(id, ['starting'], {
+    state: 'awaiting_consent',
+    buyerWalletAddressId: buyerWallet.id,
+    buyerAuthServer: buyerWallet.authServer,
+    buyerResourceServer: buyerWallet.resourceServer,
+    incomingPaymentId: incoming.id,
+    quoteId: quote.id,
+    quoteExpiresAt: quote.expiresAt ? new Date(quote.expiresAt) : null,
+    debitValue: BigInt(quote.debitAmount.value),
+    debitAssetCode: quote.debitAmount.assetCode,
+    debitAssetScale: quote.debitAmount.assetScale,
+    receiveValue: BigInt(quote.receiveAmount.value),
+    clientNonce,
+    interactNonce: grant.interact.finish,
+    redirectUrl: grant.interact.redirect,
+    continueUri: grant.continue.uri,
+    continueToken: grant.continue.access_token.value,
+    continueWaitSeconds: grant.continue.wait ?? 0,
+    grantRequestedAt,
+    consentExpiresAt,
+    // The worker looks at it again when consent is overdue.
+    nextAttemptAt: consentExpiresAt
+  })
+  if (!updated) return fail(CommonError.WalletUnavailable, 'The payment start was interrupted; start again')
+  log.info({ quoteId: quote.id, debit: quote.debitAmount }, 'payment awaiting consent')
+  return { payment: updated, created: true }
+}
+
+function amountFailure(reason: string, input: string, assetCode: string, assetScale: number): Failure {
+  const why: Record<string, string> = {
+    invalid_format: 'is not a decimal number like 12.50',
+    too_many_decimals: `has more than ${assetScale} decimals`,
+    not_positive: 'must be more than zero',
+    too_large: 'is too large'
+  }
+  return fail(CommonError.InvalidAmount, `The amount "${input}" ${why[reason] ?? 'is invalid'} (the seller wallet holds ${assetCode} at scale ${assetScale})`)
+}
+export { amountFailure }
+
+/** Another request is starting (or has started) the same payment: wait for it and return it. */
+async function awaitOpenStart(deps: PaymentDeps, input: StartPaymentInput, value: bigint): Promise<PaymentRow | Failure> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const [open] = await deps.db
+      .select()
+      .from(payments)
+      .where(
+        and(
+          eq(payments.offerId, input.offerId),
+          eq(payments.sellerId, input.sellerId),
+          eq(payments.buyerWalletAddressUrl, input.buyerWalletAddressUrl),
+          eq(payments.amountValue, value),
+          inArray(payments.state, ['starting', 'awaiting_consent'])
+        )
+      )
+    if (open?.state === 'awaiting_consent') return open
+    if (!open) {
+      // The other start ended (failed) between our insert and this read: report the latest attempt.
+      const [latest] = await deps.db
+        .select()
+        .from(payments)
+        .where(and(eq(payments.offerId, input.offerId), eq(payments.buyerWalletAddressUrl, input.buyerWalletAddressUrl), eq(payments.amountValue, value)))
+        .orderBy(desc(payments.createdAt))
+        .limit(1)
+      if (latest?.state === 'failed') return fail((latest.failureCode as Failure['failure']) ?? CommonError.WalletUnavailable, latest.failureMessage ?? 'The payment start failed')
+      return fail(PaymentError.StartInProgress, 'The same payment is being started; try again')
+    }
+    if (Date.now() > deadline) return fail(PaymentError.StartInProgress, 'The same payment is still being started; try again shortly')
+    await sleep(50)
+  }
+}

@@ -1,0 +1,241 @@
+import { isFinalizedGrantWithAccessToken, type OutgoingPayment } from '@interledger/open-payments'
+import { CommonError, fail, isFailure, isWalletFailure, type Failure, type WalletFailure } from '../errors.ts'
+import type { ClientIdentity } from '../open-payments/client.ts'
+import { backoffMs } from '../worker/poller.ts'
+import type { PaymentDeps } from './deps.ts'
+import { PaymentError } from './errors.ts'
+import type { PaymentRow, PaymentState } from './model.ts'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** How soon to look at a sending payment again: it settles in a moment on most wallets. */
+const FIRST_STATUS_CHECK_MS = 200
+
+/**
+ * The steps after consent. Each calls the wallet outside any transaction, then records the
+ * result under a row lock only if the payment is still where the step left it. A transient
+ * failure schedules a retry with backoff; a refusal ends the payment as failed, with the reason.
+ */
+export function createPaymentSteps(deps: PaymentDeps) {
+  const { store, config } = deps
+  const log = deps.logger.child({ component: 'payments' })
+
+  async function seller(p: PaymentRow): Promise<ClientIdentity | Failure> {
+    return deps.sellers.get(p.sellerId)
+  }
+
+  /** Records a failed step: retry later if transient (until maxAttempts), else fail the payment. */
+  async function stepFailed(p: PaymentRow, from: PaymentState, failure: Failure, opts: { retryable?: boolean } = {}) {
+    const transient = (isWalletFailure(failure) && failure.transient) || opts.retryable === true
+    const attempts = p.attempts + 1
+    log.warn({ pendingId: p.id, state: from, step: failure.step, code: failure.failure, attempts, transient, reason: failure.message }, 'payment step failed')
+    if (transient && attempts < config.worker.maxAttempts) {
+      return store.transition(p.id, [from], {
+        attempts,
+        failureMessage: failure.message,
+        nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, config.worker.baseBackoffMs, config.worker.maxBackoffMs))
+      })
+    }
+    return store.transition(p.id, [from], { state: 'failed', failureCode: failure.failure, failureMessage: failure.message, nextAttemptAt: null })
+  }
+
+  /** Continues the grant with the interact_ref, respecting `wait`; stores the access token. */
+  async function continueGrant(p: PaymentRow): Promise<PaymentRow | undefined> {
+    const waitUntil = (p.grantRequestedAt?.getTime() ?? 0) + (p.continueWaitSeconds ?? 0) * 1000
+    const remaining = waitUntil - Date.now()
+    if (remaining > config.maxContinueWaitMs) {
+      return store.transition(p.id, ['awaiting_consent'], { nextAttemptAt: new Date(waitUntil) })
+    }
+    if (remaining > 0) await sleep(remaining)
+    const identity = await seller(p)
+    if (isFailure(identity)) return stepFailed(p, 'awaiting_consent', identity)
+    const grant = await deps.openPayments.call(identity, 'grant_continuation', (client) =>
+      client.grant.continue({ url: p.continueUri!, accessToken: p.continueToken! }, { interact_ref: p.interactRef! })
+    )
+    if (isFailure(grant)) {
+      // `too_fast`: the wallet wants us to wait longer; that is a retry, not a refusal.
+      const tooFast = isWalletFailure(grant) && grant.walletCode === 'too_fast'
+      return stepFailed(p, 'awaiting_consent', grant, { retryable: tooFast })
+    }
+    if (!isFinalizedGrantWithAccessToken(grant)) {
+      return stepFailed(p, 'awaiting_consent', fail(CommonError.WalletUnavailable, 'The buyer wallet has not finalised the grant yet', { step: 'grant_continuation' }), {
+        retryable: true
+      })
+    }
+    return store.transition(p.id, ['awaiting_consent'], {
+      state: 'authorized',
+      accessToken: grant.access_token.value,
+      manageUrl: grant.access_token.manage,
+      attempts: 0,
+      failureMessage: null,
+      nextAttemptAt: new Date(Date.now() + config.worker.leaseMs)
+    })
+  }
+
+  /** Re-quotes an expired quote; the grant limits the debit amount, so a dearer quote cannot be paid. */
+  async function requote(p: PaymentRow, identity: ClientIdentity): Promise<PaymentRow | Failure | undefined> {
+    const quote = await deps.openPayments.withToken(identity, { authServer: p.buyerAuthServer!, access: 'quote' }, 'quote', (client, accessToken) =>
+      client.quote.create({ url: p.buyerResourceServer!, accessToken }, { walletAddress: p.buyerWalletAddressId!, receiver: p.incomingPaymentId!, method: 'ilp' })
+    )
+    if (isFailure(quote)) return quote
+    const debit = BigInt(quote.debitAmount.value)
+    if (debit > p.debitValue! || quote.debitAmount.assetCode !== p.debitAssetCode) {
+      return fail(PaymentError.QuoteExpired, 'The quote expired before the payment was sent, and a new quote costs more than the buyer approved')
+    }
+    log.info({ pendingId: p.id, oldQuote: p.quoteId, newQuote: quote.id }, 'expired quote replaced')
+    return store.transition(p.id, ['authorized'], {
+      quoteId: quote.id,
+      quoteExpiresAt: quote.expiresAt ? new Date(quote.expiresAt) : null,
+      debitValue: debit,
+      receiveValue: BigInt(quote.receiveAmount.value)
+    })
+  }
+
+  /** Finds an outgoing payment a previous attempt created for this quote (its answer may have been lost). */
+  async function findCreated(p: PaymentRow, identity: ClientIdentity): Promise<OutgoingPayment | undefined | Failure> {
+    const page = await deps.openPayments.call(identity, 'outgoing_payment', (client) =>
+      client.outgoingPayment.list({ url: p.buyerResourceServer!, walletAddress: p.buyerWalletAddressId!, accessToken: p.accessToken! }, { first: 100, 'wallet-address': p.buyerWalletAddressId! })
+    )
+    if (isFailure(page)) return page
+    return page.result.find((o) => o.quoteId === p.quoteId)
+  }
+
+  /** Creates the outgoing payment under the buyer's grant: write intent, call, record. */
+  async function createOutgoing(p: PaymentRow): Promise<PaymentRow | undefined> {
+    const identity = await seller(p)
+    if (isFailure(identity)) return stepFailed(p, 'authorized', identity)
+    if (p.createAttemptedAt) {
+      const existing = await findCreated(p, identity)
+      if (isFailure(existing)) return stepFailed(p, 'authorized', existing)
+      if (existing) return recordSending(p, existing)
+    }
+    if (p.quoteExpiresAt && p.quoteExpiresAt.getTime() < Date.now() + 1000) {
+      const requoted = await requote(p, identity)
+      if (isFailure(requoted)) return stepFailed(p, 'authorized', requoted)
+      if (!requoted) return undefined
+      p = requoted
+    }
+    const marked = await store.transition(p.id, ['authorized'], { createAttemptedAt: new Date() })
+    if (!marked) return undefined
+    const outgoing = await deps.openPayments.call(identity, 'outgoing_payment', (client) =>
+      client.outgoingPayment.create(
+        { url: p.buyerResourceServer!, accessToken: p.accessToken! },
+        { walletAddress: p.buyerWalletAddressId!, quoteId: p.quoteId!, metadata: { offerId: p.offerId, pendingId: p.id } }
+      )
+    )
+    if (isFailure(outgoing)) {
+      // A timeout may hide a payment that was created; the retry looks for it first (createAttemptedAt).
+      return stepFailed(marked, 'authorized', outgoing)
+    }
+    return recordSending(marked, outgoing)
+  }
+
+  function recordSending(p: PaymentRow, o: OutgoingPayment) {
+    log.info({ pendingId: p.id, outgoingPaymentId: o.id }, 'outgoing payment created')
+    return store.transition(p.id, ['authorized'], {
+      state: 'sending',
+      outgoingPaymentId: o.id,
+      sentValue: BigInt(o.sentAmount.value),
+      attempts: 0,
+      failureMessage: null,
+      nextAttemptAt: new Date(Date.now() + FIRST_STATUS_CHECK_MS)
+    })
+  }
+
+  /** Follows a sending payment until everything is sent (completed) or the wallet marks it failed. */
+  async function followOutgoing(p: PaymentRow): Promise<PaymentRow | undefined> {
+    const identity = await seller(p)
+    if (isFailure(identity)) return stepFailed(p, 'sending', identity)
+    let outgoing = await deps.openPayments.call(identity, 'outgoing_payment_status', (client) =>
+      client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: p.accessToken! })
+    )
+    if (isWalletFailure(outgoing) && outgoing.status === 401 && p.manageUrl) {
+      // The outgoing-payment token lapsed: rotate it and look again.
+      const rotated = await deps.openPayments.call(identity, 'token_rotation', (client) => client.token.rotate({ url: p.manageUrl!, accessToken: p.accessToken! }))
+      if (!isFailure(rotated)) {
+        const updated = await store.transition(p.id, ['sending'], { accessToken: rotated.access_token.value, manageUrl: rotated.access_token.manage })
+        if (!updated) return undefined
+        p = updated
+        outgoing = await deps.openPayments.call(identity, 'outgoing_payment_status', (client) =>
+          client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: p.accessToken! })
+        )
+      }
+    }
+    if (isFailure(outgoing)) return followLater(p, outgoing as WalletFailure)
+    const sent = BigInt(outgoing.sentAmount.value)
+    const debit = BigInt(outgoing.debitAmount.value)
+    if (outgoing.failed) {
+      return store.transition(p.id, ['sending'], {
+        state: 'failed',
+        sentValue: sent,
+        failureCode: 'payment_failed',
+        failureMessage: "The buyer's wallet could not send the payment (for example, not enough funds)",
+        nextAttemptAt: null
+      })
+    }
+    if (sent >= debit) {
+      return store.transition(p.id, ['sending'], { state: 'completed', sentValue: sent, completedAt: new Date(), failureMessage: null, nextAttemptAt: null })
+    }
+    return followLater(p, undefined, sent)
+  }
+
+  /** Not settled yet (or the wallet did not answer): look again with backoff. Sending never gives up. */
+  function followLater(p: PaymentRow, failure?: WalletFailure, sent?: bigint) {
+    if (failure) log.warn({ pendingId: p.id, reason: failure.message }, 'outgoing payment status unavailable')
+    return store.transition(p.id, ['sending'], {
+      attempts: p.attempts + 1,
+      ...(sent !== undefined ? { sentValue: sent } : {}),
+      nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, Math.max(FIRST_STATUS_CHECK_MS, config.worker.baseBackoffMs / 2), config.worker.maxBackoffMs))
+    })
+  }
+
+  /** Consent never arrived: the payment ends as expired and the grant is cancelled. */
+  async function expire(p: PaymentRow): Promise<PaymentRow | undefined> {
+    const expired = await store.transition(p.id, ['awaiting_consent'], {
+      state: 'expired',
+      failureCode: 'consent_expired',
+      failureMessage: 'The buyer did not approve the payment in time',
+      nextAttemptAt: null
+    })
+    if (expired) await cancelGrant(expired)
+    return expired
+  }
+
+  /** Best effort: a grant we no longer want should not stay approvable at the wallet. */
+  async function cancelGrant(p: PaymentRow): Promise<void> {
+    if (!p.continueUri || !p.continueToken) return
+    const identity = await seller(p)
+    if (isFailure(identity)) return
+    const result = await deps.openPayments.call(identity, 'grant_continuation', (client) =>
+      client.grant.cancel({ url: p.continueUri!, accessToken: p.continueToken! })
+    )
+    if (isFailure(result)) log.info({ pendingId: p.id, reason: result.message }, 'grant cancel failed (ignored)')
+  }
+
+  /** Runs whatever step a claimed payment is due for. */
+  async function advance(p: PaymentRow): Promise<PaymentRow | undefined> {
+    switch (p.state) {
+      case 'starting':
+        // Still `starting` after the start timeout: the process stopped mid-start.
+        return store.transition(p.id, ['starting'], {
+          state: 'failed',
+          failureCode: 'start_interrupted',
+          failureMessage: 'The payment start was interrupted before the buyer could be asked for consent',
+          nextAttemptAt: null
+        })
+      case 'awaiting_consent':
+        if (p.interactRef) return continueGrant(p)
+        if (p.consentExpiresAt && p.consentExpiresAt.getTime() <= Date.now()) return expire(p)
+        return store.transition(p.id, ['awaiting_consent'], { nextAttemptAt: p.consentExpiresAt })
+      case 'authorized':
+        return createOutgoing(p)
+      case 'sending':
+        return followOutgoing(p)
+      default:
+        return p
+    }
+  }
+
+  return { continueGrant, createOutgoing, followOutgoing, expire, cancelGrant, advance }
+}
+export type PaymentSteps = ReturnType<typeof createPaymentSteps>

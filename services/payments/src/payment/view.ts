@@ -1,0 +1,52 @@
+import { formatMinorUnits } from '@voces/platform'
+import type { PaymentRow } from './model.ts'
+
+export interface AmountView {
+  value: string
+  assetCode: string
+  assetScale: number
+  /** The same amount as a decimal string, for people. */
+  formatted: string
+}
+
+export function amountView(value: bigint | null, assetCode: string | null, assetScale: number | null): AmountView | null {
+  if (value === null || assetCode === null || assetScale === null) return null
+  return { value: value.toString(), assetCode, assetScale, formatted: formatMinorUnits(value, assetScale) }
+}
+
+/** The API's view of a payment: amounts as strings, no tokens, nonces or continuation details. */
+export function paymentView(p: PaymentRow) {
+  return {
+    pendingId: p.id,
+    offerId: p.offerId,
+    sellerId: p.sellerId,
+    buyerWalletAddressUrl: p.buyerWalletAddressUrl,
+    status: p.state,
+    amount: amountView(p.amountValue, p.assetCode, p.assetScale)!,
+    debitAmount: amountView(p.debitValue, p.debitAssetCode, p.debitAssetScale),
+    receiveAmount: amountView(p.receiveValue, p.assetCode, p.assetScale),
+    sentAmount: amountView(p.sentValue, p.debitAssetCode, p.debitAssetScale),
+    incomingPaymentId: p.incomingPaymentId,
+    quoteId: p.quoteId,
+    quoteExpiresAt: p.quoteExpiresAt?.toISOString() ?? null,
+    outgoingPaymentId: p.outgoingPaymentId,
+    consentExpiresAt: p.consentExpiresAt?.toISOString() ?? null,
+    failure: p.failureCode ? { code: p.failureCode, message: p.failureMessage ?? '' } : null,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+    completedAt: p.completedAt?.toISOString() ?? null
+  }
+}
+export type PaymentView = ReturnType<typeof paymentView>
+
+/** What webhooks carry: ids and state only. Receivers re-read the status. */
+export function paymentEventData(p: PaymentRow): Record<string, unknown> {
+  return {
+    pendingId: p.id,
+    offerId: p.offerId,
+    sellerId: p.sellerId,
+    status: p.state,
+    amount: { value: p.amountValue.toString(), assetCode: p.assetCode, assetScale: p.assetScale },
+    ...(p.failureCode ? { failure: { code: p.failureCode, message: p.failureMessage } } : {})
+  }
+}

@@ -1,0 +1,14 @@
+import type { Db, Logger } from '@voces/platform'
+import type { PaymentsConfig } from '../config.ts'
+import type { OpenPayments } from '../open-payments/client.ts'
+import type { SellerService } from '../seller/service.ts'
+import type { WebhookService } from '../webhook/service.ts'
+
+export interface PayoutDeps {
+  db: Db
+  logger: Logger
+  openPayments: OpenPayments
+  sellers: SellerService
+  webhooks: WebhookService
+  config: Pick<PaymentsConfig, 'publicBaseUrl' | 'allowedReturnOrigins' | 'maxContinueWaitMs' | 'worker'>
+}

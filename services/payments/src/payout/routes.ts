@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify'
+import { isFailure } from '../errors.ts'
+import { sendFailure } from '../http/errors.ts'
+import { bearer, decimalAmount, errorResponses, freeObject, identifier, walletAddressUrl } from '../http/schemas.ts'
+import type { PayoutService } from './service.ts'
+import { payoutGrantView, payoutView } from './view.ts'
+
+export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: PayoutService }) {
+  app.post<{ Params: { id: string }; Body: { debitLimit: string; interval?: string; returnUrl?: string } }>(
+    '/sellers/:id/payout-grant',
+    {
+      schema: {
+        summary: "Connect a seller's escrow wallet for payouts: returns the consent URL for its owner",
+        tags: ['payouts'],
+        security: bearer,
+        params: { type: 'object', required: ['id'], properties: { id: identifier } },
+        body: {
+          type: 'object',
+          required: ['debitLimit'],
+          additionalProperties: false,
+          properties: {
+            debitLimit: decimalAmount,
+            interval: { type: 'string', maxLength: 100, description: 'ISO 8601 repeating interval, e.g. R/2026-01-01T00:00:00Z/P1M' },
+            returnUrl: { type: 'string', maxLength: 2048 }
+          }
+        },
+        response: { 201: freeObject, ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const grant = await deps.payouts.startGrant({ sellerId: request.params.id, ...request.body })
+      if (isFailure(grant)) return sendFailure(reply, grant)
+      return reply.code(201).send({ success: true, redirectUrl: grant.redirectUrl, payoutGrant: payoutGrantView(grant) })
+    }
+  )
+
+  app.post<{ Body: { sellerId: string; receiverWalletAddressUrl: string; amount: string; reference: string } }>(
+    '/payouts',
+    {
+      schema: {
+        summary: 'Pay a creator (or refund a funder) from escrow; `reference` is an idempotency key',
+        tags: ['payouts'],
+        security: bearer,
+        body: {
+          type: 'object',
+          required: ['sellerId', 'receiverWalletAddressUrl', 'amount', 'reference'],
+          additionalProperties: false,
+          properties: { sellerId: identifier, receiverWalletAddressUrl: walletAddressUrl, amount: decimalAmount, reference: identifier }
+        },
+        response: { 200: freeObject, 201: freeObject, ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const result = await deps.payouts.create(request.body)
+      if (isFailure(result)) return sendFailure(reply, result)
+      return reply.code(result.created ? 201 : 200).send({ success: true, created: result.created, payout: payoutView(result.payout) })
+    }
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/payouts/:id',
+    {
+      schema: {
+        summary: 'The status of a payout',
+        tags: ['payouts'],
+        security: bearer,
+        params: { type: 'object', required: ['id'], properties: { id: identifier } },
+        response: { 200: freeObject, ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const payout = await deps.payouts.get(request.params.id)
+      if (isFailure(payout)) return sendFailure(reply, payout)
+      return { success: true, payout: payoutView(payout) }
+    }
+  )
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { parseDecimalAmount } from '@voces/platform'
+import { fail, isFailure, type Failure } from '../errors.ts'
+import type { FinishOutcome } from '../http/pages.ts'
+import { amountFailure } from '../payment/start-payment.ts'
+import type { PayoutDeps } from './deps.ts'
+import { PayoutError } from './errors.ts'
+import { activePayoutGrant, finishPayoutGrant, startPayoutGrant, type StartPayoutGrantInput } from './grant.ts'
+import { claimDuePayouts, createPayoutSteps } from './execute.ts'
+import { payouts, type PayoutGrantRow, type PayoutRow } from './model.ts'
+
+export interface CreatePayoutInput {
+  sellerId: string
+  receiverWalletAddressUrl: string
+  amount: string
+  reference: string
+}
+
+export interface PayoutService {
+  startGrant(input: StartPayoutGrantInput): Promise<PayoutGrantRow | Failure>
+  finishGrant(query: { payoutGrantId: string; hash?: string | undefined; interact_ref?: string | undefined; result?: string | undefined }): Promise<FinishOutcome>
+  /** Pays from escrow under the standing grant. The same reference never pays twice. */
+  create(input: CreatePayoutInput): Promise<{ payout: PayoutRow; created: boolean } | Failure>
+  get(id: string): Promise<PayoutRow | Failure>
+  processDue(): Promise<number>
+}
+
+export function createPayoutService(deps: PayoutDeps): PayoutService {
+  const steps = createPayoutSteps(deps)
+  return {
+    startGrant: (input) => startPayoutGrant(deps, input),
+    finishGrant: (query) => finishPayoutGrant(deps, query),
+
+    async create(input) {
+      const seller = await deps.sellers.get(input.sellerId)
+      if (isFailure(seller)) return seller
+      const wallet = await deps.openPayments.walletAddress(seller.walletAddressUrl, 'seller_wallet_address')
+      if (isFailure(wallet)) return wallet
+      const value = parseDecimalAmount(input.amount, wallet.assetScale)
+      if (typeof value === 'string') return amountFailure(value, input.amount, wallet.assetCode, wallet.assetScale)
+      const receiverWalletAddressUrl = input.receiverWalletAddressUrl.replace(/\/+$/, '')
+
+      const [existing] = await deps.db.select().from(payouts).where(eq(payouts.reference, input.reference))
+      if (existing) return sameOrConflict(existing, { ...input, receiverWalletAddressUrl }, value)
+      const grant = await activePayoutGrant(deps, seller.id)
+      if (isFailure(grant)) return grant
+
+      const [inserted] = await deps.db
+        .insert(payouts)
+        .values({
+          id: randomUUID(),
+          reference: input.reference,
+          sellerId: seller.id,
+          grantId: grant.id,
+          receiverWalletAddressUrl,
+          state: 'pending',
+          amountValue: value,
+          assetCode: wallet.assetCode,
+          assetScale: wallet.assetScale,
+          // Leased to this request; the worker takes over if it stops half-way.
+          nextAttemptAt: new Date(Date.now() + deps.config.worker.leaseMs)
+        })
+        .onConflictDoNothing()
+        .returning()
+      if (!inserted) {
+        const [raced] = await deps.db.select().from(payouts).where(eq(payouts.reference, input.reference))
+        return sameOrConflict(raced!, { ...input, receiverWalletAddressUrl }, value)
+      }
+      deps.logger.info({ payoutId: inserted.id, reference: input.reference, sellerId: seller.id }, 'payout requested')
+      const advanced = await steps.advance(inserted)
+      return { payout: advanced ?? (await deps.db.select().from(payouts).where(eq(payouts.id, inserted.id)))[0]!, created: true }
+    },
+
+    async get(id) {
+      const [row] = await deps.db.select().from(payouts).where(eq(payouts.id, id))
+      return row ?? fail(PayoutError.UnknownPayout, `No payout with id ${id}`)
+    },
+
+    async processDue() {
+      const due = await claimDuePayouts(deps, 10)
+      await Promise.all(
+        due.map((p) =>
+          steps.advance(p).catch((error: unknown) => deps.logger.error({ err: error, payoutId: p.id }, 'payout step crashed; retried after the lease'))
+        )
+      )
+      return due.length
+    }
+  }
+}
+
+function sameOrConflict(existing: PayoutRow, input: CreatePayoutInput, value: bigint): { payout: PayoutRow; created: boolean } | Failure {
+  const same = existing.sellerId === input.sellerId && existing.receiverWalletAddressUrl === input.receiverWalletAddressUrl && existing.amountValue === value
+  if (!same) return fail(PayoutError.ReferenceConflict, `The reference ${input.reference} was already used for a different payout`)
+  return { payout: existing, created: false }
+}

@@ -1,0 +1,45 @@
+import { amountView } from '../payment/view.ts'
+import type { PayoutGrantRow, PayoutRow } from './model.ts'
+
+export function payoutView(p: PayoutRow) {
+  return {
+    id: p.id,
+    reference: p.reference,
+    sellerId: p.sellerId,
+    receiverWalletAddressUrl: p.receiverWalletAddressUrl,
+    status: p.state,
+    amount: amountView(p.amountValue, p.assetCode, p.assetScale)!,
+    receiveAmount: amountView(p.receiveValue, p.receiveAssetCode, p.receiveAssetScale),
+    sentAmount: amountView(p.sentValue, p.assetCode, p.assetScale),
+    incomingPaymentId: p.incomingPaymentId,
+    quoteId: p.quoteId,
+    outgoingPaymentId: p.outgoingPaymentId,
+    failure: p.failureCode ? { code: p.failureCode, message: p.failureMessage ?? '' } : p.failureMessage ? { code: 'retrying', message: p.failureMessage } : null,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+    completedAt: p.completedAt?.toISOString() ?? null
+  }
+}
+
+export function payoutGrantView(g: PayoutGrantRow) {
+  return {
+    id: g.id,
+    sellerId: g.sellerId,
+    status: g.state,
+    redirectUrl: g.state === 'awaiting_consent' ? g.redirectUrl : null,
+    limit: amountView(g.limitValue, g.assetCode, g.assetScale)!,
+    interval: g.interval,
+    createdAt: g.createdAt.toISOString()
+  }
+}
+
+export function payoutEventData(p: PayoutRow): Record<string, unknown> {
+  return {
+    id: p.id,
+    reference: p.reference,
+    sellerId: p.sellerId,
+    status: p.state,
+    amount: { value: p.amountValue.toString(), assetCode: p.assetCode, assetScale: p.assetScale },
+    ...(p.failureCode ? { failure: { code: p.failureCode, message: p.failureMessage } } : {})
+  }
+}
