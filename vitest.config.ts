@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config'
 // Two projects: `unit` (integration tests over real HTTP and a real database, run by `npm test`)
 // and `browser` (Playwright driving Debian's Chromium, run by `npm run test:browser`).
 export default defineConfig({
+  esbuild: { jsx: 'automatic', jsxImportSource: '@kitajs/html' },
   test: {
     projects: [
       {

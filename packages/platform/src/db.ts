@@ -19,7 +19,11 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 export interface Database {
   kind: 'embedded' | 'postgres'
   db: Db
-  /** Runs migrations of one service into its own Postgres schema. */
+  /**
+   * Runs migrations of one service into its own Postgres schema; the migrations table lives there
+   * too, so the migrator creates the schema first. drizzle-kit writes a bare `CREATE SCHEMA` into a
+   * service's first migration: change it to `CREATE SCHEMA IF NOT EXISTS` when generating it.
+   */
   migrate(options: { migrationsFolder: string; schema: string }): Promise<void>
   close(): Promise<void>
 }
@@ -56,7 +60,6 @@ export async function openEmbeddedDatabase(dataDir: string | 'memory'): Promise<
     kind: 'embedded',
     db,
     async migrate({ migrationsFolder, schema }) {
-      await client.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
       await migratePglite(db as never, { migrationsFolder, migrationsSchema: schema, migrationsTable: 'migrations' })
     },
     async close() {
@@ -79,7 +82,6 @@ export function openPostgresDatabase(url: string, options: { max?: number } = {}
       const lockClient = await pool.connect()
       try {
         await lockClient.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${schema}`])
-        await lockClient.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
         await migratePg(db as never, { migrationsFolder, migrationsSchema: schema, migrationsTable: 'migrations' })
       } finally {
         await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${schema}`]).catch(() => {})

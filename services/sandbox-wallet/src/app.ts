@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import formbody from '@fastify/formbody'
+import type { Database, Logger } from '@voces/platform'
+import type { SandboxConfig } from './config.ts'
+import { SANDBOX_ERRORS } from './http/errors.ts'
+import { createOpenApiValidators, registerResponseValidation, type OpenApiValidators } from './http/openapi.ts'
+import { createSignatureVerifier, type RawBodyRequest, type SignatureVerifier } from './http/signatures.ts'
+import { createResourceAuthorizer, type ResourceAuthorizer } from './http/resource-auth.ts'
+import { registerFaults, type Faults } from './http/faults.ts'
+import { createLedgerService, type LedgerService } from './ledger/service.ts'
+import { createWalletAddressService, type WalletAddressService } from './wallet-address/service.ts'
+import { createGrantService, type GrantService } from './grant/service.ts'
+import { createIncomingPaymentService, type IncomingPaymentService } from './incoming-payment/service.ts'
+import { createQuoteService, type QuoteService } from './quote/service.ts'
+import { createOutgoingPaymentService, type OutgoingPaymentService } from './outgoing-payment/service.ts'
+import { walletAddressRoutes } from './wallet-address/routes.ts'
+import { grantRoutes } from './grant/routes.ts'
+import { consentRoutes } from './consent/routes.ts'
+import { incomingPaymentRoutes } from './incoming-payment/routes.ts'
+import { quoteRoutes } from './quote/routes.ts'
+import { outgoingPaymentRoutes } from './outgoing-payment/routes.ts'
+import { adminRoutes } from './admin/routes.ts'
+
+export const SANDBOX_SCHEMA = 'sandbox_wallet'
+export const SANDBOX_MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url))
+
+/** Everything a route may use, wired once here. */
+export interface SandboxDeps {
+  config: SandboxConfig
+  logger: Logger
+  openApi: OpenApiValidators
+  signatures: SignatureVerifier
+  resourceAuth: ResourceAuthorizer
+  ledger: LedgerService
+  walletAddresses: WalletAddressService
+  grants: GrantService
+  incomingPayments: IncomingPaymentService
+  quotes: QuoteService
+  outgoingPayments: OutgoingPaymentService
+  faults: { current: Faults }
+}
+
+export interface SandboxApp {
+  app: FastifyInstance
+  deps: SandboxDeps
+  /** Starts the settlement worker. */
+  start(): void
+  stop(): Promise<void>
+}
+
+/** The composition root of the sandbox wallet: services, routes and the settlement worker. */
+export async function buildSandboxApp(options: { config: SandboxConfig; database: Database; logger: Logger }): Promise<SandboxApp> {
+  const { config, logger } = options
+  const db = options.database.db
+  await options.database.migrate({ migrationsFolder: SANDBOX_MIGRATIONS, schema: SANDBOX_SCHEMA })
+
+  const ledger = createLedgerService({ db })
+  const walletAddresses = createWalletAddressService({ db, ledger })
+  const grants = createGrantService({ db, config, walletAddresses })
+  const incomingPayments = createIncomingPaymentService({ db, config, walletAddresses })
+  const quotes = createQuoteService({ db, config, incomingPayments })
+  const outgoingPayments = createOutgoingPaymentService({ db, config, logger, walletAddresses, incomingPayments, quotes, ledger })
+  const signatures = createSignatureVerifier({ logger, publicProtocol: () => new URL(config.baseUrl).protocol.replace(':', '') })
+  const deps: SandboxDeps = {
+    config,
+    logger,
+    openApi: await createOpenApiValidators({ enabled: config.validateOpenApi, logger }),
+    signatures,
+    resourceAuth: createResourceAuthorizer({ config, grants, signatures }),
+    ledger,
+    walletAddresses,
+    grants,
+    incomingPayments,
+    quotes,
+    outgoingPayments,
+    faults: { current: { latencyMs: 0, errorRate: 0, dropRate: 0, paths: [] } }
+  }
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: (req) => String(req.headers['x-request-id'] ?? randomUUID()),
+    requestIdHeader: 'x-request-id',
+    routerOptions: { ignoreTrailingSlash: true }
+  })
+  // Signatures cover the exact body bytes, so keep them beside the parsed JSON.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    ;(request as RawBodyRequest).rawBody = body as string
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string))
+    } catch {
+      done(Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 }), undefined)
+    }
+  })
+  await app.register(formbody)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500
+    if (status === 500) request.log.error({ err: error }, 'unhandled error')
+    return reply.code(status).send({
+      error: status === 500 ? { code: 'internal_error', description: 'Internal error' } : { code: 'invalid_request', description: error.message }
+    })
+  })
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: SANDBOX_ERRORS.not_found.code, description: SANDBOX_ERRORS.not_found.description } }))
+  registerResponseValidation(app, logger)
+  registerFaults(app, deps.faults)
+
+  app.get('/health', async () => ({ status: 'ok' }))
+  adminRoutes(app, deps)
+  grantRoutes(app, deps)
+  consentRoutes(app, deps)
+  incomingPaymentRoutes(app, deps)
+  quoteRoutes(app, deps)
+  outgoingPaymentRoutes(app, deps)
+  walletAddressRoutes(app, deps)
+
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> = Promise.resolve()
+  const tick = Math.max(50, Math.min(500, Math.floor(config.settlementDelayMs / 2) || 50))
+  return {
+    app,
+    deps,
+    start() {
+      if (timer) return
+      timer = setInterval(() => {
+        running = running
+          .then(() => outgoingPayments.settleDue())
+          .catch((error: unknown) => logger.error({ err: error }, 'settlement failed; will retry'))
+      }, tick)
+    },
+    async stop() {
+      if (timer) clearInterval(timer)
+      timer = undefined
+      await running
+      await app.close()
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface, RouteShorthandOptions } from 'fastify'
+import {
+  getAuthServerOpenAPI,
+  getResourceServerOpenAPI,
+  getWalletAddressServerOpenAPI
+} from '@interledger/open-payments'
+import { isValidationError, type OpenAPI, type HttpMethod } from '@interledger/openapi'
+import type { Logger } from '@voces/platform'
+
+export type SpecName = 'auth' | 'resource' | 'walletAddress'
+
+export interface OpenApiValidators {
+  /** Route options that validate this route's request and response against the official spec. */
+  route<R extends RouteGenericInterface>(spec: SpecName, path: string, method: string): RouteShorthandOptions<
+    import('fastify').RawServerDefault,
+    import('node:http').IncomingMessage,
+    import('node:http').ServerResponse,
+    R
+  >
+}
+
+/**
+ * Validates the sandbox's own requests and responses against the OpenAPI specs bundled in the SDK,
+ * as Rafiki does outside production. A response that fails its spec is a sandbox bug: it is logged
+ * and answered 500 so that tests fail loudly instead of a client quietly accepting a wrong body.
+ */
+export async function createOpenApiValidators(deps: { enabled: boolean; logger: Logger }): Promise<OpenApiValidators> {
+  const specs: Record<SpecName, OpenAPI> | undefined = deps.enabled
+    ? {
+        auth: await getAuthServerOpenAPI(),
+        resource: await getResourceServerOpenAPI(),
+        walletAddress: await getWalletAddressServerOpenAPI()
+      }
+    : undefined
+
+  return {
+    route(spec, path, method) {
+      if (!specs) return {}
+      const options = { path, method: method.toLowerCase() as HttpMethod }
+      const validateRequest = specs[spec].createRequestValidator(options)
+      const validateResponse = specs[spec].createResponseValidator(options)
+      return {
+        async preHandler(request: FastifyRequest, reply: FastifyReply) {
+          try {
+            validateRequest({ headers: request.headers, body: request.body, query: request.query, params: request.params })
+          } catch (error) {
+            if (!isValidationError(error)) throw error
+            await reply
+              .code(error.status ?? 400)
+              .send({ error: { code: 'invalid_request', description: error.errors[0]?.message ?? 'Invalid request' } })
+          }
+        },
+        config: {
+          openApiResponse(status: number, body: unknown) {
+            try {
+              validateResponse({ status, body })
+              return undefined
+            } catch (error) {
+              if (!isValidationError(error)) throw error
+              return error.errors.map((e) => e.message).join('; ')
+            }
+          }
+        }
+      } as RouteShorthandOptions as never
+    }
+  }
+}
+
+/** Registers the hook that checks every JSON response of a validated route. */
+export function registerResponseValidation(app: FastifyInstance, logger: Logger): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const check = (request.routeOptions.config as { openApiResponse?: (s: number, b: unknown) => string | undefined })
+      .openApiResponse
+    if (!check || typeof payload !== 'string' || reply.statusCode >= 500) return payload
+    const body = payload.length > 0 ? JSON.parse(payload) : undefined
+    const problem = check(reply.statusCode, body)
+    if (!problem) return payload
+    logger.error({ url: request.url, status: reply.statusCode, problem, body }, 'sandbox response violates the Open Payments spec')
+    reply.code(500)
+    return JSON.stringify({ error: { code: 'invalid_response', description: `Response violates the OpenAPI spec: ${problem}` } })
+  })
+}

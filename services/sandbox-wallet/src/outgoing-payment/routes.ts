@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify'
+import type { SandboxDeps } from '../app.ts'
+import { urls } from '../config.ts'
+import { fail, isFailure, sendFailure } from '../http/errors.ts'
+import { walletFromUrl } from '../http/wallet-param.ts'
+import { pageInfo } from '../db/pagination.ts'
+import type { AccessItem } from '../grant/model.ts'
+
+type OutgoingAccess = Extract<AccessItem, { type: 'outgoing-payment' }>
+
+export function outgoingPaymentRoutes(app: FastifyInstance, deps: SandboxDeps): void {
+  const { outgoingPayments, resourceAuth, openApi } = deps
+  const u = urls(deps.config)
+
+  app.post<{ Body: { walletAddress: string; quoteId?: string; metadata?: Record<string, unknown> } }>(
+    '/outgoing-payments',
+    openApi.route('resource', '/outgoing-payments', 'post'),
+    async (request, reply) => {
+      const auth = await resourceAuth.authorize(request, reply, {
+        type: 'outgoing-payment',
+        action: 'create',
+        walletAddressUrl: request.body.walletAddress
+      })
+      if (!auth) return reply
+      const wallet = await walletFromUrl(deps, request.body.walletAddress)
+      if (!wallet) return sendFailure(reply, fail('unknown_wallet_address'))
+      if (!request.body.quoteId) return sendFailure(reply, fail('invalid_request', 'the sandbox pays from quotes only: give quoteId'))
+      const created = await outgoingPayments.create({
+        wallet,
+        grant: auth.grant,
+        item: auth.item as OutgoingAccess,
+        client: auth.client,
+        quoteId: request.body.quoteId,
+        metadata: request.body.metadata
+      })
+      if (isFailure(created)) return sendFailure(reply, created)
+      request.log.info({ outgoingPaymentId: created.payment.id }, 'outgoing payment created')
+      return reply.code(201).send(await outgoingPayments.toJson(created.payment, wallet, created.spent))
+    }
+  )
+
+  app.get<{ Querystring: { 'wallet-address'?: string; cursor?: string; first?: number; last?: number } }>(
+    '/outgoing-payments',
+    openApi.route('resource', '/outgoing-payments', 'get'),
+    async (request, reply) => {
+      const walletUrl = request.query['wallet-address']
+      const auth = await resourceAuth.authorize(request, reply, { type: 'outgoing-payment', action: 'list', walletAddressUrl: walletUrl })
+      if (!auth) return reply
+      const wallet = await walletFromUrl(deps, walletUrl)
+      if (!wallet) return sendFailure(reply, fail('unknown_wallet_address'))
+      const { cursor, first, last } = request.query
+      const page = await outgoingPayments.list(wallet, auth.all ? null : auth.client, { cursor, first, last })
+      return reply.send({
+        pagination: pageInfo(page),
+        result: await Promise.all(page.rows.map((row) => outgoingPayments.toJson(row, wallet)))
+      })
+    }
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/outgoing-payments/:id',
+    openApi.route('resource', '/outgoing-payments/{id}', 'get'),
+    async (request, reply) => {
+      const payment = await outgoingPayments.get(request.params.id)
+      const wallet = payment && (await deps.walletAddresses.getById(payment.walletAddressId))
+      const auth = await resourceAuth.authorize(request, reply, {
+        type: 'outgoing-payment',
+        action: 'read',
+        walletAddressUrl: wallet ? u.walletAddress(wallet.name) : undefined
+      })
+      if (!auth) return reply
+      if (!payment || !wallet || (!auth.all && payment.client !== auth.client)) return sendFailure(reply, fail('not_found'))
+      return reply.send(await outgoingPayments.toJson(payment, wallet))
+    }
+  )
+
+  app.get('/outgoing-payment-grant', openApi.route('resource', '/outgoing-payment-grant', 'get'), async (request, reply) => {
+    const auth = await resourceAuth.authorize(request, reply, { type: 'outgoing-payment', action: 'read', walletAddressUrl: undefined })
+    if (!auth) return reply
+    const item = auth.item as OutgoingAccess
+    const spent = await outgoingPayments.spent(auth.grant, item)
+    const amount = (value: bigint, of: { assetCode: string; assetScale: number } | undefined) => (of ? { value: value.toString(), assetCode: of.assetCode, assetScale: of.assetScale } : null)
+    return reply.send({
+      spentDebitAmount: amount(spent.debit, item.limits?.debitAmount),
+      spentReceiveAmount: amount(spent.receive, item.limits?.receiveAmount)
+    })
+  })
+}
