@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Browser } from 'playwright-core'
+import type { PendingGrant } from '@interledger/open-payments'
+import { launchChromium, screenshotPath } from '@voces/platform/browser'
+import { startTestSandbox, type TestSandbox } from '../src/testing.ts'
+import { createTestClient, finishHash, nonInteractiveToken, wallet } from './helpers.ts'
+
+let sandbox: TestSandbox
+let browser: Browser
+let shopServer: Server
+let shopUrl: string
+const finishes: URL[] = []
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox()
+  browser = await launchChromium()
+  // The client's finish page: records where the wallet sent the browser.
+  shopServer = createServer((req, res) => {
+    finishes.push(new URL(req.url!, shopUrl))
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Shop</title><h1>Back at the shop</h1>')
+  })
+  await new Promise<void>((resolve) => shopServer.listen(0, '127.0.0.1', resolve))
+  shopUrl = `http://127.0.0.1:${(shopServer.address() as { port: number }).port}`
+})
+
+afterAll(async () => {
+  await browser?.close()
+  shopServer?.close()
+  await sandbox?.close()
+})
+
+test('a person approves a payment on the consent page in Chromium and is sent back with a valid hash', async () => {
+  const shop = await createTestClient(sandbox, 'browser_shop')
+  const buyerUrl = await wallet(sandbox, 'browser_buyer', 'USD', 10_000n)
+  const sellerUrl = await wallet(sandbox, 'browser_seller', 'MXN')
+  const [buyer, seller] = await Promise.all([shop.client.walletAddress.get({ url: buyerUrl }), shop.client.walletAddress.get({ url: sellerUrl })])
+  const ip = await shop.client.incomingPayment.create(
+    { url: seller.resourceServer, accessToken: (await nonInteractiveToken(shop, seller.authServer, 'incoming-payment')).value },
+    { walletAddress: seller.id, incomingAmount: { value: '10000', assetCode: 'MXN', assetScale: 2 } }
+  )
+  const quote = await shop.client.quote.create(
+    { url: buyer.resourceServer, accessToken: (await nonInteractiveToken(shop, buyer.authServer, 'quote')).value },
+    { walletAddress: buyer.id, receiver: ip.id, method: 'ilp' }
+  )
+  const nonce = randomUUID()
+  const grant = (await shop.client.grant.request(
+    { url: buyer.authServer },
+    {
+      access_token: {
+        access: [{ type: 'outgoing-payment', actions: ['create', 'read'], identifier: buyer.id, limits: { debitAmount: quote.debitAmount, receiver: ip.id } }]
+      },
+      interact: { start: ['redirect'], finish: { method: 'redirect', uri: `${shopUrl}/finish`, nonce } }
+    }
+  )) as PendingGrant
+
+  const page = await browser.newPage()
+  await page.goto(grant.interact.redirect)
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Approve a payment from your wallet')
+  const text = await page.textContent('main')
+  expect(text).toContain('Shop browser_shop')
+  // 100.00 MXN at 20 MXN/USD is 5.00 USD, plus the 1% fee: 5.05 USD.
+  expect(text).toContain('5.05 USD')
+  expect(text).toContain('browser_seller')
+  await page.screenshot({ path: screenshotPath('sandbox-consent'), fullPage: true })
+
+  await Promise.all([page.waitForURL(`${shopUrl}/finish**`), page.getByRole('button', { name: 'Approve' }).click()])
+  const finish = finishes.find((url) => url.pathname === '/finish')!
+  const interactRef = finish.searchParams.get('interact_ref')!
+  expect(finish.searchParams.get('hash')).toBe(finishHash(nonce, grant.interact.finish, interactRef, buyer.authServer))
+  await page.close()
+})
