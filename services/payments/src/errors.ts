@@ -72,7 +72,9 @@ export function isWalletFailure(value: unknown): value is WalletFailure {
 export function toWalletFailure(step: WalletStep, error: unknown): WalletFailure {
   if (error instanceof OpenPaymentsClientError) {
     const status = error.status
-    const transient = status === undefined || status >= 500 || status === 429 || status === 408
+    // A response that breaks the Open Payments spec will break it again: not worth retrying.
+    const invalidResponse = error.validationErrors !== undefined || /validate OpenAPI/i.test(error.description)
+    const transient = !invalidResponse && (status === undefined || status >= 500 || status === 429 || status === 408)
     const description = error.validationErrors?.length
       ? `${error.description}: ${error.validationErrors.join('; ')}`
       : error.description
