@@ -26,7 +26,9 @@ export function createPaymentSteps(deps: PaymentDeps) {
 
   /** Records a failed step: retry later if transient (until maxAttempts), else fail the payment. */
   async function stepFailed(p: PaymentRow, from: PaymentState, failure: Failure, opts: { retryable?: boolean } = {}) {
-    const transient = (isWalletFailure(failure) && failure.transient) || opts.retryable === true
+    // A 401 in the background is retried: the SDK's HTTP client can resend a request without its
+    // signature after a lost connection, and nothing moves without a successful create.
+    const transient = (isWalletFailure(failure) && (failure.transient || failure.status === 401)) || opts.retryable === true
     const attempts = p.attempts + 1
     log.warn({ pendingId: p.id, state: from, step: failure.step, code: failure.failure, attempts, transient, reason: failure.message }, 'payment step failed')
     if (transient && attempts < config.worker.maxAttempts) {

@@ -48,7 +48,9 @@ export function createPayoutSteps(deps: PayoutDeps) {
   const { worker } = deps.config
 
   async function stepFailed(p: PayoutRow, failure: Failure): Promise<PayoutRow | undefined> {
-    const transient = isWalletFailure(failure) && failure.transient
+    // A 401 in the background is retried: the SDK's HTTP client can resend a request without its
+    // signature after a lost connection, and nothing moves without a successful create.
+    const transient = isWalletFailure(failure) && (failure.transient || failure.status === 401)
     const attempts = p.attempts + 1
     log.warn({ payoutId: p.id, reference: p.reference, step: failure.step, code: failure.failure, transient, attempts, reason: failure.message }, 'payout step failed')
     if (transient && attempts < worker.maxAttempts) {
