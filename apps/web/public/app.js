@@ -55,14 +55,14 @@
   }
 
   // In-browser audio recording for file inputs marked data-record (MediaRecorder, Opus/WebM, 30 s).
-  document.querySelectorAll('input[type=file][data-record]').forEach(function (input) {
+  document.querySelectorAll('[data-recorder] input[type=file]').forEach(function (input) {
     if (!window.MediaRecorder || !navigator.mediaDevices || typeof DataTransfer === 'undefined') return
     var box = document.createElement('div')
     box.className = 'row'
     var rec = document.createElement('button')
     rec.type = 'button'
     rec.className = 'btn secondary'
-    rec.textContent = input.getAttribute('data-record-label') || 'Record'
+    rec.textContent = document.body.getAttribute('data-record-label') || 'Record'
     var audio = document.createElement('audio')
     audio.controls = true
     audio.hidden = true
@@ -84,10 +84,10 @@
           input.files = dt.files
           audio.src = URL.createObjectURL(blob)
           audio.hidden = false
-          rec.textContent = input.getAttribute('data-record-label') || 'Record'
+          rec.textContent = document.body.getAttribute('data-record-label') || 'Record'
         }
         recorder.start()
-        rec.textContent = input.getAttribute('data-stop-label') || 'Stop'
+        rec.textContent = document.body.getAttribute('data-stop-label') || 'Stop'
         setTimeout(function () { if (recorder.state === 'recording') recorder.stop() }, 30000)
       })
     })

@@ -20,6 +20,17 @@ import { createMediaService } from './media/service.ts'
 import { userRoutes } from './users/routes.tsx'
 import { mediaRoutes } from './media/routes.tsx'
 import { dashboardRoutes } from './dashboard/routes.tsx'
+import { createJobService } from './jobs/service.ts'
+import { createJobTransitions } from './jobs/transitions.ts'
+import { jobRoutes } from './jobs/routes.tsx'
+import { createApplicationService } from './applications/service.ts'
+import { applicationRoutes } from './applications/routes.tsx'
+import { createSubmissionService } from './submissions/service.ts'
+import { submissionRoutes } from './submissions/routes.tsx'
+import { createPayoutService } from './payouts/service.ts'
+import { createFundingService } from './payments/service.ts'
+import { fundingRoutes } from './payments/routes.tsx'
+import { createScheduler } from './scheduler.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
@@ -45,7 +56,25 @@ function createServices(deps: WebDeps) {
   const media = createMediaService({ db, uploadDir: deps.config.uploadDir, maxUploadBytes: deps.config.maxUploadBytes })
   const users = createUserService({ db, payments: deps.paymentsClient, argon2: deps.config.argon2 })
   const sessions = createSessionService({ db })
-  return { media, users, sessions }
+  const payouts = createPayoutService({ db, payments: deps.paymentsClient, logger: deps.logger })
+  // Closing a job (canceled, expired, complete) refunds what escrow still holds for it.
+  const onClosed = payouts.scheduleRefund
+  const jobs = createJobService({ db, asset: deps.config.asset, onClosed })
+  const transitions = createJobTransitions({ db, onClosed })
+  const applications = createApplicationService({ db, jobs, media, transitions })
+  const submissions = createSubmissionService({ db, media, transitions, onAccepted: payouts.schedulePayout })
+  const fundings = createFundingService({ db, payments: deps.paymentsClient, payouts, logger: deps.logger, baseUrl: deps.config.baseUrl })
+  const scheduler = createScheduler({
+    intervalMs: deps.config.schedulerIntervalMs,
+    logger: deps.logger,
+    tasks: {
+      jobTransitions: () => transitions.tick(),
+      payouts: () => payouts.processDue(),
+      fundings: () => fundings.refreshOpen(),
+      sessions: () => sessions.purgeExpired()
+    }
+  })
+  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, fundings, scheduler }
 }
 
 /** The composition root: every service is built here from explicit dependencies, then the routes. */
@@ -121,7 +150,11 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     loginRateLimit: config.loginRateLimit
   })
   mediaRoutes(app, services.media)
-  dashboardRoutes(app, {})
+  jobRoutes(app, services)
+  applicationRoutes(app, services)
+  submissionRoutes(app, services)
+  fundingRoutes(app, { db: database.db, ...services, webhookSecret: config.payments.webhookSecret })
+  dashboardRoutes(app, services)
 
   let started = false
   return {
@@ -130,11 +163,12 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     async start() {
       const address = await app.listen({ host: config.host, port: config.port })
       started = true
+      if (config.schedulerEnabled) services.scheduler.start()
       return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
     },
     async stop() {
-      if (started || app.server.listening) await app.close()
-      else await app.close()
+      await services.scheduler.stop()
+      if (started || !app.server.listening) await app.close()
     }
   }
 }

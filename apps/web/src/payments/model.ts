@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, index, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, index, integer, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
 import { users } from '../users/model.ts'
 import { jobs } from '../jobs/model.ts'
@@ -39,7 +39,13 @@ export const fundings = web.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
   },
-  (t) => [index('fundings_job_idx').on(t.jobId)]
+  (t) => [
+    index('fundings_job_idx').on(t.jobId),
+    // At most one payment in flight per job: a double click cannot start two.
+    uniqueIndex('fundings_one_open_per_job')
+      .on(t.jobId)
+      .where(sql`state in ('starting', 'awaiting_consent', 'paying')`)
+  ]
 )
 
 export type Funding = typeof fundings.$inferSelect

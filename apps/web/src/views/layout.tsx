@@ -39,7 +39,7 @@ export function Layout(
           <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
           <script src={`/static/app.js?v=${ASSET_VERSION}`} defer></script>
         </head>
-        <body data-lang={lang} data-not-recorded={t('common.not_recorded')}>
+        <body data-lang={lang} data-not-recorded={t('common.not_recorded')} data-record-label={t('submissions.record')} data-stop-label={t('submissions.stop')}>
           <a class="skip" href="#main" safe>
             {t('layout.skip')}
           </a>

@@ -161,6 +161,7 @@ CREATE INDEX "jobs_state_idx" ON "web"."jobs" USING btree ("state","recruit_dead
 CREATE INDEX "jobs_owner_idx" ON "web"."jobs" USING btree ("owner_id","state");--> statement-breakpoint
 CREATE INDEX "media_owner_idx" ON "web"."media" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "fundings_job_idx" ON "web"."fundings" USING btree ("job_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "fundings_one_open_per_job" ON "web"."fundings" USING btree ("job_id") WHERE state in ('starting', 'awaiting_consent', 'paying');--> statement-breakpoint
 CREATE INDEX "payouts_job_idx" ON "web"."payouts" USING btree ("job_id");--> statement-breakpoint
 CREATE INDEX "payouts_due_idx" ON "web"."payouts" USING btree ("state","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "web"."sessions" USING btree ("user_id");--> statement-breakpoint

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify'
+import type { ApplicationService } from './service.ts'
+import { APPLICATION_STATES, type ApplicationState } from './model.ts'
+import { errorPage, redirect } from '../http/render.tsx'
+import { body, file, str } from '../http/form.ts'
+import { requireUser } from '../http/guards.ts'
+
+export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService }): void {
+  app.post<{ Params: { id: string } }>('/jobs/:id/apply', async (req, reply) => {
+    const user = requireUser(req, reply)
+    if (!user) return reply
+    const b = body(req)
+    const result = await deps.applications.apply(user, req.params.id, {
+      note: str(b, 'note'),
+      audio: file(b, 'audio'),
+      video: file(b, 'video'),
+      image: file(b, 'image')
+    })
+    if (typeof result === 'string') return errorPage(req, reply, result)
+    return redirect(reply, `/jobs/${req.params.id}`, 'applied')
+  })
+
+  app.post<{ Params: { id: string } }>('/applications/:id/decide', async (req, reply) => {
+    const user = requireUser(req, reply)
+    if (!user) return reply
+    const state = str(body(req), 'state')
+    if (!(APPLICATION_STATES as readonly string[]).includes(state)) return errorPage(req, reply, 'invalid_input')
+    const result = await deps.applications.decide(user, req.params.id, state as ApplicationState)
+    if (typeof result === 'string') return errorPage(req, reply, result)
+    return redirect(reply, `/jobs/${result.job.id}`, 'selected')
+  })
+}

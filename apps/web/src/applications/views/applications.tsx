@@ -1,0 +1,85 @@
+import type { ViewCtx } from '../../http/context.ts'
+import type { Application } from '../model.ts'
+import type { Job } from '../../jobs/model.ts'
+import { Csrf, Field, PostButton, Submit } from '../../views/form.tsx'
+import { MediaPreview } from '../../views/media.tsx'
+import { Speak } from '../../views/speak.tsx'
+
+export function ApplyForm({ ctx, job }: { ctx: ViewCtx; job: Job }): JSX.Element {
+  const { t, csrf } = ctx
+  return (
+    <section aria-labelledby="apply-h" class="card">
+      <h2 id="apply-h" data-audio-slug="job.apply" safe>
+        {t('applications.apply_title')}
+      </h2>
+      <form method="post" action={`/jobs/${job.id}/apply`} enctype="multipart/form-data" class="stack">
+        <Csrf token={csrf} />
+        <Field t={t} name="note" multiline slug="applications.note" label={t('applications.note')} hint={t('applications.note_hint')} />
+        <Field t={t} name="audio" type="file" accept="audio/*" slug="applications.audio" label={t('applications.audio')} hint={t('applications.defaults_hint')} />
+        <Field t={t} name="video" type="file" accept="video/*" slug="applications.video" label={t('applications.video')} />
+        <Field t={t} name="image" type="file" accept="image/*" slug="applications.image" label={t('applications.image')} />
+        <Submit t={t} slug="job.apply" text={t('applications.apply')} />
+      </form>
+    </section>
+  )
+}
+
+export function MyApplication({ ctx, application }: { ctx: ViewCtx; application: Application }): JSX.Element {
+  const { t } = ctx
+  return (
+    <section class="card" aria-labelledby="myapp-h">
+      <h2 id="myapp-h" safe>
+        {t('applications.mine')}
+      </h2>
+      <p data-application-state={application.state}>
+        <Speak slug={`applications.state.${application.state}`} text={t(`applications.states.${application.state}`)} t={t} />
+      </p>
+    </section>
+  )
+}
+
+export interface ApplicationRow {
+  application: Application
+  applicant: { id: string; username: string; displayName: string; note: string; nativeLanguages: string[] }
+}
+
+export function ApplicationList({ ctx, job, rows }: { ctx: ViewCtx; job: Job; rows: ApplicationRow[] }): JSX.Element {
+  const { t, csrf } = ctx
+  const canDecide = job.state === 'recruiting' || job.state === 'selecting'
+  return (
+    <section aria-labelledby="apps-h">
+      <h2 id="apps-h" safe>
+        {t('applications.list_title', { count: rows.length })}
+      </h2>
+      {rows.length === 0 ? (
+        <p safe>{t('common.none')}</p>
+      ) : (
+        <ul class="cards">
+          {rows.map(({ application: a, applicant }) => (
+            <li class="card" data-application={a.id}>
+              <h3 safe>{`${applicant.displayName} (@${applicant.username})`}</h3>
+              <p>
+                <span class="badge" safe>
+                  {t(`applications.states.${a.state}`)}
+                </span>
+              </p>
+              {a.note ? <p safe>{a.note}</p> : ''}
+              {a.audioId ? <MediaPreview t={t} kind="audio" id={a.audioId} /> : ''}
+              {a.videoId ? <MediaPreview t={t} kind="video" id={a.videoId} /> : ''}
+              {a.imageId ? <MediaPreview t={t} kind="image" id={a.imageId} /> : ''}
+              {canDecide ? (
+                <div class="row">
+                  {a.state !== 'selected' ? <PostButton t={t} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'selected' }} slug="applications.select" text={t('applications.select')} /> : ''}
+                  {a.state !== 'rejected' ? <PostButton t={t} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'rejected' }} slug="applications.reject" text={t('applications.reject')} kind="danger" /> : ''}
+                  {a.state !== 'pending' ? <PostButton t={t} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'pending' }} slug="applications.reset" text={t('applications.reset')} kind="secondary" /> : ''}
+                </div>
+              ) : (
+                ''
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { locales, translator } from './index.ts'
+
+function keys(obj: object, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' && v ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]))
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? sources(path) : /\.tsx?$/.test(name) && !name.endsWith('.test.ts') ? [path] : []
+  })
+}
+
+describe('locales', () => {
+  test('Spanish and English have exactly the same keys', () => {
+    expect(keys(locales.en).sort()).toEqual(keys(locales.es).sort())
+  })
+
+  test("every literal key the views use exists", () => {
+    const es = new Set(keys(locales.es).map((k) => k.replace(/_(one|other)$/, '')))
+    const used = new Set<string>()
+    for (const file of sources(join(import.meta.dirname, '..'))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bt\('([a-z_]+\.[a-z_.]+)'/g)) used.add(m[1]!)
+    }
+    expect([...used].filter((k) => !es.has(k))).toEqual([])
+  })
+
+  test('plurals and interpolation work in both languages', () => {
+    expect(translator('es')('browse.count', { count: 1 })).toBe('1 trabajo')
+    expect(translator('en')('browse.count', { count: 3 })).toBe('3 jobs')
+  })
+})

@@ -1,0 +1,275 @@
+import { and, count, desc, eq, ilike, inArray, notExists, or, sql, gte, lte } from 'drizzle-orm'
+import { parseDecimalAmount, type Db, type Tx } from '@voces/platform'
+import { jobs, ACTIVE_STATES, DELIVERABLE_TYPES, JOB_STATES, type DeliverableType, type Job, type JobState } from './model.ts'
+import type { JobError } from './errors.ts'
+import { LANGUAGES, type Language, type User } from '../users/model.ts'
+import { applications } from '../applications/model.ts'
+import { isUuid } from '../media/service.ts'
+
+export interface JobInput {
+  title: string
+  description: string
+  language: Language
+  dialect: string
+  deliverableTypes: DeliverableType[]
+  amount: string
+  maxResponses: number
+  recruitLimit: number
+  recruitDeadline: string
+  submitLimit: number
+  submitDays: number
+  expiresAt: string
+  referenceMediaId?: string | undefined
+}
+
+export const PAGE_SIZE = 20
+const DAY = 86_400_000
+
+/** Called inside the transaction that moved a job to canceled, expired or complete (e.g. to refund escrow). */
+export type OnJobClosed = (tx: Tx, job: Job) => Promise<void>
+
+export function createJobService(deps: { db: Db; asset: { code: string; scale: number }; onClosed: OnJobClosed; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date())
+
+  /** Turns form input into column values, or the reason it cannot. Dates are whole days, ending at 23:59:59 UTC. */
+  function toValues(input: JobInput, publishing: boolean) {
+    const amount = parseDecimalAmount(input.amount, deps.asset.scale)
+    if (typeof amount === 'string') return 'invalid_amount' as const
+    if (!input.title.trim() || !input.description.trim()) return 'invalid_input' as const
+    if (!(LANGUAGES as readonly string[]).includes(input.language)) return 'invalid_input' as const
+    const types = input.deliverableTypes.filter((d) => (DELIVERABLE_TYPES as readonly string[]).includes(d))
+    if (types.length === 0) return 'invalid_input' as const
+    for (const n of [input.maxResponses, input.recruitLimit, input.submitLimit, input.submitDays]) {
+      if (!Number.isInteger(n) || n < 1 || n > 1000) return 'invalid_input' as const
+    }
+    const recruitDeadline = endOfDay(input.recruitDeadline)
+    const expiresAt = endOfDay(input.expiresAt)
+    if (!recruitDeadline || !expiresAt) return 'invalid_dates' as const
+    if (expiresAt < recruitDeadline) return 'invalid_dates' as const
+    if (publishing && recruitDeadline <= now()) return 'invalid_dates' as const
+    return {
+      title: input.title.trim().slice(0, 200),
+      description: input.description.trim().slice(0, 5000),
+      language: input.language,
+      dialect: input.dialect.trim().slice(0, 100),
+      deliverableTypes: types,
+      amountPerPerson: amount,
+      assetCode: deps.asset.code,
+      assetScale: deps.asset.scale,
+      maxResponses: input.maxResponses,
+      recruitLimit: input.recruitLimit,
+      recruitDeadline,
+      submitLimit: input.submitLimit,
+      submitDays: input.submitDays,
+      expiresAt,
+      ...(input.referenceMediaId ? { referenceMediaId: input.referenceMediaId } : {})
+    }
+  }
+
+  async function lockOwned(tx: Tx, owner: User, id: string): Promise<Job | 'not_found'> {
+    if (!isUuid(id)) return 'not_found'
+    const [job] = await tx.select().from(jobs).where(eq(jobs.id, id)).for('update')
+    if (!job || (job.ownerId !== owner.id && !owner.isAdmin)) return 'not_found'
+    return job
+  }
+
+  async function setState(tx: Tx, job: Job, state: JobState, extra: Partial<Job> = {}): Promise<Job> {
+    const [updated] = await tx
+      .update(jobs)
+      .set({ state, stateChangedAt: now(), updatedAt: now(), ...extra })
+      .where(eq(jobs.id, job.id))
+      .returning()
+    if (state === 'canceled' || state === 'expired' || state === 'complete') await deps.onClosed(tx, updated!)
+    return updated!
+  }
+
+  return {
+    async create(owner: User, input: JobInput, publish: boolean): Promise<Job | JobError | 'invalid_input'> {
+      const values = toValues(input, publish)
+      if (typeof values === 'string') return values
+      const at = now()
+      const [job] = await deps.db
+        .insert(jobs)
+        .values({ ...values, ownerId: owner.id, state: publish ? 'recruiting' : 'draft', publishedAt: publish ? at : null })
+        .returning()
+      return job!
+    },
+
+    /** Edits a draft or recruiting job; `publish` also moves a draft to recruiting. */
+    async update(owner: User, id: string, input: JobInput, publish: boolean): Promise<Job | JobError | 'invalid_input' | 'not_found'> {
+      return deps.db.transaction(async (tx) => {
+        const job = await lockOwned(tx, owner, id)
+        if (job === 'not_found') return job
+        if (job.state !== 'draft' && job.state !== 'recruiting') return 'invalid_state'
+        const values = toValues(input, publish || job.state === 'recruiting')
+        if (typeof values === 'string') return values
+        const publishing = publish && job.state === 'draft'
+        const [updated] = await tx
+          .update(jobs)
+          .set({
+            ...values,
+            updatedAt: now(),
+            ...(publishing ? { state: 'recruiting' as const, publishedAt: now(), stateChangedAt: now() } : {})
+          })
+          .where(eq(jobs.id, id))
+          .returning()
+        return updated!
+      })
+    },
+
+    async publish(owner: User, id: string): Promise<Job | JobError | 'not_found'> {
+      return deps.db.transaction(async (tx) => {
+        const job = await lockOwned(tx, owner, id)
+        if (job === 'not_found') return job
+        if (job.state !== 'draft') return 'invalid_state'
+        if (job.recruitDeadline <= now()) return 'invalid_dates'
+        return setState(tx, job, 'recruiting', { publishedAt: now() })
+      })
+    },
+
+    async duplicate(owner: User, id: string): Promise<Job | 'not_found'> {
+      const source = await this.getForViewer(owner, id)
+      if (source === 'not_found' || source.ownerId !== owner.id) return 'not_found'
+      const span = (a: Date, b: Date) => Math.max(DAY, b.getTime() - a.getTime())
+      const at = now()
+      const recruitDeadline = new Date(at.getTime() + span(source.createdAt, source.recruitDeadline))
+      const [copy] = await deps.db
+        .insert(jobs)
+        .values({
+          ownerId: owner.id,
+          title: source.title,
+          description: source.description,
+          language: source.language,
+          dialect: source.dialect,
+          deliverableTypes: source.deliverableTypes,
+          amountPerPerson: source.amountPerPerson,
+          assetCode: source.assetCode,
+          assetScale: source.assetScale,
+          maxResponses: source.maxResponses,
+          recruitLimit: source.recruitLimit,
+          recruitDeadline,
+          submitLimit: source.submitLimit,
+          submitDays: source.submitDays,
+          expiresAt: new Date(recruitDeadline.getTime() + span(source.recruitDeadline, source.expiresAt)),
+          referenceMediaId: source.referenceMediaId,
+          state: 'draft'
+        })
+        .returning()
+      return copy!
+    },
+
+    async cancel(owner: User, id: string): Promise<Job | JobError | 'not_found'> {
+      return deps.db.transaction(async (tx) => {
+        const job = await lockOwned(tx, owner, id)
+        if (job === 'not_found') return job
+        if (job.state !== 'draft' && !ACTIVE_STATES.includes(job.state)) return 'invalid_state'
+        return setState(tx, job, 'canceled')
+      })
+    },
+
+    /** The owner starts the work: selected applicants may now submit, until the submit deadline. */
+    async startWork(owner: User, id: string): Promise<Job | JobError | 'not_found'> {
+      return deps.db.transaction(async (tx) => {
+        const job = await lockOwned(tx, owner, id)
+        if (job === 'not_found') return job
+        if (job.state !== 'selecting' && job.state !== 'recruiting') return 'invalid_state'
+        const [selected] = await tx
+          .select({ n: count() })
+          .from(applications)
+          .where(and(eq(applications.jobId, id), eq(applications.state, 'selected')))
+        if (!selected || selected.n === 0) return 'invalid_state'
+        return setState(tx, job, 'submitting', { submitDeadline: new Date(now().getTime() + job.submitDays * DAY) })
+      })
+    },
+
+    async complete(owner: User, id: string): Promise<Job | JobError | 'not_found'> {
+      return deps.db.transaction(async (tx) => {
+        const job = await lockOwned(tx, owner, id)
+        if (job === 'not_found') return job
+        if (job.state !== 'reviewing' && job.state !== 'submitting') return 'invalid_state'
+        return setState(tx, job, 'complete')
+      })
+    },
+
+    /** A job as `viewer` may see it: drafts only to their owner (and admins); others get not_found. */
+    async getForViewer(viewer: User | null, id: string): Promise<Job | 'not_found'> {
+      if (!isUuid(id)) return 'not_found'
+      const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, id))
+      if (!job) return 'not_found'
+      if (job.state === 'draft' && job.ownerId !== viewer?.id && !viewer?.isAdmin) return 'not_found'
+      return job
+    },
+
+    /** Jobs open for applications, newest first, with filters. */
+    async browse(viewer: User | null, filter: { language?: string; q?: string; hideApplied?: boolean; soon?: boolean; page: number }) {
+      const conditions = [eq(jobs.state, 'recruiting')]
+      if (filter.language && (LANGUAGES as readonly string[]).includes(filter.language)) {
+        conditions.push(eq(jobs.language, filter.language as Language))
+      }
+      if (filter.q) {
+        const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        conditions.push(or(ilike(jobs.title, pattern), ilike(jobs.description, pattern))!)
+      }
+      if (filter.soon) conditions.push(lte(jobs.recruitDeadline, new Date(now().getTime() + 3 * DAY)))
+      if (filter.hideApplied && viewer) {
+        conditions.push(
+          notExists(
+            deps.db
+              .select({ one: sql`1` })
+              .from(applications)
+              .where(and(eq(applications.jobId, jobs.id), eq(applications.applicantId, viewer.id)))
+          )
+        )
+      }
+      const where = and(...conditions)
+      const page = Math.max(1, filter.page)
+      const [rows, [total]] = await Promise.all([
+        deps.db
+          .select()
+          .from(jobs)
+          .where(where)
+          .orderBy(desc(jobs.publishedAt), desc(jobs.id))
+          .limit(PAGE_SIZE)
+          .offset((page - 1) * PAGE_SIZE),
+        deps.db.select({ n: count() }).from(jobs).where(where)
+      ])
+      return { jobs: rows, total: total?.n ?? 0, page, pages: Math.max(1, Math.ceil((total?.n ?? 0) / PAGE_SIZE)) }
+    },
+
+    async listByOwner(ownerId: string, state?: JobState) {
+      const where = state ? and(eq(jobs.ownerId, ownerId), eq(jobs.state, state)) : eq(jobs.ownerId, ownerId)
+      const [rows, counts] = await Promise.all([
+        deps.db.select().from(jobs).where(where).orderBy(desc(jobs.updatedAt)).limit(200),
+        deps.db.select({ state: jobs.state, n: count() }).from(jobs).where(eq(jobs.ownerId, ownerId)).groupBy(jobs.state)
+      ])
+      const byState = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>
+      for (const c of counts) byState[c.state] = c.n
+      return { jobs: rows, counts: byState }
+    },
+
+    isDeadlineSoon(job: Job): boolean {
+      return job.state === 'recruiting' && job.recruitDeadline.getTime() - now().getTime() < 3 * DAY
+    },
+
+    async getMany(ids: string[]): Promise<Job[]> {
+      if (ids.length === 0) return []
+      return deps.db.select().from(jobs).where(inArray(jobs.id, ids))
+    },
+
+    recentSince(since: Date) {
+      return deps.db.select().from(jobs).where(gte(jobs.updatedAt, since))
+    }
+  }
+}
+
+export type JobService = ReturnType<typeof createJobService>
+
+function endOfDay(value: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null
+  const d = new Date(`${value}T23:59:59.000Z`)
+  return Number.isNaN(d.getTime()) ? null : d
+}
+
+export function toDateInput(d: Date | null | undefined): string {
+  return d ? d.toISOString().slice(0, 10) : ''
+}

@@ -1,0 +1,67 @@
+import type { ViewCtx } from '../../http/context.ts'
+import type { Job } from '../model.ts'
+import { LANGUAGES } from '../../users/model.ts'
+import { Checkboxes, Field, Select, Submit } from '../../views/form.tsx'
+import { JobCard } from './job-card.tsx'
+
+export interface BrowseFilter {
+  language: string
+  q: string
+  hideApplied: boolean
+  soon: boolean
+  page: number
+}
+
+export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soon: (j: Job) => boolean; page: number; pages: number; total: number }): JSX.Element {
+  const { t, user } = p.ctx
+  const f = p.filter
+  const query = (page: number) =>
+    `/jobs?${new URLSearchParams({ ...(f.language ? { language: f.language } : {}), ...(f.q ? { q: f.q } : {}), ...(f.hideApplied ? { hideApplied: '1' } : {}), ...(f.soon ? { soon: '1' } : {}), page: String(page) })}`
+  const flags = [f.hideApplied ? 'hideApplied' : '', f.soon ? 'soon' : ''].filter(Boolean)
+  return (
+    <>
+      <form method="get" action="/jobs" class="stack" role="search">
+        <Field t={t} name="q" type="search" slug="browse.search" label={t('browse.search')} value={f.q} />
+        <Select t={t} name="language" slug="browse.language" label={t('browse.language')} value={f.language} options={[{ value: '', label: t('browse.all_languages') }, ...LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))]} />
+        <Checkboxes
+          t={t}
+          name="flags"
+          slug="browse.options"
+          legend={t('browse.options')}
+          values={flags}
+          options={[...(user ? [{ value: 'hideApplied', label: t('browse.hide_applied') }] : []), { value: 'soon', label: t('jobs.deadline_soon') }]}
+        />
+        <Submit t={t} slug="browse.submit" text={t('browse.submit')} />
+      </form>
+      <p role="status" safe>
+        {t('browse.count', { count: p.total })}
+      </p>
+      {p.jobs.length === 0 ? (
+        <p safe>{t('browse.empty')}</p>
+      ) : (
+        <ul class="cards">
+          {p.jobs.map((j) => (
+            <JobCard ctx={p.ctx} job={j} soon={p.soon(j)} />
+          ))}
+        </ul>
+      )}
+      <nav class="pager" aria-label={t('browse.pages')}>
+        {p.page > 1 ? (
+          <a class="btn secondary" href={query(p.page - 1)} rel="prev" safe>
+            {t('common.previous')}
+          </a>
+        ) : (
+          ''
+        )}
+        <span safe>{`${t('common.page', { page: p.page })} / ${p.pages}`}</span>
+        {p.page < p.pages ? (
+          <a class="btn secondary" href={query(p.page + 1)} rel="next" safe>
+            {t('common.next')}
+          </a>
+        ) : (
+          ''
+        )}
+      </nav>
+    </>
+  )
+}

@@ -1,0 +1,37 @@
+import type { ViewCtx } from '../../http/context.ts'
+import type { Job } from '../model.ts'
+import { date, money } from '../../views/format.ts'
+import { Speak } from '../../views/speak.tsx'
+
+export function StateBadge({ ctx, state }: { ctx: ViewCtx; state: Job['state'] }): JSX.Element {
+  return (
+    <span class={`badge state-${state}`} data-state={state} safe>
+      {ctx.t(`states.${state}`)}
+    </span>
+  )
+}
+
+export function JobCard({ ctx, job, soon }: { ctx: ViewCtx; job: Job; soon: boolean }): JSX.Element {
+  const { t, lang } = ctx
+  return (
+    <li class="card">
+      <h2>
+        <a href={`/jobs/${job.id}`} data-audio-slug={`job.${job.id}.title`} safe>
+          {job.title}
+        </a>
+      </h2>
+      <p class="row">
+        <StateBadge ctx={ctx} state={job.state} />
+        <span class="badge" safe>
+          {t(`languages.${job.language}`)}
+        </span>
+        {soon ? <Speak slug="jobs.deadline_soon" text={t('jobs.deadline_soon')} t={t} /> : ''}
+      </p>
+      <p>
+        <strong safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</strong>{' '}
+        <span safe>{t('jobs.per_person')}</span> · <span safe>{job.deliverableTypes.map((d) => t(`deliverables.${d}`)).join(', ')}</span>
+      </p>
+      <p safe>{`${t('jobs.recruit_deadline')}: ${date(job.recruitDeadline, lang)}`}</p>
+    </li>
+  )
+}

@@ -1,0 +1,223 @@
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { formatMinorUnits, queryRows, type Db, type Logger, type Tx } from '@voces/platform'
+import { payouts, type Payout } from './model.ts'
+import type { Job } from '../jobs/model.ts'
+import type { Submission } from '../submissions/model.ts'
+import { users } from '../users/model.ts'
+import type { PaymentsClient } from '../payments-client/types.ts'
+
+export interface Ledger {
+  assetCode: string
+  assetScale: number
+  /** What arrived in escrow for this job (completed fundings). */
+  funded: bigint
+  /** What the funder's wallets paid in fees on top. */
+  fees: bigint
+  paidOut: bigint
+  refunded: bigint
+  /** Payouts and refunds recorded but not yet confirmed. */
+  inFlight: bigint
+  /** Still in escrow: funded − paid out − refunded. */
+  held: bigint
+  /** held − in flight: what escrow can still commit. */
+  available: bigint
+}
+
+/**
+ * Money leaving escrow. Intent is written first (a row with a unique reference) inside the business
+ * transaction; a worker then calls the payments service with that reference as idempotency key, outside
+ * any transaction, and records the result. A crash between the two only delays the payout.
+ */
+export function createPayoutService(deps: { db: Db; payments: PaymentsClient; logger: Logger; retryMs?: number }) {
+  const retryMs = deps.retryMs ?? 30_000
+
+  async function ledger(db: Db | Tx, job: Pick<Job, 'id' | 'assetCode' | 'assetScale'>): Promise<Ledger> {
+    const [row] = await queryRows<Record<string, string | null>>(
+      db,
+      sql`select
+        (select coalesce(sum(received), 0) from web.fundings where job_id = ${job.id} and state = 'completed') as funded,
+        (select coalesce(sum(debit_amount - received), 0) from web.fundings where job_id = ${job.id} and state = 'completed' and debit_amount is not null) as fees,
+        (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'payout' and state = 'completed') as paid_out,
+        (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'refund' and state = 'completed') as refunded,
+        (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and state in ('pending', 'sending')) as in_flight`
+    )
+    const n = (k: string) => BigInt(row?.[k] ?? 0)
+    const funded = n('funded')
+    const held = funded - n('paid_out') - n('refunded')
+    return {
+      assetCode: job.assetCode,
+      assetScale: job.assetScale,
+      funded,
+      fees: n('fees'),
+      paidOut: n('paid_out'),
+      refunded: n('refunded'),
+      inFlight: n('in_flight'),
+      held,
+      available: held - n('in_flight')
+    }
+  }
+
+  return {
+    ledger: (job: Pick<Job, 'id' | 'assetCode' | 'assetScale'>) => ledger(deps.db, job),
+
+    /** Records the creator's payout for an accepted submission; the unique reference makes it once only. */
+    async schedulePayout(tx: Tx, job: Job, submission: Submission): Promise<void> {
+      await tx
+        .insert(payouts)
+        .values({
+          jobId: job.id,
+          kind: 'payout',
+          reference: submission.id,
+          receiverId: submission.creatorId,
+          amount: job.amountPerPerson,
+          assetCode: job.assetCode,
+          assetScale: job.assetScale
+        })
+        .onConflictDoNothing({ target: payouts.reference })
+    },
+
+    /** Records a refund of whatever escrow still holds for a closed job, beyond payouts already owed. */
+    async scheduleRefund(tx: Tx, job: Job): Promise<void> {
+      const l = await ledger(tx, job)
+      // Payouts still waiting for money count as owed: the refund never takes a creator's pay.
+      if (l.available <= 0n) return
+      const [existing] = await queryRows<{ n: string | number }>(
+        tx,
+        sql`select count(*) as n from web.payouts where job_id = ${job.id} and kind = 'refund'`
+      )
+      await tx
+        .insert(payouts)
+        .values({
+          jobId: job.id,
+          kind: 'refund',
+          reference: `refund:${job.id}:${Number(existing?.n ?? 0) + 1}`,
+          receiverId: job.ownerId,
+          amount: l.available,
+          assetCode: job.assetCode,
+          assetScale: job.assetScale
+        })
+        .onConflictDoNothing({ target: payouts.reference })
+    },
+
+    /** One worker round: send due payouts, then re-read those in flight. */
+    async processDue(now: Date = new Date()): Promise<number> {
+      const claimed = await deps.db.transaction(async (tx) => {
+        // Claim due rows; rows another worker holds are skipped, not waited for.
+        const due = await queryRows<{ id: string; wallet: string | null }>(
+          tx,
+          sql`select p.id, u.wallet_address as wallet from web.payouts p
+              join web.users u on u.id = p.receiver_id
+              where p.next_attempt_at <= ${now}
+                and (p.state = 'pending' or (p.state = 'sending' and p.remote_id is null))
+              order by p.created_at
+              limit 10
+              for update of p skip locked`
+        )
+        const wallets = new Map(due.map((d) => [d.id, d.wallet]))
+        const rows = due.length
+          ? (await tx.select().from(payouts).where(inArray(payouts.id, due.map((d) => d.id))).orderBy(payouts.createdAt)).map((payout) => ({
+              payout,
+              wallet: wallets.get(payout.id) ?? null
+            }))
+          : []
+        const ready: { payout: Payout; wallet: string }[] = []
+        for (const { payout, wallet } of rows) {
+          if (!wallet) {
+            await tx
+              .update(payouts)
+              .set({ lastError: 'no_wallet', nextAttemptAt: new Date(now.getTime() + retryMs), updatedAt: now })
+              .where(eq(payouts.id, payout.id))
+            continue
+          }
+          if (payout.kind === 'payout') {
+            // Escrow must hold this payout's money, net of the others sent or being sent before it.
+            const l = await ledger(tx, { id: payout.jobId, assetCode: payout.assetCode, assetScale: payout.assetScale })
+            const [others] = await queryRows<{ s: string }>(
+              tx,
+              sql`select coalesce(sum(amount), 0) as s from web.payouts
+                  where job_id = ${payout.jobId} and state = 'sending' and id <> ${payout.id}`
+            )
+            if (l.held - BigInt(others?.s ?? 0) < payout.amount) {
+              await tx
+                .update(payouts)
+                .set({ lastError: 'awaiting_funds', nextAttemptAt: new Date(now.getTime() + retryMs), updatedAt: now })
+                .where(eq(payouts.id, payout.id))
+              continue
+            }
+          }
+          await tx
+            .update(payouts)
+            .set({ state: 'sending', receiverWallet: wallet, attempts: payout.attempts + 1, nextAttemptAt: new Date(now.getTime() + retryMs), updatedAt: now })
+            .where(eq(payouts.id, payout.id))
+          ready.push({ payout, wallet })
+        }
+        return ready
+      })
+
+      for (const { payout, wallet } of claimed) {
+        const result = await deps.payments.createPayout({
+          receiverWalletAddressUrl: wallet,
+          amount: formatMinorUnits(payout.amount, payout.assetScale),
+          reference: payout.reference
+        })
+        if (result.ok) {
+          await record(payout.id, result.value.id, result.value.status, result.value.failureReason)
+        } else if (result.error === 'unreachable') {
+          deps.logger.warn({ payoutId: payout.id, reason: result.message }, 'payout deferred: payments service unreachable')
+          await deps.db.update(payouts).set({ lastError: result.message.slice(0, 500), updatedAt: new Date() }).where(eq(payouts.id, payout.id))
+        } else {
+          await deps.db
+            .update(payouts)
+            .set({ state: 'failed', lastError: result.message.slice(0, 500), updatedAt: new Date() })
+            .where(eq(payouts.id, payout.id))
+        }
+      }
+
+      // Re-read payouts the service is still sending.
+      const inFlight = await deps.db
+        .select()
+        .from(payouts)
+        .where(and(eq(payouts.state, 'sending'), sql`${payouts.remoteId} is not null`))
+        .limit(20)
+      for (const p of inFlight) await this.refresh(p.remoteId!)
+      return claimed.length
+    },
+
+    /** Re-reads one payout from the payments service (after a webhook, or while sending). */
+    async refresh(remoteId: string): Promise<void> {
+      const result = await deps.payments.getPayout(remoteId)
+      if (!result.ok) return
+      const [row] = await deps.db.select().from(payouts).where(eq(payouts.remoteId, remoteId))
+      if (row) await record(row.id, remoteId, result.value.status, result.value.failureReason)
+    },
+
+    async listForJob(jobId: string) {
+      return deps.db
+        .select({ payout: payouts, receiver: { username: users.username, displayName: users.displayName } })
+        .from(payouts)
+        .innerJoin(users, eq(users.id, payouts.receiverId))
+        .where(eq(payouts.jobId, jobId))
+        .orderBy(payouts.createdAt)
+    },
+
+    async listForReceiver(userId: string) {
+      return deps.db.select().from(payouts).where(eq(payouts.receiverId, userId)).orderBy(payouts.createdAt)
+    },
+
+    async forSubmissions(ids: string[]) {
+      if (ids.length === 0) return []
+      return deps.db.select().from(payouts).where(inArray(payouts.reference, ids))
+    }
+  }
+
+  async function record(id: string, remoteId: string, status: 'pending' | 'sending' | 'completed' | 'failed', reason?: string): Promise<void> {
+    const state = status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : 'sending'
+    await deps.db
+      .update(payouts)
+      .set({ remoteId, state, lastError: reason ?? null, updatedAt: new Date() })
+      // A final state is never overwritten by a late, stale answer.
+      .where(and(eq(payouts.id, id), inArray(payouts.state, ['pending', 'sending'])))
+  }
+}
+
+export type PayoutService = ReturnType<typeof createPayoutService>

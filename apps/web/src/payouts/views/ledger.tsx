@@ -1,0 +1,55 @@
+import type { ViewCtx } from '../../http/context.ts'
+import type { Ledger } from '../service.ts'
+import type { Payout } from '../model.ts'
+import { money } from '../../views/format.ts'
+
+/** The job's escrow ledger: funded = paid out + refunded + held, always. */
+export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Ledger; payouts: { payout: Payout; receiver: { username: string; displayName: string } }[] }): JSX.Element {
+  const { t } = ctx
+  const m = (v: bigint) => money(v, ledger.assetCode, ledger.assetScale)
+  return (
+    <section aria-labelledby="ledger-h" class="card">
+      <h2 id="ledger-h" safe>
+        {t('ledger.title')}
+      </h2>
+      <dl class="facts" data-ledger-balanced={String(ledger.funded === ledger.paidOut + ledger.refunded + ledger.held)}>
+        <dt safe>{t('ledger.funded')}</dt>
+        <dd data-ledger="funded" safe>{m(ledger.funded)}</dd>
+        <dt safe>{t('ledger.fees')}</dt>
+        <dd data-ledger="fees" safe>{m(ledger.fees)}</dd>
+        <dt safe>{t('ledger.paid_out')}</dt>
+        <dd data-ledger="paid_out" safe>{m(ledger.paidOut)}</dd>
+        <dt safe>{t('ledger.refunded')}</dt>
+        <dd data-ledger="refunded" safe>{m(ledger.refunded)}</dd>
+        <dt safe>{t('ledger.held')}</dt>
+        <dd data-ledger="held" safe>{m(ledger.held)}</dd>
+        <dt safe>{t('ledger.in_flight')}</dt>
+        <dd data-ledger="in_flight" safe>{m(ledger.inFlight)}</dd>
+      </dl>
+      {payouts.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col" safe>{t('ledger.kind')}</th>
+              <th scope="col" safe>{t('ledger.to')}</th>
+              <th scope="col" safe>{t('ledger.amount')}</th>
+              <th scope="col" safe>{t('funding.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {payouts.map(({ payout, receiver }) => (
+              <tr data-payout={payout.id} data-payout-state={payout.state}>
+                <td safe>{t(`ledger.kinds.${payout.kind}`)}</td>
+                <td safe>{receiver.displayName}</td>
+                <td safe>{m(payout.amount)}</td>
+                <td safe>{t(`payouts.states.${payout.state}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        ''
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { Agent, SAMPLE, startTestWeb, type TestWeb } from './helpers.ts'
+import { jobs, type Job } from '../src/jobs/model.ts'
+import { payouts } from '../src/payouts/model.ts'
+import { fundings } from '../src/payments/model.ts'
+
+let t: TestWeb
+const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10)
+
+export function jobFields(overrides: Record<string, string | string[]> = {}) {
+  return {
+    title: 'Cuento en náhuatl',
+    description: 'Grabar un cuento corto',
+    language: 'nah',
+    dialect: '',
+    deliverableTypes: ['audio', 'text'],
+    amount: '12.50',
+    maxResponses: '2',
+    recruitLimit: '3',
+    recruitDeadline: day(5),
+    submitLimit: '2',
+    submitDays: '3',
+    expiresAt: day(30),
+    action: 'publish',
+    ...overrides
+  }
+}
+
+async function jobByTitle(title: string): Promise<Job> {
+  const [job] = await t.database.db.select().from(jobs).where(eq(jobs.title, title))
+  return job!
+}
+
+beforeAll(async () => {
+  t = await startTestWeb()
+})
+afterAll(() => t.close())
+
+describe('a job from draft to complete, with funding, payouts and a refund', () => {
+  const funder = () => new Agent(t.baseUrl)
+  let owner: Agent
+  let maria: Agent
+  let carlos: Agent
+  let ana: Agent
+  let job: Job
+
+  test('create a draft, then publish it', async () => {
+    owner = funder()
+    await owner.register('funder1', 'funder')
+    const draft = await owner.postMultipart('/jobs', jobFields({ title: 'Lifecycle', action: 'draft' }))
+    expect(draft.status).toBe(303)
+    job = await jobByTitle('Lifecycle')
+    expect(job.state).toBe('draft')
+    expect(job.amountPerPerson).toBe(1250n)
+    const published = await owner.post(`/jobs/${job.id}/publish`)
+    expect(published.location).toBe(`/jobs/${job.id}?ok=published`)
+    expect((await jobByTitle('Lifecycle')).state).toBe('recruiting')
+    const browse = await new Agent(t.baseUrl).get('/jobs?language=nah')
+    expect(browse.html).toContain('Lifecycle')
+  })
+
+  test('apply once, never to your own job; the recruit limit closes applications at once', async () => {
+    maria = new Agent(t.baseUrl)
+    carlos = new Agent(t.baseUrl)
+    ana = new Agent(t.baseUrl)
+    await maria.register('maria1', 'creator')
+    await carlos.register('carlos1', 'creator')
+    await ana.register('ana1', 'creator')
+    expect((await owner.postMultipart(`/jobs/${job.id}/apply`, { note: 'mine' })).status).toBe(403)
+    expect((await maria.postMultipart(`/jobs/${job.id}/apply`, { note: 'Hablo náhuatl', audio: SAMPLE.mp3 })).status).toBe(303)
+    const again = await maria.postMultipart(`/jobs/${job.id}/apply`, { note: 'again' })
+    expect(again.status).toBe(409)
+    expect(again.html).toContain('Ya envió una solicitud')
+    // Hide-applied filter.
+    expect((await maria.get('/jobs?hideApplied=1')).html).not.toContain('Lifecycle')
+    expect((await maria.get('/jobs')).html).toContain('Lifecycle')
+    await carlos.postMultipart(`/jobs/${job.id}/apply`, { note: 'yo también' })
+    expect((await jobByTitle('Lifecycle')).state).toBe('recruiting')
+    await ana.postMultipart(`/jobs/${job.id}/apply`, { note: 'y yo' })
+    expect((await jobByTitle('Lifecycle')).state).toBe('selecting')
+  })
+
+  test('the owner selects, rejects and starts the work', async () => {
+    const page = await owner.get(`/jobs/${job.id}`)
+    const ids = [...page.html.matchAll(/data-application="([^"]+)"/g)].map((m) => m[1]!)
+    expect(ids).toHaveLength(3)
+    for (const id of ids.slice(0, 2)) expect((await owner.post(`/applications/${id}/decide`, { state: 'selected' })).status).toBe(303)
+    // Two people wanted: a third selection is refused.
+    expect((await owner.post(`/applications/${ids[2]!}/decide`, { state: 'selected' })).status).toBe(409)
+    await owner.post(`/applications/${ids[2]!}/decide`, { state: 'rejected' })
+    expect((await owner.post(`/jobs/${job.id}/start`)).status).toBe(303)
+    const started = await jobByTitle('Lifecycle')
+    expect(started.state).toBe('submitting')
+    expect(started.submitDeadline!.getTime()).toBeGreaterThan(Date.now() + 2.9 * 86_400_000)
+  })
+
+  test('selected creators draft, preview and submit only the asked deliverables', async () => {
+    const wrong = await maria.postMultipart(`/jobs/${job.id}/submission`, { text: '', image: SAMPLE.png, action: 'submit' })
+    expect(wrong.status).toBe(422)
+    const empty = await maria.postMultipart(`/jobs/${job.id}/submission`, { text: '', action: 'submit' })
+    expect(empty.status).toBe(422)
+    await maria.postMultipart(`/jobs/${job.id}/submission`, { text: 'In tlahtolli', action: 'draft' })
+    expect((await maria.get(`/jobs/${job.id}`)).html).toContain('In tlahtolli')
+    expect((await maria.postMultipart(`/jobs/${job.id}/submission`, { text: 'In tlahtolli', audio: SAMPLE.mp3, action: 'submit' })).status).toBe(303)
+    expect((await maria.postMultipart(`/jobs/${job.id}/submission`, { text: 'x', action: 'submit' })).status).toBe(409)
+    // Ana was not selected.
+    expect((await ana.postMultipart(`/jobs/${job.id}/submission`, { text: 'x', action: 'submit' })).status).toBe(403)
+    await carlos.postMultipart(`/jobs/${job.id}/submission`, { text: 'Carlos', action: 'submit' })
+    expect((await jobByTitle('Lifecycle')).state).toBe('reviewing')
+  })
+
+  test('funding: quote shown, status re-read, the job counts as funded only when money arrived', async () => {
+    const noWallet = await owner.post(`/jobs/${job.id}/funding`)
+    expect(noWallet.status).toBe(422)
+    await owner.postMultipart('/profile', { displayName: 'Funder', walletAddress: 'https://wallet.test/funder1', roles: 'funder', preferredLanguage: 'es' })
+    t.payments.fee = 30n
+    const start = await owner.post(`/jobs/${job.id}/funding`)
+    expect(start.status).toBe(303)
+    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))
+    expect(f!.state).toBe('awaiting_consent')
+    expect(f!.requested).toBe(2500n)
+    // A second click does not start a second payment.
+    await owner.post(`/jobs/${job.id}/funding`)
+    expect(await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))).toHaveLength(1)
+    const page = await owner.get(start.location!)
+    expect(page.html).toContain('25.30 USD') // debit, fee included
+    expect(page.html).toContain('0.30 USD') // fee
+    expect(page.html).toContain(f!.pendingId!)
+    expect(page.html).toContain(`http://wallet.test/consent/${f!.pendingId}`)
+    const status1 = await owner.get(`/jobs/${job.id}/funding/${f!.id}/status`)
+    expect(JSON.parse(status1.html)).toMatchObject({ state: 'awaiting_consent', final: false })
+    t.payments.settle(f!.pendingId!, 'completed')
+    const status2 = await owner.get(`/jobs/${job.id}/funding/${f!.id}/status`)
+    expect(JSON.parse(status2.html)).toMatchObject({ state: 'completed', final: true })
+    const ledger = await t.web.services.payouts.ledger(job)
+    expect(ledger.funded).toBe(2500n)
+    expect(ledger.fees).toBe(30n)
+  })
+
+  test('accepting pays the creator from escrow exactly once', async () => {
+    await maria.postMultipart('/profile', { displayName: 'María', walletAddress: 'https://wallet.test/maria1', roles: 'creator', preferredLanguage: 'es' })
+    const page = await owner.get(`/jobs/${job.id}`)
+    const subs = [...page.html.matchAll(/data-submission="([^"]+)"/g)].map((m) => m[1]!)
+    expect(subs).toHaveLength(2)
+    expect((await owner.post(`/submissions/${subs[0]!}/accept`)).status).toBe(303)
+    expect((await owner.post(`/submissions/${subs[0]!}/accept`)).status).toBe(409)
+    await t.web.services.payouts.processDue()
+    await t.web.services.payouts.processDue()
+    const rows = await t.database.db.select().from(payouts).where(eq(payouts.jobId, job.id))
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.reference).toBe(subs[0])
+    expect(rows[0]!.state).toBe('sending')
+    expect(t.payments.payoutsByReference.size).toBe(1)
+    t.payments.settlePayout(rows[0]!.remoteId!, 'completed')
+    await t.web.services.payouts.processDue()
+    const ledger = await t.web.services.payouts.ledger(job)
+    expect(ledger.paidOut).toBe(1250n)
+    expect(ledger.held).toBe(1250n)
+    expect(ledger.funded).toBe(ledger.paidOut + ledger.refunded + ledger.held)
+    // The creator sees the payout; "My money" counts it.
+    expect((await maria.get(`/jobs/${job.id}`)).html).toContain('data-payout-state="completed"')
+    expect((await maria.get('/dashboard/money')).html).toMatch(/data-money="earned"[^>]*>12.50 USD/)
+    expect((await owner.get('/dashboard/money')).html).toMatch(/data-money="spent"[^>]*>25.00 USD/)
+    expect((await maria.post(`/submissions/${subs[0]!}/complete`)).status).toBe(303)
+  })
+
+  test('completing the job refunds what escrow still holds', async () => {
+    expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
+    await t.web.services.payouts.processDue()
+    const refund = (await t.database.db.select().from(payouts).where(eq(payouts.jobId, job.id))).find((p) => p.kind === 'refund')!
+    expect(refund.amount).toBe(1250n)
+    t.payments.settlePayout(refund.remoteId!, 'completed')
+    await t.web.services.payouts.processDue()
+    const ledger = await t.web.services.payouts.ledger(job)
+    expect(ledger).toMatchObject({ funded: 2500n, paidOut: 1250n, refunded: 1250n, held: 0n })
+    expect((await owner.get(`/jobs/${job.id}`)).html).toContain('data-ledger-balanced="true"')
+  })
+})
