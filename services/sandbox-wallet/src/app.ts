@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
-import type { Database, Logger } from '@voces/platform'
+import type { Database, Db, Logger } from '@voces/platform'
 import type { SandboxConfig } from './config.ts'
 import { SANDBOX_ERRORS } from './http/errors.ts'
 import { createOpenApiValidators, registerResponseValidation, type OpenApiValidators } from './http/openapi.ts'
@@ -29,6 +29,7 @@ export const SANDBOX_MIGRATIONS = fileURLToPath(new URL('../drizzle', import.met
 /** Everything a route may use, wired once here. */
 export interface SandboxDeps {
   config: SandboxConfig
+  db: Db
   logger: Logger
   openApi: OpenApiValidators
   signatures: SignatureVerifier
@@ -65,6 +66,7 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
   const signatures = createSignatureVerifier({ logger, publicProtocol: () => new URL(config.baseUrl).protocol.replace(':', '') })
   const deps: SandboxDeps = {
     config,
+    db,
     logger,
     openApi: await createOpenApiValidators({ enabled: config.validateOpenApi, logger }),
     signatures,

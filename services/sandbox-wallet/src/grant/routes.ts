@@ -47,7 +47,7 @@ export function grantRoutes(app: FastifyInstance, deps: SandboxDeps): void {
 
   app.post<{ Params: { id: string } }>('/auth/token/:id', openApi.route('auth', '/token/{id}', 'post'), async (request, reply) => {
     const found = await grants.getTokenByManageId(request.params.id)
-    if (!found || gnapToken(request) !== found.token.value) return sendFailure(reply, fail('invalid_rotation'))
+    if (!found || gnapToken(request) !== found.token.value) return sendFailure(reply, fail('unknown_token'))
     if (!(await signedBy(request, found.grant))) return sendFailure(reply, fail('invalid_client'))
     const result = await grants.rotate(found.token, found.grant)
     return isFailure(result) ? sendFailure(reply, result) : reply.send({ access_token: result })
@@ -55,7 +55,7 @@ export function grantRoutes(app: FastifyInstance, deps: SandboxDeps): void {
 
   app.delete<{ Params: { id: string } }>('/auth/token/:id', openApi.route('auth', '/token/{id}', 'delete'), async (request, reply) => {
     const found = await grants.getTokenByManageId(request.params.id)
-    if (!found || gnapToken(request) !== found.token.value) return sendFailure(reply, fail('unauthorized'))
+    if (!found || gnapToken(request) !== found.token.value) return sendFailure(reply, fail('invalid_client', 'unknown token'))
     if (!(await signedBy(request, found.grant))) return sendFailure(reply, fail('invalid_client'))
     await grants.revoke(found.token)
     return reply.code(204).send()

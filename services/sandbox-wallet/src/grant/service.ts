@@ -138,7 +138,7 @@ export function createGrantService(deps: { db: Db; config: SandboxConfig; wallet
     },
 
     async continue(grant, continueToken, interactRef) {
-      if (continueToken !== grant.continueToken) return fail('unauthorized', 'wrong continuation token')
+      if (continueToken !== grant.continueToken) return fail('invalid_continuation', 'wrong continuation token')
       if (grant.state === 'finalized') {
         return grant.finalizationReason === 'rejected' ? fail('request_denied') : fail('unknown_continuation')
       }
@@ -173,7 +173,7 @@ export function createGrantService(deps: { db: Db; config: SandboxConfig; wallet
     },
 
     async cancel(grant, continueToken) {
-      if (continueToken !== grant.continueToken) return fail('unauthorized', 'wrong continuation token')
+      if (continueToken !== grant.continueToken) return fail('invalid_continuation', 'wrong continuation token')
       await db.update(grants).set({ state: 'finalized', finalizationReason: 'revoked' }).where(eq(grants.id, grant.id))
       await db
         .update(accessTokens)
