@@ -1,5 +1,5 @@
 import { randomUUID, createHash } from 'node:crypto'
-import { createAuthenticatedClient, isFinalizedGrant, type AuthenticatedClient } from '@interledger/open-payments'
+import { createAuthenticatedClient, isFinalizedGrantWithAccessToken, type AuthenticatedClient } from '@interledger/open-payments'
 import { generateJwk, generateKey } from '@interledger/http-signature-utils'
 import type { TestSandbox } from '../src/testing.ts'
 
@@ -38,7 +38,7 @@ export async function nonInteractiveToken(c: TestClient, authServer: string, typ
       }
     } as never
   )
-  if (!isFinalizedGrant(grant)) throw new Error('expected a non-interactive grant')
+  if (!isFinalizedGrantWithAccessToken(grant)) throw new Error('expected a non-interactive grant')
   return grant.access_token
 }
 

@@ -24,7 +24,7 @@ async function outgoingToken(payerUrl: string, limits: Limits) {
   const grant = (await shop.client.grant.request(
     { url: authServer },
     {
-      access_token: { access: [{ type: 'outgoing-payment', actions: ['create', 'read', 'list'], identifier: payerUrl, limits }] },
+      access_token: { access: [{ type: 'outgoing-payment', actions: ['create', 'read', 'list'], identifier: payerUrl, limits: limits as never }] },
       interact: { start: ['redirect'], finish: { method: 'redirect', uri: 'http://shop.test/finish', nonce: randomUUID() } }
     }
   )) as PendingGrant
@@ -161,19 +161,19 @@ describe('incoming payments', () => {
     const created = []
     for (let i = 0; i < 5; i++) created.push(await openIncoming(receiver))
     const token = await nonInteractiveToken(shop, authServer, 'incoming-payment')
-    const first = await shop.client.incomingPayment.list({ url: sandbox.baseUrl, accessToken: token.value, walletAddress: receiver }, { first: 2 })
+    const first = await shop.client.incomingPayment.list({ url: sandbox.baseUrl, accessToken: token.value, walletAddress: receiver }, { first: 2 } as never)
     expect(first.result.map((p) => p.id)).toEqual([created[4]!.id, created[3]!.id])
     expect(first.pagination.hasNextPage).toBe(true)
     const second = await shop.client.incomingPayment.list(
       { url: sandbox.baseUrl, accessToken: token.value, walletAddress: receiver },
-      { first: 2, cursor: first.pagination.endCursor! }
+      { first: 2, cursor: first.pagination.endCursor! } as never
     )
     expect(second.result.map((p) => p.id)).toEqual([created[2]!.id, created[1]!.id])
     expect(second.pagination.hasPreviousPage).toBe(true)
 
     const stranger = await createTestClient(sandbox, 'list_stranger')
     const strangerToken = await nonInteractiveToken(stranger, authServer, 'incoming-payment')
-    const seen = await stranger.client.incomingPayment.list({ url: sandbox.baseUrl, accessToken: strangerToken.value, walletAddress: receiver }, { first: 10 })
+    const seen = await stranger.client.incomingPayment.list({ url: sandbox.baseUrl, accessToken: strangerToken.value, walletAddress: receiver }, { first: 10 } as never)
     expect(seen.result).toEqual([])
     await expect(stranger.client.incomingPayment.get({ url: created[0]!.id, accessToken: strangerToken.value })).rejects.toMatchObject({ status: 404 })
     // The public form is open to anyone, as payers' wallets need it.
