@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import { buildPaymentsApp, type PaymentsApp } from './app.ts'
+import { defaultConfig } from './config.ts'
+import { errorStatus } from './http/errors.ts'
+
+const token = 'test-token-0123456789abcdef'
+
+describe('the HTTP surface, without a wallet', () => {
+  let database: Database
+  let service: PaymentsApp
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    service = await buildPaymentsApp({ config: defaultConfig({ apiToken: token }), database, logger: createLogger({ level: 'silent' }) })
+    await service.app.ready()
+  })
+  afterAll(async () => {
+    await service.stop()
+    await database.close()
+  })
+
+  test('health and docs need no token', async () => {
+    const health = await service.app.inject({ method: 'GET', url: '/health' })
+    expect(health.statusCode).toBe(200)
+    expect(health.json()).toMatchObject({ success: true, status: 'ok' })
+    const docs = await service.app.inject({ method: 'GET', url: '/docs' })
+    expect(docs.statusCode).toBe(200)
+    const spec = docs.json()
+    expect(spec.openapi).toMatch(/^3\./)
+    for (const path of ['/offers/{offerId}/quotes/start', '/payments/finish', '/payments/{pendingId}/status', '/offers/{offerId}/payments', '/sellers', '/sellers/{id}/payout-grant', '/payouts', '/payouts/{id}']) {
+      expect(Object.keys(spec.paths)).toContain(path)
+    }
+  })
+
+  test.each([
+    ['POST', '/offers/o1/quotes/start'],
+    ['GET', '/payments/p1/status'],
+    ['GET', '/offers/o1/payments'],
+    ['GET', '/sellers'],
+    ['POST', '/sellers'],
+    ['POST', '/sellers/marketplace/payout-grant'],
+    ['POST', '/payouts'],
+    ['GET', '/payouts/x']
+  ])('%s %s without the bearer token is 401', async (method, url) => {
+    for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${token}`, token]) {
+      const r = await service.app.inject({ method: method as 'GET', url, headers: authorization ? { authorization } : {}, payload: method === 'POST' ? {} : undefined })
+      expect(r.statusCode).toBe(401)
+      expect(r.json()).toEqual({ success: false, error: { code: 'unauthorized', message: expect.any(String) } })
+    }
+  })
+
+  test('a finish link for an unknown payment needs no token and answers HTML', async () => {
+    const r = await service.app.inject({ method: 'GET', url: '/payments/finish?pendingId=unknown&hash=a&interact_ref=b' })
+    expect(r.statusCode).toBe(404)
+    expect(r.headers['content-type']).toMatch(/text\/html/)
+  })
+
+  test('every expected failure has an HTTP status', () => {
+    for (const [code, status] of Object.entries(errorStatus)) {
+      expect(status, code).toBeGreaterThanOrEqual(400)
+      expect(status, code).toBeLessThan(600)
+    }
+  })
+
+  test.each([
+    [{ id: 'bad id!', walletAddressUrl: 'http://x.example/a', keyId: 'k', privateKeyPath: '/nope' }, 'invalid_request'],
+    [{ id: 'shop', walletAddressUrl: 'http://x.example/a', keyId: 'k', privateKeyPath: '/definitely/not/here.pem' }, 'invalid_seller_key'],
+    [{ id: 'shop', walletAddressUrl: 'http://x.example/a', keyId: 'k', privateKeyEnv: 'DATABASE_URL' }, 'invalid_request'],
+    [{ id: 'shop', walletAddressUrl: 'http://x.example/a', keyId: 'k', privateKeyEnv: 'UNSET_SELLER_KEY' }, 'invalid_seller_key'],
+    [{ id: 'shop', walletAddressUrl: 'http://x.example/a', keyId: 'k', privateKey: '-----BEGIN PRIVATE KEY-----' }, 'invalid_request']
+  ])('POST /sellers refuses %o', async (payload, code) => {
+    const r = await service.app.inject({ method: 'POST', url: '/sellers', headers: { authorization: `Bearer ${token}` }, payload })
+    expect(r.statusCode).toBe(400)
+    expect(r.json().error.code).toBe(code)
+  })
+
+  test('unknown routes and malformed JSON get the one error shape', async () => {
+    const missing = await service.app.inject({ method: 'GET', url: '/nope', headers: { authorization: `Bearer ${token}` } })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.json()).toMatchObject({ success: false, error: { code: 'not_found' } })
+    const malformed = await service.app.inject({
+      method: 'POST',
+      url: '/payouts',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '{"sellerId":'
+    })
+    expect(malformed.statusCode).toBe(400)
+    expect(malformed.json()).toMatchObject({ success: false, error: { code: 'invalid_request' } })
+  })
+})

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { Webhook } from 'standardwebhooks'
+import { createSellerWallet, RETURN_URL, startHarness, visit, waitFor, type Harness } from './harness.ts'
+
+describe('escrow payouts under a standing grant', () => {
+  let h: Harness
+  let creator: { name: string; url: string }
+  beforeAll(async () => {
+    h = await startHarness()
+    await h.sandbox.admin.deposit(h.seller.name, 1_000_00n)
+    creator = await h.buyer('USD', 0n)
+  })
+  afterAll(() => h?.close())
+
+  const payoutDone = async (id: string) =>
+    (await waitFor(() => h.api('GET', `/payouts/${id}`), (r) => ['completed', 'failed'].includes(r.json.payout?.status))).json.payout
+
+  test('without a connected escrow wallet a payout is refused clearly', async () => {
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '1.00', reference: 'too-early' })
+    expect(r.status).toBe(409)
+    expect(r.json.error.code).toBe('no_payout_grant')
+  })
+
+  test('the operator connects the escrow wallet once, through its consent page', async () => {
+    const start = await h.api('POST', '/sellers/marketplace/payout-grant', { debitLimit: '300.00', returnUrl: RETURN_URL })
+    expect(start.status, JSON.stringify(start.json)).toBe(201)
+    expect(start.json.payoutGrant).toMatchObject({ status: 'awaiting_consent', limit: { value: '30000', assetCode: 'USD' } })
+    const back = await visit(await h.sandbox.approveConsent(start.json.redirectUrl))
+    expect(back.status).toBe(303)
+    const location = new URL(back.location!)
+    expect(location.searchParams.get('status')).toBe('active')
+    const sellers = await h.api('GET', '/sellers')
+    expect(sellers.json.sellers.find((s: { id: string }) => s.id === 'marketplace').payoutGrant).toBe('active')
+  })
+
+  test('a creator is paid from escrow without further consent, and the payout is announced', async () => {
+    const escrowBefore = await h.sandbox.admin.balance(h.seller.name)
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '20.00', reference: 'job-1/creator' })
+    expect(r.status, JSON.stringify(r.json)).toBe(201)
+    const done = await payoutDone(r.json.payout.id)
+    expect(done.status).toBe('completed')
+    expect(await h.sandbox.admin.balance(h.seller.name)).toBe(escrowBefore - 20_00n)
+    expect(await h.sandbox.admin.balance(creator.name)).toBe(BigInt(done.receiveAmount.value))
+    expect(BigInt(done.receiveAmount.value)).toBeGreaterThan(0n)
+    const hook = await waitFor(async () => h.webhooks.received.filter((w) => JSON.parse(w.body).data.id === r.json.payout.id), (e) => e.length > 0)
+    const event = new Webhook(h.config.webhook!.secret).verify(hook[0]!.body, hook[0]!.headers) as { type: string }
+    expect(event.type).toBe('payout.completed')
+  })
+
+  test('a reused reference never pays twice; a different payout under it is a conflict', async () => {
+    const body = { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '5.00', reference: 'job-2/creator' }
+    const first = await h.api('POST', '/payouts', body)
+    await payoutDone(first.json.payout.id)
+    const creatorAfter = await h.sandbox.admin.balance(creator.name)
+    const again = await Promise.all([h.api('POST', '/payouts', body), h.api('POST', '/payouts', body)])
+    for (const r of again) {
+      expect(r.status).toBe(200)
+      expect(r.json.payout.id).toBe(first.json.payout.id)
+    }
+    const conflict = await h.api('POST', '/payouts', { ...body, amount: '6.00' })
+    expect(conflict.status).toBe(409)
+    expect(conflict.json.error.code).toBe('reference_conflict')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await h.sandbox.admin.balance(creator.name)).toBe(creatorAfter)
+  })
+
+  test('a creator with a wallet in another currency receives the converted amount', async () => {
+    const euro = await h.buyer('EUR', 0n)
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: euro.url, amount: '10.00', reference: 'job-3/creator-eur' })
+    const done = await payoutDone(r.json.payout.id)
+    expect(done.status).toBe('completed')
+    expect(done.receiveAmount.assetCode).toBe('EUR')
+    expect(await h.sandbox.admin.balance(euro.name)).toBe(BigInt(done.receiveAmount.value))
+  })
+
+  test('a funder is refunded the same way', async () => {
+    const funder = await h.buyer('MXN', 0n)
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: funder.url, amount: '3.00', reference: 'job-4/refund' })
+    expect((await payoutDone(r.json.payout.id)).status).toBe('completed')
+    expect(await h.sandbox.admin.balance(funder.name)).toBeGreaterThan(0n)
+  })
+
+  test('more than the grant allows fails clearly and is announced', async () => {
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '400.00', reference: 'job-5/too-much' })
+    const done = r.json.payout?.status === 'failed' ? r.json.payout : await payoutDone(r.json.payout.id)
+    expect(done.status).toBe('failed')
+    expect(done.failure.message).toMatch(/payout grant/)
+    const hook = await waitFor(async () => h.webhooks.received.filter((w) => JSON.parse(w.body).data.id === done.id), (e) => e.length > 0)
+    expect(JSON.parse(hook[0]!.body).type).toBe('payout.failed')
+  })
+
+  test('another seller registered by API has its own key and no payout grant yet', async () => {
+    const other = await createSellerWallet(h.sandbox, h.dir, `shop-${Date.now()}`, 'EUR')
+    const created = await h.api('POST', '/sellers', { id: 'shop', walletAddressUrl: other.url, keyId: other.keyId, privateKeyPath: other.privateKeyPath })
+    expect(created.status, JSON.stringify(created.json)).toBe(201)
+    expect(JSON.stringify(created.json)).not.toMatch(/PRIVATE KEY|\.pem/)
+    expect(created.json.seller).toMatchObject({ id: 'shop', keySource: 'file', assetCode: 'EUR', payoutGrant: 'none' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'shop', receiverWalletAddressUrl: creator.url, amount: '1.00', reference: 'shop-1' })
+    expect(r.status).toBe(409)
+    expect(r.json.error.code).toBe('no_payout_grant')
+  })
+})
