@@ -22,7 +22,7 @@ const schema = z.object({
   WEB_ASSET_SCALE: z.coerce.number().int().min(0).max(9).default(2),
   PAYMENTS_URL: env.url().default('http://localhost:4001'),
   PAYMENTS_API_TOKEN: z.string().min(1).default('dev-payments-token'),
-  PAYMENTS_SELLER_ID: z.string().min(1).default('voces-escrow'),
+  PAYMENTS_SELLER_ID: z.string().min(1).default('marketplace'),
   PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').default('whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWZvci12b2Nlcw=='),
   SANDBOX_WALLET_URL: env.url().default('http://localhost:4100')
 })

@@ -115,3 +115,26 @@ export const SAMPLE = {
   exe: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]),
   text: Buffer.from('Nehua nitlahtoa nahuatl.\n', 'utf8')
 }
+
+const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10)
+
+/** Form fields of a valid job, published unless `action: 'draft'`. */
+export function jobFields(overrides: Record<string, string | string[]> = {}) {
+  return {
+    title: 'Cuento en náhuatl',
+    description: 'Grabar un cuento corto',
+    language: 'nah',
+    dialect: '',
+    deliverableTypes: ['audio', 'text'],
+    amount: '12.50',
+    maxResponses: '2',
+    recruitLimit: '3',
+    recruitDeadline: day(5),
+    submitLimit: '2',
+    submitDays: '3',
+    expiresAt: day(30),
+    action: 'publish',
+    ...overrides
+  }
+}
+

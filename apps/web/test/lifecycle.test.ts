@@ -1,32 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { Agent, SAMPLE, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, SAMPLE, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 import { fundings } from '../src/payments/model.ts'
 
 let t: TestWeb
-const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10)
-
-export function jobFields(overrides: Record<string, string | string[]> = {}) {
-  return {
-    title: 'Cuento en náhuatl',
-    description: 'Grabar un cuento corto',
-    language: 'nah',
-    dialect: '',
-    deliverableTypes: ['audio', 'text'],
-    amount: '12.50',
-    maxResponses: '2',
-    recruitLimit: '3',
-    recruitDeadline: day(5),
-    submitLimit: '2',
-    submitDays: '3',
-    expiresAt: day(30),
-    action: 'publish',
-    ...overrides
-  }
-}
-
 async function jobByTitle(title: string): Promise<Job> {
   const [job] = await t.database.db.select().from(jobs).where(eq(jobs.title, title))
   return job!

@@ -105,10 +105,14 @@ export function createHttpPaymentsClient(options: {
     },
     async checkWallet(walletAddressUrl) {
       const r = await call('GET', `/wallet-addresses/check?url=${encodeURIComponent(walletAddressUrl)}`)
-      if (!r.ok) return r
-      const v = (r.value.walletAddress ?? r.value) as Record<string, unknown>
-      const info: WalletInfo = { id: str(v.id), assetCode: str(v.assetCode), assetScale: Number(v.assetScale ?? 0) }
-      return { ok: true, value: info }
+      if (r.ok) {
+        const v = (r.value.walletAddress ?? r.value) as Record<string, unknown>
+        return { ok: true, value: { id: str(v.id), assetCode: str(v.assetCode), assetScale: Number(v.assetScale ?? 0) } }
+      }
+      // Until the payments service offers the check, read the wallet address document directly:
+      // an unsigned GET that every Open Payments wallet answers with {id, assetCode, assetScale, authServer}.
+      if (r.error === 'not_found' && /^404 (Route|Not Found|not_found No such route)/i.test(r.message)) return fetchWalletAddress(walletAddressUrl, timeoutMs)
+      return r
     }
   }
 }
@@ -133,7 +137,9 @@ function amount(v: unknown): { value: string; assetCode: string; assetScale: num
 }
 
 const STATUS_MAP: Record<string, RemotePaymentStatus> = {
+  starting: 'awaiting_consent',
   pending: 'awaiting_consent',
+  authorized: 'paying',
   awaiting_consent: 'awaiting_consent',
   awaiting_interaction: 'awaiting_consent',
   processing: 'paying',
@@ -147,12 +153,17 @@ const STATUS_MAP: Record<string, RemotePaymentStatus> = {
 }
 
 function toStatus(v: Record<string, unknown>, pendingId: string): PaymentStatus {
-  const raw = str(v.status ?? (v.payment as Record<string, unknown> | undefined)?.status).toLowerCase()
+  // GET /payments/:id/status answers {status, payment: {...}}; history items are the payment itself.
+  const payment = (v.payment ?? v) as Record<string, unknown>
+  const raw = str(v.status ?? payment.status).toLowerCase()
+  const status = STATUS_MAP[raw] ?? 'awaiting_consent'
+  const failure = payment.failure as Record<string, unknown> | null | undefined
   return {
-    pendingId,
-    status: STATUS_MAP[raw] ?? 'awaiting_consent',
-    receivedAmount: v.receivedAmount ? amount(v.receivedAmount) : undefined,
-    failureReason: typeof v.failureReason === 'string' ? v.failureReason : undefined
+    pendingId: str(payment.pendingId) || pendingId,
+    status,
+    // What escrow received: the quote's receive amount, once the payment completed.
+    receivedAmount: status === 'completed' && payment.receiveAmount ? amount(payment.receiveAmount) : undefined,
+    failureReason: failure ? `${str(failure.code)} ${str(failure.message)}`.trim() : undefined
   }
 }
 
@@ -161,7 +172,23 @@ function toPayout(v: Record<string, unknown>): PayoutResult {
   const raw = str(p.status).toLowerCase()
   const status: PayoutResult['status'] =
     raw === 'completed' ? 'completed' : raw === 'failed' ? 'failed' : raw === 'pending' ? 'pending' : 'sending'
-  return { id: str(p.id), status, failureReason: typeof p.failureReason === 'string' ? p.failureReason : undefined }
+  const failure = p.failure as Record<string, unknown> | null | undefined
+  return { id: str(p.id), status, failureReason: failure ? `${str(failure.code)} ${str(failure.message)}`.trim() : undefined }
 }
 
 export type { WalletInfo }
+
+async function fetchWalletAddress(url: string, timeoutMs: number): Promise<Result<WalletInfo>> {
+  if (!/^https?:\/\//.test(url)) return { ok: false, error: 'not_found', message: 'not an http(s) URL' }
+  try {
+    const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' })
+    if (!res.ok) return { ok: false, error: 'not_found', message: `wallet address answered ${res.status}` }
+    const v = (await res.json()) as Record<string, unknown>
+    if (typeof v.id !== 'string' || typeof v.authServer !== 'string' || typeof v.assetCode !== 'string') {
+      return { ok: false, error: 'not_found', message: 'not an Open Payments wallet address' }
+    }
+    return { ok: true, value: { id: v.id, assetCode: v.assetCode, assetScale: Number(v.assetScale ?? 0) } }
+  } catch (error) {
+    return { ok: false, error: 'not_found', message: (error as Error).message }
+  }
+}

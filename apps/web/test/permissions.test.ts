@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { Agent, SAMPLE, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { jobs } from '../src/jobs/model.ts'
+import { media } from '../src/media/model.ts'
+import { fundings } from '../src/payments/model.ts'
+
+let t: TestWeb
+let a: Agent
+let b: Agent
+let creator: Agent
+const ids: Record<string, string> = {}
+
+beforeAll(async () => {
+  t = await startTestWeb({ maxUploadBytes: 50_000 })
+  a = new Agent(t.baseUrl)
+  b = new Agent(t.baseUrl)
+  creator = new Agent(t.baseUrl)
+  await a.register('owner_a', 'funder')
+  await b.register('other_b', 'both')
+  await creator.register('creator_c', 'creator')
+  await a.postMultipart('/jobs', jobFields({ title: 'Private draft', action: 'draft' }))
+  await a.postMultipart('/jobs', jobFields({ title: 'Public job', recruitLimit: '1', maxResponses: '1', submitLimit: '1' }))
+  const all = await t.database.db.select().from(jobs)
+  ids.draft = all.find((j) => j.title === 'Private draft')!.id
+  ids.job = all.find((j) => j.title === 'Public job')!.id
+  await creator.postMultipart(`/jobs/${ids.job}/apply`, { note: 'hola', audio: SAMPLE.mp3 })
+  const page = await a.get(`/jobs/${ids.job}`)
+  ids.application = /data-application="([^"]+)"/.exec(page.html)![1]!
+  await a.post(`/applications/${ids.application}/decide`, { state: 'selected' })
+  await a.post(`/jobs/${ids.job}/start`)
+  await creator.postMultipart(`/jobs/${ids.job}/submission`, { text: 'secret work', audio: SAMPLE.mp3, action: 'submit' })
+  ids.submission = /data-submission="([^"]+)"/.exec((await a.get(`/jobs/${ids.job}`)).html)![1]!
+  const files = await t.database.db.select().from(media)
+  ids.applicationMedia = files.find((f) => f.purpose === 'application')!.id
+  ids.submissionMedia = files.find((f) => f.purpose === 'submission')!.id
+  await a.postMultipart('/profile', { displayName: 'A', walletAddress: 'https://wallet.test/a', roles: 'funder', preferredLanguage: 'es' })
+  await a.post(`/jobs/${ids.job}/funding`)
+  ids.funding = (await t.database.db.select().from(fundings))[0]!.id
+})
+afterAll(() => t.close())
+
+describe("user B gets 404 for user A's private things", () => {
+  test.each([
+    ['draft job page', () => `/jobs/${ids.draft}`],
+    ['draft edit form', () => `/jobs/${ids.draft}/edit`],
+    ['application file', () => `/media/${ids.applicationMedia}`],
+    ['submission file', () => `/media/${ids.submissionMedia}`],
+    ['payment status', () => `/jobs/${ids.job}/funding/${ids.funding}/status`],
+    ['payment return', () => `/jobs/${ids.job}/funding/${ids.funding}/return`]
+  ])('%s', async (_name, path) => {
+    expect((await b.get(path())).status).toBe(404)
+  })
+
+  test.each([
+    ['publish the draft', () => `/jobs/${ids.draft}/publish`, {}],
+    ['cancel the job', () => `/jobs/${ids.job}/cancel`, {}],
+    ['select an application', () => `/applications/${ids.application}/decide`, { state: 'rejected' }],
+    ['accept a submission', () => `/submissions/${ids.submission}/accept`, {}],
+    ['decline a submission', () => `/submissions/${ids.submission}/decline`, {}],
+    ['fund the job', () => `/jobs/${ids.job}/funding`, {}]
+  ])('cannot %s', async (_name, path, fields) => {
+    expect((await b.post(path(), fields)).status).toBe(404)
+  })
+
+  test("the owner's job page shows applications and submissions; B's view of it does not", async () => {
+    const forB = await b.get(`/jobs/${ids.job}`)
+    expect(forB.status).toBe(200)
+    expect(forB.html).not.toContain('secret work')
+    expect(forB.html).not.toContain('data-application=')
+    expect((await a.get(`/jobs/${ids.job}`)).html).toContain('secret work')
+  })
+
+  test('the owner and the creator can read the files; anonymous cannot', async () => {
+    expect((await a.get(`/media/${ids.submissionMedia}`)).status).toBe(200)
+    const own = await creator.get(`/media/${ids.submissionMedia}`)
+    expect(own.status).toBe(200)
+    expect(own.headers.get('content-type')).toBe('audio/mpeg')
+    expect((await new Agent(t.baseUrl).get(`/media/${ids.submissionMedia}`)).status).toBe(404)
+  })
+
+  test('B gets nothing for made-up ids', async () => {
+    expect((await b.get('/jobs/not-a-uuid')).status).toBe(404)
+    expect((await b.get('/media/00000000-0000-0000-0000-000000000000')).status).toBe(404)
+  })
+})
+
+describe('uploads are checked by content, not by name', () => {
+  test('a program disguised as audio is refused and nothing is stored', async () => {
+    const before = (await t.database.db.select().from(media)).length
+    const res = await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: SAMPLE.exe })
+    expect(res.status).toBe(415)
+    expect(res.html).toContain('Ese tipo de archivo no se acepta aquí.')
+    expect((await t.database.db.select().from(media)).length).toBe(before)
+  })
+
+  test('an image where audio is expected is refused', async () => {
+    expect((await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: SAMPLE.png })).status).toBe(415)
+  })
+
+  test('a file over the size limit is refused', async () => {
+    const big = Buffer.concat([SAMPLE.mp3, Buffer.alloc(60_000)])
+    const res = await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: big })
+    expect(res.status).toBe(413)
+    expect(res.html).toContain('El archivo es demasiado grande.')
+  })
+
+  test('a binary file is not a text file', async () => {
+    const service = t.web.services.media
+    expect(await service.sniff('text', SAMPLE.png)).toBe('file_type')
+    expect(await service.sniff('text', Buffer.from([0xc3, 0x28]))).toBe('file_type')
+    expect(await service.sniff('text', SAMPLE.text)).toBe('text/plain; charset=utf-8')
+    expect(await service.sniff('image', SAMPLE.png)).toBe('image/png')
+  })
+})
+
+describe('CSRF on every state change', () => {
+  test('job creation without the token is refused', async () => {
+    const res = await a.post('/jobs', { ...jobFields({ title: 'No token' }), _csrf: '' })
+    expect(res.status).toBe(403)
+    expect(await t.database.db.select().from(jobs).where(eq(jobs.title, 'No token'))).toHaveLength(0)
+  })
+
+  test("another user's token does not work", async () => {
+    await b.get('/')
+    const res = await a.post(`/jobs/${ids.draft}/publish`, { _csrf: b.csrf })
+    expect(res.status).toBe(403)
+  })
+})
