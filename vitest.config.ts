@@ -18,8 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: ['{services,apps}/*/{src,test}/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.ts'],
-          fileParallelism: false
+          include: ['{services,apps}/*/{src,test}/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.ts']
         }
       }
     ],
