@@ -150,7 +150,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     loginRateLimit: config.loginRateLimit
   })
   mediaRoutes(app, services.media)
-  jobRoutes(app, services)
+  jobRoutes(app, { ...services, assetCode: config.asset.code })
   applicationRoutes(app, services)
   submissionRoutes(app, services)
   fundingRoutes(app, { db: database.db, ...services, webhookSecret: config.payments.webhookSecret })

@@ -18,7 +18,7 @@ const schema = z.object({
   WEB_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   WEB_SCHEDULER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
   WEB_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
-  WEB_ASSET_CODE: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+  WEB_ASSET_CODE: z.string().regex(/^[A-Z]{3}$/).default('MXN'),
   WEB_ASSET_SCALE: z.coerce.number().int().min(0).max(9).default(2),
   PAYMENTS_URL: env.url().default('http://localhost:4001'),
   PAYMENTS_API_TOKEN: z.string().min(1).default('dev-payments-token'),

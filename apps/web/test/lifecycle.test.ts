@@ -103,8 +103,8 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     await owner.post(`/jobs/${job.id}/funding`)
     expect(await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))).toHaveLength(1)
     const page = await owner.get(start.location!)
-    expect(page.html).toContain('25.30 USD') // debit, fee included
-    expect(page.html).toContain('0.30 USD') // fee
+    expect(page.html).toContain('25.30 MXN') // debit, fee included
+    expect(page.html).toContain('0.30 MXN') // fee
     expect(page.html).toContain(f!.pendingId!)
     expect(page.html).toContain(`http://wallet.test/consent/${f!.pendingId}`)
     const status1 = await owner.get(`/jobs/${job.id}/funding/${f!.id}/status`)
@@ -139,8 +139,8 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect(ledger.funded).toBe(ledger.paidOut + ledger.refunded + ledger.held)
     // The creator sees the payout; "My money" counts it.
     expect((await maria.get(`/jobs/${job.id}`)).html).toContain('data-payout-state="completed"')
-    expect((await maria.get('/dashboard/money')).html).toMatch(/data-money="earned"[^>]*>12.50 USD/)
-    expect((await owner.get('/dashboard/money')).html).toMatch(/data-money="spent"[^>]*>25.00 USD/)
+    expect((await maria.get('/dashboard/money')).html).toMatch(/data-money="earned"[^>]*>12.50 MXN/)
+    expect((await owner.get('/dashboard/money')).html).toMatch(/data-money="spent"[^>]*>25.00 MXN/)
     expect((await maria.post(`/submissions/${subs[0]!}/complete`)).status).toBe(303)
   })
 

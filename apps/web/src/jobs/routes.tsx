@@ -24,6 +24,7 @@ export interface JobRouteDeps {
   submissions: SubmissionService
   fundings: FundingService
   payouts: PayoutService
+  assetCode: string
 }
 
 const DAY = 86_400_000
@@ -117,7 +118,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     const user = requireUser(req, reply)
     if (!user) return reply
     return page(req, reply, { title: 'jobs.new_title', titleSlug: 'jobs.new_title' }, (ctx) => (
-      <JobForm ctx={ctx} action="/jobs" values={defaults(user)} canSaveDraft />
+      <JobForm assetCode={deps.assetCode} ctx={ctx} action="/jobs" values={defaults(user)} canSaveDraft />
     ))
   })
 
@@ -131,7 +132,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     const result = await jobs.create(user, input, publish)
     if (isAppError(result)) {
       return page(req, reply, { title: 'jobs.new_title', titleSlug: 'jobs.new_title', status: 422 }, (ctx) => (
-        <JobForm ctx={ctx} action="/jobs" values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
+        <JobForm assetCode={deps.assetCode} ctx={ctx} action="/jobs" values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
       ))
     }
     return redirect(reply, `/jobs/${result.id}`, publish ? 'published' : 'draft_saved')
@@ -176,7 +177,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     if (job === 'not_found' || job.ownerId !== user.id) return errorPage(req, reply, 'not_found')
     if (job.state !== 'draft' && job.state !== 'recruiting') return errorPage(req, reply, 'invalid_state')
     return page(req, reply, { title: 'jobs.edit_title', titleSlug: 'jobs.edit_title' }, (ctx) => (
-      <JobForm ctx={ctx} action={`/jobs/${job.id}/edit`} values={fromJob(job)} canSaveDraft={job.state === 'draft'} />
+      <JobForm assetCode={deps.assetCode} ctx={ctx} action={`/jobs/${job.id}/edit`} values={fromJob(job)} canSaveDraft={job.state === 'draft'} />
     ))
   })
 
@@ -191,7 +192,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     if (result === 'not_found' || result === 'invalid_state') return errorPage(req, reply, result)
     if (isAppError(result)) {
       return page(req, reply, { title: 'jobs.edit_title', titleSlug: 'jobs.edit_title', status: 422 }, (ctx) => (
-        <JobForm ctx={ctx} action={`/jobs/${req.params.id}/edit`} values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
+        <JobForm assetCode={deps.assetCode} ctx={ctx} action={`/jobs/${req.params.id}/edit`} values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
       ))
     }
     return redirect(reply, `/jobs/${result.id}`, result.state === 'draft' ? 'draft_saved' : 'saved')

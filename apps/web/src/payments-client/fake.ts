@@ -18,7 +18,7 @@ export interface FakePaymentsClient extends PaymentsClient {
 }
 
 export function createFakePaymentsClient(options: { assetCode?: string; assetScale?: number } = {}): FakePaymentsClient {
-  const assetCode = options.assetCode ?? 'USD'
+  const assetCode = options.assetCode ?? 'MXN'
   const assetScale = options.assetScale ?? 2
   const down = { ok: false as const, error: 'unreachable' as const, message: 'fake: unreachable' }
   const fake: FakePaymentsClient = {

@@ -4,7 +4,7 @@ import { DELIVERABLE_TYPES } from '../model.ts'
 import type { JobInput } from '../service.ts'
 import { Checkboxes, Csrf, ErrorSummary, Field, Select, Submit } from '../../views/form.tsx'
 
-export function JobForm(p: { ctx: ViewCtx; action: string; values: JobInput; error?: string | undefined; canSaveDraft: boolean }): JSX.Element {
+export function JobForm(p: { ctx: ViewCtx; action: string; values: JobInput; error?: string | undefined; canSaveDraft: boolean; assetCode: string }): JSX.Element {
   const { t, csrf } = p.ctx
   const v = p.values
   return (
@@ -16,7 +16,7 @@ export function JobForm(p: { ctx: ViewCtx; action: string; values: JobInput; err
       <Select t={t} name="language" slug="jobs.language" label={t('jobs.language')} value={v.language} options={LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))} />
       <Field t={t} name="dialect" slug="jobs.dialect" label={t('jobs.dialect')} value={v.dialect} />
       <Checkboxes t={t} name="deliverableTypes" slug="jobs.deliverables" legend={t('jobs.deliverables')} values={v.deliverableTypes} options={DELIVERABLE_TYPES.map((d) => ({ value: d, label: t(`deliverables.${d}`) }))} />
-      <Field t={t} name="amount" slug="jobs.amount" label={t('jobs.amount')} hint={t('jobs.amount_hint')} value={v.amount} required />
+      <Field t={t} name="amount" slug="jobs.amount" label={t('jobs.amount')} hint={t('jobs.amount_hint', { asset: p.assetCode })} value={v.amount} required />
       <Field t={t} name="maxResponses" type="number" min="1" slug="jobs.people" label={t('jobs.people')} value={v.maxResponses} required />
       <Field t={t} name="recruitLimit" type="number" min="1" slug="jobs.recruit_limit" label={t('jobs.recruit_limit')} hint={t('jobs.recruit_limit_hint')} value={v.recruitLimit} required />
       <Field t={t} name="recruitDeadline" type="date" slug="jobs.recruit_deadline" label={t('jobs.recruit_deadline')} value={v.recruitDeadline} required />

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { count } from 'drizzle-orm'
+import { startTestWeb, Agent, type TestWeb } from '../../test/helpers.ts'
+import { seedDemoData } from './seed.ts'
+import { jobs, JOB_STATES } from '../jobs/model.ts'
+import { users } from '../users/model.ts'
+
+let t: TestWeb
+beforeAll(async () => {
+  t = await startTestWeb()
+})
+afterAll(() => t.close())
+
+test('the demo seed is idempotent and covers every job state', async () => {
+  const deps = { db: t.database.db, hashPassword: t.web.services.users.hashPassword, sandboxWalletUrl: 'http://localhost:4100', asset: t.config.asset }
+  const first = await seedDemoData(deps)
+  expect(first).toEqual({ usersCreated: 6, jobsCreated: 26 })
+  expect(await seedDemoData(deps)).toEqual({ usersCreated: 0, jobsCreated: 0 })
+  const states = await t.database.db.select({ state: jobs.state, n: count() }).from(jobs).groupBy(jobs.state)
+  expect(states.map((s) => s.state).sort()).toEqual([...JOB_STATES].sort())
+  const all = await t.database.db.select().from(users)
+  expect(all.every((u) => !u.isAdmin && u.walletAddress === `http://localhost:4100/${u.username}`)).toBe(true)
+  const a = new Agent(t.baseUrl)
+  await a.get('/login')
+  expect((await a.post('/login', { username: 'demo_funder', password: 'demo123' })).status).toBe(303)
+  const mine = await a.get('/dashboard/jobs')
+  expect(mine.html).toContain('data-count-state="recruiting"')
+  const browse = await a.get('/jobs')
+  expect(browse.status).toBe(200)
+})
