@@ -63,6 +63,7 @@ test('a person approves a payment on the consent page in Chromium and is sent ba
   // 100.00 MXN at 20 MXN/USD is 5.00 USD, plus the 1% fee: 5.05 USD.
   expect(text).toContain('5.05 USD')
   expect(text).toContain('browser_seller')
+  expect(text).toContain('They receive100.00 MXN')
   await page.screenshot({ path: screenshotPath('sandbox-consent'), fullPage: true })
 
   await Promise.all([page.waitForURL(`${shopUrl}/finish**`), page.getByRole('button', { name: 'Approve' }).click()])

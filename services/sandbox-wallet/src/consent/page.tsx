@@ -7,6 +7,8 @@ export interface ConsentView {
   limit: string | undefined
   receiver: string | undefined
   receiverName: string | undefined
+  /** What the receiver gets, when the receiver asks for a fixed amount. */
+  receives: string | undefined
   interval: string | undefined
   expiresAt: Date
   approveAction: string
@@ -69,6 +71,14 @@ export function ConsentPage(view: ConsentView) {
           <>
             <dt>To</dt>
             <dd safe>{view.receiverName ? `${view.receiverName} (${view.receiver})` : view.receiver}</dd>
+          </>
+        ) : (
+          ''
+        )}
+        {view.receives ? (
+          <>
+            <dt>They receive</dt>
+            <dd safe>{view.receives}</dd>
           </>
         ) : (
           ''

@@ -28,10 +28,11 @@ export function consentRoutes(app: FastifyInstance, deps: SandboxDeps): void {
     const outgoing = grantAccess(grant).find((item) => item.type === 'outgoing-payment')
     const accountName = outgoing?.identifier.slice(`${deps.config.baseUrl}/`.length) ?? ''
     const account = await deps.walletAddresses.getByName(accountName)
-    const [client, receiverName] = await Promise.all([
+    const [client, target] = await Promise.all([
       publicName(grant.client ?? ''),
-      outgoing?.limits?.receiver ? deps.incomingPayments.receiverName(outgoing.limits.receiver) : undefined
+      outgoing?.limits?.receiver ? deps.incomingPayments.resolveReceiver(outgoing.limits.receiver) : undefined
     ])
+    const expected = target?.payment.incomingAmount
     const limit = outgoing?.limits?.debitAmount ?? outgoing?.limits?.receiveAmount
     const base = `/interact/${request.params.id}/${request.params.nonce}`
     return reply.send(
@@ -49,7 +50,11 @@ export function consentRoutes(app: FastifyInstance, deps: SandboxDeps): void {
             }`
           : undefined,
         receiver: outgoing?.limits?.receiver,
-        receiverName,
+        receiverName: target?.wallet.publicName,
+        receives:
+          target && expected !== null && expected !== undefined
+            ? `${formatMinorUnits(expected - target.payment.receivedAmount, target.wallet.assetScale)} ${target.wallet.assetCode}`
+            : undefined,
         interval: outgoing?.limits?.interval,
         expiresAt: grant.interactionExpiresAt ?? new Date(),
         approveAction: `${base}/approve`,

@@ -23,7 +23,6 @@ export interface IncomingPaymentService {
   list(wallet: WalletAddress, client: string | null, page: Page): Promise<PageResult<IncomingPayment>>
   /** The local incoming payment a receiver URL names, with its wallet address. */
   resolveReceiver(receiver: string, tx?: Db | Tx): Promise<{ payment: IncomingPayment; wallet: WalletAddress } | undefined>
-  receiverName(receiver: string): Promise<string | undefined>
   /** Credits a settled payment; refuses one that is completed, expired or would exceed its amount. */
   receive(tx: Tx, id: string, amount: bigint): Promise<void | 'not_receivable'>
   isActive(payment: IncomingPayment, now?: Date): boolean
@@ -92,10 +91,6 @@ export function createIncomingPaymentService(deps: {
       const payment = await this.get(receiver.slice(prefix.length), tx)
       const wallet = payment && (await deps.walletAddresses.getById(payment.walletAddressId, tx))
       return payment && wallet ? { payment, wallet } : undefined
-    },
-
-    async receiverName(receiver) {
-      return (await this.resolveReceiver(receiver))?.wallet.publicName
     },
 
     async receive(tx, id, amount) {
