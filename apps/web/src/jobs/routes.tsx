@@ -55,7 +55,7 @@ function defaults(user: User): JobInput {
     description: '',
     language: d.language ?? 'nah',
     dialect: '',
-    deliverableTypes: (d.deliverableTypes as DeliverableType[] | undefined) ?? ['audio'],
+    deliverableTypes: d.deliverableTypes?.length ? (d.deliverableTypes as DeliverableType[]) : ['audio'],
     amount: d.amount ?? '10.00',
     maxResponses: people,
     recruitLimit: people * 2,
