@@ -59,8 +59,8 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   const payouts = createPayoutService({ db, logger, openPayments, sellers, webhooks, config })
 
   const app = Fastify({
-    loggerInstance: logger.child({ component: 'http' }),
-    disableRequestLogging: config.logLevel !== 'debug',
+    // Request lines only when debugging; errors are logged by the error handler either way.
+    loggerInstance: logger.child({ component: 'http' }, { level: config.logLevel === 'debug' ? 'debug' : 'warn' }),
     bodyLimit: 64 * 1024
   }) as unknown as FastifyInstance
   registerErrorHandling(app, logger)

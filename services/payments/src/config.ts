@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { env, parseEnv } from '@voces/platform'
 
@@ -142,4 +145,15 @@ export function loadPaymentsConfig(
     walletRequestTimeoutMs: e.WALLET_REQUEST_TIMEOUT_MS,
     worker: { ...base.worker, pollMs: e.WORKER_POLL_MS }
   }
+}
+
+/** The API token: PAYMENTS_API_TOKEN, or one generated on first start into <dataDir>/payments-api-token. */
+export function ensureApiToken(dataDir: string, fromEnv?: string): string {
+  if (fromEnv) return fromEnv
+  const file = join(resolve(dataDir), 'payments-api-token')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(resolve(dataDir), { recursive: true })
+  const token = randomBytes(32).toString('base64url')
+  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' })
+  return token
 }

@@ -1,20 +1,7 @@
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { createLogger, openDatabase } from '@voces/platform'
 import { buildPaymentsApp } from './app.ts'
-import { loadPaymentsConfig, type PaymentsConfig } from './config.ts'
-
-/** The API token: PAYMENTS_API_TOKEN, or one generated on first start into <dataDir>/payments-api-token. */
-export function ensureApiToken(dataDir: string, fromEnv?: string): string {
-  if (fromEnv) return fromEnv
-  const file = join(resolve(dataDir), 'payments-api-token')
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
-  mkdirSync(resolve(dataDir), { recursive: true })
-  const token = randomBytes(32).toString('base64url')
-  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' })
-  return token
-}
+import { ensureApiToken, loadPaymentsConfig, type PaymentsConfig } from './config.ts'
 
 async function main() {
   const loaded = loadPaymentsConfig()

@@ -103,7 +103,6 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput):
   if (isFailure(quote)) return failStart(quote)
 
   const clientNonce = randomBytes(24).toString('base64url')
-  const grantRequestedAt = new Date()
   const grant = await deps.openPayments.call(seller, 'outgoing_payment_grant', (client) =>
     client.grant.request(
       { url: buyerWallet.authServer },
@@ -126,6 +125,8 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput):
     )
   )
   if (isFailure(grant)) return failStart(grant)
+  // `wait` counts from when the wallet created the grant; the answer arrives after that, so this is safe.
+  const grantRequestedAt = new Date()
   if (!isPendingGrant(grant)) {
     return failStart(fail(CommonError.WalletRejected, 'The buyer wallet granted an outgoing payment without asking the buyer', { step: 'outgoing_payment_grant' }))
   }

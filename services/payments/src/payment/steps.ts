@@ -51,13 +51,23 @@ export function createPaymentSteps(deps: PaymentDeps) {
     if (remaining > 0) await sleep(remaining)
     const identity = await seller(p)
     if (isFailure(identity)) return stepFailed(p, 'awaiting_consent', identity)
-    const grant = await deps.openPayments.call(identity, 'grant_continuation', (client) =>
-      client.grant.continue({ url: p.continueUri!, accessToken: p.continueToken! }, { interact_ref: p.interactRef! })
-    )
+    const waitMs = Math.max(1, p.continueWaitSeconds ?? 0) * 1000 + 200
+    const tryContinue = () =>
+      deps.openPayments.call(identity, 'grant_continuation', (client) =>
+        client.grant.continue({ url: p.continueUri!, accessToken: p.continueToken! }, { interact_ref: p.interactRef! })
+      )
+    const isTooFast = (r: unknown) => isWalletFailure(r) && r.walletCode === 'too_fast'
+    let grant = await tryContinue()
+    // `too_fast`: the wallet counts `wait` from our last attempt, so wait that long once more.
+    if (isTooFast(grant) && waitMs <= config.maxContinueWaitMs) {
+      await sleep(waitMs)
+      grant = await tryContinue()
+    }
     if (isFailure(grant)) {
-      // `too_fast`: the wallet wants us to wait longer; that is a retry, not a refusal.
-      const tooFast = isWalletFailure(grant) && grant.walletCode === 'too_fast'
-      return stepFailed(p, 'awaiting_consent', grant, { retryable: tooFast })
+      if (isTooFast(grant)) {
+        return store.transition(p.id, ['awaiting_consent'], { attempts: p.attempts + 1, nextAttemptAt: new Date(Date.now() + waitMs) })
+      }
+      return stepFailed(p, 'awaiting_consent', grant)
     }
     if (!isFinalizedGrantWithAccessToken(grant)) {
       return stepFailed(p, 'awaiting_consent', fail(CommonError.WalletUnavailable, 'The buyer wallet has not finalised the grant yet', { step: 'grant_continuation' }), {

@@ -38,7 +38,6 @@ export async function startPayoutGrant(deps: PayoutDeps, input: StartPayoutGrant
   const id = randomUUID()
   const clientNonce = randomBytes(24).toString('base64url')
   const debitAmount = { value: limit.toString(), assetCode: wallet.assetCode, assetScale: wallet.assetScale }
-  const requestedAt = new Date()
   const grant = await deps.openPayments.call(seller, 'outgoing_payment_grant', (client) =>
     client.grant.request(
       { url: wallet.authServer },
@@ -61,6 +60,7 @@ export async function startPayoutGrant(deps: PayoutDeps, input: StartPayoutGrant
     )
   )
   if (isFailure(grant)) return grant
+  const requestedAt = new Date()
   if (!isPendingGrant(grant)) return fail(CommonError.WalletRejected, 'The wallet granted payouts without asking its owner', { step: 'outgoing_payment_grant' })
   const [row] = await deps.db
     .insert(payoutGrants)
