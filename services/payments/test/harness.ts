@@ -80,9 +80,12 @@ let counter = 0
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${randomBytes(2).toString('hex')}`
 
 /** Sandbox wallet + payments service over real HTTP with a real database, and fast worker timings. */
-export async function startHarness(overrides: Partial<PaymentsConfig> = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<PaymentsConfig> = {},
+  sandboxConfig: Parameters<typeof startTestSandbox>[0] = {}
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'voces-payments-'))
-  const sandbox = await startTestSandbox()
+  const sandbox = await startTestSandbox(sandboxConfig)
   const database = await createTestDatabase()
   const webhooks = await startWebhookReceiver()
   const seller = await createSellerWallet(sandbox, dir, unique('market'))
