@@ -63,7 +63,16 @@ function createServices(deps: WebDeps) {
   const transitions = createJobTransitions({ db, onClosed })
   const applications = createApplicationService({ db, jobs, media, transitions })
   const submissions = createSubmissionService({ db, media, transitions, onAccepted: payouts.schedulePayout })
-  const fundings = createFundingService({ db, payments: deps.paymentsClient, payouts, logger: deps.logger, baseUrl: deps.config.baseUrl })
+  const fundings = createFundingService({
+    db,
+    payments: deps.paymentsClient,
+    payouts,
+    logger: deps.logger,
+    // Read at each call: tests listening on port 0 learn their base URL only after start.
+    get baseUrl() {
+      return deps.config.baseUrl
+    }
+  })
   const scheduler = createScheduler({
     intervalMs: deps.config.schedulerIntervalMs,
     logger: deps.logger,

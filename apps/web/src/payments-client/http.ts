@@ -45,6 +45,9 @@ export function createHttpPaymentsClient(options: {
     }
     if (response.status === 404) return { ok: false, error: 'not_found', message: describe(json, response.status) }
     if (response.status >= 500) return { ok: false, error: 'unreachable', message: describe(json, response.status) }
+    // The escrow wallet not yet connected for payouts is a state to wait out, not a refusal.
+    const code = (json.error as Record<string, unknown> | undefined)?.code
+    if (code === 'no_payout_grant') return { ok: false, error: 'unreachable', message: describe(json, response.status) }
     if (!response.ok || json.success === false) {
       return { ok: false, error: 'rejected', message: describe(json, response.status) }
     }

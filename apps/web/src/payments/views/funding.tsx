@@ -123,6 +123,7 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
       {history.length === 0 ? (
         <p safe>{t('common.none')}</p>
       ) : (
+        <div class="table-wrap" tabindex="0" role="region" aria-label={t('funding.history')}>
         <table>
           <thead>
             <tr>
@@ -147,6 +148,7 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   )

@@ -27,6 +27,7 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
         <dd data-ledger="in_flight" safe>{m(ledger.inFlight)}</dd>
       </dl>
       {payouts.length > 0 ? (
+        <div class="table-wrap" tabindex="0" role="region" aria-label={t('ledger.title')}>
         <table>
           <thead>
             <tr>
@@ -47,6 +48,7 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
             ))}
           </tbody>
         </table>
+        </div>
       ) : (
         ''
       )}
