@@ -164,7 +164,7 @@ export async function visit(url: string): Promise<{ status: number; location: st
   return { status: response.status, location: response.headers.get('location'), body: await response.text() }
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()
@@ -186,7 +186,7 @@ export function startBody(buyerUrl: string, extra: Record<string, unknown> = {})
   return { sellerId: 'marketplace', buyerWalletAddressUrl: buyerUrl, amount: '10.00', returnUrl: RETURN_URL, ...extra }
 }
 
-export async function settled(h: Harness, pendingId: string, timeoutMs = 10_000) {
+export async function settled(h: Harness, pendingId: string, timeoutMs = 20_000) {
   const final = ['completed', 'failed', 'rejected', 'expired']
   return (await waitFor(() => h.api('GET', `/payments/${pendingId}/status`), (r) => final.includes(r.json.status), timeoutMs)).json
 }

@@ -34,7 +34,8 @@ export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply
     success: false,
     error: { code: failure.failure, message: failure.message, ...(failure.step ? { step: failure.step } : {}) }
   }
-  return reply.code(errorStatus[failure.failure]).send(body)
+  // A code read back from the database may predate this map; it is still a wallet-side failure.
+  return reply.code(errorStatus[failure.failure] ?? 502).send(body)
 }
 
 export const errorBodySchema = {

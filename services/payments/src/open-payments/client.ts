@@ -40,7 +40,9 @@ export function createOpenPayments(deps: {
   walletAddressCacheMs: number
   logger: Logger
 }): OpenPayments {
-  const sdkLogger = deps.logger.child({ component: 'open-payments-sdk' })
+  // Never below info: at debug the SDK logs whole responses, continuation and access tokens included.
+  const sdkLevel = ['debug', 'trace'].includes(deps.logger.level) ? 'info' : deps.logger.level
+  const sdkLogger = deps.logger.child({ component: 'open-payments-sdk' }, { level: sdkLevel })
   // The SDK bundles its own pino; ours is compatible at runtime.
   const base = { useHttp: deps.useHttp, validateResponses: true, requestTimeoutMs: deps.requestTimeoutMs, logger: sdkLogger as never }
   let anonymous: Promise<UnauthenticatedClient> | undefined
