@@ -24,7 +24,8 @@ const schema = z.object({
   PAYMENTS_API_TOKEN: z.string().min(1).default('dev-payments-token'),
   PAYMENTS_SELLER_ID: z.string().min(1).default('marketplace'),
   PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').default('whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWZvci12b2Nlcw=='),
-  SANDBOX_WALLET_URL: env.url().default('http://localhost:4100')
+  SANDBOX_WALLET_URL: env.url().default('http://localhost:4100'),
+  WEB_SEED: env.bool(false)
 })
 
 export interface WebConfig {
@@ -47,6 +48,8 @@ export interface WebConfig {
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
   payments: { url: string; apiToken: string; sellerId: string; webhookSecret: string }
   sandboxWalletUrl: string
+  /** Seed the demo users and jobs at start (idempotent). */
+  seed: boolean
 }
 
 export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfig {
@@ -79,7 +82,8 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
       sellerId: e.PAYMENTS_SELLER_ID,
       webhookSecret: e.PAYMENTS_WEBHOOK_SECRET
     },
-    sandboxWalletUrl: e.SANDBOX_WALLET_URL
+    sandboxWalletUrl: e.SANDBOX_WALLET_URL,
+    seed: e.WEB_SEED
   }
 }
 

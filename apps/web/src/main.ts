@@ -2,6 +2,7 @@ import { createLogger, openDatabase } from '@voces/platform'
 import { loadWebConfig } from './config.ts'
 import { buildWebApp } from './app.ts'
 import { createHttpPaymentsClient } from './payments-client/http.ts'
+import { seedDemoData } from './seed/seed.ts'
 
 /** Runs the web app on its own (port 8000): `npm start -w @voces/web`. */
 const config = loadWebConfig()
@@ -13,6 +14,15 @@ const paymentsClient = createHttpPaymentsClient({
   sellerId: config.payments.sellerId
 })
 const web = await buildWebApp({ config, database, logger, paymentsClient })
+if (config.seed) {
+  const seeded = await seedDemoData({
+    db: database.db,
+    hashPassword: web.services.users.hashPassword,
+    sandboxWalletUrl: config.sandboxWalletUrl,
+    asset: config.asset
+  })
+  logger.info(seeded, 'demo data seeded')
+}
 const url = await web.start()
 logger.info({ url }, 'web app listening')
 
