@@ -1,0 +1,133 @@
+/**
+ * The payment story in Chromium against the real payments service and sandbox wallet: fund a job through
+ * the sandbox consent page and watch the status arrive; the denial path; a cancellation with refund.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { AxeBuilder } from '@axe-core/playwright'
+import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import { startHarness, visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
+import { buildWebApp, type WebApp } from '../src/app.ts'
+import { testWebConfig } from '../src/config.ts'
+import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
+import type { PaymentsClient } from '../src/payments-client/types.ts'
+import { Agent, jobFields } from './helpers.ts'
+import { jobs } from '../src/jobs/model.ts'
+import { payouts } from '../src/payouts/model.ts'
+
+const SHOTS = 'artifacts/web'
+let h: Harness
+let web: WebApp
+let database: Database
+let base: string
+let browser: Browser
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  const secret = `whsec_${randomBytes(24).toString('base64')}`
+  const config = testWebConfig({
+    asset: { code: 'USD', scale: 2 },
+    payments: { url: '', apiToken: '', sellerId: 'marketplace', webhookSecret: secret },
+    schedulerEnabled: true,
+    schedulerIntervalMs: 200
+  })
+  database = await createTestDatabase()
+  const late: { client?: PaymentsClient } = {}
+  const client = new Proxy({} as PaymentsClient, { get: (_t, key: keyof PaymentsClient) => late.client![key] })
+  web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: client })
+  base = await web.start()
+  config.baseUrl = base
+  h = await startHarness({ webhook: { url: `${base}/webhooks/payments`, secret }, allowedReturnOrigins: [base] })
+  late.client = createHttpPaymentsClient({ baseUrl: h.baseUrl, apiToken: h.token, sellerId: 'marketplace' })
+  const grant = await h.api('POST', '/sellers/marketplace/payout-grant', { debitLimit: '500.00', returnUrl: `${base}/` })
+  await visit(await h.sandbox.approveConsent(grant.json.redirectUrl))
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  })
+}, 60_000)
+afterAll(async () => {
+  await browser?.close()
+  await web?.stop()
+  await h?.close()
+  await database?.close()
+})
+
+async function axe(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+async function login(page: Page, username: string): Promise<void> {
+  await page.goto(`${base}/login`)
+  await page.getByLabel('Nombre de usuario', { exact: true }).fill(username)
+  await page.getByLabel('Contraseña', { exact: true }).fill('secret123')
+  await page.getByRole('button', { name: 'Entrar', exact: true }).click()
+  await page.waitForURL(/\/dashboard/)
+}
+
+describe('paying for a job in the browser', () => {
+  test('approve in the sandbox wallet, see the status live; deny; cancel with refund', async () => {
+    const wallet = await h.buyer('USD', 200_00n)
+    const owner = new Agent(base)
+    await owner.register('browser_funder', 'funder')
+    await owner.postMultipart('/profile', { displayName: 'Funder', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
+    await owner.postMultipart('/jobs', jobFields({ title: 'Pagar en el navegador', amount: '15.00', maxResponses: '2' }))
+    await owner.postMultipart('/jobs', jobFields({ title: 'Pago rechazado', amount: '5.00', maxResponses: '1' }))
+    const [paid] = await database.db.select().from(jobs).where(eq(jobs.title, 'Pagar en el navegador'))
+    const [denied] = await database.db.select().from(jobs).where(eq(jobs.title, 'Pago rechazado'))
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await login(page, 'browser_funder')
+
+    // Approve: quote → sandbox consent page → back on the job page with the status.
+    await page.goto(`${base}/jobs/${paid!.id}`)
+    await page.getByRole('button', { name: 'Pedir cotización', exact: true }).click()
+    await page.waitForURL(/funding=/)
+    expect(await page.textContent('#funding')).toContain('30.00 USD')
+    expect(await page.textContent('#funding')).toContain('Esperando su aprobación')
+    await axe(page)
+    await page.screenshot({ path: `${SHOTS}/pay-01-quote.png`, fullPage: true })
+    await page.getByRole('link', { name: 'Aprobar en mi billetera', exact: true }).click()
+    await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
+    await page.screenshot({ path: `${SHOTS}/pay-02-consent.png`, fullPage: true })
+    await page.locator('button.approve').click()
+    await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${paid!.id}`))
+    // The page polls and reloads itself when the money has arrived.
+    await page.getByText('Pago recibido').first().waitFor()
+    await page.locator('[data-ledger="funded"]', { hasText: '30.00 USD' }).waitFor()
+    await axe(page)
+    await page.screenshot({ path: `${SHOTS}/pay-03-funded.png`, fullPage: true })
+
+    // Deny: the page shows the rejection; nothing counts as funded.
+    await page.goto(`${base}/jobs/${denied!.id}`)
+    await page.getByRole('button', { name: 'Pedir cotización', exact: true }).click()
+    await page.waitForURL(/funding=/)
+    await page.getByRole('link', { name: 'Aprobar en mi billetera', exact: true }).click()
+    await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
+    await page.locator('button.deny').click()
+    await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${denied!.id}`))
+    await page.getByText('Pago rechazado en la billetera').first().waitFor()
+    expect(await page.textContent('[data-ledger="funded"]')).toContain('0.00 USD')
+    await page.screenshot({ path: `${SHOTS}/pay-04-denied.png`, fullPage: true })
+
+    // Cancel the funded job: escrow refunds the funder.
+    const before = await h.sandbox.admin.balance(wallet.name)
+    await page.goto(`${base}/jobs/${paid!.id}`)
+    await page.getByRole('button', { name: 'Cancelar trabajo', exact: true }).click()
+    await page.waitForURL(/ok=canceled/)
+    await waitFor(async () => (await database.db.select().from(payouts).where(eq(payouts.jobId, paid!.id)))[0]?.state, (s) => s === 'completed', 20_000)
+    expect(await h.sandbox.admin.balance(wallet.name)).toBeGreaterThan(before)
+    await page.reload()
+    expect(await page.textContent('[data-ledger="refunded"]')).toContain('30.00 USD')
+    expect(await page.getAttribute('[data-ledger-balanced]', 'data-ledger-balanced')).toBe('true')
+    await axe(page)
+    await page.screenshot({ path: `${SHOTS}/pay-05-refunded.png`, fullPage: true })
+    await context.close()
+  }, 120_000)
+})
