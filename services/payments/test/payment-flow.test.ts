@@ -105,6 +105,17 @@ describe('payments over real HTTP against the sandbox wallet', () => {
     expect(await outgoingPaymentsOf(h, buyer.name)).toHaveLength(1)
   })
 
+  test('a forged "declined" callback does not end a payment the buyer has not declined', async () => {
+    const buyer = await h.buyer()
+    const start = await h.api('POST', '/offers/offer-forged-reject/quotes/start', startBody(buyer.url))
+    const forged = await visit(`${h.baseUrl}/payments/finish?pendingId=${start.json.pendingId}&result=grant_rejected`)
+    expect(forged.status).toBe(303)
+    expect((await h.api('GET', `/payments/${start.json.pendingId}/status`)).json.status).toBe('awaiting_consent')
+    // The buyer can still approve and pay.
+    await visit(await h.sandbox.approveConsent(start.json.redirectUrl))
+    expect((await settled(h, start.json.pendingId)).status).toBe('completed')
+  })
+
   test('a finish link for an unknown payment shows a page, not JSON', async () => {
     const page = await visit(`${h.baseUrl}/payments/finish?pendingId=nope&hash=x&interact_ref=y`)
     expect(page.status).toBe(404)

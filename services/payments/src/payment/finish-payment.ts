@@ -39,19 +39,14 @@ export async function finishPayment(deps: PaymentDeps, steps: PaymentSteps, quer
 
   if (query.result) {
     // The buyer declined (grant_rejected) or the wallet could not go on (grant_invalid, others).
-    const rejected = query.result === 'grant_rejected'
-    const ended = await deps.store.transition(payment.id, ['awaiting_consent'], {
-      state: rejected ? 'rejected' : 'failed',
-      failureCode: rejected ? 'consent_rejected' : 'consent_failed',
-      failureMessage: rejected ? 'The buyer declined the payment' : `The wallet could not complete the consent (${query.result.slice(0, 100)})`,
-      nextAttemptAt: null
-    })
-    if (ended) {
-      log.info({ result: query.result }, 'consent not given')
-      await steps.cancelGrant(ended)
-      return outcome(ended)
+    if (payment.state !== 'awaiting_consent' || payment.interactRef) return outcome(payment)
+    const ended = await steps.confirmDecline(payment, query.result)
+    log.info({ result: query.result, state: ended?.state ?? 'unchanged' }, 'consent not given')
+    if (ended?.state === 'authorized') {
+      const sent = await steps.createOutgoing(ended)
+      return outcome(sent ?? (await deps.store.find(payment.id)) ?? payment)
     }
-    return outcome((await deps.store.find(payment.id)) ?? payment)
+    return outcome(ended ?? (await deps.store.find(payment.id)) ?? payment)
   }
 
   const valid =

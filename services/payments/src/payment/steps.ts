@@ -201,6 +201,43 @@ export function createPaymentSteps(deps: PaymentDeps) {
     })
   }
 
+  /**
+   * The redirect said the buyer declined (or the wallet could not go on). Anyone can type that URL,
+   * so ask the wallet: continuing a declined grant is refused with `request_denied`. Only then does
+   * the payment end; an approved grant is used; anything else changes nothing.
+   */
+  async function confirmDecline(p: PaymentRow, result: string): Promise<PaymentRow | undefined> {
+    const identity = await seller(p)
+    if (isFailure(identity)) return undefined
+    const answer = await deps.openPayments.call(identity, 'grant_continuation', (client) =>
+      client.grant.continue({ url: p.continueUri!, accessToken: p.continueToken! })
+    )
+    if (!isFailure(answer)) {
+      if (!isFinalizedGrantWithAccessToken(answer)) return undefined
+      return store.transition(
+        p.id,
+        ['awaiting_consent'],
+        { state: 'authorized', accessToken: answer.access_token.value, manageUrl: answer.access_token.manage, nextAttemptAt: new Date() },
+        (current) => current.interactRef === null
+      )
+    }
+    if (!isWalletFailure(answer) || answer.transient || answer.walletCode === 'too_fast') return undefined
+    const declined = answer.walletCode === 'request_denied' || result === 'grant_rejected'
+    const ended = await store.transition(
+      p.id,
+      ['awaiting_consent'],
+      {
+        state: declined ? 'rejected' : 'failed',
+        failureCode: declined ? 'consent_rejected' : 'consent_failed',
+        failureMessage: declined ? 'The buyer declined the payment' : `The wallet could not complete the consent (${result.slice(0, 100)})`,
+        nextAttemptAt: null
+      },
+      (current) => current.interactRef === null
+    )
+    if (ended) await cancelGrant(ended)
+    return ended
+  }
+
   /** Consent never arrived: the payment ends as expired and the grant is cancelled. */
   async function expire(p: PaymentRow): Promise<PaymentRow | undefined> {
     const expired = await store.transition(p.id, ['awaiting_consent'], {
@@ -248,6 +285,6 @@ export function createPaymentSteps(deps: PaymentDeps) {
     }
   }
 
-  return { continueGrant, createOutgoing, followOutgoing, expire, cancelGrant, advance }
+  return { continueGrant, createOutgoing, followOutgoing, expire, cancelGrant, confirmDecline, advance }
 }
 export type PaymentSteps = ReturnType<typeof createPaymentSteps>
