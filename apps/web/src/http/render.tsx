@@ -8,14 +8,14 @@ import { LinkButton } from '../views/form.tsx'
 export async function page(
   req: FastifyRequest,
   reply: FastifyReply,
-  options: { title: string; titleSlug: string; status?: number },
+  options: { title: string; titleSlug: string; status?: number; rawTitle?: boolean },
   body: (ctx: ViewCtx) => JSX.Element
 ): Promise<FastifyReply> {
   const ctx = viewCtx(req, reply)
   const notice = typeof (req.query as Record<string, unknown> | undefined)?.ok === 'string' ? (req.query as { ok: string }).ok : undefined
   const content = body(ctx)
   const html = await (
-    <Layout ctx={ctx} title={ctx.t(options.title)} titleSlug={options.titleSlug} notice={notice}>
+    <Layout ctx={ctx} title={options.rawTitle ? options.title : ctx.t(options.title)} titleSlug={options.titleSlug} notice={notice}>
       {content}
     </Layout>
   )

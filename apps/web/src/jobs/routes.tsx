@@ -165,7 +165,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
       const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
       creator = { application, submission, payout }
     }
-    return page(req, reply, { title: 'jobs.page_title', titleSlug: 'jobs.page_title' }, (ctx) => (
+    return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
       <JobPage ctx={ctx} job={job} soon={jobs.isDeadlineSoon(job)} owner={owner} creator={creator} />
     ))
   })

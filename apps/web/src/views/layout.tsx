@@ -1,9 +1,10 @@
 import type { PropsWithChildren } from '@kitajs/html'
+import { ASSET_VERSION } from './assets.ts'
 import type { ViewCtx } from '../http/context.ts'
 import { Csrf } from './form.tsx'
 import { Speak, SpeakButton } from './speak.tsx'
 
-export const ASSET_VERSION = '1'
+export { ASSET_VERSION }
 
 /** Messages a redirect may ask the next page to show (`?ok=<key>`); anything else is ignored. */
 const NOTICES = new Set([

@@ -42,9 +42,6 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; owner: Owner
         <StateBadge ctx={p.ctx} state={job.state} />
         {p.soon ? <Speak slug="jobs.deadline_soon" text={t('jobs.deadline_soon')} t={t} /> : ''}
       </p>
-      <h2 data-audio-slug={`job.${job.id}.title`} safe>
-        {job.title}
-      </h2>
       <p class="description" data-audio-slug={`job.${job.id}.description`} safe>
         {job.description}
       </p>
