@@ -62,3 +62,18 @@ describe('admin API and fault injection', () => {
     expect((await fetch(`${sandbox.baseUrl}/fault_w`)).status).toBe(200)
   })
 })
+
+describe('wallet address server', () => {
+  let sandbox: TestSandbox
+  beforeAll(async () => {
+    sandbox = await startTestSandbox()
+  })
+  afterAll(() => sandbox.close())
+
+  test('an unknown wallet address is a bare 404, which the SDK reports as not found', async () => {
+    const { createUnauthenticatedClient } = await import('@interledger/open-payments')
+    const client = await createUnauthenticatedClient({ useHttp: true, validateResponses: true })
+    await expect(client.walletAddress.get({ url: `${sandbox.baseUrl}/nobody_here` })).rejects.toMatchObject({ status: 404 })
+    expect((await fetch(`${sandbox.baseUrl}/nobody_here/jwks.json`)).status).toBe(404)
+  })
+})

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { SandboxDeps } from '../app.ts'
 import { urls } from '../config.ts'
-import { fail, sendFailure } from '../http/errors.ts'
 
 /** The wallet address server: `GET /<name>` and `GET /<name>/jwks.json`, both public. */
 export function walletAddressRoutes(app: FastifyInstance, deps: SandboxDeps): void {
@@ -9,7 +8,8 @@ export function walletAddressRoutes(app: FastifyInstance, deps: SandboxDeps): vo
 
   app.get<{ Params: { name: string } }>('/:name', deps.openApi.route('walletAddress', '/', 'get'), async (request, reply) => {
     const wallet = await deps.walletAddresses.getByName(request.params.name)
-    if (!wallet) return sendFailure(reply, fail('not_found'))
+    // The wallet address spec answers an unknown address with a bare 404.
+    if (!wallet) return reply.code(404).send()
     return reply.send({
       id: u.walletAddress(wallet.name),
       publicName: wallet.publicName,
@@ -25,7 +25,7 @@ export function walletAddressRoutes(app: FastifyInstance, deps: SandboxDeps): vo
     deps.openApi.route('walletAddress', '/jwks.json', 'get'),
     async (request, reply) => {
       const wallet = await deps.walletAddresses.getByName(request.params.name)
-      if (!wallet) return sendFailure(reply, fail('not_found'))
+      if (!wallet) return reply.code(404).send()
       return reply.send({ keys: await deps.walletAddresses.keys(wallet.id) })
     }
   )
