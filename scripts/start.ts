@@ -8,6 +8,7 @@ import { createLogger, ensureSecretFile, openDatabase, type Database } from '@vo
 import { loadSandboxConfig } from '../services/sandbox-wallet/src/config.ts'
 import { buildSandboxApp } from '../services/sandbox-wallet/src/app.ts'
 import { ensureClientKey, seedSandbox } from '../services/sandbox-wallet/src/seed.ts'
+import { buildPaymentsApp, ensureApiToken, loadPaymentsConfig, type PaymentsConfig } from '../services/payments/src/index.ts'
 
 async function main() {
   const sandboxConfig = loadSandboxConfig()
@@ -24,9 +25,28 @@ async function main() {
   await sandbox.app.listen({ host: sandboxConfig.host, port: sandboxConfig.port })
   stops.push(() => sandbox.stop())
 
+  // The payments service pays as the marketplace wallet; by default that is the sandbox's, whose key
+  // the sandbox generated above. SELLER_* variables point it at a real wallet instead.
+  const paymentsEnv = loadPaymentsConfig()
+  const paymentsConfig: PaymentsConfig = {
+    ...paymentsEnv,
+    apiToken: ensureApiToken(dataDir, paymentsEnv.apiToken),
+    seller: paymentsEnv.seller ?? {
+      id: 'marketplace',
+      walletAddressUrl: `${sandboxConfig.baseUrl}/marketplace`,
+      keyId: marketplaceKey.keyId,
+      privateKeyPath: sandboxConfig.marketplaceKeyPath
+    },
+    useHttp: paymentsEnv.seller ? paymentsEnv.useHttp : true
+  }
+  const payments = await buildPaymentsApp({ config: paymentsConfig, database, logger: logger.child({ service: 'payments' }) })
+  await payments.listen()
+  stops.push(() => payments.stop())
+
   logger.info(
     {
       sandboxWallet: sandboxConfig.baseUrl,
+      payments: paymentsConfig.publicBaseUrl,
       database: database.kind === 'embedded' ? join(dataDir, 'db') : 'postgres (DATABASE_URL)'
     },
     'Voces Market is up'

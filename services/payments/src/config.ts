@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { env, parseEnv } from '@voces/platform'
+import { ensureSecretFile, env, parseEnv } from '@voces/platform'
 
 /** Everything the service needs, validated once at start-up. Tests build it with `testConfig`-style overrides. */
 export interface PaymentsConfig {
@@ -54,10 +52,11 @@ const csv = z.string().transform((s) =>
 
 const schema = z
   .object({
-    PORT: env.port(4001),
-    HOST: z.string().default('127.0.0.1'),
-    PUBLIC_BASE_URL: env.url().optional(),
-    BASE_URL: env.url().optional(),
+    PAYMENTS_PORT: env.port(4001),
+    PAYMENTS_HOST: z.string().default('127.0.0.1'),
+    PAYMENTS_BASE_URL: env.url().optional(),
+    DATABASE_URL: z.string().optional(),
+    DATA_DIR: z.string().default('./data'),
     LOG_LEVEL: env.logLevel(),
     PAYMENTS_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     SELLER_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('marketplace'),
@@ -119,7 +118,7 @@ export function defaultConfig(overrides: Partial<PaymentsConfig> & { apiToken: s
  */
 export function loadPaymentsConfig(
   source: NodeJS.ProcessEnv = process.env
-): Omit<PaymentsConfig, 'apiToken'> & { apiToken?: string | undefined } {
+): Omit<PaymentsConfig, 'apiToken'> & { apiToken?: string | undefined; databaseUrl: string | undefined; dataDir: string } {
   const e = parseEnv(schema, source)
   const seller = e.SELLER_WALLET_ADDRESS_URL
     ? {
@@ -133,9 +132,11 @@ export function loadPaymentsConfig(
   return {
     ...base,
     apiToken: e.PAYMENTS_API_TOKEN,
-    port: e.PORT,
-    host: e.HOST,
-    publicBaseUrl: e.PUBLIC_BASE_URL ?? e.BASE_URL ?? `http://localhost:${e.PORT}`,
+    port: e.PAYMENTS_PORT,
+    host: e.PAYMENTS_HOST,
+    publicBaseUrl: e.PAYMENTS_BASE_URL ?? `http://localhost:${e.PAYMENTS_PORT}`,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     seller,
     useHttp: e.OPEN_PAYMENTS_USE_HTTP ? ['true', '1'].includes(e.OPEN_PAYMENTS_USE_HTTP) : seller ? seller.walletAddressUrl.startsWith('http:') : false,
@@ -149,11 +150,5 @@ export function loadPaymentsConfig(
 
 /** The API token: PAYMENTS_API_TOKEN, or one generated on first start into <dataDir>/payments-api-token. */
 export function ensureApiToken(dataDir: string, fromEnv?: string): string {
-  if (fromEnv) return fromEnv
-  const file = join(resolve(dataDir), 'payments-api-token')
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
-  mkdirSync(resolve(dataDir), { recursive: true })
-  const token = randomBytes(32).toString('base64url')
-  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' })
-  return token
+  return fromEnv ?? ensureSecretFile(join(resolve(dataDir), 'payments-api-token'))
 }

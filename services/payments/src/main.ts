@@ -5,10 +5,9 @@ import { ensureApiToken, loadPaymentsConfig, type PaymentsConfig } from './confi
 
 async function main() {
   const loaded = loadPaymentsConfig()
-  const dataDir = process.env.DATA_DIR ?? './data'
-  const config: PaymentsConfig = { ...loaded, apiToken: ensureApiToken(dataDir, loaded.apiToken) }
+  const config: PaymentsConfig = { ...loaded, apiToken: ensureApiToken(loaded.dataDir, loaded.apiToken) }
   const logger = createLogger({ level: config.logLevel, name: 'payments' })
-  const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: join(dataDir, 'payments') })
+  const database = await openDatabase({ databaseUrl: loaded.databaseUrl, dataDir: join(loaded.dataDir, 'payments') })
   const service = await buildPaymentsApp({ config, database, logger })
   const address = await service.listen()
   logger.info({ address, publicBaseUrl: config.publicBaseUrl, seller: config.seller?.id ?? null }, 'payments service listening')
