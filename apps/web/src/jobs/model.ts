@@ -47,7 +47,12 @@ export const jobs = web.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
   },
-  (t) => [index('jobs_state_idx').on(t.state, t.recruitDeadline), index('jobs_owner_idx').on(t.ownerId, t.state)]
+  (t) => [
+    index('jobs_state_idx').on(t.state, t.recruitDeadline),
+    index('jobs_owner_idx').on(t.ownerId, t.state),
+    // The browse page: open jobs, newest first.
+    index('jobs_browse_idx').on(t.state, t.publishedAt.desc(), t.id.desc())
+  ]
 )
 
 export type Job = typeof jobs.$inferSelect

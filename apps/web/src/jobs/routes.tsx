@@ -110,7 +110,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     }
     const result = await jobs.browse(req.user, filter)
     return page(req, reply, { title: 'browse.title', titleSlug: 'browse.title' }, (ctx) => (
-      <Browse ctx={ctx} filter={filter} jobs={result.jobs} soon={(j) => jobs.isDeadlineSoon(j)} page={result.page} pages={result.pages} total={result.total} />
+      <Browse ctx={ctx} filter={filter} jobs={result.jobs} soon={(j) => jobs.isDeadlineSoon(j)} page={result.page} pages={result.pages} hasNext={result.hasNext} total={result.total} totalCapped={result.totalCapped} />
     ))
   })
 

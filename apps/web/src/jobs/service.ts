@@ -1,5 +1,5 @@
 import { and, count, desc, eq, ilike, inArray, notExists, or, sql, gte, lte } from 'drizzle-orm'
-import { parseDecimalAmount, type Db, type Tx } from '@voces/platform'
+import { parseDecimalAmount, queryRows, type Db, type Tx } from '@voces/platform'
 import { jobs, ACTIVE_STATES, DELIVERABLE_TYPES, JOB_STATES, type DeliverableType, type Job, type JobState } from './model.ts'
 import type { JobError } from './errors.ts'
 import { LANGUAGES, type Language, type User } from '../users/model.ts'
@@ -23,6 +23,7 @@ export interface JobInput {
 }
 
 export const PAGE_SIZE = 20
+const COUNT_CAP = 1000
 const DAY = 86_400_000
 
 /** Called inside the transaction that moved a job to canceled, expired or complete (e.g. to refund escrow). */
@@ -223,17 +224,27 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
       }
       const where = and(...conditions)
       const page = Math.max(1, filter.page)
-      const [rows, [total]] = await Promise.all([
+      // Counting every open job on each request does not scale: count up to a cap, and know whether a
+      // next page exists by asking for one row more than a page.
+      const [rows, counted] = await Promise.all([
         deps.db
           .select()
           .from(jobs)
           .where(where)
-          .orderBy(desc(jobs.publishedAt), desc(jobs.id))
-          .limit(PAGE_SIZE)
+          .orderBy(sql`${jobs.publishedAt} desc nulls last`, desc(jobs.id))
+          .limit(PAGE_SIZE + 1)
           .offset((page - 1) * PAGE_SIZE),
-        deps.db.select({ n: count() }).from(jobs).where(where)
+        queryRows<{ n: number | string }>(deps.db, sql`select count(*) as n from (select 1 from ${jobs} where ${where} limit ${COUNT_CAP + 1}) capped`)
       ])
-      return { jobs: rows, total: total?.n ?? 0, page, pages: Math.max(1, Math.ceil((total?.n ?? 0) / PAGE_SIZE)) }
+      const total = Number(counted[0]?.n ?? 0)
+      return {
+        jobs: rows.slice(0, PAGE_SIZE),
+        total: Math.min(total, COUNT_CAP),
+        totalCapped: total > COUNT_CAP,
+        page,
+        hasNext: rows.length > PAGE_SIZE,
+        pages: total > COUNT_CAP ? null : Math.max(1, Math.ceil(total / PAGE_SIZE))
+      }
     },
 
     async listByOwner(ownerId: string, state?: JobState) {

@@ -5,12 +5,21 @@ export function money(value: bigint, assetCode: string, assetScale: number): str
   return `${formatMinorUnits(value, assetScale)} ${assetCode}`
 }
 
+// Intl formatters are costly to build: one per language, reused.
+const locale = (lang: UiLanguage) => (lang === 'es' ? 'es-MX' : 'en-US')
+const dateFormats = {
+  es: new Intl.DateTimeFormat(locale('es'), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
+  en: new Intl.DateTimeFormat(locale('en'), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
+}
+const dateTimeFormats = {
+  es: new Intl.DateTimeFormat(locale('es'), { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }),
+  en: new Intl.DateTimeFormat(locale('en'), { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })
+}
+
 export function date(d: Date | null | undefined, lang: UiLanguage): string {
-  if (!d) return '—'
-  return d.toLocaleDateString(lang === 'es' ? 'es-MX' : 'en-US', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
+  return d ? dateFormats[lang].format(d) : '—'
 }
 
 export function dateTime(d: Date | null | undefined, lang: UiLanguage): string {
-  if (!d) return '—'
-  return d.toLocaleString(lang === 'es' ? 'es-MX' : 'en-US', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }) + ' UTC'
+  return d ? `${dateTimeFormats[lang].format(d)} UTC` : '—'
 }

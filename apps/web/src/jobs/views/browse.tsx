@@ -12,7 +12,7 @@ export interface BrowseFilter {
   page: number
 }
 
-export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soon: (j: Job) => boolean; page: number; pages: number; total: number }): JSX.Element {
+export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soon: (j: Job) => boolean; page: number; pages: number | null; hasNext: boolean; total: number; totalCapped: boolean }): JSX.Element {
   const { t, user } = p.ctx
   const f = p.filter
   const query = (page: number) =>
@@ -34,7 +34,7 @@ export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soo
         <Submit t={t} slug="browse.submit" text={t('browse.submit')} />
       </form>
       <p role="status" safe>
-        {t('browse.count', { count: p.total })}
+        {p.totalCapped ? t('browse.count_many', { count: p.total }) : t('browse.count', { count: p.total })}
       </p>
       {p.jobs.length === 0 ? (
         <p safe>{t('browse.empty')}</p>
@@ -53,8 +53,8 @@ export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soo
         ) : (
           ''
         )}
-        <span safe>{`${t('common.page', { page: p.page })} / ${p.pages}`}</span>
-        {p.page < p.pages ? (
+        <span safe>{p.pages ? `${t('common.page', { page: p.page })} / ${p.pages}` : t('common.page', { page: p.page })}</span>
+        {p.hasNext ? (
           <a class="btn secondary" href={query(p.page + 1)} rel="next" safe>
             {t('common.next')}
           </a>

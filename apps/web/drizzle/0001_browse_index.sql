@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_browse_idx" ON "web"."jobs" USING btree ("state","published_at" DESC NULLS LAST,"id" DESC NULLS LAST);
