@@ -130,6 +130,14 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     req.lang = req.user?.preferredLanguage ?? (isUiLanguage(cookieLang) ? cookieLang : 'es')
   })
   app.addHook('onSend', async (_req, reply) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      // Only our own script and styles; forms post only here; recordings play from blob: URLs.
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; " +
+          "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+      )
+    }
     reply.header('x-content-type-options', 'nosniff')
     reply.header('referrer-policy', 'same-origin')
     reply.header('x-frame-options', 'DENY')

@@ -104,6 +104,15 @@ describe('people', () => {
     expect(row!.nativeLanguages).toEqual(['nah', 'es'])
   })
 
+  test('pages carry security headers and work without scripts of their own inline', async () => {
+    const res = await new Agent(t.baseUrl).get('/')
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(res.html).not.toMatch(/<script>(?!<\/script>)/)
+    expect(res.html).toContain('<main id="main"')
+    expect(res.html).toContain('class="skip" href="#main"')
+  })
+
   test('login attempts are rate limited', async () => {
     const a = new Agent(t.baseUrl)
     await a.get('/login')

@@ -165,8 +165,10 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
       const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
       creator = { application, submission, payout }
     }
+    // Creators see whether the money is really in escrow before they work.
+    const funded = owner ? owner.ledger.funded : (await deps.payouts.ledger(job)).funded
     return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
-      <JobPage ctx={ctx} job={job} soon={jobs.isDeadlineSoon(job)} owner={owner} creator={creator} />
+      <JobPage ctx={ctx} job={job} soon={jobs.isDeadlineSoon(job)} funded={funded} owner={owner} creator={creator} />
     ))
   })
 

@@ -32,7 +32,7 @@ export interface CreatorData {
   payout: Payout | undefined
 }
 
-export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
+export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigint; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
   const { t, lang, csrf, user } = p.ctx
   const { job } = p
   const budget = job.amountPerPerson * BigInt(job.maxResponses)
@@ -57,6 +57,10 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; owner: Owner
         <dd>{job.maxResponses}</dd>
         <dt safe>{t('jobs.budget')}</dt>
         <dd safe>{money(budget, job.assetCode, job.assetScale)}</dd>
+        <dt safe>{t('jobs.funded')}</dt>
+        <dd data-funded={String(p.funded)} safe>
+          {t('jobs.funded_value', { funded: money(p.funded, job.assetCode, job.assetScale), budget: money(budget, job.assetCode, job.assetScale) })}
+        </dd>
         <dt safe>{t('jobs.recruit_deadline')}</dt>
         <dd safe>{date(job.recruitDeadline, lang)}</dd>
         <dt safe>{t('jobs.submit_deadline')}</dt>
