@@ -14,7 +14,7 @@ import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig } from '../src/config.ts'
 import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
 import type { PaymentsClient } from '../src/payments-client/types.ts'
-import { Agent, jobFields } from './helpers.ts'
+import { Agent, SAMPLE, jobFields } from './helpers.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 
@@ -70,7 +70,7 @@ async function login(page: Page, username: string): Promise<void> {
 }
 
 describe('paying for a job in the browser', () => {
-  test('approve in the sandbox wallet, see the status live; deny; cancel with refund', async () => {
+  test('approve in the sandbox wallet, see the status live; a creator is paid on accept; deny; cancel with refund', async () => {
     const wallet = await h.buyer('USD', 200_00n)
     const owner = new Agent(base)
     await owner.register('browser_funder', 'funder')
@@ -104,6 +104,51 @@ describe('paying for a job in the browser', () => {
     await axe(page)
     await page.screenshot({ path: `${SHOTS}/pay-03-funded.png`, fullPage: true })
 
+    // A creator applies, is selected, uploads audio and is paid from escrow when accepted.
+    const creatorWallet = await h.buyer('USD', 0n)
+    const creatorContext = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const cpage = await creatorContext.newPage()
+    cpage.setDefaultTimeout(15_000)
+    await cpage.goto(`${base}/register`)
+    await cpage.getByLabel('Nombre de usuario', { exact: true }).fill('browser_creator')
+    await cpage.getByLabel('Contraseña', { exact: true }).fill('secret123')
+    await cpage.getByRole('radio', { name: /Creador/ }).check()
+    await cpage.getByRole('button', { name: 'Crear mi cuenta', exact: true }).click()
+    await cpage.waitForURL(/\/profile/)
+    await cpage.getByLabel('Dirección de billetera (Open Payments)', { exact: true }).fill(creatorWallet.url)
+    await cpage.getByRole('button', { name: 'Guardar', exact: true }).click()
+    await cpage.waitForURL(/ok=saved/)
+    await cpage.goto(`${base}/jobs/${paid!.id}`)
+    await cpage.getByLabel('Mensaje', { exact: true }).fill('Puedo grabarlo hoy.')
+    await cpage.getByRole('button', { name: 'Enviar solicitud', exact: true }).click()
+    await cpage.waitForURL(/ok=applied/)
+
+    await page.goto(`${base}/jobs/${paid!.id}`)
+    await page.getByRole('button', { name: 'Elegir', exact: true }).click()
+    await page.waitForURL(/ok=selected/)
+    await page.getByRole('button', { name: 'Iniciar el trabajo', exact: true }).click()
+    await page.waitForURL(/ok=started/)
+
+    await cpage.goto(`${base}/jobs/${paid!.id}`)
+    await axe(cpage)
+    await cpage.locator('input[name=audio]').setInputFiles({ name: 'grabacion.mp3', mimeType: 'audio/mpeg', buffer: SAMPLE.mp3 })
+    await cpage.getByRole('button', { name: 'Entregar', exact: true }).click()
+    await cpage.waitForURL(/ok=submitted/)
+    await cpage.screenshot({ path: `${SHOTS}/pay-04-submitted.png`, fullPage: true })
+
+    await page.goto(`${base}/jobs/${paid!.id}`)
+    await page.getByRole('button', { name: 'Aceptar y pagar', exact: true }).click()
+    await page.waitForURL(/ok=accepted/)
+    await waitFor(async () => (await database.db.select().from(payouts).where(eq(payouts.jobId, paid!.id)))[0]?.state, (st) => st === 'completed', 20_000)
+    expect(await h.sandbox.admin.balance(creatorWallet.name)).toBeGreaterThan(0n)
+    await cpage.goto(`${base}/jobs/${paid!.id}`)
+    expect(await cpage.getAttribute('[data-payout-state]', 'data-payout-state')).toBe('completed')
+    await cpage.goto(`${base}/dashboard/money`)
+    expect(await cpage.textContent('[data-money="earned"]')).toContain('15.00 USD')
+    await axe(cpage)
+    await cpage.screenshot({ path: `${SHOTS}/pay-05-creator-paid.png`, fullPage: true })
+    await creatorContext.close()
+
     // Deny: the page shows the rejection; nothing counts as funded.
     await page.goto(`${base}/jobs/${denied!.id}`)
     await page.getByRole('button', { name: 'Pedir cotización', exact: true }).click()
@@ -114,20 +159,26 @@ describe('paying for a job in the browser', () => {
     await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${denied!.id}`))
     await page.getByText('Pago rechazado en la billetera').first().waitFor()
     expect(await page.textContent('[data-ledger="funded"]')).toContain('0.00 USD')
-    await page.screenshot({ path: `${SHOTS}/pay-04-denied.png`, fullPage: true })
+    await page.screenshot({ path: `${SHOTS}/pay-06-denied.png`, fullPage: true })
 
     // Cancel the funded job: escrow refunds the funder.
     const before = await h.sandbox.admin.balance(wallet.name)
     await page.goto(`${base}/jobs/${paid!.id}`)
     await page.getByRole('button', { name: 'Cancelar trabajo', exact: true }).click()
     await page.waitForURL(/ok=canceled/)
-    await waitFor(async () => (await database.db.select().from(payouts).where(eq(payouts.jobId, paid!.id)))[0]?.state, (s) => s === 'completed', 20_000)
+    await waitFor(
+      async () => (await database.db.select().from(payouts).where(eq(payouts.jobId, paid!.id))).find((p) => p.kind === 'refund')?.state,
+      (st) => st === 'completed',
+      20_000
+    )
     expect(await h.sandbox.admin.balance(wallet.name)).toBeGreaterThan(before)
     await page.reload()
-    expect(await page.textContent('[data-ledger="refunded"]')).toContain('30.00 USD')
+    expect(await page.textContent('[data-ledger="paid_out"]')).toContain('15.00 USD')
+    expect(await page.textContent('[data-ledger="refunded"]')).toContain('15.00 USD')
+    expect(await page.textContent('[data-ledger="held"]')).toContain('0.00 USD')
     expect(await page.getAttribute('[data-ledger-balanced]', 'data-ledger-balanced')).toBe('true')
     await axe(page)
-    await page.screenshot({ path: `${SHOTS}/pay-05-refunded.png`, fullPage: true })
+    await page.screenshot({ path: `${SHOTS}/pay-07-refunded.png`, fullPage: true })
     await context.close()
   }, 120_000)
 })

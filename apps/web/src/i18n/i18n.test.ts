@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { locales, translator } from './index.ts'
+import { errorStatus, type AppError } from '../http/errors.ts'
 
 function keys(obj: object, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' && v ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]))
@@ -26,6 +27,15 @@ describe('locales', () => {
       for (const m of readFileSync(file, 'utf8').matchAll(/\bt\('([a-z_]+\.[a-z_.]+)'/g)) used.add(m[1]!)
     }
     expect([...used].filter((k) => !es.has(k))).toEqual([])
+  })
+
+  test.each(Object.keys(errorStatus) as AppError[])('error %s has a message in both languages', (code) => {
+    for (const lang of ['es', 'en'] as const) {
+      const message = translator(lang)(`errors.${code}`)
+      expect(message).not.toBe(`errors.${code}`)
+      expect(message.length).toBeGreaterThan(5)
+    }
+    expect(errorStatus[code]).toBeGreaterThanOrEqual(400)
   })
 
   test('plurals and interpolation work in both languages', () => {
