@@ -39,6 +39,21 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect(browse.html).toContain('Lifecycle')
   })
 
+  test('the job form says what is wrong, in the user language', async () => {
+    const cases: [Record<string, string | string[]>, string][] = [
+      [{ deliverableTypes: [] }, 'Elija al menos un tipo de entrega'],
+      [{ amount: '12.345' }, 'El monto no es válido.'],
+      [{ title: ' ' }, 'Escriba un título y una descripción.'],
+      [{ maxResponses: '0' }, 'Los números deben ser enteros'],
+      [{ recruitDeadline: '2001-01-01' }, 'Las fechas no son válidas']
+    ]
+    for (const [fields, message] of cases) {
+      const res = await owner.postMultipart('/jobs', jobFields({ title: 'Bad', ...fields }))
+      expect(res.status).toBe(422)
+      expect(res.html).toContain(message)
+    }
+  })
+
   test('apply once, never to your own job; the recruit limit closes applications at once', async () => {
     maria = new Agent(t.baseUrl)
     carlos = new Agent(t.baseUrl)

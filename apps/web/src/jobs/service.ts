@@ -36,12 +36,12 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
   function toValues(input: JobInput, publishing: boolean) {
     const amount = parseDecimalAmount(input.amount, deps.asset.scale)
     if (typeof amount === 'string') return 'invalid_amount' as const
-    if (!input.title.trim() || !input.description.trim()) return 'invalid_input' as const
+    if (!input.title.trim() || !input.description.trim()) return 'missing_text' as const
     if (!(LANGUAGES as readonly string[]).includes(input.language)) return 'invalid_input' as const
     const types = input.deliverableTypes.filter((d) => (DELIVERABLE_TYPES as readonly string[]).includes(d))
-    if (types.length === 0) return 'invalid_input' as const
+    if (types.length === 0) return 'no_deliverables' as const
     for (const n of [input.maxResponses, input.recruitLimit, input.submitLimit, input.submitDays]) {
-      if (!Number.isInteger(n) || n < 1 || n > 1000) return 'invalid_input' as const
+      if (!Number.isInteger(n) || n < 1 || n > 1000) return 'invalid_numbers' as const
     }
     const recruitDeadline = endOfDay(input.recruitDeadline)
     const expiresAt = endOfDay(input.expiresAt)

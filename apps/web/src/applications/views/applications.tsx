@@ -15,7 +15,9 @@ export function ApplyForm({ ctx, job }: { ctx: ViewCtx; job: Job }): JSX.Element
       <form method="post" action={`/jobs/${job.id}/apply`} enctype="multipart/form-data" class="stack">
         <Csrf token={csrf} />
         <Field t={t} name="note" multiline slug="applications.note" label={t('applications.note')} hint={t('applications.note_hint')} />
-        <Field t={t} name="audio" type="file" accept="audio/*" slug="applications.audio" label={t('applications.audio')} hint={t('applications.defaults_hint')} />
+        <div data-recorder>
+          <Field t={t} name="audio" type="file" accept="audio/*" slug="applications.audio" label={t('applications.audio')} hint={t('applications.defaults_hint')} />
+        </div>
         <Field t={t} name="video" type="file" accept="video/*" slug="applications.video" label={t('applications.video')} />
         <Field t={t} name="image" type="file" accept="image/*" slug="applications.image" label={t('applications.image')} />
         <Submit t={t} slug="job.apply" text={t('applications.apply')} />

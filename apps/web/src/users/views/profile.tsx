@@ -55,7 +55,9 @@ export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | unde
       <fieldset class="stack">
         <legend safe>{t('profile.media')}</legend>
         {u.profileAudioId ? <MediaPreview t={t} kind="audio" id={u.profileAudioId} /> : ''}
-        <Field t={t} name="audio" type="file" accept="audio/*" slug="profile.audio" label={t('profile.audio')} />
+        <div data-recorder>
+          <Field t={t} name="audio" type="file" accept="audio/*" slug="profile.audio" label={t('profile.audio')} />
+        </div>
         {u.profileVideoId ? <MediaPreview t={t} kind="video" id={u.profileVideoId} /> : ''}
         <Field t={t} name="video" type="file" accept="video/*" slug="profile.video" label={t('profile.video')} />
         {u.profileImageId ? <MediaPreview t={t} kind="image" id={u.profileImageId} /> : ''}
