@@ -95,7 +95,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
 
   const app = Fastify({
     loggerInstance: logger,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024
   }) as unknown as FastifyInstance
 

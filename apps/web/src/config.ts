@@ -25,7 +25,8 @@ const schema = z.object({
   PAYMENTS_SELLER_ID: z.string().min(1).default('marketplace'),
   PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').default('whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWZvci12b2Nlcw=='),
   SANDBOX_WALLET_URL: env.url().default('http://localhost:4100'),
-  WEB_SEED: env.bool(false)
+  WEB_SEED: env.bool(false),
+  WEB_TRUST_PROXY: env.bool(false)
 })
 
 export interface WebConfig {
@@ -50,6 +51,8 @@ export interface WebConfig {
   sandboxWalletUrl: string
   /** Seed the demo users and jobs at start (idempotent). */
   seed: boolean
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (login rate limits are per address). */
+  trustProxy: boolean
 }
 
 export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfig {
@@ -83,7 +86,8 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
       webhookSecret: e.PAYMENTS_WEBHOOK_SECRET
     },
     sandboxWalletUrl: e.SANDBOX_WALLET_URL,
-    seed: e.WEB_SEED
+    seed: e.WEB_SEED,
+    trustProxy: e.WEB_TRUST_PROXY
   }
 }
 

@@ -18,9 +18,11 @@ export function createHttpPaymentsClient(options: {
   sellerId: string
   timeoutMs?: number
 }): PaymentsClient {
-  const timeoutMs = options.timeoutMs ?? 15_000
+  // Reads sit on page loads and polls: they must fail fast. Starting a quote talks to two wallets: it may take longer.
+  const timeoutMs = options.timeoutMs ?? 4_000
+  const slowTimeoutMs = Math.max(timeoutMs, 20_000)
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<Record<string, unknown>>> {
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown, timeout = timeoutMs): Promise<Result<Record<string, unknown>>> {
     let response: Response
     try {
       response = await fetch(`${options.baseUrl}${path}`, {
@@ -31,7 +33,7 @@ export function createHttpPaymentsClient(options: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' })
         },
         body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs)
+        signal: AbortSignal.timeout(timeout)
       })
     } catch (error) {
       return { ok: false, error: 'unreachable', message: (error as Error).message }
@@ -61,7 +63,7 @@ export function createHttpPaymentsClient(options: {
         buyerWalletAddressUrl: input.buyerWalletAddressUrl,
         amount: input.amount,
         returnUrl: input.returnUrl
-      })
+      }, slowTimeoutMs)
       if (!r.ok) return r
       const v = r.value
       const quote = (v.quote ?? {}) as Record<string, unknown>
@@ -97,7 +99,7 @@ export function createHttpPaymentsClient(options: {
       return { ok: true, value: list.map((p) => toStatus(p, str(p.pendingId ?? p.id))) }
     },
     async createPayout(input) {
-      const r = await call('POST', '/payouts', { sellerId: options.sellerId, ...input })
+      const r = await call('POST', '/payouts', { sellerId: options.sellerId, ...input }, slowTimeoutMs)
       if (!r.ok) return r
       return { ok: true, value: toPayout(r.value) }
     },

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createHttpPaymentsClient } from './http.ts'
+
+/** A stub payments service: each test sets the answer for a path. */
+const answers = new Map<string, { status: number; body: unknown }>()
+const seen: { method: string; url: string; auth: string | undefined; body: string }[] = []
+let server: Server
+let base: string
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c: Buffer) => (body += c.toString()))
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body })
+      const path = req.url!.split('?')[0]!
+      const a = answers.get(path)
+      if (!a) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ success: false, error: { code: 'not_found', message: 'No such route' } }))
+        return
+      }
+      res.writeHead(a.status, { 'content-type': 'application/json' }).end(JSON.stringify(a.body))
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+const client = () => createHttpPaymentsClient({ baseUrl: base, apiToken: 'tok', sellerId: 'marketplace', timeoutMs: 500 })
+const amount = (value: string) => ({ value, assetCode: 'MXN', assetScale: 2, formatted: '' })
+
+describe('HTTP payments client', () => {
+  test('starts a quote with the bearer token and reads the quote', async () => {
+    answers.set('/offers/job-1/quotes/start', {
+      status: 201,
+      body: {
+        success: true, created: true, redirectUrl: 'http://w/consent', paymentUrl: 'http://w/consent', pendingId: 'p1', status: 'awaiting_consent',
+        incomingPaymentId: 'ip', quoteId: 'q', amount: '10.00', assetCode: 'MXN', assetScale: 2,
+        quote: { id: 'q', debitAmount: amount('1030'), receiveAmount: amount('1000'), fee: amount('30'), expiresAt: '2030-01-01T00:00:00.000Z' }
+      }
+    })
+    const r = await client().startQuote({ offerId: 'job-1', buyerWalletAddressUrl: 'http://w/buyer', amount: '10.00', returnUrl: 'http://localhost:8000/x' })
+    expect(r).toMatchObject({ ok: true, value: { pendingId: 'p1', quote: { debitAmount: { value: '1030' }, receiveAmount: { value: '1000' } } } })
+    const call = seen.at(-1)!
+    expect(call.auth).toBe('Bearer tok')
+    expect(JSON.parse(call.body)).toEqual({ sellerId: 'marketplace', buyerWalletAddressUrl: 'http://w/buyer', amount: '10.00', returnUrl: 'http://localhost:8000/x' })
+  })
+
+  test.each([
+    ['awaiting_consent', 'awaiting_consent'],
+    ['authorized', 'paying'],
+    ['sending', 'paying'],
+    ['completed', 'completed'],
+    ['rejected', 'rejected'],
+    ['expired', 'expired'],
+    ['failed', 'failed']
+  ])('payment status %s reads as %s', async (remote, local) => {
+    answers.set('/payments/p1/status', { status: 200, body: { success: true, pendingId: 'p1', status: remote, payment: { pendingId: 'p1', status: remote, receiveAmount: amount('1000') } } })
+    const r = await client().getPaymentStatus('p1')
+    expect(r).toMatchObject({ ok: true, value: { status: local } })
+    if (local === 'completed') expect(r.ok && r.value.receivedAmount?.value).toBe('1000')
+  })
+
+  test('failures become values: refused, unknown, unreachable, and an escrow not yet connected is retryable', async () => {
+    answers.set('/payouts', { status: 409, body: { success: false, error: { code: 'no_payout_grant', message: 'connect first' } } })
+    expect(await client().createPayout({ receiverWalletAddressUrl: 'http://w/c', amount: '1.00', reference: 'r' })).toMatchObject({ ok: false, error: 'unreachable' })
+    answers.set('/payouts', { status: 409, body: { success: false, error: { code: 'reference_conflict', message: 'other amount' } } })
+    expect(await client().createPayout({ receiverWalletAddressUrl: 'http://w/c', amount: '1.00', reference: 'r' })).toMatchObject({ ok: false, error: 'rejected' })
+    answers.set('/payments/nope/status', { status: 404, body: { success: false, error: { code: 'not_found', message: 'no payment' } } })
+    expect(await client().getPaymentStatus('nope')).toMatchObject({ ok: false, error: 'not_found' })
+    answers.set('/payments/down/status', { status: 503, body: { success: false, error: { code: 'wallet_unavailable', message: '' } } })
+    expect(await client().getPaymentStatus('down')).toMatchObject({ ok: false, error: 'unreachable' })
+    const dead = createHttpPaymentsClient({ baseUrl: 'http://127.0.0.1:1', apiToken: 't', sellerId: 's' })
+    expect(await dead.getPaymentStatus('x')).toMatchObject({ ok: false, error: 'unreachable' })
+  })
+
+  test('without a wallet check route, the wallet address document is read directly', async () => {
+    answers.set('/alice', { status: 200, body: { id: `${base}/alice`, assetCode: 'MXN', assetScale: 2, authServer: `${base}/auth`, resourceServer: base } })
+    expect(await client().checkWallet(`${base}/alice`)).toMatchObject({ ok: true, value: { assetCode: 'MXN' } })
+    answers.set('/html', { status: 200, body: { hello: 'not a wallet' } })
+    expect(await client().checkWallet(`${base}/html`)).toMatchObject({ ok: false, error: 'not_found' })
+    expect(await client().checkWallet(`${base}/missing`)).toMatchObject({ ok: false, error: 'not_found' })
+  })
+})
