@@ -18,11 +18,28 @@ void instance.init({
 })
 
 const fixed = new Map<UiLanguage, TFunction>()
-for (const lang of UI_LANGUAGES) fixed.set(lang, instance.getFixedT(lang))
+const plain = new Map<UiLanguage, Map<string, string>>()
+for (const lang of UI_LANGUAGES) {
+  fixed.set(lang, instance.getFixedT(lang))
+  plain.set(lang, new Map())
+}
 
+/**
+ * The translator for one language. Keys without interpolation are looked up once and remembered:
+ * a page asks for a few hundred labels, and i18next's lookup showed up first in the browse profile.
+ */
 export function translator(lang: UiLanguage): T {
   const t = fixed.get(lang) ?? fixed.get('es')!
-  return (key, options) => t(key, options ?? {}) as string
+  const cache = plain.get(lang) ?? plain.get('es')!
+  return (key, options) => {
+    if (options) return t(key, options) as string
+    let text = cache.get(key)
+    if (text === undefined) {
+      text = t(key) as string
+      cache.set(key, text)
+    }
+    return text
+  }
 }
 
 export function isUiLanguage(value: unknown): value is UiLanguage {
