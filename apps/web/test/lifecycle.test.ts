@@ -159,6 +159,26 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect((await maria.post(`/submissions/${subs[0]!}/complete`)).status).toBe(303)
   })
 
+  test('edit only while draft or recruiting; duplicate makes a new draft', async () => {
+    const edit = await owner.get(`/jobs/${job.id}/edit`)
+    expect(edit.status).toBe(409)
+    const dup = await owner.post(`/jobs/${job.id}/duplicate`)
+    expect(dup.status).toBe(303)
+    const copyId = /\/jobs\/([0-9a-f-]+)\/edit/.exec(dup.location!)![1]!
+    const [copy] = await t.database.db.select().from(jobs).where(eq(jobs.id, copyId))
+    expect(copy).toMatchObject({ title: 'Lifecycle', state: 'draft', amountPerPerson: 1250n })
+    const form = await owner.get(`/jobs/${copyId}/edit`)
+    expect(form.html).toContain('value="12.50"')
+    const saved = await owner.postMultipart(`/jobs/${copyId}/edit`, jobFields({ title: 'Lifecycle copy', amount: '20', action: 'draft' }))
+    expect(saved.status).toBe(303)
+    const [edited] = await t.database.db.select().from(jobs).where(eq(jobs.id, copyId))
+    expect(edited).toMatchObject({ title: 'Lifecycle copy', state: 'draft', amountPerPerson: 2000n })
+    // The original job's applicants cannot see the copy while it is a draft.
+    expect((await maria.get(`/jobs/${copyId}`)).status).toBe(404)
+    expect((await owner.post(`/jobs/${copyId}/cancel`)).status).toBe(303)
+    expect((await owner.post(`/jobs/${copyId}/cancel`)).status).toBe(409)
+  })
+
   test('completing the job refunds what escrow still holds', async () => {
     expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
     await t.web.services.payouts.processDue()
