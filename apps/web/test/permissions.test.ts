@@ -105,6 +105,14 @@ describe('uploads are checked by content, not by name', () => {
     expect(res.html).toContain('El archivo es demasiado grande.')
   })
 
+  test('a job reference may be audio, video or image, recognised by content', async () => {
+    const res = await a.postMultipart('/jobs', { ...jobFields({ title: 'With picture' }), reference: SAMPLE.png })
+    expect(res.status).toBe(303)
+    const page = await new Agent(t.baseUrl).get(res.location!.split('?')[0]!)
+    expect(page.html).toMatch(/<img src="\/media\/[0-9a-f-]+"/)
+    expect((await a.postMultipart('/jobs', { ...jobFields({ title: 'With program' }), reference: SAMPLE.exe })).status).toBe(415)
+  })
+
   test('a binary file is not a text file', async () => {
     const service = t.web.services.media
     expect(await service.sniff('text', SAMPLE.png)).toBe('file_type')

@@ -89,7 +89,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
   async function withReference(req: FastifyRequest, reply: FastifyReply, user: User, b: FormBody, input: JobInput): Promise<JobInput | null> {
     const bytes = file(b, 'reference')
     if (!bytes) return input
-    const stored = await deps.media.store({ owner: user, purpose: 'job_reference', kind: 'audio', bytes })
+    const stored = await deps.media.storeAny({ owner: user, purpose: 'job_reference', bytes })
     if (isAppError(stored)) {
       await errorPage(req, reply, stored)
       return null
@@ -167,8 +167,9 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     }
     // Creators see whether the money is really in escrow before they work.
     const funded = owner ? owner.ledger.funded : (await deps.payouts.ledger(job)).funded
+    const reference = job.referenceMediaId ? await deps.media.get(job.referenceMediaId) : null
     return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
-      <JobPage ctx={ctx} job={job} soon={jobs.isDeadlineSoon(job)} funded={funded} owner={owner} creator={creator} />
+      <JobPage ctx={ctx} job={job} soon={jobs.isDeadlineSoon(job)} funded={funded} reference={reference} owner={owner} creator={creator} />
     ))
   })
 

@@ -74,6 +74,18 @@ export function createMediaService(deps: MediaDeps) {
       return row!
     },
 
+    /** Stores a file that may be audio, video or image, whichever its content is. */
+    async storeAny(input: { owner: User; purpose: MediaPurpose; jobId?: string | null; bytes: Buffer }): Promise<Media | MediaError> {
+      let last: MediaError = 'file_type'
+      for (const kind of ['audio', 'image', 'video'] as const) {
+        const stored = await this.store({ ...input, kind })
+        if (typeof stored !== 'string') return stored
+        last = stored
+        if (stored === 'file_too_large') return stored
+      }
+      return last
+    },
+
     async get(id: string): Promise<Media | null> {
       if (!isUuid(id)) return null
       const [row] = await deps.db.select().from(media).where(eq(media.id, id))

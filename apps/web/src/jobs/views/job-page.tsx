@@ -1,5 +1,6 @@
 import type { ViewCtx } from '../../http/context.ts'
 import type { Job } from '../model.ts'
+import type { Media } from '../../media/model.ts'
 import type { Application } from '../../applications/model.ts'
 import type { Submission } from '../../submissions/model.ts'
 import type { Funding } from '../../payments/model.ts'
@@ -32,7 +33,7 @@ export interface CreatorData {
   payout: Payout | undefined
 }
 
-export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigint; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
+export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigint; reference: Media | null; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
   const { t, lang, csrf, user } = p.ctx
   const { job } = p
   const budget = job.amountPerPerson * BigInt(job.maxResponses)
@@ -45,7 +46,7 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigi
       <p class="description" data-audio-slug={`job.${job.id}.description`} safe>
         {job.description}
       </p>
-      {job.referenceMediaId ? <MediaPreview t={t} kind="audio" id={job.referenceMediaId} /> : ''}
+      {p.reference ? <MediaPreview t={t} kind={p.reference.kind} id={p.reference.id} /> : ''}
       <dl class="facts">
         <dt safe>{t('jobs.language')}</dt>
         <dd safe>{`${t(`languages.${job.language}`)}${job.dialect ? ` (${job.dialect})` : ''}`}</dd>
