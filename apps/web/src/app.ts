@@ -30,6 +30,7 @@ import { submissionRoutes } from './submissions/routes.tsx'
 import { createPayoutService } from './payouts/service.ts'
 import { createFundingService } from './payments/service.ts'
 import { fundingRoutes } from './payments/routes.tsx'
+import { payoutRoutes } from './payouts/routes.tsx'
 import { createScheduler } from './scheduler.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -171,6 +172,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   applicationRoutes(app, services)
   submissionRoutes(app, services)
   fundingRoutes(app, { db: database.db, ...services, webhookSecret: config.payments.webhookSecret })
+  payoutRoutes(app, services)
   dashboardRoutes(app, services)
 
   let started = false

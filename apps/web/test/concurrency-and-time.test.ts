@@ -7,6 +7,7 @@ import { submissions } from '../src/submissions/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 import { fundings } from '../src/payments/model.ts'
 import { applications } from '../src/applications/model.ts'
+import { users } from '../src/users/model.ts'
 
 let t: TestWeb
 let owner: Agent
@@ -53,6 +54,41 @@ describe('concurrent accepts', () => {
     const accepted = (await t.database.db.select().from(submissions).where(eq(submissions.jobId, j.id))).filter((s) => s.state === 'accepted')
     expect(accepted).toHaveLength(2)
     expect(await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))).toHaveLength(2)
+  })
+})
+
+describe('a failed payout', () => {
+  test('can be retried by the owner only, under a new reference; the creator sees the latest', async () => {
+    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
+    const { job: j, ids } = await jobWithSubmissions('Retry', 1, 1)
+    await owner.post(`/jobs/${j.id}/funding`)
+    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
+    t.payments.settle(f!.pendingId!, 'completed')
+    await t.web.services.fundings.refreshOpen()
+    const creatorId = (await t.database.db.select().from(submissions).where(eq(submissions.id, ids[0]!)))[0]!.creatorId
+    await t.database.db.update(users).set({ walletAddress: 'https://wallet.test/creator' }).where(eq(users.id, creatorId))
+    await owner.post(`/submissions/${ids[0]!}/accept`)
+    await t.web.services.payouts.processDue()
+    const [first] = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
+    t.payments.settlePayout(first!.remoteId!, 'failed')
+    await t.web.services.payouts.processDue()
+    expect((await t.database.db.select().from(payouts).where(eq(payouts.id, first!.id)))[0]!.state).toBe('failed')
+    const stranger = new Agent(t.baseUrl)
+    await stranger.register('stranger_retry', 'both')
+    expect((await stranger.post(`/payouts/${first!.id}/retry`)).status).toBe(404)
+    expect((await owner.post(`/payouts/${first!.id}/retry`)).status).toBe(303)
+    expect((await owner.post(`/payouts/${first!.id}/retry`)).status).toBe(409)
+    await t.web.services.payouts.processDue()
+    const all = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
+    const retry = all.find((p) => p.id !== first!.id)!
+    expect(retry.reference).toBe(`${ids[0]}:retry1`)
+    expect(retry.state).toBe('sending')
+    t.payments.settlePayout(retry.remoteId!, 'completed')
+    await t.web.services.payouts.processDue()
+    const latest = await t.web.services.payouts.forSubmissions([ids[0]!])
+    expect(latest).toHaveLength(1)
+    expect(latest[0]!.state).toBe('completed')
+    expect((await t.web.services.payouts.ledger(j)).paidOut).toBe(j.amountPerPerson)
   })
 })
 

@@ -1,9 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { formatMinorUnits, queryRows, type Db, type Logger, type Tx } from '@voces/platform'
 import { payouts, type Payout } from './model.ts'
-import type { Job } from '../jobs/model.ts'
+import { jobs, type Job } from '../jobs/model.ts'
 import type { Submission } from '../submissions/model.ts'
-import { users } from '../users/model.ts'
+import { users, type User } from '../users/model.ts'
+import { isUuid } from '../media/service.ts'
 import type { PaymentsClient } from '../payments-client/types.ts'
 
 export interface Ledger {
@@ -191,6 +192,44 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
       if (row) await record(row.id, remoteId, result.value.status, result.value.failureReason)
     },
 
+    /**
+     * The job owner retries a payout the payments service reported as failed (the money never left
+     * escrow), e.g. after the creator fixed their wallet. A new row with a derived reference is sent;
+     * the failed one stays in the history.
+     */
+    async retry(owner: User, payoutId: string): Promise<Payout | 'not_found' | 'invalid_state'> {
+      if (!isUuid(payoutId)) return 'not_found'
+      return deps.db.transaction(async (tx) => {
+        const [failed] = await tx.select().from(payouts).where(eq(payouts.id, payoutId))
+        if (!failed) return 'not_found'
+        const [job] = await tx.select().from(jobs).where(eq(jobs.id, failed.jobId)).for('update')
+        if (!job || (job.ownerId !== owner.id && !owner.isAdmin)) return 'not_found'
+        if (failed.state !== 'failed') return 'invalid_state'
+        const base = failed.reference.replace(/:retry\d+$/, '')
+        const [tries] = await queryRows<{ n: string | number; live: string | number }>(
+          tx,
+          sql`select count(*) as n, count(*) filter (where state <> 'failed') as live from web.payouts
+              where job_id = ${job.id} and (reference = ${base} or reference like ${`${base}:retry%`})`
+        )
+        // One live attempt at a time: a second click must not send the money twice.
+        if (Number(tries?.live ?? 0) > 0) return 'invalid_state'
+        const [again] = await tx
+          .insert(payouts)
+          .values({
+            jobId: job.id,
+            kind: failed.kind,
+            reference: `${base}:retry${Number(tries?.n ?? 1)}`,
+            receiverId: failed.receiverId,
+            amount: failed.amount,
+            assetCode: failed.assetCode,
+            assetScale: failed.assetScale
+          })
+          .onConflictDoNothing({ target: payouts.reference })
+          .returning()
+        return again ?? 'invalid_state'
+      })
+    },
+
     async listForJob(jobId: string) {
       return deps.db
         .select({ payout: payouts, receiver: { username: users.username, displayName: users.displayName } })
@@ -204,9 +243,17 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
       return deps.db.select().from(payouts).where(eq(payouts.receiverId, userId)).orderBy(payouts.createdAt)
     },
 
+    /** The latest payout of each submission (a retried payout supersedes the failed one). */
     async forSubmissions(ids: string[]) {
       if (ids.length === 0) return []
-      return deps.db.select().from(payouts).where(inArray(payouts.reference, ids))
+      const rows = await deps.db
+        .select()
+        .from(payouts)
+        .where(and(eq(payouts.kind, 'payout'), sql`split_part(${payouts.reference}, ':', 1) in ${ids}`))
+        .orderBy(payouts.createdAt)
+      const latest = new Map<string, Payout>()
+      for (const r of rows) latest.set(r.reference.split(':')[0]!, r)
+      return [...latest.values()]
     }
   }
 

@@ -21,7 +21,8 @@ const NOTICES = new Set([
   'duplicated',
   'completed',
   'started',
-  'selected'
+  'selected',
+  'retried'
 ])
 
 export function Layout(

@@ -2,6 +2,7 @@ import type { ViewCtx } from '../../http/context.ts'
 import type { Ledger } from '../service.ts'
 import type { Payout } from '../model.ts'
 import { money } from '../../views/format.ts'
+import { PostButton } from '../../views/form.tsx'
 
 /** The job's escrow ledger: funded = paid out + refunded + held, always. */
 export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Ledger; payouts: { payout: Payout; receiver: { username: string; displayName: string } }[] }): JSX.Element {
@@ -35,6 +36,7 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
               <th scope="col" safe>{t('ledger.to')}</th>
               <th scope="col" safe>{t('ledger.amount')}</th>
               <th scope="col" safe>{t('funding.status')}</th>
+              <th scope="col" safe>{t('ledger.action')}</th>
             </tr>
           </thead>
           <tbody>
@@ -43,7 +45,23 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
                 <td safe>{t(`ledger.kinds.${payout.kind}`)}</td>
                 <td safe>{receiver.displayName}</td>
                 <td safe>{m(payout.amount)}</td>
-                <td safe>{t(`payouts.states.${payout.state}`)}</td>
+                <td>
+                  <span safe>{t(`payouts.states.${payout.state}`)}</span>
+                  {payout.state === 'failed' && payout.lastError ? (
+                    <span class="hint" safe>
+                      {` (${payout.lastError})`}
+                    </span>
+                  ) : (
+                    ''
+                  )}
+                </td>
+                <td>
+                  {payout.state === 'failed' && !payouts.some((o) => o.payout.reference.startsWith(`${payout.reference.replace(/:retry\d+$/, '')}:retry`) && o.payout.createdAt > payout.createdAt) ? (
+                    <PostButton t={t} csrf={ctx.csrf} action={`/payouts/${payout.id}/retry`} slug="ledger.retry" text={t('ledger.retry')} kind="secondary" />
+                  ) : (
+                    ''
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -131,7 +131,7 @@ export function SubmissionList({ ctx, job, rows, payouts }: { ctx: ViewCtx; job:
                 </span>
               </p>
               <Work ctx={ctx} s={s} />
-              <PayoutStatus ctx={ctx} payout={payouts.find((p) => p.reference === s.id)} />
+              <PayoutStatus ctx={ctx} payout={payouts.filter((p) => p.kind === 'payout' && p.reference.split(':')[0] === s.id).at(-1)} />
               {canDecide && s.state === 'submitted' ? (
                 <div class="row">
                   <PostButton t={t} csrf={csrf} action={`/submissions/${s.id}/accept`} slug="submissions.accept" text={t('submissions.accept')} />
