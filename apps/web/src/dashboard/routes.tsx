@@ -10,6 +10,7 @@ import type { SubmissionService } from '../submissions/service.ts'
 import type { PayoutService } from '../payouts/service.ts'
 import type { FundingService } from '../payments/service.ts'
 import { JOB_STATES, type JobState } from '../jobs/model.ts'
+import type { User } from '../users/model.ts'
 
 export function dashboardRoutes(
   app: FastifyInstance,
@@ -17,10 +18,23 @@ export function dashboardRoutes(
 ): void {
   const dashboard = createDashboardService(deps)
 
-  app.get('/', (req, reply) => page(req, reply, { title: 'home.title', titleSlug: 'home.title' }, (ctx) => <HomeGrid ctx={ctx} />))
-  app.get('/dashboard', (req, reply) => {
-    if (!requireUser(req, reply)) return reply
-    return page(req, reply, { title: 'nav.dashboard', titleSlug: 'nav.dashboard' }, (ctx) => <HomeGrid ctx={ctx} />)
+  /** Numbers on the tiles: what waits for this person, readable without reading. */
+  async function counts(user: User | null): Promise<Record<string, number>> {
+    if (!user) return {}
+    const [work, mine] = await Promise.all([user.isCreator ? dashboard.pendingWork(user.id) : [], user.isFunder ? deps.jobs.listByOwner(user.id) : null])
+    const active = mine ? mine.counts.recruiting + mine.counts.selecting + mine.counts.submitting + mine.counts.reviewing : 0
+    return { 'home.pending_work': work.length, 'home.my_jobs': active }
+  }
+
+  app.get('/', async (req, reply) => {
+    const c = await counts(req.user)
+    return page(req, reply, { title: 'home.title', titleSlug: 'home.title' }, (ctx) => <HomeGrid ctx={ctx} counts={c} />)
+  })
+  app.get('/dashboard', async (req, reply) => {
+    const user = requireUser(req, reply)
+    if (!user) return reply
+    const c = await counts(user)
+    return page(req, reply, { title: 'nav.dashboard', titleSlug: 'nav.dashboard' }, (ctx) => <HomeGrid ctx={ctx} counts={c} />)
   })
 
   app.get<{ Querystring: { state?: string } }>('/dashboard/jobs', async (req, reply) => {

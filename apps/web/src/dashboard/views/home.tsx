@@ -9,7 +9,7 @@ interface Tile {
 }
 
 /** The big-icon home grid: one tap to each place, every tile with its speaker. */
-export function HomeGrid({ ctx }: { ctx: ViewCtx }): JSX.Element {
+export function HomeGrid({ ctx, counts = {} }: { ctx: ViewCtx; counts?: Record<string, number> }): JSX.Element {
   const { t, user } = ctx
   const tiles: Tile[] = [{ href: '/jobs', icon: '🔎', slug: 'home.browse', key: 'home.browse' }]
   if (user?.isFunder) {
@@ -38,6 +38,13 @@ export function HomeGrid({ ctx }: { ctx: ViewCtx }): JSX.Element {
             <span class="tile-label" safe>
               {t(tile.key)}
             </span>
+            {counts[tile.slug] ? (
+              <span class="count" data-count={tile.slug}>
+                {counts[tile.slug]}
+              </span>
+            ) : (
+              ''
+            )}
           </a>
           <SpeakButton slug={tile.slug} text={t(tile.key)} t={t} />
         </li>
