@@ -27,7 +27,7 @@ describe('the HTTP surface, without a wallet', () => {
     expect(docs.statusCode).toBe(200)
     const spec = docs.json()
     expect(spec.openapi).toMatch(/^3\./)
-    for (const path of ['/offers/{offerId}/quotes/start', '/payments/finish', '/payments/{pendingId}/status', '/offers/{offerId}/payments', '/sellers', '/sellers/{id}/payout-grant', '/payouts', '/payouts/{id}']) {
+    for (const path of ['/offers/{offerId}/quotes/start', '/payments/finish', '/payments/{pendingId}/status', '/offers/{offerId}/payments', '/sellers', '/sellers/{id}/payout-grant', '/payouts', '/payouts/{id}', '/webhook-deliveries']) {
       expect(Object.keys(spec.paths)).toContain(path)
     }
   })
@@ -40,7 +40,8 @@ describe('the HTTP surface, without a wallet', () => {
     ['POST', '/sellers'],
     ['POST', '/sellers/marketplace/payout-grant'],
     ['POST', '/payouts'],
-    ['GET', '/payouts/x']
+    ['GET', '/payouts/x'],
+    ['GET', '/webhook-deliveries']
   ])('%s %s without the bearer token is 401', async (method, url) => {
     for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${token}`, token]) {
       const r = await service.app.inject({ method: method as 'GET', url, headers: authorization ? { authorization } : {}, payload: method === 'POST' ? {} : undefined })

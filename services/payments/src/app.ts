@@ -15,6 +15,7 @@ import { createPayoutService, type PayoutService } from './payout/service.ts'
 import { registerSellerRoutes } from './seller/routes.ts'
 import { createSellerService, type SellerService } from './seller/service.ts'
 import { createWebhookService, type WebhookService } from './webhook/service.ts'
+import { registerWebhookRoutes } from './webhook/routes.ts'
 import { createPoller, type Poller } from './worker/poller.ts'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url))
@@ -90,6 +91,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   registerPaymentRoutes(app, { payments, payouts })
   registerSellerRoutes(app, { sellers })
   registerPayoutRoutes(app, { payouts })
+  registerWebhookRoutes(app, { webhooks })
 
   let started = false
   async function start() {

@@ -152,11 +152,21 @@ describe('payments survive wallet faults, restarts and several processes', () =>
     expect(events).toHaveLength(1)
     const { queryRows } = await import('@voces/platform')
     const { sql } = await import('drizzle-orm')
-    const log = await queryRows<{ attempt: number; status_code: number | null }>(
+    const log = await queryRows<{ event_id: string; attempt: number; status_code: number | null }>(
       h.database.db,
-      sql`select d.attempt, d.status_code from payments.webhook_deliveries d join payments.webhook_events e on e.id = d.event_id
+      sql`select d.event_id, d.attempt, d.status_code from payments.webhook_deliveries d join payments.webhook_events e on e.id = d.event_id
           where e.payload->>'pendingId' = ${start.json.pendingId} order by d.attempt`
     )
     expect(log.map((l) => Number(l.status_code))).toEqual([500, 500, 204])
+    // Operators read the same log through the API, newest attempt first.
+    const listed = await h.api('GET', '/webhook-deliveries?limit=500')
+    expect(listed.status).toBe(200)
+    const mine = (listed.json.deliveries as Array<{ eventId: string; attempt: number; statusCode: number | null; type: string; eventDeliveredAt: string | null }>).filter(
+      (d) => d.eventId === log[0]!.event_id
+    )
+    expect(mine.every((d) => d.type === 'payment.rejected')).toBe(true)
+    expect(mine.map((d) => [d.attempt, d.statusCode])).toEqual([[3, 204], [2, 500], [1, 500]])
+    expect(mine.every((d) => d.eventDeliveredAt !== null)).toBe(true)
+    expect((await h.api('GET', '/webhook-deliveries?limit=0')).status).toBe(400)
   })
 })

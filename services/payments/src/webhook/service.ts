@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
 import { queryRows, type Db, type Logger, type Tx } from '@voces/platform'
 import { backoffMs } from '../worker/poller.ts'
@@ -10,6 +10,20 @@ export interface WebhookService {
   enqueue(tx: Tx, type: WebhookEventType, data: Record<string, unknown>): Promise<void>
   /** Delivers due events; returns how many were attempted. */
   deliverDue(): Promise<number>
+  /** The delivery log, newest attempt first, with each event's type and whether it was delivered in the end. */
+  listDeliveries(options: { limit: number }): Promise<WebhookDeliveryView[]>
+}
+
+export interface WebhookDeliveryView {
+  id: number
+  eventId: string
+  type: string
+  attempt: number
+  statusCode: number | null
+  error: string | null
+  durationMs: number
+  createdAt: string
+  eventDeliveredAt: string | null
 }
 
 export interface WebhookDeps {
@@ -102,6 +116,25 @@ export function createWebhookService(deps: WebhookDeps): WebhookService {
       )
       await Promise.all(claimed.map((event) => deliver(event)))
       return claimed.length
+    },
+    async listDeliveries({ limit }) {
+      const rows = await deps.db
+        .select({ d: webhookDeliveries, type: webhookEvents.type, deliveredAt: webhookEvents.deliveredAt })
+        .from(webhookDeliveries)
+        .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+        .orderBy(desc(webhookDeliveries.id))
+        .limit(limit)
+      return rows.map(({ d, type, deliveredAt }) => ({
+        id: d.id,
+        eventId: d.eventId,
+        type,
+        attempt: d.attempt,
+        statusCode: d.statusCode,
+        error: d.error,
+        durationMs: d.durationMs,
+        createdAt: new Date(d.createdAt).toISOString(),
+        eventDeliveredAt: deliveredAt ? new Date(deliveredAt).toISOString() : null
+      }))
     }
   }
 }
