@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { PaymentStatus, PaymentsClient, PayoutResult, RemotePaymentStatus, StartedQuote } from './types.ts'
+import type { PaymentStatus, PaymentsClient, PayoutGrantInput, PayoutResult, RemotePaymentStatus, StartedQuote, WebhookDelivery } from './types.ts'
 
 /**
  * An in-memory stand-in for the payments service, for tests and for running the app without it.
@@ -13,6 +13,8 @@ export interface FakePaymentsClient extends PaymentsClient {
   payments: Map<string, PaymentStatus & { offerId: string; receive: bigint; assetScale: number }>
   payoutsByReference: Map<string, PayoutResult & { reference: string; amount: string; receiver: string }>
   payoutCalls: number
+  payoutGrantRequests: PayoutGrantInput[]
+  webhookDeliveries: WebhookDelivery[]
   settle(pendingId: string, status: RemotePaymentStatus): void
   settlePayout(id: string, status: PayoutResult['status']): void
 }
@@ -28,6 +30,17 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
     payments: new Map(),
     payoutsByReference: new Map(),
     payoutCalls: 0,
+    payoutGrantRequests: [],
+    webhookDeliveries: [],
+    async startPayoutGrant(input) {
+      if (fake.unreachable) return down
+      fake.payoutGrantRequests.push(input)
+      return { ok: true, value: { redirectUrl: `http://wallet.test/payout-grant/${fake.payoutGrantRequests.length}` } }
+    },
+    async listWebhookDeliveries(limit) {
+      if (fake.unreachable) return down
+      return { ok: true, value: fake.webhookDeliveries.slice(0, limit) }
+    },
     async startQuote(input) {
       if (fake.unreachable) return down
       const [whole = '0', frac = ''] = input.amount.split('.')

@@ -84,4 +84,20 @@ describe('HTTP payments client', () => {
     expect(await client().checkWallet(`${base}/html`)).toMatchObject({ ok: false, error: 'not_found' })
     expect(await client().checkWallet(`${base}/missing`)).toMatchObject({ ok: false, error: 'not_found' })
   })
+
+  test('operators: the payout grant start sends the limit and return URL; the delivery log is read as typed rows', async () => {
+    answers.set('/sellers/marketplace/payout-grant', { status: 201, body: { success: true, redirectUrl: 'http://wallet.test/consent/g1', payoutGrant: { id: 'g1' } } })
+    const grant = await client().startPayoutGrant({ debitLimit: '500.00', returnUrl: 'http://localhost:8000/admin/payouts/grant/return' })
+    expect(grant).toEqual({ ok: true, value: { redirectUrl: 'http://wallet.test/consent/g1' } })
+    expect(JSON.parse(seen.at(-1)!.body)).toEqual({ debitLimit: '500.00', returnUrl: 'http://localhost:8000/admin/payouts/grant/return' })
+    answers.set('/sellers/marketplace/payout-grant', { status: 400, body: { success: false, error: { code: 'return_url_not_allowed', message: 'no' } } })
+    expect(await client().startPayoutGrant({ debitLimit: '1.00', returnUrl: 'http://x' })).toMatchObject({ ok: false, error: 'rejected' })
+    answers.set('/webhook-deliveries', {
+      status: 200,
+      body: { success: true, deliveries: [{ id: 7, eventId: 'msg_1', type: 'payment.completed', attempt: 2, statusCode: 204, error: null, durationMs: 12, createdAt: '2026-01-01T00:00:00.000Z', eventDeliveredAt: '2026-01-01T00:00:00.000Z' }] }
+    })
+    const log = await client().listWebhookDeliveries(50)
+    expect(log).toMatchObject({ ok: true, value: [{ id: 7, eventId: 'msg_1', attempt: 2, statusCode: 204, error: null }] })
+    expect(seen.at(-1)!.url).toBe('/webhook-deliveries?limit=50')
+  })
 })

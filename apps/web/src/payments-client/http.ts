@@ -5,7 +5,8 @@ import type {
   RemotePaymentStatus,
   Result,
   StartedQuote,
-  WalletInfo
+  WalletInfo,
+  WebhookDelivery
 } from './types.ts'
 
 /**
@@ -118,6 +119,24 @@ export function createHttpPaymentsClient(options: {
       // an unsigned GET that every Open Payments wallet answers with {id, assetCode, assetScale, authServer}.
       if (r.error === 'not_found' && /^404 (Route|Not Found|not_found No such route)/i.test(r.message)) return fetchWalletAddress(walletAddressUrl, timeoutMs)
       return r
+    },
+    async startPayoutGrant(input) {
+      const r = await call(
+        'POST',
+        `/sellers/${encodeURIComponent(options.sellerId)}/payout-grant`,
+        { debitLimit: input.debitLimit, returnUrl: input.returnUrl, ...(input.interval ? { interval: input.interval } : {}) },
+        slowTimeoutMs
+      )
+      if (!r.ok) return r
+      const redirectUrl = str(r.value.redirectUrl)
+      if (!/^https?:\/\//.test(redirectUrl)) return { ok: false, error: 'rejected', message: 'payout grant response without redirectUrl' }
+      return { ok: true, value: { redirectUrl } }
+    },
+    async listWebhookDeliveries(limit) {
+      const r = await call('GET', `/webhook-deliveries?limit=${Math.max(1, Math.min(500, Math.trunc(limit)))}`)
+      if (!r.ok) return r
+      const list = Array.isArray(r.value.deliveries) ? (r.value.deliveries as Record<string, unknown>[]) : []
+      return { ok: true, value: list.map(toDelivery) }
     }
   }
 }
@@ -179,6 +198,20 @@ function toPayout(v: Record<string, unknown>): PayoutResult {
     raw === 'completed' ? 'completed' : raw === 'failed' ? 'failed' : raw === 'pending' ? 'pending' : 'sending'
   const failure = p.failure as Record<string, unknown> | null | undefined
   return { id: str(p.id), status, failureReason: failure ? `${str(failure.code)} ${str(failure.message)}`.trim() : undefined }
+}
+
+function toDelivery(d: Record<string, unknown>): WebhookDelivery {
+  return {
+    id: Number(d.id ?? 0),
+    eventId: str(d.eventId),
+    type: str(d.type),
+    attempt: Number(d.attempt ?? 0),
+    statusCode: typeof d.statusCode === 'number' ? d.statusCode : null,
+    error: typeof d.error === 'string' ? d.error : null,
+    durationMs: Number(d.durationMs ?? 0),
+    createdAt: str(d.createdAt),
+    eventDeliveredAt: typeof d.eventDeliveredAt === 'string' ? d.eventDeliveredAt : null
+  }
 }
 
 export type { WalletInfo }

@@ -69,6 +69,29 @@ export interface WalletInfo {
   assetScale: number
 }
 
+/** One attempt to deliver a webhook, as the payments service logged it (for operators). */
+export interface WebhookDelivery {
+  id: number
+  eventId: string
+  type: string
+  attempt: number
+  statusCode: number | null
+  error: string | null
+  durationMs: number
+  createdAt: string
+  /** When the event was delivered in the end (by this attempt or a later one); null while it is not. */
+  eventDeliveredAt: string | null
+}
+
+export interface PayoutGrantInput {
+  /** Decimal string: the most the standing grant may pay out (per interval, if given). */
+  debitLimit: string
+  /** ISO 8601 repeating interval, e.g. R/2026-01-01T00:00:00Z/P1M. */
+  interval?: string | undefined
+  /** Where the wallet owner's browser comes back to, with ?payoutGrant=<id>&status=<state>. */
+  returnUrl: string
+}
+
 /** Why a call failed, as a value: 'unreachable' (network/5xx), 'rejected' (4xx from the service). */
 export interface PaymentsFailure {
   error: 'unreachable' | 'rejected' | 'not_found'
@@ -84,4 +107,8 @@ export interface PaymentsClient {
   createPayout(input: PayoutInput): Promise<Result<PayoutResult>>
   getPayout(id: string): Promise<Result<PayoutResult>>
   checkWallet(walletAddressUrl: string): Promise<Result<WalletInfo>>
+  /** Operators: connect the escrow wallet for payouts; the value is the wallet's consent URL. */
+  startPayoutGrant(input: PayoutGrantInput): Promise<Result<{ redirectUrl: string }>>
+  /** Operators: the webhook delivery log, newest first. */
+  listWebhookDeliveries(limit: number): Promise<Result<WebhookDelivery[]>>
 }
