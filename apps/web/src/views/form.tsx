@@ -46,13 +46,14 @@ export function Field(p: FieldProps): JSX.Element {
         ''
       )}
       {p.multiline ? (
-        <textarea id={id} name={p.name} required={p.required} aria-describedby={describedBy} rows="5" safe>
+        <textarea id={id} name={p.name} required={p.required} aria-describedby={describedBy} rows="5" data-audio-slug={p.slug} safe>
           {String(p.value ?? '')}
         </textarea>
       ) : (
         <input
           id={id}
           name={p.name}
+          data-audio-slug={p.slug}
           type={p.type ?? 'text'}
           value={p.value === undefined ? undefined : String(p.value)}
           required={p.required}
@@ -86,7 +87,7 @@ export function Select(p: {
         </label>
         <SpeakButton slug={p.slug} text={p.label} t={p.t} />
       </div>
-      <select id={id} name={p.name}>
+      <select id={id} name={p.name} data-audio-slug={p.slug}>
         {p.options.map((o) => (
           <option value={o.value} selected={o.value === p.value} safe>
             {o.label}
@@ -116,8 +117,10 @@ export function Checkboxes(p: {
       <SpeakButton slug={p.slug} text={p.legend} t={p.t} />
       {p.options.map((o) => (
         <label class="choice">
-          <input type={p.type ?? 'checkbox'} name={p.name} value={o.value} checked={p.values.includes(o.value)} />
-          <span safe>{o.label}</span>
+          <input type={p.type ?? 'checkbox'} name={p.name} value={o.value} checked={p.values.includes(o.value)} data-audio-slug={`${p.slug}.${o.value}`} />
+          <span data-audio-slug={`${p.slug}.${o.value}`} safe>
+            {o.label}
+          </span>
         </label>
       ))}
     </fieldset>

@@ -42,7 +42,7 @@ export function Layout(
           <script src={`/static/app.js?v=${ASSET_VERSION}`} defer></script>
         </head>
         <body data-lang={lang} data-not-recorded={t('common.not_recorded')} data-record-label={t('submissions.record')} data-stop-label={t('submissions.stop')}>
-          <a class="skip" href="#main" safe>
+          <a class="skip" href="#main" data-audio-slug="layout.skip" safe>
             {t('layout.skip')}
           </a>
           <header class="site">
@@ -96,10 +96,10 @@ export function Layout(
             <form method="post" action="/language" class="lang-switch" aria-label={t('layout.language')}>
               <Csrf token={csrf} />
               <input type="hidden" name="next" value={next} />
-              <button type="submit" name="lang" value="es" lang="es" aria-pressed={lang === 'es' ? 'true' : 'false'}>
+              <button type="submit" name="lang" value="es" lang="es" data-audio-slug="layout.language_es" aria-pressed={lang === 'es' ? 'true' : 'false'}>
                 Español
               </button>
-              <button type="submit" name="lang" value="en" lang="en" aria-pressed={lang === 'en' ? 'true' : 'false'}>
+              <button type="submit" name="lang" value="en" lang="en" data-audio-slug="layout.language_en" aria-pressed={lang === 'en' ? 'true' : 'false'}>
                 English
               </button>
             </form>

@@ -8,7 +8,7 @@ export function MediaPreview({ t, kind, id }: { t: T; kind: MediaKind; id: strin
   if (kind === 'video') return <video controls src={src} aria-label={t('media.video')} width="320"></video>
   if (kind === 'image') return <img src={src} alt={t('media.image')} loading="lazy" width="320" />
   return (
-    <a href={src} safe>
+    <a href={src} data-audio-slug="media.text" safe>
       {t('media.text')}
     </a>
   )

@@ -17,13 +17,13 @@ export function MyJobs({ ctx, jobs, counts, state }: { ctx: ViewCtx; jobs: Job[]
       <nav aria-label={t('dashboard.by_state')}>
         <ul class="row" role="list">
           <li>
-            <a href="/dashboard/jobs" class="btn secondary" aria-current={state ? undefined : 'page'} safe>
+            <a href="/dashboard/jobs" class="btn secondary" data-audio-slug="dashboard.all" aria-current={state ? undefined : 'page'} safe>
               {t('dashboard.all')}
             </a>
           </li>
           {JOB_STATES.map((s) => (
             <li>
-              <a href={`/dashboard/jobs?state=${s}`} class="btn secondary" aria-current={state === s ? 'page' : undefined} data-count-state={s}>
+              <a href={`/dashboard/jobs?state=${s}`} class="btn secondary" data-audio-slug={`states.${s}`} aria-current={state === s ? 'page' : undefined} data-count-state={s}>
                 <span safe>{t(`states.${s}`)}</span> <span class="badge">{counts[s]}</span>
               </a>
             </li>
@@ -37,7 +37,7 @@ export function MyJobs({ ctx, jobs, counts, state }: { ctx: ViewCtx; jobs: Job[]
           {jobs.map((j) => (
             <li class="card">
               <h2>
-                <a href={`/jobs/${j.id}`} safe>
+                <a href={`/jobs/${j.id}`} data-audio-slug={`job.${j.id}.title`} safe>
                   {j.title}
                 </a>
               </h2>
@@ -64,7 +64,7 @@ export function MyApplications({ ctx, rows, submissions }: { ctx: ViewCtx; rows:
         return (
           <li class="card">
             <h2>
-              <a href={`/jobs/${job.id}`} safe>
+              <a href={`/jobs/${job.id}`} data-audio-slug={`job.${job.id}.title`} safe>
                 {job.title}
               </a>
             </h2>
@@ -97,7 +97,7 @@ export function PendingWork({ ctx, rows }: { ctx: ViewCtx; rows: { application: 
       {rows.map(({ job }) => (
         <li class="card">
           <h2>
-            <a href={`/jobs/${job.id}#submit-h`} safe>
+            <a href={`/jobs/${job.id}#submit-h`} data-audio-slug={`job.${job.id}.title`} safe>
               {job.title}
             </a>
           </h2>

@@ -47,7 +47,7 @@ export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soo
       )}
       <nav class="pager" aria-label={t('browse.pages')}>
         {p.page > 1 ? (
-          <a class="btn secondary" href={query(p.page - 1)} rel="prev" safe>
+          <a class="btn secondary" href={query(p.page - 1)} rel="prev" data-audio-slug="common.previous" safe>
             {t('common.previous')}
           </a>
         ) : (
@@ -55,7 +55,7 @@ export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soo
         )}
         <span safe>{p.pages ? `${t('common.page', { page: p.page })} / ${p.pages}` : t('common.page', { page: p.page })}</span>
         {p.hasNext ? (
-          <a class="btn secondary" href={query(p.page + 1)} rel="next" safe>
+          <a class="btn secondary" href={query(p.page + 1)} rel="next" data-audio-slug="common.next" safe>
             {t('common.next')}
           </a>
         ) : (

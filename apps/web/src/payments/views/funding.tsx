@@ -28,7 +28,7 @@ export function FundingSection(p: { ctx: ViewCtx; job: Job; open: Funding | null
         </p>
       ) : !p.hasWallet ? (
         <p>
-          <Speak slug="funding.need_wallet" text={t('errors.no_wallet')} t={t} /> <a href="/profile" safe>{t('nav.profile')}</a>
+          <Speak slug="funding.need_wallet" text={t('errors.no_wallet')} t={t} /> <a href="/profile" data-audio-slug="nav.profile" safe>{t('nav.profile')}</a>
         </p>
       ) : (
         <>
@@ -83,7 +83,7 @@ export function FundingStatus({ ctx, job, funding }: { ctx: ViewCtx; job: Job; f
           <p class="mono" id={`payment-url-${f.id}`} safe>
             {f.paymentUrl}
           </p>
-          <button type="button" class="btn secondary" data-copy={`#payment-url-${f.id}`} data-copied={t('common.copied')} hidden safe>
+          <button type="button" class="btn secondary" data-audio-slug="common.copy" data-copy={`#payment-url-${f.id}`} data-copied={t('common.copied')} hidden safe>
             {t('common.copy')}
           </button>
         </>
