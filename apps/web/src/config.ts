@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { env, parseEnv } from '@voces/platform'
+import { ensureSecretFile, env, parseEnv } from '@voces/platform'
 
 /** Everything the web app can be configured with, validated once at start-up. */
 const schema = z.object({
@@ -12,8 +12,9 @@ const schema = z.object({
   WEB_PORT: env.port(8000),
   WEB_BASE_URL: env.url().default('http://localhost:8000'),
   DATABASE_URL: z.string().optional(),
-  WEB_DATA_DIR: z.string().default('./data/web'),
-  WEB_UPLOAD_DIR: z.string().default('./data/web-uploads'),
+  DATA_DIR: z.string().default('./data'),
+  WEB_DATA_DIR: z.string().optional(),
+  WEB_UPLOAD_DIR: z.string().optional(),
   WEB_COOKIE_SECRET: z.string().min(32).optional(),
   WEB_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   WEB_SCHEDULER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
@@ -21,9 +22,10 @@ const schema = z.object({
   WEB_ASSET_CODE: z.string().regex(/^[A-Z]{3}$/).default('MXN'),
   WEB_ASSET_SCALE: z.coerce.number().int().min(0).max(9).default(2),
   PAYMENTS_URL: env.url().default('http://localhost:4001'),
-  PAYMENTS_API_TOKEN: z.string().min(1).default('dev-payments-token'),
+  /** Defaults to the token the payments service generated into DATA_DIR on its first start. */
+  PAYMENTS_API_TOKEN: z.string().min(16).optional(),
   PAYMENTS_SELLER_ID: z.string().min(1).default('marketplace'),
-  PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').default('whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWZvci12b2Nlcw=='),
+  PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   SANDBOX_WALLET_URL: env.url().default('http://localhost:4100'),
   WEB_SEED: env.bool(false),
   WEB_TRUST_PROXY: env.bool(false)
@@ -60,6 +62,10 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
   if (e.NODE_ENV === 'production' && !e.WEB_COOKIE_SECRET) {
     throw new Error('Invalid configuration:\n  WEB_COOKIE_SECRET: required in production (at least 32 characters)')
   }
+  // Secrets not given are generated once into DATA_DIR (never into the repository); tests get
+  // throw-away ones so that they write nothing outside their temporary directories.
+  const secret = (given: string | undefined, file: string, generate: () => string) =>
+    given ?? (e.NODE_ENV === 'test' ? generate() : ensureSecretFile(join(resolve(e.DATA_DIR), file), generate))
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -67,10 +73,9 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
     port: e.WEB_PORT,
     baseUrl: e.WEB_BASE_URL,
     databaseUrl: e.DATABASE_URL,
-    dataDir: resolve(e.WEB_DATA_DIR),
-    uploadDir: resolve(e.WEB_UPLOAD_DIR),
-    // A development secret changes at each start, which only logs people out.
-    cookieSecret: e.WEB_COOKIE_SECRET ?? randomBytes(32).toString('hex'),
+    dataDir: resolve(e.WEB_DATA_DIR ?? join(e.DATA_DIR, 'web')),
+    uploadDir: resolve(e.WEB_UPLOAD_DIR ?? join(e.DATA_DIR, 'web-uploads')),
+    cookieSecret: secret(e.WEB_COOKIE_SECRET, 'web-cookie-secret', () => randomBytes(32).toString('hex')),
     secureCookies: e.WEB_BASE_URL.startsWith('https://'),
     maxUploadBytes: e.WEB_MAX_UPLOAD_BYTES,
     schedulerIntervalMs: e.WEB_SCHEDULER_INTERVAL_MS,
@@ -81,9 +86,9 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     payments: {
       url: e.PAYMENTS_URL,
-      apiToken: e.PAYMENTS_API_TOKEN,
+      apiToken: secret(e.PAYMENTS_API_TOKEN, 'payments-api-token', () => randomBytes(32).toString('base64url')),
       sellerId: e.PAYMENTS_SELLER_ID,
-      webhookSecret: e.PAYMENTS_WEBHOOK_SECRET
+      webhookSecret: secret(e.PAYMENTS_WEBHOOK_SECRET, 'webhook-secret', newWebhookSecret)
     },
     sandboxWalletUrl: e.SANDBOX_WALLET_URL,
     seed: e.WEB_SEED,
@@ -105,3 +110,6 @@ export function testWebConfig(overrides: Partial<WebConfig> = {}): WebConfig {
     ...overrides
   }
 }
+
+/** A Standard Webhooks secret: `whsec_` and base64 of 24 random bytes. */
+export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`

@@ -3,6 +3,7 @@ import type { JWK } from '@interledger/http-signature-utils'
 import { createLogger, createTestDatabase, type Database } from '@voces/platform'
 import { loadSandboxConfig, type SandboxConfig } from './config.ts'
 import { buildSandboxApp, type SandboxApp } from './app.ts'
+import { answerConsent } from './consent/answer.ts'
 
 export interface TestSandbox {
   baseUrl: string
@@ -56,18 +57,6 @@ export async function startTestSandbox(
     return json
   }
 
-  const decide = async (redirectUrl: string, decision: 'approve' | 'deny') => {
-    const page = await fetch(redirectUrl)
-    if (page.status !== 200) throw new Error(`consent page answered ${page.status}`)
-    const html = await page.text()
-    const action = new RegExp(`action="([^"]+/${decision})"`).exec(html)?.[1]
-    if (!action) throw new Error(`no ${decision} form on the consent page`)
-    const answer = await fetch(new URL(action, redirectUrl), { method: 'POST', redirect: 'manual' })
-    const location = answer.headers.get('location')
-    if (answer.status !== 303 || !location) throw new Error(`consent ${decision} answered ${answer.status}`)
-    return location
-  }
-
   return {
     baseUrl: config.baseUrl,
     adminToken,
@@ -90,8 +79,8 @@ export async function startTestSandbox(
         await adminCall('PUT', '/admin/faults', faults)
       }
     },
-    approveConsent: (url) => decide(url, 'approve'),
-    denyConsent: (url) => decide(url, 'deny'),
+    approveConsent: (url) => answerConsent(url, 'approve'),
+    denyConsent: (url) => answerConsent(url, 'deny'),
     async close() {
       await sandbox.stop()
       if (!options.database) await database.close()
