@@ -32,6 +32,8 @@ import { createFundingService } from './payments/service.ts'
 import { fundingRoutes } from './payments/routes.tsx'
 import { payoutRoutes } from './payouts/routes.tsx'
 import { createScheduler } from './scheduler.ts'
+import { createAdminService } from './admin/service.ts'
+import { adminRoutes } from './admin/routes.tsx'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
@@ -174,6 +176,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   fundingRoutes(app, { db: database.db, ...services, webhookSecret: config.payments.webhookSecret })
   payoutRoutes(app, services)
   dashboardRoutes(app, services)
+  const admin = createAdminService({ db: database.db, payments: deps.paymentsClient, fundings: services.fundings, payouts: services.payouts })
+  adminRoutes(app, { admin, assetCode: config.asset.code, baseUrl: () => config.baseUrl })
 
   let started = false
   return {
