@@ -16,6 +16,7 @@ import { registerSellerRoutes } from './seller/routes.ts'
 import { createSellerService, type SellerService } from './seller/service.ts'
 import { createWebhookService, type WebhookService } from './webhook/service.ts'
 import { registerWebhookRoutes } from './webhook/routes.ts'
+import { registerWalletAddressRoutes } from './wallet-address/routes.ts'
 import { createPoller, type Poller } from './worker/poller.ts'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url))
@@ -92,6 +93,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   registerSellerRoutes(app, { sellers })
   registerPayoutRoutes(app, { payouts })
   registerWebhookRoutes(app, { webhooks })
+  registerWalletAddressRoutes(app, { openPayments })
 
   let started = false
   async function start() {

@@ -77,12 +77,15 @@ describe('HTTP payments client', () => {
     expect(await dead.getPaymentStatus('x')).toMatchObject({ ok: false, error: 'unreachable' })
   })
 
-  test('without a wallet check route, the wallet address document is read directly', async () => {
-    answers.set('/alice', { status: 200, body: { id: `${base}/alice`, assetCode: 'MXN', assetScale: 2, authServer: `${base}/auth`, resourceServer: base } })
-    expect(await client().checkWallet(`${base}/alice`)).toMatchObject({ ok: true, value: { assetCode: 'MXN' } })
-    answers.set('/html', { status: 200, body: { hello: 'not a wallet' } })
-    expect(await client().checkWallet(`${base}/html`)).toMatchObject({ ok: false, error: 'not_found' })
-    expect(await client().checkWallet(`${base}/missing`)).toMatchObject({ ok: false, error: 'not_found' })
+  test('the wallet check asks the payments service, which answers for the wallet', async () => {
+    answers.set('/wallet-addresses/check', {
+      status: 200,
+      body: { success: true, walletAddress: { id: 'http://w/alice', assetCode: 'MXN', assetScale: 2, authServer: 'http://w/auth' } }
+    })
+    expect(await client().checkWallet('http://w/alice')).toEqual({ ok: true, value: { id: 'http://w/alice', assetCode: 'MXN', assetScale: 2 } })
+    expect(seen.at(-1)!.url).toBe(`/wallet-addresses/check?url=${encodeURIComponent('http://w/alice')}`)
+    answers.set('/wallet-addresses/check', { status: 400, body: { success: false, error: { code: 'invalid_wallet_address', message: 'no' } } })
+    expect(await client().checkWallet('http://w/nobody')).toMatchObject({ ok: false, error: 'rejected' })
   })
 
   test('operators: the payout grant start sends the limit and return URL; the delivery log is read as typed rows', async () => {

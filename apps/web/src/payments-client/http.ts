@@ -115,9 +115,6 @@ export function createHttpPaymentsClient(options: {
         const v = (r.value.walletAddress ?? r.value) as Record<string, unknown>
         return { ok: true, value: { id: str(v.id), assetCode: str(v.assetCode), assetScale: Number(v.assetScale ?? 0) } }
       }
-      // Until the payments service offers the check, read the wallet address document directly:
-      // an unsigned GET that every Open Payments wallet answers with {id, assetCode, assetScale, authServer}.
-      if (r.error === 'not_found' && /^404 (Route|Not Found|not_found No such route)/i.test(r.message)) return fetchWalletAddress(walletAddressUrl, timeoutMs)
       return r
     },
     async startPayoutGrant(input) {
@@ -215,18 +212,3 @@ function toDelivery(d: Record<string, unknown>): WebhookDelivery {
 }
 
 export type { WalletInfo }
-
-async function fetchWalletAddress(url: string, timeoutMs: number): Promise<Result<WalletInfo>> {
-  if (!/^https?:\/\//.test(url)) return { ok: false, error: 'not_found', message: 'not an http(s) URL' }
-  try {
-    const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' })
-    if (!res.ok) return { ok: false, error: 'not_found', message: `wallet address answered ${res.status}` }
-    const v = (await res.json()) as Record<string, unknown>
-    if (typeof v.id !== 'string' || typeof v.authServer !== 'string' || typeof v.assetCode !== 'string') {
-      return { ok: false, error: 'not_found', message: 'not an Open Payments wallet address' }
-    }
-    return { ok: true, value: { id: v.id, assetCode: v.assetCode, assetScale: Number(v.assetScale ?? 0) } }
-  } catch (error) {
-    return { ok: false, error: 'not_found', message: (error as Error).message }
-  }
-}

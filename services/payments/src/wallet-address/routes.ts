@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify'
+import { isFailure } from '../errors.ts'
+import { sendFailure } from '../http/errors.ts'
+import { bearer, errorResponses, freeObject, walletAddressUrl } from '../http/schemas.ts'
+import type { OpenPayments } from '../open-payments/client.ts'
+
+/**
+ * Is this a reachable Open Payments wallet address? The marketplace asks before saving one on a
+ * profile, so that people learn of a typo at once rather than when money should move.
+ */
+export function registerWalletAddressRoutes(app: FastifyInstance, deps: { openPayments: OpenPayments }) {
+  app.get<{ Querystring: { url: string } }>(
+    '/wallet-addresses/check',
+    {
+      schema: {
+        summary: 'Fetch and validate a wallet address document (through the SDK, spec-validated, cached)',
+        tags: ['wallet addresses'],
+        security: bearer,
+        querystring: { type: 'object', required: ['url'], additionalProperties: false, properties: { url: walletAddressUrl } },
+        response: { 200: freeObject, ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const wallet = await deps.openPayments.walletAddress(request.query.url, 'receiver_wallet_address')
+      if (isFailure(wallet)) return sendFailure(reply, wallet)
+      const { id, publicName, assetCode, assetScale, authServer, resourceServer } = wallet
+      return { success: true, walletAddress: { id, publicName, assetCode, assetScale, authServer, resourceServer } }
+    }
+  )
+}
