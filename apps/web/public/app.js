@@ -5,15 +5,37 @@
   var lang = document.body.getAttribute('data-lang') || 'es'
   var notRecorded = document.body.getAttribute('data-not-recorded') || ''
 
-  // Speaker buttons: play recorded audio when the page provides it (issue 5), else speech synthesis.
+  // Speakers: a recorded one is a link to its clip (played here; without JS the browser opens it).
+  // Where nothing is recorded, speech synthesis reads the text and we say, aloud and on screen, that
+  // it is not recorded yet, with a link to record it or ask for it.
+  var playing = null
   document.addEventListener('click', function (e) {
-    var btn = e.target.closest && e.target.closest('button.speak')
+    var btn = e.target.closest && e.target.closest('.speak[data-speak]')
     if (!btn) return
     var slug = btn.getAttribute('data-speak')
     var src = btn.getAttribute('data-audio-src')
-    if (src) { new Audio(src).play(); return }
+    if (src) {
+      e.preventDefault()
+      if (playing) playing.pause()
+      playing = new Audio(src)
+      playing.play()
+      return
+    }
     var el = document.querySelector('[data-audio-slug="' + slug + '"]')
     var text = el ? el.textContent.trim() : ''
+    var note = btn.nextElementSibling && btn.nextElementSibling.classList.contains('speak-note') ? btn.nextElementSibling : null
+    if (!note) {
+      note = document.createElement('span')
+      note.className = 'speak-note'
+      note.setAttribute('role', 'status')
+      var link = document.createElement('a')
+      link.href = '/audio/contribute?target=' + encodeURIComponent(slug)
+      link.setAttribute('data-audio-slug', 'audio.record_or_ask')
+      link.textContent = document.body.getAttribute('data-record-or-ask') || ''
+      note.appendChild(document.createTextNode(notRecorded + '. '))
+      note.appendChild(link)
+      btn.parentNode.insertBefore(note, btn.nextSibling)
+    }
     if (!('speechSynthesis' in window) || !text) return
     window.speechSynthesis.cancel()
     var u = new SpeechSynthesisUtterance(text + '. ' + notRecorded)

@@ -34,6 +34,8 @@ import { payoutRoutes } from './payouts/routes.tsx'
 import { createScheduler } from './scheduler.ts'
 import { createAdminService } from './admin/service.ts'
 import { adminRoutes } from './admin/routes.tsx'
+import { createAudioService } from './audio/service.ts'
+import { audioRoutes } from './audio/routes.tsx'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
@@ -86,7 +88,9 @@ function createServices(deps: WebDeps) {
       sessions: () => sessions.purgeExpired()
     }
   })
-  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, fundings, scheduler }
+  // Community recordings behind the speaker buttons: 30 s of WAV fits in 3 MB, Opus in far less.
+  const audio = createAudioService({ db, media, logger: deps.logger, maxBytes: Math.min(deps.config.maxUploadBytes, 3 * 1024 * 1024) })
+  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, fundings, scheduler, audio }
 }
 
 /** The composition root: every service is built here from explicit dependencies, then the routes. */
@@ -124,6 +128,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     immutable: true
   })
 
+  app.decorate('audio', services.audio)
   app.decorateRequest('user', null)
   app.decorateRequest('lang', 'es')
   app.addHook('onRequest', async (req) => {
@@ -178,6 +183,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   dashboardRoutes(app, services)
   const admin = createAdminService({ db: database.db, payments: deps.paymentsClient, fundings: services.fundings, payouts: services.payouts })
   adminRoutes(app, { admin, assetCode: config.asset.code, baseUrl: () => config.baseUrl })
+  audioRoutes(app, { db: database.db, audio: services.audio, media: services.media, jobs: services.jobs, secureCookies: config.secureCookies })
 
   let started = false
   return {

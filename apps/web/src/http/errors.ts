@@ -4,9 +4,10 @@ import type { ApplicationError } from '../applications/errors.ts'
 import type { SubmissionError } from '../submissions/errors.ts'
 import type { MediaError } from '../media/errors.ts'
 import type { FundingError } from '../payments/errors.ts'
+import type { AudioError } from '../audio/errors.ts'
 
 /** Every expected failure in the app, as a string value a service returns. */
-export type AppError = UserError | JobError | ApplicationError | SubmissionError | MediaError | FundingError | CommonError
+export type AppError = UserError | JobError | ApplicationError | SubmissionError | MediaError | FundingError | AudioError | CommonError
 export type CommonError = 'internal' | 'not_found' | 'forbidden' | 'invalid_input' | 'csrf' | 'rate_limited' | 'login_required'
 
 /**
@@ -45,7 +46,10 @@ export const errorStatus: { [K in AppError]: number } = {
   no_wallet: 422,
   payments_unavailable: 502,
   already_funded: 409,
-  funding_in_progress: 409
+  funding_in_progress: 409,
+  invalid_target: 422,
+  already_reviewed: 409,
+  audio_too_long: 422
 }
 
 export function isAppError(value: unknown): value is AppError {

@@ -3,6 +3,7 @@ import { viewCtx, type ViewCtx } from './context.ts'
 import { Layout } from '../views/layout.tsx'
 import { errorStatus, type AppError } from './errors.ts'
 import { LinkButton } from '../views/form.tsx'
+import { attachAudio } from '../audio/attach.ts'
 
 /** Renders a full page in the layout. `body` receives the view context (translator, user, CSRF token). */
 export async function page(
@@ -14,11 +15,13 @@ export async function page(
   const ctx = viewCtx(req, reply)
   const notice = typeof (req.query as Record<string, unknown> | undefined)?.ok === 'string' ? (req.query as { ok: string }).ok : undefined
   const content = body(ctx)
-  const html = await (
+  const rendered = await (
     <Layout ctx={ctx} title={options.rawTitle ? options.title : ctx.t(options.title)} titleSlug={options.titleSlug} notice={notice}>
       {content}
     </Layout>
   )
+  // Every recording the page's speaker buttons need, in one lookup (audio/attach.ts).
+  const html = await attachAudio(req, rendered, (l) => ctx.t(`languages.${l}`))
   return reply
     .status(options.status ?? 200)
     .header('cache-control', 'no-store')

@@ -5,7 +5,7 @@ import { users } from '../users/model.ts'
 export const MEDIA_KINDS = ['audio', 'video', 'image', 'text'] as const
 export type MediaKind = (typeof MEDIA_KINDS)[number]
 /** What a file belongs to decides who may read it (see media/service.ts canRead). */
-export type MediaPurpose = 'profile' | 'job_reference' | 'application' | 'submission'
+export type MediaPurpose = 'profile' | 'job_reference' | 'application' | 'submission' | 'audio_clip'
 
 export const media = web.table(
   'media',

@@ -41,7 +41,7 @@ export function Layout(
           <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
           <script src={`/static/app.js?v=${ASSET_VERSION}`} defer></script>
         </head>
-        <body data-lang={lang} data-not-recorded={t('common.not_recorded')} data-record-label={t('submissions.record')} data-stop-label={t('submissions.stop')}>
+        <body data-lang={lang} data-not-recorded={t('common.not_recorded')} data-record-label={t('submissions.record')} data-stop-label={t('submissions.stop')} data-record-or-ask={t('audio.record_or_ask')}>
           <a class="skip" href="#main" data-audio-slug="layout.skip" safe>
             {t('layout.skip')}
           </a>
@@ -122,6 +122,11 @@ export function Layout(
           </main>
           <footer class="site">
             <p safe>{t('layout.footer')}</p>
+            <p>
+              <a href={`/audio?next=${encodeURIComponent(next)}`} data-audio-slug="audio.footer_link" safe>
+                {t('audio.footer_link')}
+              </a>
+            </p>
           </footer>
         </body>
       </html>

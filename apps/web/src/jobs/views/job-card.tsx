@@ -1,7 +1,7 @@
 import type { ViewCtx } from '../../http/context.ts'
 import type { Job } from '../model.ts'
 import { date, money } from '../../views/format.ts'
-import { Speak } from '../../views/speak.tsx'
+import { Speak, SpeakButton } from '../../views/speak.tsx'
 
 export function StateBadge({ ctx, state }: { ctx: ViewCtx; state: Job['state'] }): JSX.Element {
   return (
@@ -18,7 +18,8 @@ export function JobCard({ ctx, job, soon }: { ctx: ViewCtx; job: Job; soon: bool
       <h2>
         <a href={`/jobs/${job.id}`} data-audio-slug={`job.${job.id}.title`} safe>
           {job.title}
-        </a>
+        </a>{' '}
+        <SpeakButton slug={`job.${job.id}.title`} text={job.title} t={t} />
       </h2>
       <p class="row">
         <StateBadge ctx={ctx} state={job.state} />

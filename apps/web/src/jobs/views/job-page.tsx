@@ -12,7 +12,7 @@ import { FundingHistory, FundingSection } from '../../payments/views/funding.tsx
 import { LedgerView } from '../../payouts/views/ledger.tsx'
 import { LinkButton, PostButton } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
-import { Speak } from '../../views/speak.tsx'
+import { Speak, SpeakButton } from '../../views/speak.tsx'
 import { date, money } from '../../views/format.ts'
 import { StateBadge } from './job-card.tsx'
 import { ACTIVE_STATES } from '../model.ts'
@@ -43,9 +43,12 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigi
         <StateBadge ctx={p.ctx} state={job.state} />
         {p.soon ? <Speak slug="jobs.deadline_soon" text={t('jobs.deadline_soon')} t={t} /> : ''}
       </p>
-      <p class="description" data-audio-slug={`job.${job.id}.description`} safe>
-        {job.description}
-      </p>
+      <div class="row">
+        <p class="description" data-audio-slug={`job.${job.id}.description`} safe>
+          {job.description}
+        </p>
+        <SpeakButton slug={`job.${job.id}.description`} text={job.description} t={t} />
+      </div>
       {p.reference ? <MediaPreview t={t} kind={p.reference.kind} id={p.reference.id} /> : ''}
       <dl class="facts">
         <dt safe>{t('jobs.language')}</dt>

@@ -1,0 +1,160 @@
+import type { FastifyInstance } from 'fastify'
+import { inArray } from 'drizzle-orm'
+import type { Db } from '@voces/platform'
+import type { AudioService } from './service.ts'
+import { AUDIO_LANG_COOKIE, fieldTarget, isLanguage, isTarget } from './chain.ts'
+import { requestChain } from './attach.ts'
+import { ContributePage, SettingsPage } from './views/contribute.tsx'
+import { QueuePage, type QueueItem } from './views/queue.tsx'
+import { errorPage, page, redirect } from '../http/render.tsx'
+import { requireAdmin, requireUser } from '../http/guards.ts'
+import { body, file, str } from '../http/form.ts'
+import { safeLocalPath } from '../http/context.ts'
+import { translator, type T } from '../i18n/index.ts'
+import { isAppError } from '../http/errors.ts'
+import type { JobService } from '../jobs/service.ts'
+import type { MediaService } from '../media/service.ts'
+import { users } from '../users/model.ts'
+
+export interface AudioRouteDeps {
+  db: Db
+  audio: AudioService
+  media: MediaService
+  jobs: JobService
+  secureCookies: boolean
+}
+
+export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
+  const { audio } = deps
+
+  /** The words a target stands for: a job's field (if the viewer may see the job), or a UI label. */
+  async function textOf(target: string, t: T, viewer: Parameters<JobService['getForViewer']>[0]): Promise<string | null> {
+    const field = fieldTarget(target)
+    if (field) {
+      const job = await deps.jobs.getForViewer(viewer, field.jobId)
+      return job === 'not_found' ? null : job[field.field]
+    }
+    const text = t(target)
+    return text === target ? null : text
+  }
+
+  app.get<{ Querystring: { next?: string } }>('/audio', async (req, reply) => {
+    const chain = requestChain(req)
+    return page(req, reply, { title: 'audio.title', titleSlug: 'audio.title' }, (ctx) => (
+      <SettingsPage ctx={ctx} chosen={chain[0]!} next={safeLocalPath(req.query.next, '/audio')} />
+    ))
+  })
+
+  // A cookie, so it works signed out too; the profile's languages follow it in the chain.
+  app.post('/audio/language', async (req, reply) => {
+    const b = body(req)
+    const language = str(b, 'language')
+    if (!isLanguage(language)) return errorPage(req, reply, 'invalid_input')
+    void reply.setCookie(AUDIO_LANG_COOKIE, language, {
+      path: '/',
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: deps.secureCookies,
+      maxAge: 365 * 86_400
+    })
+    return redirect(reply, safeLocalPath(str(b, 'next'), '/audio'))
+  })
+
+  app.get<{ Querystring: { target?: string; sent?: string; asked?: string } }>('/audio/contribute', async (req, reply) => {
+    const target = req.query.target
+    if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
+    const t = translator(req.lang)
+    const text = await textOf(target, t, req.user)
+    // A draft job's fields are nobody's business but its owner's.
+    if (fieldTarget(target) && text === null) return errorPage(req, reply, 'not_found')
+    const [ready, status] = await Promise.all([audio.readyClips([target]), audio.status(target)])
+    return page(req, reply, { title: 'audio.contribute_title', titleSlug: 'audio.contribute_title' }, (ctx) => (
+      <ContributePage
+        ctx={ctx}
+        d={{
+          target,
+          text,
+          ready: ready.get(target) ?? new Map(),
+          waiting: status.waiting,
+          requests: status.requests,
+          language: requestChain(req)[0]!,
+          sent: req.query.sent === '1',
+          asked: req.query.asked === '1'
+        }}
+      />
+    ))
+  })
+
+  app.post('/audio/contribute', async (req, reply) => {
+    const user = requireUser(req, reply)
+    if (!user) return reply
+    const b = body(req)
+    const target = str(b, 'target')
+    const language = str(b, 'language')
+    const bytes = file(b, 'audio')
+    if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
+    if (!isLanguage(language) || !bytes) return errorPage(req, reply, 'invalid_input')
+    if (fieldTarget(target) && (await textOf(target, translator(req.lang), user)) === null) return errorPage(req, reply, 'not_found')
+    const clip = await audio.contribute({ contributor: user, target, language, bytes })
+    if (isAppError(clip)) return errorPage(req, reply, clip)
+    return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1`)
+  })
+
+  // Anyone may ask, signed in or not: the open request is unique per target and language.
+  app.post('/audio/requests', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const b = body(req)
+    const target = str(b, 'target')
+    const language = str(b, 'language')
+    if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
+    if (!isLanguage(language)) return errorPage(req, reply, 'invalid_input')
+    if (fieldTarget(target) && (await textOf(target, translator(req.lang), req.user)) === null) return errorPage(req, reply, 'not_found')
+    const request = await audio.request({ requester: req.user, target, language })
+    if (isAppError(request)) return errorPage(req, reply, request)
+    return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&asked=1`)
+  })
+
+  app.get<{ Params: { id: string } }>('/audio/clips/:id', async (req, reply) => {
+    const clip = await audio.get(req.params.id)
+    // Clips under review are heard only by their contributor and admins; others learn nothing.
+    if (!clip || !audio.canHear(req.user, clip)) return errorPage(req, reply, 'not_found')
+    const file = await deps.media.get(clip.mediaId)
+    if (!file) return errorPage(req, reply, 'not_found')
+    const bytes = await deps.media.read(file)
+    return reply
+      .header('content-type', file.mime)
+      .header('content-disposition', 'inline')
+      .header('content-security-policy', "default-src 'none'; media-src 'self'; sandbox")
+      // A published clip never changes (a new recording is a new clip id), so phones may keep it.
+      .header('cache-control', clip.status === 'ready' ? 'public, max-age=604800, immutable' : 'private, no-store')
+      .send(bytes)
+  })
+
+  app.get<{ Querystring: { done?: string } }>('/admin/audio', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply
+    const t = translator(req.lang)
+    const [clips, requests] = await Promise.all([audio.queue(), audio.openRequests()])
+    const contributorIds = [...new Set(clips.map((c) => c.contributorId).filter((id): id is string => !!id))]
+    const names = new Map(
+      contributorIds.length
+        ? (await deps.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, contributorIds))).map((u) => [u.id, u.username])
+        : []
+    )
+    const items: QueueItem[] = []
+    for (const clip of clips) {
+      items.push({ clip, text: await textOf(clip.target, t, req.user), contributor: names.get(clip.contributorId ?? '') ?? '—' })
+    }
+    return page(req, reply, { title: 'audio.queue_title', titleSlug: 'audio.queue_title' }, (ctx) => (
+      <QueuePage ctx={ctx} items={items} requests={requests} done={req.query.done} />
+    ))
+  })
+
+  for (const action of ['publish', 'reject'] as const) {
+    app.post<{ Params: { id: string } }>(`/admin/audio/:id/${action}`, async (req, reply) => {
+      const admin = requireAdmin(req, reply)
+      if (!admin) return reply
+      const result = await audio[action](admin, req.params.id)
+      if (isAppError(result)) return errorPage(req, reply, result)
+      return redirect(reply, `/admin/audio?done=${action === 'publish' ? 'published' : 'rejected'}`)
+    })
+  }
+}

@@ -1,0 +1,204 @@
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
+import { queryRows, type Db, type Logger } from '@voces/platform'
+import { audioClips, audioRequests, type AudioClip, type AudioRequest } from './model.ts'
+import type { AudioError } from './errors.ts'
+import { isTarget } from './chain.ts'
+import type { MediaService } from '../media/service.ts'
+import type { MediaError } from '../media/errors.ts'
+import { isUuid } from '../media/service.ts'
+import type { Language, User } from '../users/model.ts'
+
+/** What a speaker button plays: the clip and the language it is in. */
+export interface Heard {
+  clipId: string
+  language: Language
+}
+
+export interface AudioDeps {
+  db: Db
+  media: MediaService
+  logger: Logger
+  /** Bytes a contribution may have (a 30 s Opus recording is ~150 KB; a 30 s WAV a few MB). */
+  maxBytes: number
+  /** How many targets the in-memory cache keeps before it starts over. */
+  cacheTargets?: number
+}
+
+/** Recordings longer than this are refused when the container says how long they are (WAV). */
+export const MAX_SECONDS = 30
+
+export function createAudioService(deps: AudioDeps) {
+  // target → (language → clip id) of the ready clips; an empty map remembers "nothing recorded".
+  const cache = new Map<string, Map<Language, string>>()
+  const cacheLimit = deps.cacheTargets ?? 50_000
+
+  /**
+   * The ready clips of every target, from the cache, with ONE query for those it does not hold.
+   * Pages call this once with everything their speaker buttons name (see attach.ts).
+   */
+  async function readyClips(targets: readonly string[]): Promise<Map<string, Map<Language, string>>> {
+    const wanted = [...new Set(targets.filter(isTarget))]
+    const missing = wanted.filter((t) => !cache.has(t))
+    if (missing.length > 0) {
+      const rows = await queryRows<{ id: string; target: string; language: Language }>(
+        deps.db,
+        sql`select id, target, language from web.audio_clips
+            where status = 'ready' and target in (${sql.join(
+              missing.map((t) => sql`${t}`),
+              sql`, `
+            )})`
+      )
+      if (cache.size + missing.length > cacheLimit) cache.clear()
+      for (const t of missing) cache.set(t, new Map())
+      for (const r of rows) cache.get(r.target)!.set(r.language, r.id)
+    }
+    return new Map(wanted.map((t) => [t, cache.get(t) ?? new Map()]))
+  }
+
+  return {
+    readyClips,
+
+    /** For each target, the first language of the chain that has a ready clip. */
+    async resolve(targets: readonly string[], chain: readonly Language[]): Promise<Map<string, Heard>> {
+      const clips = await readyClips(targets)
+      const heard = new Map<string, Heard>()
+      for (const [target, byLang] of clips) {
+        const language = chain.find((l) => byLang.has(l))
+        if (language) heard.set(target, { clipId: byLang.get(language)!, language })
+      }
+      return heard
+    },
+
+    /** Anyone signed in may offer a recording (recorded in the browser or uploaded); it waits for review. */
+    async contribute(input: {
+      contributor: User
+      target: string
+      language: Language
+      bytes: Buffer
+    }): Promise<AudioClip | AudioError | MediaError> {
+      if (!isTarget(input.target)) return 'invalid_target'
+      if (input.bytes.length > deps.maxBytes) return 'file_too_large'
+      const seconds = wavSeconds(input.bytes)
+      if (seconds !== null && seconds > MAX_SECONDS + 0.5) return 'audio_too_long'
+      const stored = await deps.media.store({ owner: input.contributor, purpose: 'audio_clip', kind: 'audio', bytes: input.bytes })
+      if (typeof stored === 'string') return stored
+      const [clip] = await deps.db
+        .insert(audioClips)
+        .values({
+          target: input.target,
+          language: input.language,
+          status: 'needs_review',
+          mediaId: stored.id,
+          contributorId: input.contributor.id,
+          durationMs: seconds === null ? null : Math.round(seconds * 1000)
+        })
+        .returning()
+      return clip!
+    },
+
+    /** Asks for a recording; asking again while one is open returns the open request. */
+    async request(input: { requester: User | null; target: string; language: Language }): Promise<AudioRequest | AudioError> {
+      if (!isTarget(input.target)) return 'invalid_target'
+      await deps.db
+        .insert(audioRequests)
+        .values({ target: input.target, language: input.language, requestedBy: input.requester?.id ?? null })
+        .onConflictDoNothing()
+      const [open] = await deps.db
+        .select()
+        .from(audioRequests)
+        .where(and(eq(audioRequests.target, input.target), eq(audioRequests.language, input.language), isNull(audioRequests.closedAt)))
+      return open!
+    },
+
+    /**
+     * Makes a clip the one heard for its target and language: the previous one is replaced and open
+     * requests for the pair are closed, all in one transaction; then the cache forgets the target.
+     */
+    async publish(reviewer: User, clipId: string): Promise<AudioClip | AudioError | 'not_found'> {
+      if (!isUuid(clipId)) return 'not_found'
+      const result = await deps.db.transaction(async (tx) => {
+        const [clip] = await tx.select().from(audioClips).where(eq(audioClips.id, clipId)).for('update')
+        if (!clip) return 'not_found' as const
+        if (clip.status !== 'needs_review' && clip.status !== 'draft') return 'already_reviewed' as const
+        // Serialise publishers of the same target and language (the partial unique index is the backstop).
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audio:${clip.target}:${clip.language}`}))`)
+        await tx
+          .update(audioClips)
+          .set({ status: 'replaced' })
+          .where(and(eq(audioClips.target, clip.target), eq(audioClips.language, clip.language), eq(audioClips.status, 'ready')))
+        const [published] = await tx
+          .update(audioClips)
+          .set({ status: 'ready', reviewerId: reviewer.id, reviewedAt: new Date() })
+          .where(eq(audioClips.id, clip.id))
+          .returning()
+        await tx
+          .update(audioRequests)
+          .set({ closedAt: new Date(), closedByClipId: clip.id })
+          .where(and(eq(audioRequests.target, clip.target), eq(audioRequests.language, clip.language), isNull(audioRequests.closedAt)))
+        return published!
+      })
+      if (typeof result !== 'string') {
+        cache.delete(result.target)
+        deps.logger.info({ clipId: result.id, target: result.target, language: result.language }, 'audio published')
+      }
+      return result
+    },
+
+    async reject(reviewer: User, clipId: string): Promise<AudioClip | AudioError | 'not_found'> {
+      if (!isUuid(clipId)) return 'not_found'
+      const [clip] = await deps.db.select().from(audioClips).where(eq(audioClips.id, clipId))
+      if (!clip) return 'not_found'
+      const [rejected] = await deps.db
+        .update(audioClips)
+        .set({ status: 'rejected', reviewerId: reviewer.id, reviewedAt: new Date() })
+        .where(and(eq(audioClips.id, clipId), sql`${audioClips.status} in ('needs_review', 'draft')`))
+        .returning()
+      return rejected ?? 'already_reviewed'
+    },
+
+    /** The review queue, oldest first. */
+    queue(): Promise<AudioClip[]> {
+      return deps.db.select().from(audioClips).where(eq(audioClips.status, 'needs_review')).orderBy(asc(audioClips.createdAt)).limit(200)
+    },
+
+    openRequests(): Promise<AudioRequest[]> {
+      return deps.db.select().from(audioRequests).where(isNull(audioRequests.closedAt)).orderBy(desc(audioRequests.createdAt)).limit(200)
+    },
+
+    /** Open requests and clips waiting for review of one target, to show on its contribute page. */
+    async status(target: string): Promise<{ requests: AudioRequest[]; waiting: AudioClip[] }> {
+      const requests = await deps.db.select().from(audioRequests).where(and(eq(audioRequests.target, target), isNull(audioRequests.closedAt)))
+      const waiting = await deps.db.select().from(audioClips).where(and(eq(audioClips.target, target), eq(audioClips.status, 'needs_review')))
+      return { requests, waiting }
+    },
+
+    async get(clipId: string): Promise<AudioClip | null> {
+      if (!isUuid(clipId)) return null
+      const [clip] = await deps.db.select().from(audioClips).where(eq(audioClips.id, clipId))
+      return clip ?? null
+    },
+
+    /** Only published clips are public; the contributor and admins also hear those under review. */
+    canHear(viewer: User | null, clip: AudioClip): boolean {
+      if (clip.status === 'ready') return true
+      return !!viewer && (viewer.isAdmin || viewer.id === clip.contributorId)
+    }
+  }
+}
+
+export type AudioService = ReturnType<typeof createAudioService>
+
+/** The duration of a RIFF/WAVE file from its header, or null for anything else. */
+export function wavSeconds(bytes: Buffer): number | null {
+  if (bytes.length < 44 || bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE') return null
+  let offset = 12
+  let byteRate = 0
+  while (offset + 8 <= bytes.length) {
+    const id = bytes.toString('ascii', offset, offset + 4)
+    const size = bytes.readUInt32LE(offset + 4)
+    if (id === 'fmt ' && offset + 16 <= bytes.length) byteRate = bytes.readUInt32LE(offset + 16)
+    if (id === 'data') return byteRate > 0 ? Math.min(size, bytes.length - offset - 8) / byteRate : null
+    offset += 8 + size + (size % 2)
+  }
+  return null
+}

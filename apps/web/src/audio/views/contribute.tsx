@@ -1,0 +1,135 @@
+import type { ViewCtx } from '../../http/context.ts'
+import { LANGUAGES, type Language } from '../../users/model.ts'
+import { Csrf, ErrorSummary, Field, LinkButton, Select, Submit } from '../../views/form.tsx'
+import { Speak } from '../../views/speak.tsx'
+import type { AudioClip, AudioRequest } from '../model.ts'
+
+export interface ContributeData {
+  target: string
+  text: string | null
+  ready: Map<Language, string>
+  waiting: AudioClip[]
+  requests: AudioRequest[]
+  language: Language
+  sent: boolean
+  asked: boolean
+  error?: string | undefined
+}
+
+/** One text of the site: what is recorded, what waits, and the forms to record, upload or ask. */
+export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }): JSX.Element {
+  const { t, csrf, user } = ctx
+  const languageOptions = LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))
+  const back = `/audio/contribute?target=${encodeURIComponent(d.target)}`
+  return (
+    <div class="stack">
+      {d.sent ? (
+        <p class="alert ok" role="status">
+          <Speak slug="audio.sent" text={t('audio.sent')} t={t} />
+        </p>
+      ) : (
+        ''
+      )}
+      {d.asked ? (
+        <p class="alert ok" role="status">
+          <Speak slug="audio.asked" text={t('audio.asked')} t={t} />
+        </p>
+      ) : (
+        ''
+      )}
+      <ErrorSummary message={d.error} />
+      <section class="card" aria-labelledby="audio-target">
+        <h2 id="audio-target">
+          <Speak slug="audio.target" text={t('audio.target')} t={t} />
+        </h2>
+        <p class="target-text" data-target={d.target}>
+          {d.text ? <Speak slug={d.target} text={d.text} t={t} /> : <span safe>{`${t('audio.unknown_text')}: ${d.target}`}</span>}
+        </p>
+      </section>
+      <section aria-labelledby="audio-recorded">
+        <h2 id="audio-recorded">
+          <Speak slug="audio.recorded" text={t('audio.recorded')} t={t} />
+        </h2>
+        {d.ready.size === 0 ? (
+          <p safe>{t('audio.none_recorded')}</p>
+        ) : (
+          <ul class="stack">
+            {[...d.ready].map(([lang, id]) => (
+              <li data-ready-language={lang}>
+                <span safe>{t(`languages.${lang}`)}</span>{' '}
+                <audio controls="" preload="none" src={`/audio/clips/${id}`} aria-label={`${t('audio.recorded')}: ${t(`languages.${lang}`)}`}></audio>
+              </li>
+            ))}
+          </ul>
+        )}
+        {d.waiting.length > 0 ? (
+          <p safe>{`${t('audio.waiting')}: ${d.waiting.map((c) => t(`languages.${c.language}`)).join(', ')}`}</p>
+        ) : (
+          ''
+        )}
+        {d.requests.length > 0 ? (
+          <p data-open-requests={d.requests.map((r) => r.language).join(' ')} safe>
+            {`${t('audio.requested')}: ${d.requests.map((r) => t(`languages.${r.language}`)).join(', ')}`}
+          </p>
+        ) : (
+          ''
+        )}
+      </section>
+      {user ? (
+        <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title">
+          <h2 id="audio-record-title">
+            <Speak slug="audio.contribute_title" text={t('audio.contribute_title')} t={t} />
+          </h2>
+          <Csrf token={csrf} />
+          <input type="hidden" name="target" value={d.target} />
+          <Select t={t} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} />
+          <div data-recorder>
+            <Field t={t} name="audio" type="file" accept="audio/*" slug="audio.file" label={t('audio.file')} hint={t('audio.file_hint')} required />
+          </div>
+          <Submit t={t} slug="audio.send" text={t('audio.send')} />
+        </form>
+      ) : (
+        <p>
+          <LinkButton t={t} href={`/login?next=${encodeURIComponent(back)}`} slug="audio.login_to_record" text={t('audio.login_to_record')} kind="primary" />
+        </p>
+      )}
+      <form method="post" action="/audio/requests" class="card stack" aria-labelledby="audio-ask-title">
+        <h2 id="audio-ask-title">
+          <Speak slug="audio.ask" text={t('audio.ask')} t={t} />
+        </h2>
+        <Csrf token={csrf} />
+        <input type="hidden" name="target" value={d.target} />
+        <Select t={t} name="language" slug="audio.ask_language" label={t('audio.ask_language')} value={d.language} options={languageOptions} />
+        <Submit t={t} slug="audio.ask" text={t('audio.ask')} kind="secondary" />
+      </form>
+    </div>
+  )
+}
+
+/** Where a person chooses the language they hear. */
+export function SettingsPage({ ctx, chosen, next }: { ctx: ViewCtx; chosen: Language; next: string }): JSX.Element {
+  const { t, csrf } = ctx
+  return (
+    <div class="stack">
+      <p>
+        <Speak slug="audio.intro" text={t('audio.intro')} t={t} />
+      </p>
+      <form method="post" action="/audio/language" class="card stack">
+        <Csrf token={csrf} />
+        <input type="hidden" name="next" value={next} />
+        <Select
+          t={t}
+          name="language"
+          slug="audio.my_language"
+          label={t('audio.my_language')}
+          value={chosen}
+          options={LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))}
+        />
+        <p class="hint">
+          <Speak slug="audio.my_language_hint" text={t('audio.my_language_hint')} t={t} />
+        </p>
+        <Submit t={t} slug="audio.choose" text={t('audio.choose')} />
+      </form>
+    </div>
+  )
+}

@@ -1,0 +1,69 @@
+import type { ViewCtx } from '../../http/context.ts'
+import { PostButton } from '../../views/form.tsx'
+import { Speak } from '../../views/speak.tsx'
+import type { AudioClip, AudioRequest } from '../model.ts'
+
+export interface QueueItem {
+  clip: AudioClip
+  text: string | null
+  contributor: string
+}
+
+/** The admins' review queue: listen, publish or reject; and what people asked for. */
+export function QueuePage({ ctx, items, requests, done }: { ctx: ViewCtx; items: QueueItem[]; requests: AudioRequest[]; done?: string | undefined }): JSX.Element {
+  const { t, csrf } = ctx
+  return (
+    <div class="stack">
+      {done === 'published' || done === 'rejected' ? (
+        <p class="alert ok" role="status">
+          <Speak slug={`audio.${done}`} text={t(`audio.${done}`)} t={t} />
+        </p>
+      ) : (
+        ''
+      )}
+      {items.length === 0 ? (
+        <p safe>{t('audio.queue_empty')}</p>
+      ) : (
+        <ul class="cards">
+          {items.map(({ clip, text, contributor }) => (
+            <li class="card stack" data-clip={clip.id}>
+              <p>
+                <strong safe>{text ?? clip.target}</strong>
+                <br />
+                <span class="badge" safe>
+                  {t(`languages.${clip.language}`)}
+                </span>{' '}
+                <code safe>{clip.target}</code>
+              </p>
+              <p safe>{`${t('audio.contributor')}: ${contributor}`}</p>
+              <audio controls="" preload="none" src={`/audio/clips/${clip.id}`} aria-label={`${text ?? clip.target} (${t(`languages.${clip.language}`)})`}></audio>
+              <p class="row">
+                <PostButton t={t} csrf={csrf} action={`/admin/audio/${clip.id}/publish`} slug="audio.publish" text={t('audio.publish')} />
+                <PostButton t={t} csrf={csrf} action={`/admin/audio/${clip.id}/reject`} slug="audio.reject" text={t('audio.reject')} kind="danger" />
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <section aria-labelledby="audio-requests">
+        <h2 id="audio-requests">
+          <Speak slug="audio.open_requests" text={t('audio.open_requests')} t={t} />
+        </h2>
+        {requests.length === 0 ? (
+          <p safe>{t('common.none')}</p>
+        ) : (
+          <ul>
+            {requests.map((r) => (
+              <li data-request={r.id}>
+                <a href={`/audio/contribute?target=${encodeURIComponent(r.target)}`} data-audio-slug={r.target} safe>
+                  {r.target}
+                </a>{' '}
+                <span safe>{`(${t(`languages.${r.language}`)})`}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,325 @@
+import { rm } from 'node:fs/promises'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { and, eq } from 'drizzle-orm'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import type { SQL } from 'drizzle-orm'
+import { createLogger, createTestDatabase, type Database, type Db } from '@voces/platform'
+import { buildWebApp, type WebApp } from '../src/app.ts'
+import { testWebConfig, type WebConfig } from '../src/config.ts'
+import { createFakePaymentsClient } from '../src/payments-client/fake.ts'
+import { Agent, SAMPLE, jobFields } from './helpers.ts'
+import { makeWav } from './audio-fixtures.ts'
+import { audioClips, audioRequests } from '../src/audio/model.ts'
+import { users } from '../src/users/model.ts'
+import { jobs } from '../src/jobs/model.ts'
+import { media } from '../src/media/model.ts'
+
+const dialect = new PgDialect()
+/** Statements that read audio clips, counted at the database handle every service uses. */
+let audioQueries = 0
+
+function counting(db: Db): Db {
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown
+      if (prop === 'execute') {
+        return (query: SQL) => {
+          if (/audio_clips/.test(dialect.sqlToQuery(query).sql)) audioQueries++
+          return target.execute(query)
+        }
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+    }
+  })
+}
+
+let database: Database
+let web: WebApp
+let config: WebConfig
+let base: string
+let admin: Agent
+let otomi: Agent
+let spanish: Agent
+let english: Agent
+let anon: Agent
+let jobId: string
+let draftId: string
+
+async function makeAdmin(username: string): Promise<void> {
+  await database.db.update(users).set({ isAdmin: true }).where(eq(users.username, username))
+}
+
+async function clipsOf(target: string) {
+  return database.db.select().from(audioClips).where(eq(audioClips.target, target))
+}
+
+/** The speaker of a target on a page: the clip it links to, or null when it is a speech-synthesis button. */
+function speaker(html: string, target: string): { clip: string | null; lang: string | null } | undefined {
+  const escaped = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const link = new RegExp(`<a class="speak" href="/audio/clips/([0-9a-f-]+)" data-speak="${escaped}"[^>]*data-audio-lang="([a-z]+)"`).exec(html)
+  if (link) return { clip: link[1]!, lang: link[2]! }
+  if (new RegExp(`<button type="button" class="speak" data-speak="${escaped}"`).test(html)) return { clip: null, lang: null }
+  return undefined
+}
+
+async function contribute(agent: Agent, target: string, language: string, bytes: Buffer) {
+  await agent.get(`/audio/contribute?target=${encodeURIComponent(target)}`)
+  return agent.postMultipart('/audio/contribute', { target, language, audio: bytes })
+}
+
+async function publishLatest(target: string, language: string): Promise<string> {
+  const [clip] = (await clipsOf(target)).filter((c) => c.language === language && c.status === 'needs_review')
+  await admin.get('/admin/audio')
+  const res = await admin.post(`/admin/audio/${clip!.id}/publish`)
+  expect(res.status).toBe(303)
+  return clip!.id
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  config = testWebConfig({ maxUploadBytes: 2_000_000 })
+  web = await buildWebApp({
+    config,
+    database: { ...database, db: counting(database.db) },
+    logger: createLogger({ level: 'silent' }),
+    paymentsClient: createFakePaymentsClient()
+  })
+  base = await web.start()
+  admin = new Agent(base)
+  otomi = new Agent(base)
+  spanish = new Agent(base)
+  english = new Agent(base)
+  anon = new Agent(base)
+  await admin.register('audio_admin', 'funder')
+  await makeAdmin('audio_admin')
+  await otomi.register('hnahnu', 'creator')
+  await otomi.postMultipart('/profile', { displayName: 'Hñähñu', roles: 'creator', preferredLanguage: 'es', nativeLanguages: 'ot' })
+  await spanish.register('hispana', 'creator')
+  await english.register('anglo', 'creator')
+  await english.postMultipart('/profile', { displayName: 'Anglo', roles: 'creator', preferredLanguage: 'en' })
+  for (let i = 0; i < 12; i++) await admin.postMultipart('/jobs', jobFields({ title: `Trabajo ${i}` }))
+  await admin.postMultipart('/jobs', jobFields({ title: 'Borrador', action: 'draft' }))
+  const all = await database.db.select().from(jobs)
+  jobId = all.find((j) => j.title === 'Trabajo 0')!.id
+  draftId = all.find((j) => j.title === 'Borrador')!.id
+})
+afterAll(async () => {
+  await web?.stop()
+  await database?.close()
+  await rm(config.uploadDir, { recursive: true, force: true })
+})
+beforeEach(() => {
+  audioQueries = 0
+})
+
+describe('setup', () => {
+  test('the Otomi speaker has Otomi in their profile', async () => {
+    const [u] = await database.db.select().from(users).where(eq(users.username, 'hnahnu'))
+    expect(u!.nativeLanguages).toEqual(['ot'])
+  })
+})
+
+describe('all the audio of a page in one query, then from memory', () => {
+  test('a page with many speakers costs one audio query cold, none warm, one after a publish', async () => {
+    // Nothing has been rendered yet: every target of the browse page (12 job titles, labels) is cold.
+    const other = (await database.db.select().from(jobs)).find((j) => j.title === 'Trabajo 7')!.id
+    audioQueries = 0
+    const page = await anon.get('/jobs')
+    const speakers = new Set([...page.html.matchAll(/class="speak" data-speak="([^"]+)"/g)].map((m) => m[1]))
+    expect(speakers.size).toBeGreaterThan(15)
+    expect(audioQueries).toBe(1)
+    audioQueries = 0
+    await anon.get(`/jobs/${other}`)
+    expect(audioQueries).toBe(1)
+    audioQueries = 0
+    await anon.get(`/jobs/${other}`)
+    await anon.get('/jobs')
+    expect(audioQueries).toBe(0)
+    await contribute(otomi, `job.${other}.title`, 'ot', makeWav(1))
+    await publishLatest(`job.${other}.title`, 'ot')
+    audioQueries = 0
+    expect(speaker((await otomi.get(`/jobs/${other}`)).html, `job.${other}.title`)?.lang).toBe('ot')
+    expect(audioQueries).toBe(1)
+  })
+})
+
+describe('contributions are checked by content', () => {
+  test('a generated WAV is accepted and waits for review; nothing is heard yet', async () => {
+    const res = await contribute(otomi, 'browse.title', 'ot', makeWav(1.5))
+    expect(res.status).toBe(303)
+    expect(res.location).toBe('/audio/contribute?target=browse.title&sent=1')
+    const [clip] = await clipsOf('browse.title')
+    expect(clip).toMatchObject({ language: 'ot', status: 'needs_review', durationMs: 1500 })
+    const [file] = await database.db.select().from(media).where(eq(media.id, clip!.mediaId))
+    expect(file!.mime).toBe('audio/wav')
+    expect(speaker((await otomi.get('/jobs')).html, 'browse.title')).toEqual({ clip: null, lang: null })
+  })
+
+  test('a text file renamed to .wav is refused, and so is an executable', async () => {
+    const before = (await database.db.select().from(audioClips)).length
+    expect((await contribute(otomi, 'browse.title', 'ot', SAMPLE.text)).status).toBe(415)
+    expect((await contribute(otomi, 'browse.title', 'ot', SAMPLE.exe)).status).toBe(415)
+    expect((await database.db.select().from(audioClips)).length).toBe(before)
+  })
+
+  test('longer than 30 seconds, or bigger than the limit, is refused', async () => {
+    expect((await contribute(otomi, 'nav.jobs', 'ot', makeWav(31, { sampleRate: 4000 }))).status).toBe(422)
+    expect((await contribute(otomi, 'nav.jobs', 'ot', makeWav(20, { sampleRate: 64000 }))).status).toBe(413)
+    expect(await clipsOf('nav.jobs')).toEqual([])
+  })
+
+  test('signed out, contributing sends you to log in; a bad target or language is refused', async () => {
+    const res = await contribute(anon, 'browse.title', 'ot', makeWav(1))
+    expect(res.status).toBe(303)
+    expect(res.location).toMatch(/^\/login\?next=/)
+    expect((await contribute(otomi, '<script>', 'ot', makeWav(1))).status).toBe(422)
+    expect((await contribute(otomi, 'browse.title', 'klingon', makeWav(1))).status).toBe(422)
+  })
+
+  test("a draft job's fields cannot be recorded or even looked at by others", async () => {
+    expect((await otomi.get(`/audio/contribute?target=job.${draftId}.title`)).status).toBe(404)
+    expect((await contribute(otomi, `job.${draftId}.title`, 'ot', makeWav(1))).status).toBe(404)
+    expect((await admin.get(`/audio/contribute?target=job.${draftId}.title`)).status).toBe(200)
+  })
+})
+
+describe('only admins review', () => {
+  test('the queue and its actions are 404 for everyone else', async () => {
+    const [clip] = await clipsOf('browse.title')
+    for (const agent of [anon, otomi]) {
+      expect((await agent.get('/admin/audio')).status).toBe(404)
+      expect((await agent.post(`/admin/audio/${clip!.id}/publish`)).status).toBe(404)
+      expect((await agent.post(`/admin/audio/${clip!.id}/reject`)).status).toBe(404)
+    }
+    expect((await clipsOf('browse.title'))[0]!.status).toBe('needs_review')
+  })
+
+  test('a clip under review is heard by its contributor and admins only', async () => {
+    const [clip] = await clipsOf('browse.title')
+    expect((await anon.get(`/audio/clips/${clip!.id}`)).status).toBe(404)
+    expect((await spanish.get(`/audio/clips/${clip!.id}`)).status).toBe(404)
+    expect((await otomi.get(`/audio/clips/${clip!.id}`)).status).toBe(200)
+    const forAdmin = await admin.get(`/audio/clips/${clip!.id}`)
+    expect(forAdmin.status).toBe(200)
+    expect(forAdmin.headers.get('content-type')).toBe('audio/wav')
+  })
+
+  test('the admin lists, listens to and publishes it', async () => {
+    const queue = await admin.get('/admin/audio')
+    expect(queue.status).toBe(200)
+    const [clip] = await clipsOf('browse.title')
+    expect(queue.html).toContain(`data-clip="${clip!.id}"`)
+    expect(queue.html).toContain(`src="/audio/clips/${clip!.id}"`)
+    expect(queue.html).toContain('hnahnu')
+    await publishLatest('browse.title', 'ot')
+    expect((await clipsOf('browse.title'))[0]!.status).toBe('ready')
+    expect((await anon.get(`/audio/clips/${clip!.id}`)).status).toBe(200)
+    expect((await admin.post(`/admin/audio/${clip!.id}/publish`)).status).toBe(409)
+  })
+
+  test('a rejected clip is never heard', async () => {
+    await contribute(spanish, 'nav.dashboard', 'es', makeWav(1))
+    const [clip] = await clipsOf('nav.dashboard')
+    await admin.get('/admin/audio')
+    expect((await admin.post(`/admin/audio/${clip!.id}/reject`)).status).toBe(303)
+    expect((await clipsOf('nav.dashboard'))[0]!.status).toBe('rejected')
+    expect((await anon.get(`/audio/clips/${clip!.id}`)).status).toBe(404)
+  })
+})
+
+describe('fallback: audio language → Spanish → English, else speech synthesis', () => {
+  test('after publishing, the Otomi speaker hears Otomi; others hear synthesis until Spanish exists', async () => {
+    const [ot] = await clipsOf('browse.title')
+    expect(speaker((await otomi.get('/jobs')).html, 'browse.title')).toEqual({ clip: ot!.id, lang: 'ot' })
+    expect(speaker((await spanish.get('/jobs')).html, 'browse.title')).toEqual({ clip: null, lang: null })
+    expect(speaker((await anon.get('/jobs')).html, 'browse.title')).toEqual({ clip: null, lang: null })
+  })
+
+  test('with a Spanish recording, Spanish and English speakers without it fall back to Spanish', async () => {
+    await contribute(spanish, 'browse.title', 'es', makeWav(1))
+    const es = await publishLatest('browse.title', 'es')
+    expect(speaker((await spanish.get('/jobs')).html, 'browse.title')).toEqual({ clip: es, lang: 'es' })
+    expect(speaker((await english.get('/jobs')).html, 'browse.title')).toEqual({ clip: es, lang: 'es' })
+    expect(speaker((await otomi.get('/jobs')).html, 'browse.title')?.lang).toBe('ot')
+  })
+
+  test('English after Spanish; an English interface prefers English', async () => {
+    await contribute(english, 'nav.jobs', 'en', makeWav(1))
+    const en = await publishLatest('nav.jobs', 'en')
+    // nav.jobs has no speaker button of its own in every layout; check it through its contribute page.
+    expect(speaker((await spanish.get('/audio/contribute?target=browse.title')).html, 'browse.title')?.lang).toBe('es')
+    const html = (await otomi.get('/audio/contribute?target=nav.jobs')).html
+    expect(speaker(html, 'nav.jobs')).toEqual({ clip: en, lang: 'en' })
+    await contribute(spanish, 'browse.title', 'en', makeWav(1))
+    await publishLatest('browse.title', 'en')
+    expect(speaker((await english.get('/jobs')).html, 'browse.title')?.lang).toBe('en')
+    expect(speaker((await spanish.get('/jobs')).html, 'browse.title')?.lang).toBe('es')
+  })
+
+  test('a chosen audio language comes first, signed in or not', async () => {
+    await contribute(otomi, 'browse.title', 'nah', makeWav(1))
+    await publishLatest('browse.title', 'nah')
+    const visitor = new Agent(base)
+    await visitor.get('/audio')
+    const res = await visitor.post('/audio/language', { language: 'nah', next: '/jobs' })
+    expect(res.location).toBe('/jobs')
+    expect(speaker((await visitor.get('/jobs')).html, 'browse.title')?.lang).toBe('nah')
+    // No off-site redirect from either switch.
+    expect((await visitor.post('/audio/language', { language: 'nah', next: '//evil.example/x' })).location).toBe('/audio')
+    expect((await visitor.post('/language', { lang: 'en', next: 'https://evil.example/' })).location).toBe('/')
+  })
+
+  test('publishing again replaces the clip heard in that language', async () => {
+    const before = (await clipsOf('browse.title')).find((c) => c.language === 'ot' && c.status === 'ready')!
+    await contribute(otomi, 'browse.title', 'ot', makeWav(2))
+    const after = await publishLatest('browse.title', 'ot')
+    expect(speaker((await otomi.get('/jobs')).html, 'browse.title')).toEqual({ clip: after, lang: 'ot' })
+    expect((await clipsOf('browse.title')).find((c) => c.id === before.id)!.status).toBe('replaced')
+  })
+
+  test("a job's title and description carry their own recordings", async () => {
+    await contribute(otomi, `job.${jobId}.description`, 'ot', makeWav(1))
+    const clip = await publishLatest(`job.${jobId}.description`, 'ot')
+    const page = (await otomi.get(`/jobs/${jobId}`)).html
+    expect(speaker(page, `job.${jobId}.description`)).toEqual({ clip, lang: 'ot' })
+    expect(speaker(page, `job.${jobId}.title`)).toEqual({ clip: null, lang: null })
+    expect(speaker((await otomi.get('/jobs')).html, `job.${jobId}.title`)).toEqual({ clip: null, lang: null })
+  })
+
+  test('draft clips are never served', async () => {
+    const [ready] = (await clipsOf('browse.title')).filter((c) => c.status === 'ready' && c.language === 'ot')
+    const [draft] = await database.db
+      .insert(audioClips)
+      .values({ target: 'browse.submit', language: 'ot', status: 'draft', mediaId: ready!.mediaId })
+      .returning()
+    expect((await anon.get(`/audio/clips/${draft!.id}`)).status).toBe(404)
+    expect(speaker((await otomi.get('/jobs')).html, 'browse.submit')).toEqual({ clip: null, lang: null })
+  })
+})
+
+describe('requests for missing audio', () => {
+  test('anyone may ask; asking twice keeps one request; publishing closes only that language', async () => {
+    await anon.get('/audio/contribute?target=jobs.amount')
+    expect((await anon.post('/audio/requests', { target: 'jobs.amount', language: 'maz' })).status).toBe(303)
+    await spanish.get('/audio/contribute?target=jobs.amount')
+    await spanish.post('/audio/requests', { target: 'jobs.amount', language: 'maz' })
+    await spanish.post('/audio/requests', { target: 'jobs.amount', language: 'qu' })
+    const open = () =>
+      database.db
+        .select()
+        .from(audioRequests)
+        .where(and(eq(audioRequests.target, 'jobs.amount')))
+    expect((await open()).filter((r) => !r.closedAt).map((r) => r.language).sort()).toEqual(['maz', 'qu'])
+    const queue = await admin.get('/admin/audio')
+    expect(queue.html).toContain('jobs.amount')
+    await contribute(otomi, 'jobs.amount', 'maz', makeWav(1))
+    const clip = await publishLatest('jobs.amount', 'maz')
+    const rows = await open()
+    expect(rows.find((r) => r.language === 'maz')).toMatchObject({ closedByClipId: clip })
+    expect(rows.find((r) => r.language === 'maz')!.closedAt).not.toBeNull()
+    expect(rows.find((r) => r.language === 'qu')!.closedAt).toBeNull()
+    // Asking again for what now exists opens a fresh request (a better recording may be wanted).
+    const page = await anon.get('/audio/contribute?target=jobs.amount')
+    expect(page.html).toContain('data-open-requests="qu"')
+  })
+})
