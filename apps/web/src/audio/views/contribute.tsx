@@ -78,7 +78,7 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
       {user ? (
         <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title">
           <h2 id="audio-record-title">
-            <Speak slug="audio.contribute_title" text={t('audio.contribute_title')} t={t} />
+            <Speak slug="audio.record_title" text={t('audio.record_title')} t={t} />
           </h2>
           <Csrf token={csrf} />
           <input type="hidden" name="target" value={d.target} />
