@@ -1,0 +1,257 @@
+/**
+ * Verified accessibility (issue 5), against the real payments service and sandbox wallet:
+ * axe (WCAG 2.1 AA) on the pages the other browser tests do not reach (admin, apply, error pages),
+ * the whole payment flow with the keyboard alone with a visible focus ring on every stop,
+ * touch targets of at least 44×44 px, reduced motion, and the payment flow and admin area with JavaScript off.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { and, eq, ne } from 'drizzle-orm'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { AxeBuilder } from '@axe-core/playwright'
+import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import { launchChromium } from '@voces/platform/browser'
+import { startHarness, type Harness } from '../../../services/payments/test/harness.ts'
+import { buildWebApp, type WebApp } from '../src/app.ts'
+import { testWebConfig } from '../src/config.ts'
+import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
+import type { PaymentsClient } from '../src/payments-client/types.ts'
+import { seedDemoData } from '../src/seed/seed.ts'
+import { setAdmin } from '../src/admin/set-admin.ts'
+import { Agent, jobFields } from './helpers.ts'
+import { jobs } from '../src/jobs/model.ts'
+import { users } from '../src/users/model.ts'
+import { applications } from '../src/applications/model.ts'
+
+const SHOTS = 'artifacts/web/a11y'
+const PHONE = { width: 390, height: 844 }
+let h: Harness
+let web: WebApp
+let database: Database
+let base: string
+let browser: Browser
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  const secret = `whsec_${randomBytes(24).toString('base64')}`
+  const config = testWebConfig({
+    asset: { code: 'USD', scale: 2 },
+    payments: { url: '', apiToken: '', sellerId: 'marketplace', webhookSecret: secret },
+    schedulerEnabled: true,
+    schedulerIntervalMs: 200
+  })
+  database = await createTestDatabase()
+  const late: { client?: PaymentsClient } = {}
+  const client = new Proxy({} as PaymentsClient, { get: (_t, key: keyof PaymentsClient) => late.client![key] })
+  web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: client })
+  base = await web.start()
+  config.baseUrl = base
+  h = await startHarness({ webhook: { url: `${base}/webhooks/payments`, secret }, allowedReturnOrigins: [base] })
+  late.client = createHttpPaymentsClient({ baseUrl: h.baseUrl, apiToken: h.token, sellerId: 'marketplace' })
+  await seedDemoData({ db: database.db, hashPassword: web.services.users.hashPassword, sandboxWalletUrl: h.sandbox.baseUrl, asset: config.asset })
+  await setAdmin(database.db, 'demo_funder', true)
+  browser = await launchChromium()
+}, 60_000)
+afterAll(async () => {
+  await browser?.close()
+  await web?.stop()
+  await h?.close()
+  await database?.close()
+})
+
+async function axe(page: Page, label: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  expect(result.violations.map((v) => `${label} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+async function loggedIn(username: string, password = 'demo123', options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: PHONE, ...options })
+  const page = await context.newPage()
+  await page.goto(`${base}/login`)
+  await page.locator('#f-username').fill(username)
+  await page.locator('#f-password').fill(password)
+  await page.locator('button[type=submit][data-audio-slug="login.submit"]').click()
+  await page.waitForURL(/\/dashboard/)
+  await page.close()
+  return context
+}
+
+/** Every visible interactive element smaller than 44×44 px (checkboxes and radios count with their label). */
+function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = []
+    const all = document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')
+    for (const el of all) {
+      const style = getComputedStyle(el)
+      if (style.visibility === 'hidden' || style.display === 'none' || el.getClientRects().length === 0) continue
+      const target = (el as HTMLInputElement).type === 'checkbox' || (el as HTMLInputElement).type === 'radio' ? (el.closest('label') ?? el) : el
+      const r = target.getBoundingClientRect()
+      if (r.right <= 0 || r.bottom <= 0) continue // off-screen until focused (the skip link)
+      if (r.width < 43.5 || r.height < 43.5) out.push(`${el.tagName.toLowerCase()}[${el.getAttribute('data-audio-slug') ?? el.getAttribute('name') ?? el.className}] ${Math.round(r.width)}×${Math.round(r.height)}`)
+    }
+    return out
+  })
+}
+
+/** Presses Tab until the focused element matches `selector`; every stop on our pages must show a focus ring. */
+async function tabTo(page: Page, selector: string, max = 200): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    const state = await page.evaluate((sel) => {
+      const el = document.activeElement as HTMLElement | null
+      if (!el || el === document.body) return { match: false, ring: true, what: 'body' }
+      const s = getComputedStyle(el)
+      const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow !== 'none' && s.boxShadow !== '')
+      return { match: el.matches(sel), ring, what: `${el.tagName} ${el.getAttribute('data-audio-slug') ?? el.getAttribute('data-speak') ?? ''}` }
+    }, selector)
+    if (page.url().startsWith(base)) expect(state.ring, `focus ring on ${state.what}`).toBe(true)
+    if (state.match) return
+  }
+  throw new Error(`Tab never reached ${selector} on ${page.url()}`)
+}
+
+describe('verified accessibility', () => {
+  test('axe: admin pages, the apply form, error pages', async () => {
+    const admin = await loggedIn('demo_funder')
+    const page = await admin.newPage()
+    for (const path of ['/admin', '/admin?done=grant_approved', '/admin?done=invalid_limit', '/admin/users', '/admin/users?q=maria', '/admin/jobs', '/admin/jobs?state=reviewing', '/admin/money', '/admin/webhooks']) {
+      const res = await page.goto(`${base}${path}`)
+      expect(res?.status(), path).toBe(200)
+      await axe(page, path)
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(PHONE.width)
+      await page.screenshot({ path: `${SHOTS}/admin${path.replace(/[/?=&]+/g, '-')}.png`, fullPage: true })
+    }
+    await admin.close()
+
+    const creator = await loggedIn('maria_nahuatl')
+    const cpage = await creator.newPage()
+    const [maria] = await database.db.select().from(users).where(eq(users.username, 'maria_nahuatl'))
+    const applied = new Set((await database.db.select().from(applications).where(eq(applications.applicantId, maria!.id))).map((a) => a.jobId))
+    const open = (await database.db.select().from(jobs).where(and(eq(jobs.state, 'recruiting'), ne(jobs.ownerId, maria!.id)))).find((j) => !applied.has(j.id))
+    await cpage.goto(`${base}/jobs/${open!.id}`)
+    expect(await cpage.locator('form[action$="/applications"], form[action*="/apply"]').count()).toBeGreaterThan(0)
+    await axe(cpage, 'apply form')
+    // Non-admins get the 404 page for /admin; a form posted with a stale token gets the CSRF error page.
+    expect((await cpage.goto(`${base}/admin`))?.status()).toBe(404)
+    await axe(cpage, '/admin as a creator (404)')
+    await cpage.goto(`${base}/profile`)
+    await cpage.evaluate(() => document.querySelectorAll<HTMLInputElement>('input[name=_csrf]').forEach((i) => (i.value = 'stale')))
+    await cpage.locator('button[type=submit][data-audio-slug="profile.save"]').click()
+    await cpage.waitForLoadState()
+    expect(await cpage.locator('[data-error="csrf"]').count()).toBe(1)
+    await axe(cpage, 'CSRF error page')
+    await creator.close()
+  }, 120_000)
+
+  test('touch targets of at least 44×44 px and reduced motion, on the key pages', async () => {
+    const context = await loggedIn('demo_funder')
+    const page = await context.newPage()
+    const [funder] = await database.db.select().from(users).where(eq(users.username, 'demo_funder'))
+    const owned = await database.db.select().from(jobs).where(eq(jobs.ownerId, funder!.id))
+    const paths = ['/', '/jobs', `/jobs/${owned.find((j) => j.state === 'recruiting')!.id}`, `/jobs/${owned.find((j) => j.state === 'reviewing')!.id}`, '/jobs/new', '/profile', '/dashboard/jobs', '/dashboard/money', '/admin', '/admin/users', '/admin/money']
+    await page.emulateMedia({ reducedMotion: 'reduce' })
+    const small: string[] = []
+    for (const path of paths) {
+      await page.goto(`${base}${path}`)
+      small.push(...(await smallTargets(page)).map((s) => `${path} ${s}`))
+      const moving = await page.evaluate(() =>
+        [...document.querySelectorAll('*')]
+          .filter((el) => {
+            const s = getComputedStyle(el)
+            const secs = (v: string) => Math.max(...v.split(',').map((x) => parseFloat(x) || 0))
+            return secs(s.transitionDuration) > 0 || (s.animationName !== 'none' && secs(s.animationDuration) > 0)
+          })
+          .map((el) => el.tagName)
+      )
+      expect(moving, `${path}: nothing moves with reduced motion`).toEqual([])
+    }
+    await context.close()
+    const anon = await browser.newContext({ viewport: PHONE })
+    const apage = await anon.newPage()
+    for (const path of ['/login', '/register', '/jobs?language=nah']) {
+      await apage.goto(`${base}${path}`)
+      small.push(...(await smallTargets(apage)).map((s) => `${path} ${s}`))
+    }
+    await anon.close()
+    expect(small).toEqual([])
+  }, 120_000)
+
+  test('the whole payment flow with the keyboard alone, focus always visible', async () => {
+    const wallet = await h.buyer('USD', 100_00n)
+    const owner = new Agent(base)
+    await owner.register('keyboard_funder', 'funder')
+    await owner.postMultipart('/profile', { displayName: 'Keyboard', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
+    await owner.postMultipart('/jobs', jobFields({ title: 'Con el teclado', amount: '10.00', maxResponses: '1' }))
+    const [job] = await database.db.select().from(jobs).where(eq(jobs.title, 'Con el teclado'))
+
+    const context = await browser.newContext({ viewport: PHONE })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await page.goto(`${base}/login`)
+    await tabTo(page, '#f-username')
+    await page.keyboard.type('keyboard_funder')
+    await tabTo(page, '#f-password')
+    await page.keyboard.type('secret123')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/\/dashboard/)
+
+    await page.goto(`${base}/jobs/${job!.id}`)
+    await tabTo(page, 'button[type=submit][data-audio-slug="funding.get_quote"]')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/funding=/)
+    expect(await page.textContent('#funding')).toContain('Esperando su aprobación')
+    await tabTo(page, 'a[data-audio-slug="funding.approve"]')
+    await page.keyboard.press('Enter')
+    await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
+    await tabTo(page, 'button.approve', 50)
+    await page.keyboard.press('Space')
+    await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job!.id}`))
+    await page.getByText('Pago recibido').first().waitFor()
+    await page.locator('[data-ledger="funded"]', { hasText: '10.00 USD' }).waitFor()
+    await page.screenshot({ path: `${SHOTS}/keyboard-funded.png`, fullPage: true })
+    await context.close()
+  }, 120_000)
+
+  test('JavaScript off: pay through the wallet and see the status; the admin area works with plain forms', async () => {
+    const wallet = await h.buyer('USD', 100_00n)
+    const owner = new Agent(base)
+    await owner.register('nojs_payer', 'funder')
+    await owner.postMultipart('/profile', { displayName: 'NoJS', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
+    await owner.postMultipart('/jobs', jobFields({ title: 'Sin scripts', amount: '7.00', maxResponses: '1' }))
+    const [job] = await database.db.select().from(jobs).where(eq(jobs.title, 'Sin scripts'))
+
+    const context = await loggedIn('nojs_payer', 'secret123', { javaScriptEnabled: false })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await page.goto(`${base}/jobs/${job!.id}`)
+    await page.locator('button[type=submit][data-audio-slug="funding.get_quote"]').click()
+    await page.waitForURL(/funding=/)
+    await page.locator('a[data-audio-slug="funding.approve"]').click()
+    await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
+    await page.locator('button.approve').click()
+    await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job!.id}`))
+    // Without scripts nothing polls: the plain refresh link shows the money once it arrived.
+    for (let i = 0; i < 40 && !(await page.textContent('#funding'))?.includes('Pago recibido'); i++) {
+      await new Promise((r) => setTimeout(r, 250))
+      await page.reload()
+    }
+    expect(await page.textContent('#funding')).toContain('Pago recibido')
+    expect(await page.textContent('[data-ledger="funded"]')).toContain('7.00 USD')
+    await context.close()
+
+    const admin = await loggedIn('demo_funder', 'demo123', { javaScriptEnabled: false })
+    const apage = await admin.newPage()
+    await apage.goto(`${base}/admin/users?q=ana_quechua`)
+    await apage.locator('[data-user="ana_quechua"] button[data-audio-slug="admin.users.disable"]').click()
+    await apage.waitForURL(/done=disabled/)
+    expect(await apage.getAttribute('[data-user="ana_quechua"]', 'data-disabled')).toBe('true')
+    await apage.locator('[data-user="ana_quechua"] button[data-audio-slug="admin.users.enable"]').click()
+    await apage.waitForURL(/done=enabled/)
+    await apage.goto(`${base}/admin`)
+    await apage.locator('#f-debitLimit').fill('abc')
+    await apage.locator('button[data-audio-slug="admin.escrow.connect"]').click()
+    await apage.waitForURL(/done=invalid_limit/)
+    await admin.close()
+  }, 120_000)
+})
