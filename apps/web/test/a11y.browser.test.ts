@@ -79,32 +79,32 @@ async function loggedIn(username: string, password = 'demo123', options: { javaS
 
 /** Every visible interactive element smaller than 44×44 px (checkboxes and radios count with their label). */
 function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = []
-    const all = document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')
+  return page.evaluate<string[]>(`(() => {
+    const out = []
+    const all = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')
     for (const el of all) {
       const style = getComputedStyle(el)
       if (style.visibility === 'hidden' || style.display === 'none' || el.getClientRects().length === 0) continue
-      const target = (el as HTMLInputElement).type === 'checkbox' || (el as HTMLInputElement).type === 'radio' ? (el.closest('label') ?? el) : el
+      const target = el.type === 'checkbox' || el.type === 'radio' ? (el.closest('label') || el) : el
       const r = target.getBoundingClientRect()
       if (r.right <= 0 || r.bottom <= 0) continue // off-screen until focused (the skip link)
-      if (r.width < 43.5 || r.height < 43.5) out.push(`${el.tagName.toLowerCase()}[${el.getAttribute('data-audio-slug') ?? el.getAttribute('name') ?? el.className}] ${Math.round(r.width)}×${Math.round(r.height)}`)
+      if (r.width < 43.5 || r.height < 43.5) out.push(el.tagName.toLowerCase() + '[' + (el.getAttribute('data-audio-slug') || el.getAttribute('name') || el.className) + '] ' + Math.round(r.width) + 'x' + Math.round(r.height))
     }
     return out
-  })
+  })()`)
 }
 
 /** Presses Tab until the focused element matches `selector`; every stop on our pages must show a focus ring. */
 async function tabTo(page: Page, selector: string, max = 200): Promise<void> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab')
-    const state = await page.evaluate((sel) => {
-      const el = document.activeElement as HTMLElement | null
+    const state = await page.evaluate<{ match: boolean; ring: boolean; what: string }>(`(() => {
+      const el = document.activeElement
       if (!el || el === document.body) return { match: false, ring: true, what: 'body' }
       const s = getComputedStyle(el)
       const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow !== 'none' && s.boxShadow !== '')
-      return { match: el.matches(sel), ring, what: `${el.tagName} ${el.getAttribute('data-audio-slug') ?? el.getAttribute('data-speak') ?? ''}` }
-    }, selector)
+      return { match: el.matches(${JSON.stringify(selector)}), ring, what: el.tagName + ' ' + (el.getAttribute('data-audio-slug') || el.getAttribute('data-speak') || '') }
+    })()`)
     if (page.url().startsWith(base)) expect(state.ring, `focus ring on ${state.what}`).toBe(true)
     if (state.match) return
   }
@@ -136,7 +136,7 @@ describe('verified accessibility', () => {
     expect((await cpage.goto(`${base}/admin`))?.status()).toBe(404)
     await axe(cpage, '/admin as a creator (404)')
     await cpage.goto(`${base}/profile`)
-    await cpage.evaluate(() => document.querySelectorAll<HTMLInputElement>('input[name=_csrf]').forEach((i) => (i.value = 'stale')))
+    await cpage.evaluate(`document.querySelectorAll('input[name=_csrf]').forEach((i) => { i.value = 'stale' })`)
     await cpage.locator('button[type=submit][data-audio-slug="profile.save"]').click()
     await cpage.waitForLoadState()
     expect(await cpage.locator('[data-error="csrf"]').count()).toBe(1)
@@ -155,15 +155,13 @@ describe('verified accessibility', () => {
     for (const path of paths) {
       await page.goto(`${base}${path}`)
       small.push(...(await smallTargets(page)).map((s) => `${path} ${s}`))
-      const moving = await page.evaluate(() =>
-        [...document.querySelectorAll('*')]
-          .filter((el) => {
-            const s = getComputedStyle(el)
-            const secs = (v: string) => Math.max(...v.split(',').map((x) => parseFloat(x) || 0))
-            return secs(s.transitionDuration) > 0 || (s.animationName !== 'none' && secs(s.animationDuration) > 0)
-          })
-          .map((el) => el.tagName)
-      )
+      const moving = await page.evaluate<string[]>(`[...document.querySelectorAll('*')]
+        .filter((el) => {
+          const s = getComputedStyle(el)
+          const secs = (v) => Math.max(...v.split(',').map((x) => parseFloat(x) || 0))
+          return secs(s.transitionDuration) > 0 || (s.animationName !== 'none' && secs(s.animationDuration) > 0)
+        })
+        .map((el) => el.tagName)`)
       expect(moving, `${path}: nothing moves with reduced motion`).toEqual([])
     }
     await context.close()
