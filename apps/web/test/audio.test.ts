@@ -246,7 +246,7 @@ describe('fallback: audio language → Spanish → English, else speech synthesi
   test('English after Spanish; an English interface prefers English', async () => {
     await contribute(english, 'nav.jobs', 'en', makeWav(1))
     const en = await publishLatest('nav.jobs', 'en')
-    // nav.jobs has no speaker button of its own in every layout; check it through its contribute page.
+    // The contribute page shows the target's own speaker too.
     expect(speaker((await spanish.get('/audio/contribute?target=browse.title')).html, 'browse.title')?.lang).toBe('es')
     const html = (await otomi.get('/audio/contribute?target=nav.jobs')).html
     expect(speaker(html, 'nav.jobs')).toEqual({ clip: en, lang: 'en' })

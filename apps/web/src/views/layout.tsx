@@ -55,6 +55,7 @@ export function Layout(
                   <a href="/jobs" data-audio-slug="nav.jobs" safe>
                     {t('nav.jobs')}
                   </a>
+                  <SpeakButton slug="nav.jobs" text={t('nav.jobs')} t={t} />
                 </li>
                 {user ? (
                   <>
@@ -62,11 +63,13 @@ export function Layout(
                       <a href="/dashboard" data-audio-slug="nav.dashboard" safe>
                         {t('nav.dashboard')}
                       </a>
+                      <SpeakButton slug="nav.dashboard" text={t('nav.dashboard')} t={t} />
                     </li>
                     <li>
                       <a href="/profile" data-audio-slug="nav.profile" safe>
                         {t('nav.profile')}
                       </a>
+                      <SpeakButton slug="nav.profile" text={t('nav.profile')} t={t} />
                     </li>
                     <li>
                       <form method="post" action="/logout" class="inline">
@@ -75,6 +78,7 @@ export function Layout(
                           {t('nav.logout')}
                         </button>
                       </form>
+                      <SpeakButton slug="nav.logout" text={t('nav.logout')} t={t} />
                     </li>
                   </>
                 ) : (
@@ -83,11 +87,13 @@ export function Layout(
                       <a href="/login" data-audio-slug="nav.login" safe>
                         {t('nav.login')}
                       </a>
+                      <SpeakButton slug="nav.login" text={t('nav.login')} t={t} />
                     </li>
                     <li>
                       <a href="/register" data-audio-slug="nav.register" safe>
                         {t('nav.register')}
                       </a>
+                      <SpeakButton slug="nav.register" text={t('nav.register')} t={t} />
                     </li>
                   </>
                 )}
