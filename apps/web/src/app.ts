@@ -167,6 +167,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'not_found'))
 
   app.get('/health', async () => ({ ok: true }))
+  // Browsers ask for it on every first visit; an empty answer they may keep costs less than the 404 page.
+  app.get('/favicon.ico', (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=604800').send())
   userRoutes(app, {
     users: services.users,
     sessions: services.sessions,
