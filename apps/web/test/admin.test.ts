@@ -194,6 +194,9 @@ describe('the admin area', () => {
     expect((await admin.get('/admin/escrow/return?payoutGrant=g1&status=active')).location).toBe('/admin?done=grant_approved')
     expect((await admin.get('/admin/escrow/return?payoutGrant=g1&status=rejected')).location).toBe('/admin?done=grant_failed')
     expect((await admin.get('/admin?done=grant_approved')).html).toContain('data-admin-notice="grant_approved"')
+    // Admins find the area from the header; nobody else sees the link.
+    expect((await admin.get('/dashboard')).html).toContain('href="/admin"')
+    expect((await someone.get('/dashboard')).html).not.toContain('href="/admin"')
     t.payments.unreachable = true
     try {
       expect((await admin.post('/admin/escrow/connect', { debitLimit: '10.00' })).location).toBe('/admin?done=grant_unavailable')

@@ -71,6 +71,16 @@ export function Layout(
                       </a>
                       <SpeakButton slug="nav.profile" text={t('nav.profile')} t={t} />
                     </li>
+                    {user.isAdmin ? (
+                      <li>
+                        <a href="/admin" data-audio-slug="admin.title" safe>
+                          {t('admin.title')}
+                        </a>
+                        <SpeakButton slug="admin.title" text={t('admin.title')} t={t} />
+                      </li>
+                    ) : (
+                      ''
+                    )}
                     <li>
                       <form method="post" action="/logout" class="inline">
                         <Csrf token={csrf} />
