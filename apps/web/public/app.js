@@ -9,6 +9,8 @@
   // Where nothing is recorded, speech synthesis reads the text and we say, aloud and on screen, that
   // it is not recorded yet, with a link to record it or ask for it.
   var playing = null
+  // Chromium lists its voices only after a first call; ask early so a press knows whether it can speak.
+  if ('speechSynthesis' in window) window.speechSynthesis.getVoices()
   document.addEventListener('click', function (e) {
     var btn = e.target.closest && e.target.closest('.speak[data-speak]')
     if (!btn) return
@@ -36,7 +38,13 @@
       note.appendChild(link)
       btn.parentNode.insertBefore(note, btn.nextSibling)
     }
-    if (!('speechSynthesis' in window) || !text) return
+    // A phone without a voice for speech synthesis still answers: the community's "not recorded yet" or a sound.
+    if (!('speechSynthesis' in window) || !text || window.speechSynthesis.getVoices().length === 0) {
+      if (playing) playing.pause()
+      playing = new Audio('/audio/fallback')
+      playing.play()
+      if (!('speechSynthesis' in window) || !text) return
+    }
     window.speechSynthesis.cancel()
     var u = new SpeechSynthesisUtterance(text + '. ' + notRecorded)
     u.lang = lang === 'en' ? 'en-US' : 'es-MX'

@@ -136,7 +136,8 @@ describe('a recording contributed through the page is heard from then on', () =>
     expect(await speaker.evaluate((el) => el.tagName)).toBe('BUTTON')
     await speaker.click()
     await expect.poll(() => spoken(page)).toHaveLength(1)
-    expect(await played(page)).toEqual([])
+    // Headless Chromium has no voices: the generic "not recorded yet" sound plays as well.
+    expect((await played(page)).every((src) => src === `${t.baseUrl}/audio/fallback`)).toBe(true)
 
     await page.goto(`${t.baseUrl}/audio/contribute?target=browse.title`)
     await page.getByLabel('Lengua de la grabación', { exact: true }).selectOption('es')

@@ -297,6 +297,20 @@ describe('fallback: audio language → Spanish → English, else speech synthesi
   })
 })
 
+describe('never silent', () => {
+  test('without a voice on the phone: the recorded "not recorded yet" in your language, else a generic sound', async () => {
+    const generic = await anon.get('/audio/fallback')
+    expect(generic.status).toBe(200)
+    expect(generic.headers.get('content-type')).toBe('audio/wav')
+    await contribute(otomi, 'common.not_recorded', 'ot', makeWav(1))
+    const clip = await publishLatest('common.not_recorded', 'ot')
+    const forOtomi = await otomi.get('/audio/fallback')
+    expect(forOtomi.status).toBe(302)
+    expect(forOtomi.location).toBe(`/audio/clips/${clip}`)
+    expect((await spanish.get('/audio/fallback')).status).toBe(200)
+  })
+})
+
 describe('requests for missing audio', () => {
   test('anyone may ask; asking twice keeps one request; publishing closes only that language', async () => {
     await anon.get('/audio/contribute?target=jobs.amount')

@@ -6,6 +6,7 @@ import { AUDIO_LANG_COOKIE, fieldTarget, isLanguage, isTarget } from './chain.ts
 import { requestChain } from './attach.ts'
 import { ContributePage, SettingsPage } from './views/contribute.tsx'
 import { QueuePage, type QueueItem } from './views/queue.tsx'
+import { chimeWav } from './chime.ts'
 import { errorPage, page, redirect } from '../http/render.tsx'
 import { requireAdmin, requireUser } from '../http/guards.ts'
 import { body, file, str } from '../http/form.ts'
@@ -26,6 +27,7 @@ export interface AudioRouteDeps {
 
 export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
   const { audio } = deps
+  const chime = chimeWav()
 
   /** The words a target stands for: a job's field (if the viewer may see the job), or a UI label. */
   async function textOf(target: string, t: T, viewer: Parameters<JobService['getForViewer']>[0]): Promise<string | null> {
@@ -85,7 +87,8 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     ))
   })
 
-  app.post('/audio/contribute', async (req, reply) => {
+  // A person records a few labels at a time; this only stops a loop filling the disk.
+  app.post('/audio/contribute', { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)
@@ -111,6 +114,14 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     const request = await audio.request({ requester: req.user, target, language })
     if (isAppError(request)) return errorPage(req, reply, request)
     return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&asked=1`)
+  })
+
+  // What app.js plays when the phone cannot speak: "not recorded yet" as recorded by the community in the
+  // listener's languages, or else a generic sound.
+  app.get('/audio/fallback', async (req, reply) => {
+    const heard = (await audio.resolve(['common.not_recorded'], requestChain(req))).get('common.not_recorded')
+    if (heard) return reply.header('cache-control', 'no-store').redirect(`/audio/clips/${heard.clipId}`, 302)
+    return reply.header('content-type', 'audio/wav').header('cache-control', 'public, max-age=86400').send(chime)
   })
 
   app.get<{ Params: { id: string } }>('/audio/clips/:id', async (req, reply) => {
