@@ -32,7 +32,7 @@ export function adminRoutes(app: FastifyInstance, deps: { admin: AdminService; a
     return page(req, reply, { title: 'admin.title', titleSlug: 'admin.title' }, (ctx) => <AdminOverview ctx={ctx} done={req.query.done} assetCode={deps.assetCode} />)
   })
 
-  /** Connect the escrow wallet for payouts: the payments service returns the wallet's consent URL. */
+  /** Connect the escrow wallet for payouts: the payments service returns the wallet's consent URL, shown as a link. */
   app.post('/admin/escrow/connect', async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply
     const b = body(req)
@@ -44,7 +44,10 @@ export function adminRoutes(app: FastifyInstance, deps: { admin: AdminService; a
       req.log.warn({ error: result.error, message: result.message }, 'payout grant start failed')
       return done(reply, '/admin', result.error === 'rejected' ? 'grant_failed' : 'grant_unavailable')
     }
-    return reply.redirect(result.value.redirectUrl, 303)
+    // A link, not a redirect: the page's CSP (form-action 'self') rightly stops a form from landing on another site.
+    return page(req, reply, { title: 'admin.title', titleSlug: 'admin.title' }, (ctx) => (
+      <AdminOverview ctx={ctx} done={undefined} assetCode={deps.assetCode} consentUrl={result.value.redirectUrl} />
+    ))
   })
 
   /** The wallet owner's browser comes back here through the payments service: ?payoutGrant=<id>&status=<state>. */

@@ -1,9 +1,10 @@
 import type { ViewCtx } from '../../http/context.ts'
-import { Csrf, Field, Submit } from '../../views/form.tsx'
+import { Csrf, Field, LinkButton, Submit } from '../../views/form.tsx'
+import { Speak } from '../../views/speak.tsx'
 import { AdminNav } from './parts.tsx'
 
 /** /admin: where to go, and connecting the escrow wallet for payouts. */
-export function AdminOverview({ ctx, done, assetCode }: { ctx: ViewCtx; done: string | undefined; assetCode: string }): JSX.Element {
+export function AdminOverview({ ctx, done, assetCode, consentUrl }: { ctx: ViewCtx; done: string | undefined; assetCode: string; consentUrl?: string }): JSX.Element {
   const { t } = ctx
   return (
     <>
@@ -13,6 +14,18 @@ export function AdminOverview({ ctx, done, assetCode }: { ctx: ViewCtx; done: st
           {t('admin.escrow.title')}
         </h2>
         <p safe>{t('admin.escrow.explain')}</p>
+        {consentUrl ? (
+          <div class="alert ok" role="status" id="escrow-consent">
+            <p>
+              <Speak slug="admin.escrow.ready" text={t('admin.escrow.ready')} t={t} />
+            </p>
+            <p>
+              <LinkButton t={t} href={consentUrl} slug="admin.escrow.approve" text={t('admin.escrow.approve')} kind="primary" />
+            </p>
+          </div>
+        ) : (
+          ''
+        )}
         <form method="post" action="/admin/escrow/connect">
           <Csrf token={ctx.csrf} />
           <Field
