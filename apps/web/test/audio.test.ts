@@ -326,6 +326,7 @@ describe('requests for missing audio', () => {
     expect((await open()).filter((r) => !r.closedAt).map((r) => r.language).sort()).toEqual(['maz', 'qu'])
     const queue = await admin.get('/admin/audio')
     expect(queue.html).toContain('jobs.amount')
+    expect((await anon.get('/audio')).html).toContain('href="/audio/contribute?target=jobs.amount"')
     await contribute(otomi, 'jobs.amount', 'maz', makeWav(1))
     const clip = await publishLatest('jobs.amount', 'maz')
     const rows = await open()

@@ -42,8 +42,10 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
 
   app.get<{ Querystring: { next?: string } }>('/audio', async (req, reply) => {
     const chain = requestChain(req)
+    // What people asked for, so those who can record find it.
+    const requests = await audio.openRequests()
     return page(req, reply, { title: 'audio.title', titleSlug: 'audio.title' }, (ctx) => (
-      <SettingsPage ctx={ctx} chosen={chain[0]!} next={safeLocalPath(req.query.next, '/audio')} />
+      <SettingsPage ctx={ctx} chosen={chain[0]!} next={safeLocalPath(req.query.next, '/audio')} requests={requests.slice(0, 50)} />
     ))
   })
 

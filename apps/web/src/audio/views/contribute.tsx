@@ -107,7 +107,7 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
 }
 
 /** Where a person chooses the language they hear. */
-export function SettingsPage({ ctx, chosen, next }: { ctx: ViewCtx; chosen: Language; next: string }): JSX.Element {
+export function SettingsPage({ ctx, chosen, next, requests }: { ctx: ViewCtx; chosen: Language; next: string; requests: AudioRequest[] }): JSX.Element {
   const { t, csrf } = ctx
   return (
     <div class="stack">
@@ -130,6 +130,24 @@ export function SettingsPage({ ctx, chosen, next }: { ctx: ViewCtx; chosen: Lang
         </p>
         <Submit t={t} slug="audio.choose" text={t('audio.choose')} />
       </form>
+      <section aria-labelledby="audio-wanted">
+        <h2 id="audio-wanted">
+          <Speak slug="audio.open_requests" text={t('audio.open_requests')} t={t} />
+        </h2>
+        {requests.length === 0 ? (
+          <p safe>{t('common.none')}</p>
+        ) : (
+          <ul class="stack">
+            {requests.map((r) => (
+              <li data-request={r.id}>
+                <a href={`/audio/contribute?target=${encodeURIComponent(r.target)}`} data-audio-slug={r.target} safe>
+                  {`${r.target} (${t(`languages.${r.language}`)})`}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </div>
   )
 }
