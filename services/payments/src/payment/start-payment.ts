@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { and, desc, eq, inArray } from 'drizzle-orm'
-import { isPendingGrant } from '@interledger/open-payments'
 import { parseDecimalAmount } from '@voces/platform'
 import { CommonError, fail, isFailure, type Failure } from '../errors.ts'
+import { requestConsent } from '../open-payments/consent-grant.ts'
 import { isAllowedReturnUrl, type PaymentDeps } from './deps.ts'
 import { PaymentError } from './errors.ts'
 import { payments, type PaymentRow } from './model.ts'
@@ -102,34 +102,12 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput):
   )
   if (isFailure(quote)) return failStart(quote)
 
-  const clientNonce = randomBytes(24).toString('base64url')
-  const grant = await deps.openPayments.call(seller, 'outgoing_payment_grant', (client) =>
-    client.grant.request(
-      { url: buyerWallet.authServer },
-      {
-        access_token: {
-          access: [
-            {
-              type: 'outgoing-payment',
-              actions: ['create', 'read', 'list'],
-              identifier: buyerWallet.id,
-              limits: { debitAmount: quote.debitAmount, receiver: incoming.id }
-            }
-          ]
-        },
-        interact: {
-          start: ['redirect'],
-          finish: { method: 'redirect', uri: `${deps.config.publicBaseUrl}/payments/finish?pendingId=${id}`, nonce: clientNonce }
-        }
-      }
-    )
-  )
-  if (isFailure(grant)) return failStart(grant)
-  // `wait` counts from when the wallet created the grant; the answer arrives after that, so this is safe.
-  const grantRequestedAt = new Date()
-  if (!isPendingGrant(grant)) {
-    return failStart(fail(CommonError.WalletRejected, 'The buyer wallet granted an outgoing payment without asking the buyer', { step: 'outgoing_payment_grant' }))
-  }
+  const consent = await requestConsent(deps.openPayments, seller, {
+    wallet: buyerWallet,
+    limits: { debitAmount: quote.debitAmount, receiver: incoming.id },
+    finishUri: `${deps.config.publicBaseUrl}/payments/finish?pendingId=${id}`
+  })
+  if (isFailure(consent)) return failStart(consent)
 
   const updated = await deps.store.transition(id, ['starting'], {
     state: 'awaiting_consent',
@@ -143,13 +121,7 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput):
     debitAssetCode: quote.debitAmount.assetCode,
     debitAssetScale: quote.debitAmount.assetScale,
     receiveValue: BigInt(quote.receiveAmount.value),
-    clientNonce,
-    interactNonce: grant.interact.finish,
-    redirectUrl: grant.interact.redirect,
-    continueUri: grant.continue.uri,
-    continueToken: grant.continue.access_token.value,
-    continueWaitSeconds: grant.continue.wait ?? 0,
-    grantRequestedAt,
+    ...consent.columns,
     consentExpiresAt,
     // The worker looks at it again when consent is overdue.
     nextAttemptAt: consentExpiresAt

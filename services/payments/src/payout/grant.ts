@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { and, desc, eq, ne } from 'drizzle-orm'
-import { isFinalizedGrantWithAccessToken, isPendingGrant } from '@interledger/open-payments'
+import { isFinalizedGrantWithAccessToken } from '@interledger/open-payments'
 import { parseDecimalAmount } from '@voces/platform'
-import { CommonError, fail, isFailure, type Failure } from '../errors.ts'
+import { fail, isFailure, type Failure } from '../errors.ts'
 import { backTo, resultPage, type FinishOutcome } from '../http/pages.ts'
 import { verifyFinishHash } from '../open-payments/hash.ts'
+import { requestConsent } from '../open-payments/consent-grant.ts'
 import { isAllowedReturnUrl } from '../payment/deps.ts'
 import { PaymentError } from '../payment/errors.ts'
 import { amountFailure } from '../payment/start-payment.ts'
@@ -36,32 +37,13 @@ export async function startPayoutGrant(deps: PayoutDeps, input: StartPayoutGrant
   const limit = parseDecimalAmount(input.debitLimit, wallet.assetScale)
   if (typeof limit === 'string') return amountFailure(limit, input.debitLimit, wallet.assetCode, wallet.assetScale)
   const id = randomUUID()
-  const clientNonce = randomBytes(24).toString('base64url')
   const debitAmount = { value: limit.toString(), assetCode: wallet.assetCode, assetScale: wallet.assetScale }
-  const grant = await deps.openPayments.call(seller, 'outgoing_payment_grant', (client) =>
-    client.grant.request(
-      { url: wallet.authServer },
-      {
-        access_token: {
-          access: [
-            {
-              type: 'outgoing-payment',
-              actions: ['create', 'read', 'list'],
-              identifier: wallet.id,
-              limits: { debitAmount, ...(input.interval ? { interval: input.interval } : {}) }
-            }
-          ]
-        },
-        interact: {
-          start: ['redirect'],
-          finish: { method: 'redirect', uri: `${deps.config.publicBaseUrl}/payments/finish?payoutGrantId=${id}`, nonce: clientNonce }
-        }
-      }
-    )
-  )
-  if (isFailure(grant)) return grant
-  const requestedAt = new Date()
-  if (!isPendingGrant(grant)) return fail(CommonError.WalletRejected, 'The wallet granted payouts without asking its owner', { step: 'outgoing_payment_grant' })
+  const consent = await requestConsent(deps.openPayments, seller, {
+    wallet,
+    limits: { debitAmount, ...(input.interval ? { interval: input.interval } : {}) },
+    finishUri: `${deps.config.publicBaseUrl}/payments/finish?payoutGrantId=${id}`
+  })
+  if (isFailure(consent)) return consent
   const [row] = await deps.db
     .insert(payoutGrants)
     .values({
@@ -75,13 +57,7 @@ export async function startPayoutGrant(deps: PayoutDeps, input: StartPayoutGrant
       returnUrl: input.returnUrl ?? null,
       walletAddressId: wallet.id,
       authServer: wallet.authServer,
-      clientNonce,
-      interactNonce: grant.interact.finish,
-      redirectUrl: grant.interact.redirect,
-      continueUri: grant.continue.uri,
-      continueToken: grant.continue.access_token.value,
-      continueWaitSeconds: grant.continue.wait ?? 0,
-      grantRequestedAt: requestedAt
+      ...consent.columns
     })
     .returning()
   deps.logger.info({ sellerId: seller.id, payoutGrantId: id }, 'payout grant awaiting consent')
