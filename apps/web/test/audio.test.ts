@@ -10,6 +10,7 @@ import { createFakePaymentsClient } from '../src/payments-client/fake.ts'
 import { Agent, SAMPLE, jobFields } from './helpers.ts'
 import { makeWav } from './audio-fixtures.ts'
 import { audioClips, audioRequests } from '../src/audio/model.ts'
+import { createAudioService } from '../src/audio/service.ts'
 import { users } from '../src/users/model.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { media } from '../src/media/model.ts'
@@ -294,6 +295,26 @@ describe('fallback: audio language → Spanish → English, else speech synthesi
       .returning()
     expect((await anon.get(`/audio/clips/${draft!.id}`)).status).toBe(404)
     expect(speaker((await otomi.get('/jobs')).html, 'browse.submit')).toEqual({ clip: null, lang: null })
+  })
+})
+
+describe('another web process', () => {
+  test('sees a publish once its cached entry is older than the TTL', async () => {
+    let clock = 1_000_000
+    const other = createAudioService({
+      db: database.db,
+      media: web.services.media,
+      logger: createLogger({ level: 'silent' }),
+      maxBytes: 1_000_000,
+      cacheTtlMs: 60_000,
+      now: () => clock
+    })
+    expect((await other.resolve(['jobs.people'], ['ot', 'es'])).size).toBe(0)
+    await contribute(otomi, 'jobs.people', 'ot', makeWav(1))
+    const clip = await publishLatest('jobs.people', 'ot')
+    expect((await other.resolve(['jobs.people'], ['ot', 'es'])).size).toBe(0)
+    clock += 60_001
+    expect((await other.resolve(['jobs.people'], ['ot', 'es'])).get('jobs.people')).toEqual({ clipId: clip, language: 'ot' })
   })
 })
 

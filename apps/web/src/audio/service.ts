@@ -22,6 +22,12 @@ export interface AudioDeps {
   maxBytes: number
   /** How many targets the in-memory cache keeps before it starts over. */
   cacheTargets?: number
+  /**
+   * How long a cached target is trusted. This process forgets a target the moment it publishes for it;
+   * other processes (several web servers) see the publish at the latest after this.
+   */
+  cacheTtlMs?: number
+  now?: () => number
 }
 
 /** Recordings longer than this are refused when the container says how long they are (WAV). */
@@ -29,8 +35,10 @@ export const MAX_SECONDS = 30
 
 export function createAudioService(deps: AudioDeps) {
   // target → (language → clip id) of the ready clips; an empty map remembers "nothing recorded".
-  const cache = new Map<string, Map<Language, string>>()
+  const cache = new Map<string, { at: number; byLang: Map<Language, string> }>()
   const cacheLimit = deps.cacheTargets ?? 50_000
+  const ttl = deps.cacheTtlMs ?? 5 * 60_000
+  const now = deps.now ?? Date.now
 
   /**
    * The ready clips of every target, from the cache, with ONE query for those it does not hold.
@@ -38,7 +46,8 @@ export function createAudioService(deps: AudioDeps) {
    */
   async function readyClips(targets: readonly string[]): Promise<Map<string, Map<Language, string>>> {
     const wanted = [...new Set(targets.filter(isTarget))]
-    const missing = wanted.filter((t) => !cache.has(t))
+    const fresh = now() - ttl
+    const missing = wanted.filter((t) => (cache.get(t)?.at ?? -Infinity) < fresh)
     if (missing.length > 0) {
       const rows = await queryRows<{ id: string; target: string; language: Language }>(
         deps.db,
@@ -49,10 +58,11 @@ export function createAudioService(deps: AudioDeps) {
             )})`
       )
       if (cache.size + missing.length > cacheLimit) cache.clear()
-      for (const t of missing) cache.set(t, new Map())
-      for (const r of rows) cache.get(r.target)!.set(r.language, r.id)
+      const at = now()
+      for (const t of missing) cache.set(t, { at, byLang: new Map() })
+      for (const r of rows) cache.get(r.target)!.byLang.set(r.language, r.id)
     }
-    return new Map(wanted.map((t) => [t, cache.get(t) ?? new Map()]))
+    return new Map(wanted.map((t) => [t, cache.get(t)?.byLang ?? new Map()]))
   }
 
   return {
