@@ -113,6 +113,9 @@ describe('a recording contributed through the page is heard from then on', () =>
     expect(await page.textContent('main')).toContain('Tu grabación espera revisión')
     const [clip] = await t.database.db.select().from(audioClips).where(eq(audioClips.target, 'browse.title'))
     expect(clip).toMatchObject({ language: 'ot', status: 'needs_review' })
+    // The second take (about 1.2 s) was sent, its length read from the WebM on the server.
+    expect(clip!.durationMs).toBeGreaterThan(500)
+    expect(clip!.durationMs).toBeLessThan(5000)
 
     await publishAll()
 

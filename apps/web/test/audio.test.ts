@@ -8,7 +8,7 @@ import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig, type WebConfig } from '../src/config.ts'
 import { createFakePaymentsClient } from '../src/payments-client/fake.ts'
 import { Agent, SAMPLE, jobFields } from './helpers.ts'
-import { makeWav } from './audio-fixtures.ts'
+import { makeWav, makeWebm } from './audio-fixtures.ts'
 import { audioClips, audioRequests } from '../src/audio/model.ts'
 import { createAudioService } from '../src/audio/service.ts'
 import { users } from '../src/users/model.ts'
@@ -156,6 +156,14 @@ describe('contributions are checked by content', () => {
     expect(speaker((await otomi.get('/jobs')).html, 'browse.title')).toEqual({ clip: null, lang: null })
   })
 
+  test('a WebM (what browsers record) is accepted as audio, its length read from the clusters', async () => {
+    expect((await contribute(otomi, 'browse.language', 'ot', makeWebm(3))).status).toBe(303)
+    const [clip] = await clipsOf('browse.language')
+    expect(clip!.durationMs).toBe(2980)
+    const [file] = await database.db.select().from(media).where(eq(media.id, clip!.mediaId))
+    expect(file!.mime).toBe('audio/webm')
+  })
+
   test('a text file renamed to .wav is refused, and so is an executable', async () => {
     const before = (await database.db.select().from(audioClips)).length
     expect((await contribute(otomi, 'browse.title', 'ot', SAMPLE.text)).status).toBe(415)
@@ -165,6 +173,7 @@ describe('contributions are checked by content', () => {
 
   test('longer than 30 seconds, or bigger than the limit, is refused', async () => {
     expect((await contribute(otomi, 'nav.jobs', 'ot', makeWav(31, { sampleRate: 4000 }))).status).toBe(422)
+    expect((await contribute(otomi, 'nav.jobs', 'ot', makeWebm(42))).status).toBe(422)
     expect((await contribute(otomi, 'nav.jobs', 'ot', makeWav(20, { sampleRate: 64000 }))).status).toBe(413)
     expect(await clipsOf('nav.jobs')).toEqual([])
   })

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { inArray } from 'drizzle-orm'
 import type { Db } from '@voces/platform'
 import type { AudioService } from './service.ts'
@@ -89,8 +89,9 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     ))
   })
 
-  // A person records a few labels at a time; this only stops a loop filling the disk.
-  app.post('/audio/contribute', { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
+  // Per person (the session is read before this hook): only stops a loop filling the disk.
+  const perPerson = { max: 60, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.user?.id ?? req.ip }
+  app.post('/audio/contribute', { config: { rateLimit: perPerson } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)

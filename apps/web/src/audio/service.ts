@@ -6,6 +6,7 @@ import { isTarget } from './chain.ts'
 import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 import { isUuid } from '../media/service.ts'
+import { audioSeconds } from './duration.ts'
 import type { Language, User } from '../users/model.ts'
 
 /** What a speaker button plays: the clip and the language it is in. */
@@ -30,7 +31,7 @@ export interface AudioDeps {
   now?: () => number
 }
 
-/** Recordings longer than this are refused when the container says how long they are (WAV). */
+/** Recordings longer than this are refused when the container says how long they are (WAV, WebM). */
 export const MAX_SECONDS = 30
 
 export function createAudioService(deps: AudioDeps) {
@@ -88,7 +89,7 @@ export function createAudioService(deps: AudioDeps) {
     }): Promise<AudioClip | AudioError | MediaError> {
       if (!isTarget(input.target)) return 'invalid_target'
       if (input.bytes.length > deps.maxBytes) return 'file_too_large'
-      const seconds = wavSeconds(input.bytes)
+      const seconds = audioSeconds(input.bytes)
       if (seconds !== null && seconds > MAX_SECONDS + 0.5) return 'audio_too_long'
       const stored = await deps.media.store({ owner: input.contributor, purpose: 'audio_clip', kind: 'audio', bytes: input.bytes })
       if (typeof stored === 'string') return stored
@@ -197,18 +198,3 @@ export function createAudioService(deps: AudioDeps) {
 }
 
 export type AudioService = ReturnType<typeof createAudioService>
-
-/** The duration of a RIFF/WAVE file from its header, or null for anything else. */
-export function wavSeconds(bytes: Buffer): number | null {
-  if (bytes.length < 44 || bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE') return null
-  let offset = 12
-  let byteRate = 0
-  while (offset + 8 <= bytes.length) {
-    const id = bytes.toString('ascii', offset, offset + 4)
-    const size = bytes.readUInt32LE(offset + 4)
-    if (id === 'fmt ' && offset + 16 <= bytes.length) byteRate = bytes.readUInt32LE(offset + 16)
-    if (id === 'data') return byteRate > 0 ? Math.min(size, bytes.length - offset - 8) / byteRate : null
-    offset += 8 + size + (size % 2)
-  }
-  return null
-}
