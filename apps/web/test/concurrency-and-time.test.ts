@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
@@ -8,6 +10,7 @@ import { payouts } from '../src/payouts/model.ts'
 import { fundings } from '../src/payments/model.ts'
 import { applications } from '../src/applications/model.ts'
 import { users } from '../src/users/model.ts'
+import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
 
 let t: TestWeb
 let owner: Agent
@@ -89,6 +92,51 @@ describe('a failed payout', () => {
     expect(latest).toHaveLength(1)
     expect(latest[0]!.state).toBe('completed')
     expect((await t.web.services.payouts.ledger(j)).paidOut).toBe(j.amountPerPerson)
+  })
+})
+
+describe('a payout whose answer was lost', () => {
+  test('is retried with the wallet of the first attempt, even after the creator changed wallet; never failed, never paid twice', async () => {
+    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
+    const { job: j, ids } = await jobWithSubmissions('Lost answer', 1, 1)
+    await owner.post(`/jobs/${j.id}/funding`)
+    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
+    t.payments.settle(f!.pendingId!, 'completed')
+    await t.web.services.fundings.refreshOpen()
+    const creatorId = (await t.database.db.select().from(submissions).where(eq(submissions.id, ids[0]!)))[0]!.creatorId
+    await t.database.db.update(users).set({ walletAddress: 'https://wallet.test/old' }).where(eq(users.id, creatorId))
+    await owner.post(`/submissions/${ids[0]!}/accept`)
+    // The payments service creates the payout, but its answer never comes back.
+    const original = t.payments.createPayout
+    t.payments.createPayout = async (input) => {
+      t.payments.createPayout = original
+      await original(input)
+      return { ok: false, error: 'unreachable', message: 'timeout' }
+    }
+    await t.web.services.payouts.processDue()
+    await t.database.db.update(users).set({ walletAddress: 'https://wallet.test/new' }).where(eq(users.id, creatorId))
+    await t.web.services.payouts.processDue(new Date(Date.now() + 60 * 60_000))
+    const [p] = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
+    expect(p).toMatchObject({ state: 'sending', receiverWallet: 'https://wallet.test/old' })
+    expect(p!.remoteId).toBeTruthy()
+    expect((await owner.post(`/payouts/${p!.id}/retry`)).status).toBe(409)
+    const sent = [...t.payments.payoutsByReference.values()].filter((x) => x.reference.startsWith(ids[0]!))
+    expect(sent).toEqual([expect.objectContaining({ receiver: 'https://wallet.test/old' })])
+  })
+
+  test('a 409 reference_conflict from the payments service is a conflict, not a refusal', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(409, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ success: false, error: { code: 'reference_conflict', message: 'used' } }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const client = createHttpPaymentsClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiToken: 't', sellerId: 's' })
+      const r = await client.createPayout({ receiverWalletAddressUrl: 'https://wallet.test/x', amount: '1.00', reference: 'r' })
+      expect(r).toMatchObject({ ok: false, error: 'conflict' })
+    } finally {
+      server.close()
+    }
   })
 })
 

@@ -92,6 +92,9 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
       fake.payoutCalls++
       if (fake.unreachable) return down
       const existing = fake.payoutsByReference.get(input.reference)
+      if (existing && (existing.receiver !== input.receiverWalletAddressUrl || existing.amount !== input.amount)) {
+        return { ok: false, error: 'conflict', message: '409 reference_conflict fake: reference used for a different payout' }
+      }
       if (existing) return { ok: true, value: { id: existing.id, status: existing.status } }
       const payout = {
         id: randomUUID(),

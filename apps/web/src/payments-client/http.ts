@@ -51,6 +51,8 @@ export function createHttpPaymentsClient(options: {
     // The escrow wallet not yet connected for payouts is a state to wait out, not a refusal.
     const code = (json.error as Record<string, unknown> | undefined)?.code
     if (code === 'no_payout_grant') return { ok: false, error: 'unreachable', message: describe(json, response.status) }
+    // The reference was already used: an earlier attempt reached the service. Not a refusal of the payout.
+    if (code === 'reference_conflict') return { ok: false, error: 'conflict', message: describe(json, response.status) }
     if (!response.ok || json.success === false) {
       return { ok: false, error: 'rejected', message: describe(json, response.status) }
     }

@@ -92,9 +92,12 @@ export interface PayoutGrantInput {
   returnUrl: string
 }
 
-/** Why a call failed, as a value: 'unreachable' (network/5xx), 'rejected' (4xx from the service). */
+/**
+ * Why a call failed, as a value: 'unreachable' (network/5xx), 'rejected' (4xx from the service),
+ * 'conflict' (409 reference_conflict: the idempotency key was already used, with other details).
+ */
 export interface PaymentsFailure {
-  error: 'unreachable' | 'rejected' | 'not_found'
+  error: 'unreachable' | 'rejected' | 'not_found' | 'conflict'
   message: string
 }
 

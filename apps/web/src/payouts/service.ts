@@ -106,7 +106,8 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         // Claim due rows; rows another worker holds are skipped, not waited for.
         const due = await queryRows<{ id: string; wallet: string | null }>(
           tx,
-          sql`select p.id, u.wallet_address as wallet from web.payouts p
+          // Once a wallet was sent, every retry sends the same one (same reference, same payout).
+          sql`select p.id, coalesce(p.receiver_wallet, u.wallet_address) as wallet from web.payouts p
               join web.users u on u.id = p.receiver_id
               where p.next_attempt_at <= ${now}
                 and (p.state = 'pending' or (p.state = 'sending' and p.remote_id is null))
@@ -163,8 +164,10 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         })
         if (result.ok) {
           await record(payout.id, result.value.id, result.value.status, result.value.failureReason)
-        } else if (result.error === 'unreachable') {
-          deps.logger.warn({ payoutId: payout.id, reason: result.message }, 'payout deferred: payments service unreachable')
+        } else if (result.error === 'unreachable' || result.error === 'conflict') {
+          // A conflict means an earlier attempt with this reference reached the service: still in flight,
+          // never failed (a Retry would pay twice). It is tried again later with the same wallet.
+          deps.logger.warn({ payoutId: payout.id, reason: result.message }, `payout deferred: ${result.error}`)
           await deps.db.update(payouts).set({ lastError: result.message.slice(0, 500), updatedAt: new Date() }).where(eq(payouts.id, payout.id))
         } else {
           await deps.db
