@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Webhook } from 'standardwebhooks'
+import { sql } from 'drizzle-orm'
+import { queryRows } from '@voces/platform'
 import { createSellerWallet, RETURN_URL, startHarness, visit, waitFor, type Harness } from './harness.ts'
 
 describe('escrow payouts under a standing grant', () => {
@@ -87,6 +89,32 @@ describe('escrow payouts under a standing grant', () => {
     expect(done.failure.message).toMatch(/payout grant/)
     const hook = await waitFor(async () => h.webhooks.received.filter((w) => JSON.parse(w.body).data.id === done.id), (e) => e.length > 0)
     expect(JSON.parse(hook[0]!.body).type).toBe('payout.failed')
+  })
+
+  test('a sent payout is never failed because the escrow grant became unusable; it completes once usable again', async () => {
+    const settings = h.sandbox.sandbox.deps.config
+    settings.settlementDelayMs = 60_000
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '2.00', reference: 'job-7/grant-lost' })
+    const id = r.json.payout.id as string
+    await waitFor(() => h.api('GET', `/payouts/${id}`), (x) => x.json.payout?.status === 'sending')
+    // The standing grant can no longer be used (as after a failed token rotation).
+    await h.database.db.execute(sql`update payments.payout_grants set state = 'expired' where state = 'active'`)
+    settings.settlementDelayMs = 0
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    expect((await h.api('GET', `/payouts/${id}`)).json.payout.status).toBe('sending')
+    await h.database.db.execute(sql`update payments.payout_grants set state = 'active' where state = 'expired' and failure_message is null`)
+    expect((await payoutDone(id)).status).toBe('completed')
+  })
+
+  test('a typed "declined" link does not end the escrow grant request; its owner denying it in the wallet does', async () => {
+    const start = await h.api('POST', '/sellers/marketplace/payout-grant', { debitLimit: '10.00', returnUrl: RETURN_URL })
+    const grantId = start.json.payoutGrant.id as string
+    const finishUrl = `${h.baseUrl}/payments/finish?payoutGrantId=${grantId}&result=grant_rejected`
+    await visit(finishUrl)
+    const state = async () => (await queryRows<{ state: string }>(h.database.db, sql`select state from payments.payout_grants where id = ${grantId}`))[0]!.state
+    expect(await state()).toBe('awaiting_consent')
+    await visit(await h.sandbox.denyConsent(start.json.redirectUrl))
+    expect(await state()).toBe('rejected')
   })
 
   test('another seller registered by API has its own key and no payout grant yet', async () => {

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import { queryRows } from '@voces/platform'
-import { fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
+import { CommonError, fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
 import type { ClientIdentity } from '../open-payments/client.ts'
 import { backoffMs } from '../worker/poller.ts'
 import type { PayoutDeps } from './deps.ts'
@@ -47,13 +47,21 @@ export function createPayoutSteps(deps: PayoutDeps) {
   const log = deps.logger.child({ component: 'payouts' })
   const { worker } = deps.config
 
-  async function stepFailed(p: PayoutRow, failure: Failure): Promise<PayoutRow | undefined> {
+  /**
+   * A step failed. Before any create could have reached the wallet, transient failures are retried
+   * and others end the payout (nothing moved). Once a create may have reached it, only the wallet's
+   * own refusal of that create ends the payout: anything else (no grant, a lost answer, a list that
+   * could not be read) waits with backoff, or a Retry from the marketplace could pay twice.
+   */
+  async function stepFailed(p: PayoutRow, failure: Failure, options: { refusedCreate?: boolean } = {}): Promise<PayoutRow | undefined> {
     // A 401 in the background is retried: the SDK's HTTP client can resend a request without its
     // signature after a lost connection, and nothing moves without a successful create.
     const transient = isWalletFailure(failure) && (failure.transient || failure.status === 401)
+    const mayHaveMoved = p.createAttemptedAt !== null || p.outgoingPaymentId !== null
     const attempts = p.attempts + 1
-    log.warn({ payoutId: p.id, reference: p.reference, step: failure.step, code: failure.failure, transient, attempts, reason: failure.message }, 'payout step failed')
-    if (transient && attempts < worker.maxAttempts) {
+    const retry = mayHaveMoved ? !(options.refusedCreate && !transient) : transient && attempts < worker.maxAttempts
+    log.warn({ payoutId: p.id, reference: p.reference, step: failure.step, code: failure.failure, transient, mayHaveMoved, attempts, reason: failure.message }, 'payout step failed')
+    if (retry) {
       return transitionPayout(deps, p.id, [p.state], {
         attempts,
         failureMessage: failure.message,
@@ -118,18 +126,30 @@ export function createPayoutSteps(deps: PayoutDeps) {
       outgoing = await create(grant)
     }
     if (isWalletFailure(outgoing) && outgoing.status === 403) {
-      return stepFailed(marked, fail(outgoing.failure, `The escrow wallet's payout grant does not cover this payout (limit used up or expired): ${outgoing.message}`, { step: 'outgoing_payment' }))
+      const refused = fail(outgoing.failure, `The escrow wallet's payout grant does not cover this payout (limit used up or expired): ${outgoing.message}`, { step: 'outgoing_payment' })
+      return stepFailed(marked, refused, { refusedCreate: true })
     }
-    if (isFailure(outgoing)) return stepFailed(marked, outgoing)
+    if (isFailure(outgoing)) return stepFailed(marked, outgoing, { refusedCreate: isWalletFailure(outgoing) })
     return recordSending(marked, outgoing)
   }
 
+  /** The outgoing payment made from `quoteId`, if a create whose answer was lost did reach the wallet. */
   async function findCreated(seller: ClientIdentity, grant: PayoutGrantRow, resourceServer: string, quoteId: string) {
-    const page = await deps.openPayments.call(seller, 'outgoing_payment', (client) =>
-      client.outgoingPayment.list({ url: resourceServer, walletAddress: grant.walletAddressId, accessToken: grant.accessToken! }, { first: 100, 'wallet-address': grant.walletAddressId })
-    )
-    if (isFailure(page)) return page
-    return page.result.find((o) => o.quoteId === quoteId)
+    let cursor: string | undefined
+    // Newest first: a payout's payment is recent, but a busy escrow may have made many since.
+    for (let pages = 0; pages < 50; pages++) {
+      const page = await deps.openPayments.call(seller, 'outgoing_payment', (client) =>
+        client.outgoingPayment.list(
+          { url: resourceServer, walletAddress: grant.walletAddressId, accessToken: grant.accessToken! },
+          { first: 100, ...(cursor ? { cursor } : {}), 'wallet-address': grant.walletAddressId } as never
+        )
+      )
+      if (isFailure(page)) return page
+      const found = page.result.find((o) => o.quoteId === quoteId)
+      if (found || !page.pagination.hasNextPage || !page.pagination.endCursor) return found
+      cursor = page.pagination.endCursor
+    }
+    return fail(CommonError.WalletUnavailable, 'Too many outgoing payments to look through; will look again', { step: 'outgoing_payment' })
   }
 
   function recordSending(p: PayoutRow, o: { id: string; sentAmount: { value: string } }) {
@@ -144,19 +164,21 @@ export function createPayoutSteps(deps: PayoutDeps) {
     })
   }
 
+  /** A sent payout ends only by the wallet's word on its outgoing payment; until then it is followed. */
   async function follow(p: PayoutRow): Promise<PayoutRow | undefined> {
-    const seller = await deps.sellers.get(p.sellerId)
-    if (isFailure(seller)) return stepFailed(p, seller)
-    const grant = await activePayoutGrant(deps, p.sellerId)
-    if (isFailure(grant)) return stepFailed(p, grant)
-    const outgoing = await deps.openPayments.call(seller, 'outgoing_payment_status', (client) =>
-      client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: grant.accessToken! })
-    )
     const later = () =>
       transitionPayout(deps, p.id, ['sending'], {
         attempts: p.attempts + 1,
         nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, 200, worker.maxBackoffMs))
       })
+    const seller = await deps.sellers.get(p.sellerId)
+    if (isFailure(seller)) return later()
+    // Any usable token of the escrow's grants can read the payment; none (escrow being reconnected) waits.
+    const grant = await activePayoutGrant(deps, p.sellerId)
+    if (isFailure(grant)) return later()
+    const outgoing = await deps.openPayments.call(seller, 'outgoing_payment_status', (client) =>
+      client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: grant.accessToken! })
+    )
     if (isFailure(outgoing)) return later()
     const sent = BigInt(outgoing.sentAmount.value)
     if (outgoing.failed) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { and, desc, eq, ne } from 'drizzle-orm'
 import { isFinalizedGrantWithAccessToken } from '@interledger/open-payments'
 import { parseDecimalAmount } from '@voces/platform'
-import { fail, isFailure, type Failure } from '../errors.ts'
+import { fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
 import { backTo, resultPage, type FinishOutcome } from '../http/pages.ts'
 import { verifyFinishHash } from '../open-payments/hash.ts'
 import { requestConsent } from '../open-payments/consent-grant.ts'
@@ -94,6 +94,13 @@ export async function finishPayoutGrant(
   const [grant] = await deps.db.select().from(payoutGrants).where(eq(payoutGrants.id, query.payoutGrantId))
   if (!grant) return { status: 404, html: resultPage('Not found', 'This link is not valid.') }
   if (query.result) {
+    // Anyone can type `?result=grant_rejected`: the wallet says whether its owner really declined.
+    const seller = await deps.sellers.get(grant.sellerId)
+    if (grant.state !== 'awaiting_consent' || isFailure(seller) || !grant.continueUri || !grant.continueToken) return grantOutcome(grant)
+    const answer = await deps.openPayments.call(seller, 'grant_continuation', (client) =>
+      client.grant.continue({ url: grant.continueUri!, accessToken: grant.continueToken! })
+    )
+    if (!isWalletFailure(answer) || answer.transient || answer.walletCode === 'too_fast') return grantOutcome(grant)
     const ended = await setGrant(deps, grant.id, 'awaiting_consent', { state: 'rejected', failureMessage: query.result.slice(0, 100) })
     return grantOutcome(ended ?? grant)
   }
