@@ -307,6 +307,23 @@ describe('fallback: audio language → Spanish → English, else speech synthesi
   })
 })
 
+describe('withdrawing a published clip', () => {
+  test('only an admin can, and from then on the next language in the chain is heard', async () => {
+    const [nah] = (await clipsOf('browse.title')).filter((c) => c.language === 'nah' && c.status === 'ready')
+    const listener = new Agent(base)
+    await listener.get('/audio')
+    await listener.post('/audio/language', { language: 'nah', next: '/jobs' })
+    expect(speaker((await listener.get('/jobs')).html, 'browse.title')?.lang).toBe('nah')
+    expect((await otomi.post(`/admin/audio/${nah!.id}/withdraw`)).status).toBe(404)
+    const queue = await admin.get('/admin/audio')
+    expect(queue.html).toContain(`data-published="${nah!.id}"`)
+    expect((await admin.post(`/admin/audio/${nah!.id}/withdraw`)).location).toBe('/admin/audio?done=withdrawn')
+    expect(speaker((await listener.get('/jobs')).html, 'browse.title')?.lang).toBe('es')
+    expect((await anon.get(`/audio/clips/${nah!.id}`)).status).toBe(404)
+    expect((await admin.post(`/admin/audio/${nah!.id}/withdraw`)).status).toBe(409)
+  })
+})
+
 describe('another web process', () => {
   test('sees a publish once its cached entry is older than the TTL', async () => {
     let clock = 1_000_000

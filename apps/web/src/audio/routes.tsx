@@ -146,29 +146,32 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
   app.get<{ Querystring: { done?: string } }>('/admin/audio', async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply
     const t = translator(req.lang)
-    const [clips, requests] = await Promise.all([audio.queue(), audio.openRequests()])
-    const contributorIds = [...new Set(clips.map((c) => c.contributorId).filter((id): id is string => !!id))]
+    const [clips, requests, published] = await Promise.all([audio.queue(), audio.openRequests(), audio.recentlyPublished()])
+    const contributorIds = [...new Set([...clips, ...published].map((c) => c.contributorId).filter((id): id is string => !!id))]
     const names = new Map(
       contributorIds.length
         ? (await deps.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, contributorIds))).map((u) => [u.id, u.username])
         : []
     )
-    const items: QueueItem[] = []
-    for (const clip of clips) {
-      items.push({ clip, text: await textOf(clip.target, t, req.user), contributor: names.get(clip.contributorId ?? '') ?? '—' })
+    const describe = async (list: typeof clips): Promise<QueueItem[]> => {
+      const items: QueueItem[] = []
+      for (const clip of list) items.push({ clip, text: await textOf(clip.target, t, req.user), contributor: names.get(clip.contributorId ?? '') ?? '—' })
+      return items
     }
+    const items = await describe(clips)
+    const recent = await describe(published)
     return page(req, reply, { title: 'audio.queue_title', titleSlug: 'audio.queue_title' }, (ctx) => (
-      <QueuePage ctx={ctx} items={items} requests={requests} done={req.query.done} />
+      <QueuePage ctx={ctx} items={items} published={recent} requests={requests} done={req.query.done} />
     ))
   })
 
-  for (const action of ['publish', 'reject'] as const) {
+  for (const action of ['publish', 'reject', 'withdraw'] as const) {
     app.post<{ Params: { id: string } }>(`/admin/audio/:id/${action}`, async (req, reply) => {
       const admin = requireAdmin(req, reply)
       if (!admin) return reply
       const result = await audio[action](admin, req.params.id)
       if (isAppError(result)) return errorPage(req, reply, result)
-      return redirect(reply, `/admin/audio?done=${action === 'publish' ? 'published' : 'rejected'}`)
+      return redirect(reply, `/admin/audio?done=${action === 'publish' ? 'published' : action === 'reject' ? 'rejected' : 'withdrawn'}`)
     })
   }
 }

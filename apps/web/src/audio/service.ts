@@ -167,6 +167,27 @@ export function createAudioService(deps: AudioDeps) {
       return rejected ?? 'already_reviewed'
     },
 
+    /** Takes a published clip back (a wrong or offensive recording): from now on it is not heard. */
+    async withdraw(reviewer: User, clipId: string): Promise<AudioClip | AudioError | 'not_found'> {
+      if (!isUuid(clipId)) return 'not_found'
+      const [clip] = await deps.db.select().from(audioClips).where(eq(audioClips.id, clipId))
+      if (!clip) return 'not_found'
+      const [withdrawn] = await deps.db
+        .update(audioClips)
+        .set({ status: 'rejected', reviewerId: reviewer.id, reviewedAt: new Date() })
+        .where(and(eq(audioClips.id, clipId), eq(audioClips.status, 'ready')))
+        .returning()
+      if (!withdrawn) return 'already_reviewed'
+      cache.delete(withdrawn.target)
+      deps.logger.info({ clipId, target: withdrawn.target, language: withdrawn.language }, 'audio withdrawn')
+      return withdrawn
+    },
+
+    /** The latest published clips, for admins to check (and withdraw). */
+    recentlyPublished(): Promise<AudioClip[]> {
+      return deps.db.select().from(audioClips).where(eq(audioClips.status, 'ready')).orderBy(desc(audioClips.reviewedAt)).limit(50)
+    },
+
     /** The review queue, oldest first. */
     queue(): Promise<AudioClip[]> {
       return deps.db.select().from(audioClips).where(eq(audioClips.status, 'needs_review')).orderBy(asc(audioClips.createdAt)).limit(200)

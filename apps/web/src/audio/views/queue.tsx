@@ -10,11 +10,12 @@ export interface QueueItem {
 }
 
 /** The admins' review queue: listen, publish or reject; and what people asked for. */
-export function QueuePage({ ctx, items, requests, done }: { ctx: ViewCtx; items: QueueItem[]; requests: AudioRequest[]; done?: string | undefined }): JSX.Element {
+export function QueuePage(p: { ctx: ViewCtx; items: QueueItem[]; published: QueueItem[]; requests: AudioRequest[]; done?: string | undefined }): JSX.Element {
+  const { ctx, items, published, requests, done } = p
   const { t, csrf } = ctx
   return (
     <div class="stack">
-      {done === 'published' || done === 'rejected' ? (
+      {done === 'published' || done === 'rejected' || done === 'withdrawn' ? (
         <p class="alert ok" role="status">
           <Speak slug={`audio.${done}`} text={t(`audio.${done}`)} t={t} />
         </p>
@@ -45,6 +46,30 @@ export function QueuePage({ ctx, items, requests, done }: { ctx: ViewCtx; items:
           ))}
         </ul>
       )}
+      <section aria-labelledby="audio-published" class="stack">
+        <h2 id="audio-published">
+          <Speak slug="audio.recently_published" text={t('audio.recently_published')} t={t} />
+        </h2>
+        {published.length === 0 ? (
+          <p safe>{t('common.none')}</p>
+        ) : (
+          <ul class="cards">
+            {published.map(({ clip, text, contributor }) => (
+              <li class="card stack" data-published={clip.id}>
+                <p>
+                  <strong safe>{text ?? clip.target}</strong>{' '}
+                  <span class="badge" safe>
+                    {t(`languages.${clip.language}`)}
+                  </span>
+                </p>
+                <p safe>{`${t('audio.contributor')}: ${contributor}`}</p>
+                <audio controls="" preload="none" src={`/audio/clips/${clip.id}`} aria-label={`${text ?? clip.target} (${t(`languages.${clip.language}`)})`}></audio>
+                <PostButton t={t} csrf={csrf} action={`/admin/audio/${clip.id}/withdraw`} slug="audio.withdraw" text={t('audio.withdraw')} kind="danger" />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       <section aria-labelledby="audio-requests">
         <h2 id="audio-requests">
           <Speak slug="audio.open_requests" text={t('audio.open_requests')} t={t} />
