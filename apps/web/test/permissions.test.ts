@@ -122,6 +122,22 @@ describe('uploads are checked by content, not by name', () => {
   })
 })
 
+describe('no open redirect after login', () => {
+  test('`next` hiding a tab, newline, backslash or scheme sends to a local page', async () => {
+    const v = new Agent(t.baseUrl)
+    const page = await v.get('/login?next=/%09/evil.com')
+    expect(/action="\/login"[^]*?name="next" value="([^"]*)"/.exec(page.html)![1]).toBe('/dashboard')
+    for (const next of ['/\t/evil.com', '/\n/evil.com', '/\r\n/evil.com', '/\\evil.com', '/\t\\evil.com', '/\x00/evil.com', '/\x0b/evil.com', '//evil.com', 'https://evil.com', ' /evil.com']) {
+      const res = await v.post('/login', { username: 'other_b', password: 'secret123', next })
+      expect(res.status).toBe(303)
+      expect(res.location, JSON.stringify(next)).toBe('/dashboard')
+      await v.post('/logout')
+    }
+    const local = await v.post('/login', { username: 'other_b', password: 'secret123', next: '/jobs?q=evil.com' })
+    expect(local.location).toBe('/jobs?q=evil.com')
+  })
+})
+
 describe('CSRF on every state change', () => {
   test('job creation without the token is refused', async () => {
     const res = await a.post('/jobs', { ...jobFields({ title: 'No token' }), _csrf: '' })

@@ -32,9 +32,18 @@ export function viewCtx(req: FastifyRequest, reply: FastifyReply): ViewCtx {
   }
 }
 
-/** Only a local path may be a redirect target: no scheme, no host, no `//`. */
+/**
+ * Only a local path may be a redirect target: one leading `/`, no scheme, no host, no backslash and no
+ * control character (browsers drop tabs and newlines, so `/\t/evil.example` would become `//evil.example`).
+ */
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string') return fallback
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\r\n]/.test(value)) return fallback
+  // eslint-disable-next-line no-control-regex
+  if (!value.startsWith('/') || value.startsWith('//') || /[\x00-\x1f\x7f\\]/.test(value)) return fallback
+  try {
+    if (new URL(value, 'http://x').origin !== 'http://x') return fallback
+  } catch {
+    return fallback
+  }
   return value
 }
