@@ -205,6 +205,15 @@ describe('the admin area', () => {
     }
   })
 
+  test('every control and link on the admin pages carries a data-audio-slug (or is a speaker button)', async () => {
+    const unslugged = (html: string) =>
+      (html.match(/<(a|button|select|textarea|input)\b[^>]*>/g) ?? []).filter((tag) => !/type="hidden"/.test(tag) && !/data-audio-slug=|data-speak=/.test(tag))
+    for (const path of ['/admin', '/admin?done=saved', '/admin/users', '/admin/jobs', '/admin/jobs?state=draft', '/admin/money', '/admin/webhooks']) {
+      expect(unslugged((await admin.get(path)).html), path).toEqual([])
+    }
+    expect(unslugged((await admin.post('/admin/escrow/connect', { debitLimit: '10.00' })).html)).toEqual([])
+  })
+
   test('an admin whose rights are revoked gets 404 again', async () => {
     await setAdmin(t.database.db, 'operator', false)
     expect((await admin.get('/admin')).status).toBe(404)
