@@ -122,6 +122,28 @@ describe('uploads are checked by content, not by name', () => {
   })
 })
 
+describe('job reference files', () => {
+  test('anyone can open the reference of a published job; nobody but its owner that of a draft', async () => {
+    const published = await a.postMultipart('/jobs', { ...jobFields({ title: 'Reference public' }), reference: SAMPLE.png })
+    const draft = await a.postMultipart('/jobs', { ...jobFields({ title: 'Reference draft', action: 'draft' }), reference: SAMPLE.mp3 })
+    const all = await t.database.db.select().from(jobs)
+    const pub = all.find((j) => j.title === 'Reference public')!
+    const dra = all.find((j) => j.title === 'Reference draft')!
+    expect(published.status).toBe(303)
+    expect(draft.status).toBe(303)
+    const anonymous = new Agent(t.baseUrl)
+    for (const viewer of [anonymous, b, creator, a]) {
+      const res = await viewer.get(`/media/${pub.referenceMediaId!}`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('image/png')
+    }
+    for (const viewer of [anonymous, b, creator]) expect((await viewer.get(`/media/${dra.referenceMediaId!}`)).status).toBe(404)
+    expect((await a.get(`/media/${dra.referenceMediaId!}`)).status).toBe(200)
+    await a.post(`/jobs/${dra.id}/publish`)
+    expect((await anonymous.get(`/media/${dra.referenceMediaId!}`)).status).toBe(200)
+  })
+})
+
 describe('no open redirect after login', () => {
   test('`next` hiding a tab, newline, backslash or scheme sends to a local page', async () => {
     const v = new Agent(t.baseUrl)

@@ -98,9 +98,9 @@ export function createMediaService(deps: MediaDeps) {
      * profile files of people who applied to their jobs.
      */
     async canRead(viewer: User | null, file: Media): Promise<boolean> {
-      if (!viewer) return file.purpose === 'job_reference' && (await jobIsPublic(file.jobId))
+      if (!viewer) return file.purpose === 'job_reference' && (await referenceIsPublic(file))
       if (viewer.isAdmin || viewer.id === file.ownerId) return true
-      if (file.purpose === 'job_reference') return (await jobIsPublic(file.jobId)) || (await ownsJob(viewer.id, file.jobId))
+      if (file.purpose === 'job_reference') return (await referenceIsPublic(file)) || (await ownsReferencingJob(viewer.id, file))
       if (file.purpose === 'application' || file.purpose === 'submission') return ownsJob(viewer.id, file.jobId)
       if (file.purpose === 'profile') {
         const rows = await queryRows(
@@ -124,9 +124,20 @@ export function createMediaService(deps: MediaDeps) {
     return rows.length > 0
   }
 
-  async function jobIsPublic(jobId: string | null): Promise<boolean> {
-    if (!jobId) return false
-    const rows = await queryRows(deps.db, sql`select 1 from web.jobs where id = ${jobId} and state <> 'draft'`)
+  // A reference file belongs to the jobs that show it (jobs.reference_media_id; a duplicate shares it).
+  async function referenceIsPublic(file: Media): Promise<boolean> {
+    const rows = await queryRows(
+      deps.db,
+      sql`select 1 from web.jobs where (reference_media_id = ${file.id} or id = ${file.jobId}) and state <> 'draft' limit 1`
+    )
+    return rows.length > 0
+  }
+
+  async function ownsReferencingJob(userId: string, file: Media): Promise<boolean> {
+    const rows = await queryRows(
+      deps.db,
+      sql`select 1 from web.jobs where (reference_media_id = ${file.id} or id = ${file.jobId}) and owner_id = ${userId} limit 1`
+    )
     return rows.length > 0
   }
 }
