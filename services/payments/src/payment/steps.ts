@@ -1,3 +1,4 @@
+import { findOutgoingPaymentByQuote } from '../open-payments/find-outgoing.ts'
 import { isFinalizedGrantWithAccessToken, type OutgoingPayment } from '@interledger/open-payments'
 import { CommonError, fail, isFailure, isWalletFailure, type Failure, type WalletFailure } from '../errors.ts'
 import type { ClientIdentity } from '../open-payments/client.ts'
@@ -103,21 +104,17 @@ export function createPaymentSteps(deps: PaymentDeps) {
     })
   }
 
-  /** Finds an outgoing payment a previous attempt created for this quote (its answer may have been lost). */
-  async function findCreated(p: PaymentRow, identity: ClientIdentity): Promise<OutgoingPayment | undefined | Failure> {
-    const page = await deps.openPayments.call(identity, 'outgoing_payment', (client) =>
-      client.outgoingPayment.list({ url: p.buyerResourceServer!, walletAddress: p.buyerWalletAddressId!, accessToken: p.accessToken! }, { first: 100, 'wallet-address': p.buyerWalletAddressId! })
-    )
-    if (isFailure(page)) return page
-    return page.result.find((o) => o.quoteId === p.quoteId)
-  }
-
   /** Creates the outgoing payment under the buyer's grant: write intent, call, record. */
   async function createOutgoing(p: PaymentRow): Promise<PaymentRow | undefined> {
     const identity = await seller(p)
     if (isFailure(identity)) return stepFailed(p, 'authorized', identity)
     if (p.createAttemptedAt) {
-      const existing = await findCreated(p, identity)
+      const existing = await findOutgoingPaymentByQuote(deps.openPayments, identity, {
+        resourceServer: p.buyerResourceServer!,
+        walletAddress: p.buyerWalletAddressId!,
+        accessToken: p.accessToken!,
+        quoteId: p.quoteId!
+      })
       if (isFailure(existing)) return stepFailed(p, 'authorized', existing)
       if (existing) return recordSending(p, existing)
     }

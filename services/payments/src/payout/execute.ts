@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { queryRows } from '@voces/platform'
-import { CommonError, fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
-import type { ClientIdentity } from '../open-payments/client.ts'
+import { fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
+import { findOutgoingPaymentByQuote } from '../open-payments/find-outgoing.ts'
 import { backoffMs } from '../worker/poller.ts'
 import type { PayoutDeps } from './deps.ts'
 import { activePayoutGrant, rotatePayoutToken } from './grant.ts'
@@ -80,7 +80,12 @@ export function createPayoutSteps(deps: PayoutDeps) {
     if (isFailure(wallet)) return stepFailed(p, wallet)
 
     if (p.createAttemptedAt && p.quoteId) {
-      const found = await findCreated(seller, grant, wallet.resourceServer, p.quoteId)
+      const found = await findOutgoingPaymentByQuote(deps.openPayments, seller, {
+        resourceServer: wallet.resourceServer,
+        walletAddress: grant.walletAddressId,
+        accessToken: grant.accessToken!,
+        quoteId: p.quoteId
+      })
       if (isFailure(found)) return stepFailed(p, found)
       if (found) return recordSending(p, found)
     }
@@ -131,25 +136,6 @@ export function createPayoutSteps(deps: PayoutDeps) {
     }
     if (isFailure(outgoing)) return stepFailed(marked, outgoing, { refusedCreate: isWalletFailure(outgoing) })
     return recordSending(marked, outgoing)
-  }
-
-  /** The outgoing payment made from `quoteId`, if a create whose answer was lost did reach the wallet. */
-  async function findCreated(seller: ClientIdentity, grant: PayoutGrantRow, resourceServer: string, quoteId: string) {
-    let cursor: string | undefined
-    // Newest first: a payout's payment is recent, but a busy escrow may have made many since.
-    for (let pages = 0; pages < 50; pages++) {
-      const page = await deps.openPayments.call(seller, 'outgoing_payment', (client) =>
-        client.outgoingPayment.list(
-          { url: resourceServer, walletAddress: grant.walletAddressId, accessToken: grant.accessToken! },
-          { first: 100, ...(cursor ? { cursor } : {}), 'wallet-address': grant.walletAddressId } as never
-        )
-      )
-      if (isFailure(page)) return page
-      const found = page.result.find((o) => o.quoteId === quoteId)
-      if (found || !page.pagination.hasNextPage || !page.pagination.endCursor) return found
-      cursor = page.pagination.endCursor
-    }
-    return fail(CommonError.WalletUnavailable, 'Too many outgoing payments to look through; will look again', { step: 'outgoing_payment' })
   }
 
   function recordSending(p: PayoutRow, o: { id: string; sentAmount: { value: string } }) {
