@@ -95,6 +95,35 @@ describe('a failed payout', () => {
   })
 })
 
+describe('a failed payout when the job closes', () => {
+  test('stays owed: the refund leaves its money in escrow and the Retry pays it', async () => {
+    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
+    const { job: j, ids } = await jobWithSubmissions('Failed then closed', 1, 2)
+    await owner.post(`/jobs/${j.id}/funding`)
+    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
+    t.payments.settle(f!.pendingId!, 'completed')
+    await t.web.services.fundings.refreshOpen()
+    const creatorId = (await t.database.db.select().from(submissions).where(eq(submissions.id, ids[0]!)))[0]!.creatorId
+    await t.database.db.update(users).set({ walletAddress: 'https://wallet.test/failing' }).where(eq(users.id, creatorId))
+    await owner.post(`/submissions/${ids[0]!}/accept`)
+    await t.web.services.payouts.processDue()
+    const [first] = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
+    t.payments.settlePayout(first!.remoteId!, 'failed')
+    await t.web.services.payouts.processDue()
+    expect((await owner.post(`/jobs/${j.id}/complete`)).status).toBe(303)
+    const refunds = (await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))).filter((p) => p.kind === 'refund')
+    // Funded for two people, one accepted: only the other person's share goes back.
+    expect(refunds.map((r) => r.amount)).toEqual([j.amountPerPerson])
+    expect((await owner.post(`/payouts/${first!.id}/retry`)).status).toBe(303)
+    await t.web.services.payouts.processDue()
+    const retry = (await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))).find((p) => p.reference === `${ids[0]}:retry1`)!
+    expect(retry).toMatchObject({ state: 'sending' })
+    expect(retry.lastError).toBeNull()
+    // Once a retry is live, the failed attempt is no longer counted twice.
+    expect((await t.web.services.payouts.ledger(j)).available).toBe(0n)
+  })
+})
+
 describe('a payout whose answer was lost', () => {
   test('is retried with the wallet of the first attempt, even after the creator changed wallet; never failed, never paid twice', async () => {
     await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })

@@ -20,7 +20,7 @@ export interface Ledger {
   inFlight: bigint
   /** Still in escrow: funded − paid out − refunded. */
   held: bigint
-  /** held − in flight: what escrow can still commit. */
+  /** held − in flight − failed payouts still owed: what escrow can still commit. */
   available: bigint
 }
 
@@ -40,7 +40,10 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         (select coalesce(sum(debit_amount - received), 0) from web.fundings where job_id = ${job.id} and state = 'completed' and debit_amount is not null) as fees,
         (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'payout' and state = 'completed') as paid_out,
         (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'refund' and state = 'completed') as refunded,
-        (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and state in ('pending', 'sending')) as in_flight`
+        (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and state in ('pending', 'sending')) as in_flight,
+        -- A creator's payout whose every attempt failed is still owed (the owner may retry it): escrow keeps it.
+        (select coalesce(sum(a), 0) from (select max(amount) as a from web.payouts where job_id = ${job.id} and kind = 'payout'
+           group by split_part(reference, ':', 1) having bool_and(state = 'failed')) f) as failed_owed`
     )
     const n = (k: string) => BigInt(row?.[k] ?? 0)
     const funded = n('funded')
@@ -54,7 +57,7 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
       refunded: n('refunded'),
       inFlight: n('in_flight'),
       held,
-      available: held - n('in_flight')
+      available: held - n('in_flight') - n('failed_owed')
     }
   }
 
@@ -80,7 +83,7 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
     /** Records a refund of whatever escrow still holds for a closed job, beyond payouts already owed. */
     async scheduleRefund(tx: Tx, job: Job): Promise<void> {
       const l = await ledger(tx, job)
-      // Payouts still waiting for money count as owed: the refund never takes a creator's pay.
+      // Payouts still waiting for money, and failed ones the owner may retry, count as owed: the refund never takes a creator's pay.
       if (l.available <= 0n) return
       const [existing] = await queryRows<{ n: string | number }>(
         tx,
