@@ -64,7 +64,9 @@ function createServices(deps: WebDeps) {
   const payouts = createPayoutService({ db, payments: deps.paymentsClient, logger: deps.logger })
   // Closing a job (canceled, expired, complete) refunds what escrow still holds for it.
   const onClosed = payouts.scheduleRefund
-  const jobs = createJobService({ db, asset: deps.config.asset, onClosed })
+  // Community recordings behind the speaker buttons: 30 s of WAV fits in 3 MB, Opus in far less.
+  const audio = createAudioService({ db, media, logger: deps.logger, maxBytes: Math.min(deps.config.maxUploadBytes, 3 * 1024 * 1024) })
+  const jobs = createJobService({ db, asset: deps.config.asset, onClosed, onEdited: audio.jobEdited })
   const transitions = createJobTransitions({ db, onClosed })
   const applications = createApplicationService({ db, jobs, media, transitions })
   const submissions = createSubmissionService({ db, media, transitions, onAccepted: payouts.schedulePayout })
@@ -88,8 +90,6 @@ function createServices(deps: WebDeps) {
       sessions: () => sessions.purgeExpired()
     }
   })
-  // Community recordings behind the speaker buttons: 30 s of WAV fits in 3 MB, Opus in far less.
-  const audio = createAudioService({ db, media, logger: deps.logger, maxBytes: Math.min(deps.config.maxUploadBytes, 3 * 1024 * 1024) })
   return { media, users, sessions, payouts, jobs, transitions, applications, submissions, fundings, scheduler, audio }
 }
 

@@ -296,6 +296,21 @@ describe('fallback: audio language → Spanish → English, else speech synthesi
     expect(speaker((await otomi.get('/jobs')).html, `job.${jobId}.title`)).toEqual({ clip: null, lang: null })
   })
 
+  test("editing a job's description sends its recording back to review; the title's stays", async () => {
+    await contribute(otomi, `job.${jobId}.title`, 'ot', makeWav(1))
+    const title = await publishLatest(`job.${jobId}.title`, 'ot')
+    const description = (await clipsOf(`job.${jobId}.description`)).find((c) => c.status === 'ready')!.id
+    await admin.get(`/jobs/${jobId}/edit`)
+    const edited = await admin.postMultipart(`/jobs/${jobId}/edit`, jobFields({ title: 'Trabajo 0', description: 'Grabar un cuento largo' }))
+    expect(edited.status).toBe(303)
+    const page = (await otomi.get(`/jobs/${jobId}`)).html
+    expect(speaker(page, `job.${jobId}.title`)).toEqual({ clip: title, lang: 'ot' })
+    expect(speaker(page, `job.${jobId}.description`)).toEqual({ clip: null, lang: null })
+    expect((await admin.get('/admin/audio')).html).toContain(`data-clip="${description}"`)
+    await admin.post(`/admin/audio/${description}/publish`)
+    expect(speaker((await otomi.get(`/jobs/${jobId}`)).html, `job.${jobId}.description`)).toEqual({ clip: description, lang: 'ot' })
+  })
+
   test('draft clips are never served', async () => {
     const [ready] = (await clipsOf('browse.title')).filter((c) => c.status === 'ready' && c.language === 'ot')
     const [draft] = await database.db

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
-import { queryRows, type Db, type Logger } from '@voces/platform'
+import { queryRows, type Db, type Logger, type Tx } from '@voces/platform'
 import { audioClips, audioRequests, type AudioClip, type AudioRequest } from './model.ts'
 import type { AudioError } from './errors.ts'
 import { isTarget } from './chain.ts'
@@ -8,6 +8,7 @@ import type { MediaError } from '../media/errors.ts'
 import { isUuid } from '../media/service.ts'
 import { audioSeconds } from './duration.ts'
 import type { Language, User } from '../users/model.ts'
+import type { Job } from '../jobs/model.ts'
 
 /** What a speaker button plays: the clip and the language it is in. */
 export interface Heard {
@@ -165,6 +166,22 @@ export function createAudioService(deps: AudioDeps) {
         .where(and(eq(audioClips.id, clipId), sql`${audioClips.status} in ('needs_review', 'draft')`))
         .returning()
       return rejected ?? 'already_reviewed'
+    },
+
+    /**
+     * A job's title or description changed: what was recorded for the old text goes back to review
+     * (an admin re-publishes it if it still fits, e.g. after a typo fix) and is not heard meanwhile.
+     */
+    async jobEdited(tx: Tx, before: Job, after: Job): Promise<void> {
+      for (const field of ['title', 'description'] as const) {
+        if (before[field] === after[field]) continue
+        const target = `job.${after.id}.${field}`
+        await tx
+          .update(audioClips)
+          .set({ status: 'needs_review' })
+          .where(and(eq(audioClips.target, target), eq(audioClips.status, 'ready')))
+        cache.delete(target)
+      }
     },
 
     /** Takes a published clip back (a wrong or offensive recording): from now on it is not heard. */

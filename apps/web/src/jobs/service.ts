@@ -28,8 +28,10 @@ const DAY = 86_400_000
 
 /** Called inside the transaction that moved a job to canceled, expired or complete (e.g. to refund escrow). */
 export type OnJobClosed = (tx: Tx, job: Job) => Promise<void>
+/** Called in the edit's transaction (audio recorded for the old title or description must be checked again). */
+export type OnJobEdited = (tx: Tx, before: Job, after: Job) => Promise<void>
 
-export function createJobService(deps: { db: Db; asset: { code: string; scale: number }; onClosed: OnJobClosed; now?: () => Date }) {
+export function createJobService(deps: { db: Db; asset: { code: string; scale: number }; onClosed: OnJobClosed; onEdited?: OnJobEdited; now?: () => Date }) {
   const now = deps.now ?? (() => new Date())
 
   /** Turns form input into column values, or the reason it cannot. Dates are whole days, ending at 23:59:59 UTC. */
@@ -114,6 +116,7 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
           })
           .where(eq(jobs.id, id))
           .returning()
+        await deps.onEdited?.(tx, job, updated!)
         return updated!
       })
     },
