@@ -253,6 +253,34 @@ describe('verified accessibility', () => {
     await admin.close()
   }, 120_000)
 
+  test('JavaScript off, every page: it loads, and every control is a link or belongs to a plain form (only speaker buttons need scripts)', async () => {
+    const [funder] = await database.db.select().from(users).where(eq(users.username, 'demo_funder'))
+    const owned = await database.db.select().from(jobs).where(eq(jobs.ownerId, funder!.id))
+    const byState = [...new Map(owned.map((j) => [j.state, j.id])).values()].map((id) => `/jobs/${id}`)
+    const draft = owned.find((j) => j.state === 'draft')!
+    const sweeps: Array<[string | null, string[]]> = [
+      [null, ['/', '/jobs', '/jobs?language=nah&soon=1', '/login', '/register', '/nowhere']],
+      ['demo_funder', ['/dashboard', '/dashboard/jobs', '/dashboard/money', '/profile', '/jobs/new', `/jobs/${draft.id}/edit`, ...byState, '/admin', '/admin/users', '/admin/jobs', '/admin/money', '/admin/webhooks']],
+      ['maria_nahuatl', ['/dashboard/applications', '/dashboard/work', '/dashboard/money']]
+    ]
+    const problems: string[] = []
+    for (const [who, paths] of sweeps) {
+      const context = who ? await loggedIn(who, 'demo123', { javaScriptEnabled: false }) : await browser.newContext({ viewport: PHONE, javaScriptEnabled: false })
+      const page = await context.newPage()
+      for (const path of paths) {
+        const res = await page.goto(`${base}${path}`)
+        if ((res?.status() ?? 500) >= (path === '/nowhere' ? 500 : 400)) problems.push(`${who ?? 'anon'} ${path}: ${res?.status()}`)
+        const orphans = await page.evaluate<string[]>(`[...document.querySelectorAll('button, input, select, textarea')]
+          .filter((el) => !el.matches('button[data-speak], input[type=hidden]'))
+          .filter((el) => { const f = el.form || el.closest('form'); return !f || !f.getAttribute('action') })
+          .map((el) => el.outerHTML.slice(0, 80))`)
+        problems.push(...orphans.map((o) => `${who ?? 'anon'} ${path}: ${o}`))
+      }
+      await context.close()
+    }
+    expect(problems).toEqual([])
+  }, 120_000)
+
   test('operators: connect the escrow wallet through the wallet consent page; real payments, ledgers and webhook deliveries', async () => {
     const admin = await loggedIn('demo_funder')
     const page = await admin.newPage()
