@@ -34,7 +34,8 @@ export function adminRoutes(app: FastifyInstance, deps: { admin: AdminService; a
 
   /** Connect the escrow wallet for payouts: the payments service returns the wallet's consent URL, shown as a link. */
   app.post('/admin/escrow/connect', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply
+    const admin = requireAdmin(req, reply)
+    if (!admin) return reply
     const b = body(req)
     const debitLimit = str(b, 'debitLimit').trim()
     const interval = str(b, 'interval').trim()
@@ -44,6 +45,7 @@ export function adminRoutes(app: FastifyInstance, deps: { admin: AdminService; a
       req.log.warn({ error: result.error, message: result.message }, 'payout grant start failed')
       return done(reply, '/admin', result.error === 'rejected' ? 'grant_failed' : 'grant_unavailable')
     }
+    req.log.info({ admin: admin.username, action: 'payout_grant_started', debitLimit, interval: interval || undefined }, 'admin action')
     // A link, not a redirect: the page's CSP (form-action 'self') rightly stops a form from landing on another site.
     return page(req, reply, { title: 'admin.title', titleSlug: 'admin.title' }, (ctx) => (
       <AdminOverview ctx={ctx} done={undefined} assetCode={deps.assetCode} consentUrl={result.value.redirectUrl} />
@@ -67,9 +69,12 @@ export function adminRoutes(app: FastifyInstance, deps: { admin: AdminService; a
   })
 
   app.post<{ Params: { id: string } }>('/admin/users/:id/role', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply
-    const result = await deps.admin.setRole(req.params.id, str(body(req), `role-${req.params.id}`))
+    const admin = requireAdmin(req, reply)
+    if (!admin) return reply
+    const role = str(body(req), `role-${req.params.id}`)
+    const result = await deps.admin.setRole(req.params.id, role)
     if (typeof result === 'string') return redirect(reply, '/admin/users')
+    req.log.info({ admin: admin.username, action: 'role_set', user: result.username, role }, 'admin action')
     return done(reply, `/admin/users?q=${encodeURIComponent(result.username)}`, 'saved')
   })
 
@@ -80,6 +85,8 @@ export function adminRoutes(app: FastifyInstance, deps: { admin: AdminService; a
       const result = await deps.admin.setDisabled(admin, req.params.id, action === 'disable')
       if (result === 'own_account') return done(reply, '/admin/users', 'own_account')
       if (typeof result === 'string') return redirect(reply, '/admin/users')
+      // Who changed what, in the logs (there is no audit table yet).
+      req.log.info({ admin: admin.username, action: `user_${action}d`, user: result.username }, 'admin action')
       return done(reply, `/admin/users?q=${encodeURIComponent(result.username)}`, action === 'disable' ? 'disabled' : 'enabled')
     })
   }
