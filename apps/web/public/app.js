@@ -1,4 +1,4 @@
-/* global document, window, navigator, fetch, setTimeout, Audio, SpeechSynthesisUtterance, MediaRecorder, Blob, DataTransfer, File, URL */
+/* global document, window, navigator, fetch, setTimeout, setInterval, clearInterval, Audio, SpeechSynthesisUtterance, MediaRecorder, Blob, DataTransfer, File, URL */
 // Small progressive enhancement: the page works without it.
 (function () {
   'use strict'
@@ -96,17 +96,27 @@
     var audio = document.createElement('audio')
     audio.controls = true
     audio.hidden = true
+    // How much of the 30 s is used, visible while recording.
+    var bar = document.createElement('progress')
+    bar.max = 30
+    bar.value = 0
+    bar.hidden = true
+    bar.setAttribute('aria-label', document.body.getAttribute('data-stop-label') || 'Stop')
     box.appendChild(rec)
+    box.appendChild(bar)
     box.appendChild(audio)
     input.parentNode.appendChild(box)
     var recorder = null
+    var ticker = null
     rec.addEventListener('click', function () {
       if (recorder && recorder.state === 'recording') { recorder.stop(); return }
       navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
         var chunks = []
-        recorder = new MediaRecorder(stream, MediaRecorder.isTypeSupported('audio/webm;codecs=opus') ? { mimeType: 'audio/webm;codecs=opus' } : undefined)
+        var r = recorder = new MediaRecorder(stream, MediaRecorder.isTypeSupported('audio/webm;codecs=opus') ? { mimeType: 'audio/webm;codecs=opus' } : undefined)
         recorder.ondataavailable = function (ev) { chunks.push(ev.data) }
         recorder.onstop = function () {
+          clearInterval(ticker)
+          bar.hidden = true
           stream.getTracks().forEach(function (tr) { tr.stop() })
           var blob = new Blob(chunks, { type: 'audio/webm' })
           var dt = new DataTransfer()
@@ -118,7 +128,12 @@
         }
         recorder.start()
         rec.textContent = document.body.getAttribute('data-stop-label') || 'Stop'
-        setTimeout(function () { if (recorder.state === 'recording') recorder.stop() }, 30000)
+        var started = Date.now()
+        bar.value = 0
+        bar.hidden = false
+        ticker = setInterval(function () { bar.value = Math.min(30, (Date.now() - started) / 1000) }, 250)
+        // This take only: a retry started before 30 s have passed gets its own limit.
+        setTimeout(function () { if (r.state === 'recording') r.stop() }, 30000)
       })
     })
   })

@@ -102,6 +102,9 @@ describe('a recording contributed through the page is heard from then on', () =>
     await record.click()
     await page.getByRole('button', { name: 'Detener', exact: true }).waitFor()
     await page.waitForTimeout(800)
+    // While recording, a bar shows how much of the 30 s is used.
+    expect(Number(await page.locator('[data-recorder] progress').evaluate((el) => (el as unknown as { value: number }).value))).toBeGreaterThan(0)
+    await check(page, 'recording')
     await page.getByRole('button', { name: 'Detener', exact: true }).click()
     await page.locator('[data-recorder] audio').waitFor({ state: 'visible' })
     await record.click()
