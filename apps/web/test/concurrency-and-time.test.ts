@@ -222,6 +222,59 @@ describe('cancel and expiry refund escrow', () => {
   })
 })
 
+describe('money in another asset', () => {
+  async function fundedJob(title: string) {
+    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
+    await owner.postMultipart('/jobs', jobFields({ title, amount: '5', maxResponses: '1' }))
+    const j = await job(title)
+    await owner.post(`/jobs/${j.id}/funding`)
+    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
+    t.payments.settle(f!.pendingId!, 'completed')
+    return { j, f: f! }
+  }
+
+  test.each([
+    ['another asset code', { assetCode: 'USD', assetScale: 2 }],
+    ['another scale', { assetCode: 'MXN', assetScale: 3 }]
+  ])('a payment received in %s never counts as funding; the problem is recorded', async (name, asset) => {
+    const { j, f } = await fundedJob(`Other asset ${name}`)
+    const original = t.payments.getPaymentStatus
+    t.payments.getPaymentStatus = async (id) => {
+      const r = await original(id)
+      return r.ok && r.value.receivedAmount ? { ok: true, value: { ...r.value, receivedAmount: { ...r.value.receivedAmount, ...asset } } } : r
+    }
+    try {
+      await t.web.services.fundings.refreshOpen()
+    } finally {
+      t.payments.getPaymentStatus = original
+    }
+    const [row] = await t.database.db.select().from(fundings).where(eq(fundings.id, f.id))
+    expect(row!.state).toBe('failed')
+    expect(row!.failureReason).toContain('asset_mismatch')
+    expect((await t.web.services.payouts.ledger(j)).funded).toBe(0n)
+    const status = await owner.get(`/jobs/${j.id}/funding/${f.id}/status`)
+    expect(JSON.parse(status.html)).toMatchObject({ state: 'failed' })
+  })
+
+  test('fees are counted only for debits in the escrow asset', async () => {
+    const original = t.payments.startQuote
+    t.payments.startQuote = async (input) => {
+      const r = await original(input)
+      return r.ok ? { ok: true, value: { ...r.value, quote: { ...r.value.quote, debitAmount: { value: '9999', assetCode: 'USD', assetScale: 2 } } } } : r
+    }
+    let funded: { j: Job; f: typeof fundings.$inferSelect }
+    try {
+      funded = await fundedJob('Debit in dollars')
+    } finally {
+      t.payments.startQuote = original
+    }
+    await t.web.services.fundings.refreshOpen()
+    const ledger = await t.web.services.payouts.ledger(funded.j)
+    expect(ledger.funded).toBe(500n)
+    expect(ledger.fees).toBe(0n)
+  })
+})
+
 describe('payments webhook', () => {
   const secret = () => t.config.payments.webhookSecret
   async function send(body: string, headers: Record<string, string>) {

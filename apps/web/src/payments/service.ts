@@ -102,7 +102,14 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
       const status: RemotePaymentStatus = result.value.status
       if (status === funding.state) return funding
       if (status === 'completed') {
-        const received = result.value.receivedAmount ? BigInt(result.value.receivedAmount.value) : (funding.receiveAmount ?? 0n)
+        const r = result.value.receivedAmount
+        // An amount in another asset or scale is not this job's money: never counted as funded.
+        if (r && (r.assetCode !== funding.assetCode || r.assetScale !== funding.assetScale)) {
+          const reason = `asset_mismatch: received ${r.value} ${r.assetCode}/${r.assetScale}, expected ${funding.assetCode}/${funding.assetScale}`
+          deps.logger.error({ fundingId: funding.id, jobId: funding.jobId, received: r }, 'funding arrived in another asset')
+          return (await update(funding.id, { state: 'failed', failureReason: reason })) ?? funding
+        }
+        const received = r ? BigInt(r.value) : (funding.receiveAmount ?? 0n)
         const done = await deps.db.transaction(async (tx) => {
           const [job] = await tx.select().from(jobs).where(eq(jobs.id, funding.jobId)).for('update')
           const [row] = await tx

@@ -12,7 +12,7 @@ export interface Ledger {
   assetScale: number
   /** What arrived in escrow for this job (completed fundings). */
   funded: bigint
-  /** What the funder's wallets paid in fees on top. */
+  /** What the funder's wallets paid in fees on top (only debits in the escrow asset; others cannot be subtracted). */
   fees: bigint
   paidOut: bigint
   refunded: bigint
@@ -37,7 +37,8 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
       db,
       sql`select
         (select coalesce(sum(received), 0) from web.fundings where job_id = ${job.id} and state = 'completed') as funded,
-        (select coalesce(sum(debit_amount - received), 0) from web.fundings where job_id = ${job.id} and state = 'completed' and debit_amount is not null) as fees,
+        (select coalesce(sum(debit_amount - received), 0) from web.fundings where job_id = ${job.id} and state = 'completed' and debit_amount is not null
+           and debit_asset_code = ${job.assetCode} and debit_asset_scale = ${job.assetScale}) as fees,
         (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'payout' and state = 'completed') as paid_out,
         (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'refund' and state = 'completed') as refunded,
         (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and state in ('pending', 'sending')) as in_flight,
