@@ -186,6 +186,15 @@ describe('contributions are checked by content', () => {
     expect((await contribute(otomi, 'browse.title', 'klingon', makeWav(1))).status).toBe(422)
   })
 
+  test('the contribute page shows the words of a label, or says it only knows the page text', async () => {
+    expect((await anon.get('/audio/contribute?target=browse.title')).html).toContain('data-audio-slug="browse.title">Trabajos disponibles<')
+    for (const target of ['nav', 'made.up.slug']) {
+      const html = (await anon.get(`/audio/contribute?target=${target}`)).html
+      expect(html).toContain(`Texto de la página: ${target}`)
+      expect(html).not.toContain('returned an object')
+    }
+  })
+
   test("a draft job's fields cannot be recorded or even looked at by others", async () => {
     expect((await otomi.get(`/audio/contribute?target=job.${draftId}.title`)).status).toBe(404)
     expect((await contribute(otomi, `job.${draftId}.title`, 'ot', makeWav(1))).status).toBe(404)

@@ -36,8 +36,9 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
       const job = await deps.jobs.getForViewer(viewer, field.jobId)
       return job === 'not_found' ? null : job[field.field]
     }
-    const text = t(target)
-    return text === target ? null : text
+    const text: unknown = t(target)
+    // An unknown key comes back as itself; a section (`nav`) as i18next's complaint about an object.
+    return typeof text !== 'string' || text === target || text.includes('returned an object') ? null : text
   }
 
   app.get<{ Querystring: { next?: string } }>('/audio', async (req, reply) => {
