@@ -122,6 +122,56 @@ describe('uploads are checked by content, not by name', () => {
   })
 })
 
+describe('a refused form stores no file', () => {
+  const count = async () => (await t.database.db.select().from(media)).length
+
+  test('profile with a wallet that is not one', async () => {
+    t.payments.wallets.add('https://wallet.test/the-only-one')
+    try {
+      const before = await count()
+      const res = await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', walletAddress: 'https://wallet.test/nope', audio: SAMPLE.mp3, image: SAMPLE.png })
+      expect(res.status).toBe(422)
+      expect(await count()).toBe(before)
+    } finally {
+      t.payments.wallets.clear()
+    }
+  })
+
+  test('profile with a good audio and a bad image', async () => {
+    const before = await count()
+    expect((await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: SAMPLE.mp3, image: SAMPLE.exe })).status).toBe(415)
+    expect(await count()).toBe(before)
+  })
+
+  test('new job and edited job with bad dates', async () => {
+    const before = await count()
+    const res = await a.postMultipart('/jobs', { ...jobFields({ title: 'Bad dates', recruitDeadline: '2000-01-01' }), reference: SAMPLE.png })
+    expect(res.status).toBe(422)
+    expect(await count()).toBe(before)
+    const edit = await a.postMultipart(`/jobs/${ids.draft}/edit`, { ...jobFields({ title: 'Private draft', expiresAt: '2000-01-01', action: 'draft' }), reference: SAMPLE.png })
+    expect(edit.status).toBe(422)
+    expect(await count()).toBe(before)
+  })
+
+  test('submission with a good text file and a bad audio, and an empty submission', async () => {
+    await a.postMultipart('/jobs', jobFields({ title: 'Refused submission', recruitLimit: '1', maxResponses: '1', submitLimit: '1' }))
+    const j = (await t.database.db.select().from(jobs)).find((x) => x.title === 'Refused submission')!
+    const c = new Agent(t.baseUrl)
+    await c.register('creator_refused', 'creator')
+    await c.postMultipart(`/jobs/${j.id}/apply`, { note: 'hola' })
+    const application = /data-application="([^"]+)"/.exec((await a.get(`/jobs/${j.id}`)).html)![1]!
+    await a.post(`/applications/${application}/decide`, { state: 'selected' })
+    expect((await a.post(`/jobs/${j.id}/start`)).status).toBe(303)
+    const before = await count()
+    const bad = await c.postMultipart(`/jobs/${j.id}/submission`, { text: '', textFile: SAMPLE.text, audio: SAMPLE.exe, action: 'submit' })
+    expect(bad.status).toBe(415)
+    expect(await count()).toBe(before)
+    const empty = await c.postMultipart(`/jobs/${j.id}/submission`, { text: '  ', action: 'submit' })
+    expect(empty.status).toBe(422)
+    expect(await count()).toBe(before)
+  })
+})
+
 describe('job reference files', () => {
   test('anyone can open the reference of a published job; nobody but its owner that of a draft', async () => {
     const published = await a.postMultipart('/jobs', { ...jobFields({ title: 'Reference public' }), reference: SAMPLE.png })

@@ -131,6 +131,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     const publish = str(b, 'action') !== 'draft'
     const result = await jobs.create(user, input, publish)
     if (isAppError(result)) {
+      await deps.media.remove([input.referenceMediaId])
       return page(req, reply, { title: 'jobs.new_title', titleSlug: 'jobs.new_title', status: 422 }, (ctx) => (
         <JobForm assetCode={deps.assetCode} ctx={ctx} action="/jobs" values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
       ))
@@ -192,6 +193,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     if (!input) return reply
     const publish = str(b, 'action') !== 'draft'
     const result = await jobs.update(user, req.params.id, input, publish)
+    if (isAppError(result)) await deps.media.remove([input.referenceMediaId])
     if (result === 'not_found' || result === 'invalid_state') return errorPage(req, reply, result)
     if (isAppError(result)) {
       return page(req, reply, { title: 'jobs.edit_title', titleSlug: 'jobs.edit_title', status: 422 }, (ctx) => (

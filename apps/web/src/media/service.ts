@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import { eq, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { fileTypeFromBuffer } from 'file-type'
 import { queryRows, type Db } from '@voces/platform'
 import { media, type Media, type MediaKind, type MediaPurpose } from './model.ts'
@@ -84,6 +84,14 @@ export function createMediaService(deps: MediaDeps) {
         if (stored === 'file_too_large') return stored
       }
       return last
+    },
+
+    /** Deletes files just stored for a form that then failed, so nothing is left behind. */
+    async remove(ids: readonly (string | undefined)[]): Promise<void> {
+      const wanted = ids.filter((id): id is string => !!id)
+      if (wanted.length === 0) return
+      const rows = await deps.db.delete(media).where(inArray(media.id, wanted)).returning()
+      for (const row of rows) await rm(join(deps.uploadDir, row.storageKey), { force: true })
     },
 
     async get(id: string): Promise<Media | null> {

@@ -57,15 +57,26 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
         ['video', 'video', 'videoId'],
         ['image', 'image', 'imageId']
       ] as const
+      // Validate before storing anything: a refused form leaves no file behind.
+      const hasFile = files.some(([field]) => input[field]) || !!(existing && (existing.textFileId || existing.audioId || existing.videoId || existing.imageId))
+      if (submit && !values.text && !hasFile) return 'empty_submission'
+      for (const [field, kind] of files) {
+        const bytes = input[field]
+        if (!bytes) continue
+        const mime = await deps.media.sniff(kind, bytes)
+        if (mime === 'file_too_large' || mime === 'file_type') return mime
+      }
       for (const [field, kind, column] of files) {
         const bytes = input[field]
         if (!bytes) continue
         const stored = await deps.media.store({ owner: user, purpose: 'submission', jobId: job.id, kind, bytes })
-        if (typeof stored === 'string') return stored
+        if (typeof stored === 'string') {
+          await deps.media.remove(files.map(([, , c]) => values[c] ?? undefined))
+          return stored
+        }
         values[column] = stored.id
       }
-      const merged = { ...existing, ...values }
-      if (submit && !merged.text && !merged.textFileId && !merged.audioId && !merged.videoId && !merged.imageId) return 'empty_submission'
+      const dropStored = () => deps.media.remove(files.map(([, , c]) => values[c] ?? undefined))
       const state = submit ? ('submitted' as const) : ('draft' as const)
       const submittedAt = submit ? new Date() : null
       let saved: Submission | undefined
@@ -75,14 +86,20 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
           .set({ ...values, state, submittedAt })
           .where(and(eq(submissions.id, existing.id), eq(submissions.state, 'draft')))
           .returning()
-        if (!saved) return 'already_submitted'
+        if (!saved) {
+          await dropStored()
+          return 'already_submitted'
+        }
       } else {
         ;[saved] = await deps.db
           .insert(submissions)
           .values({ ...values, jobId: job.id, creatorId: user.id, state, submittedAt })
           .onConflictDoNothing()
           .returning()
-        if (!saved) return 'already_submitted'
+        if (!saved) {
+          await dropStored()
+          return 'already_submitted'
+        }
       }
       if (submit) await deps.transitions.forJob(job.id)
       return saved

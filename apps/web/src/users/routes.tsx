@@ -112,7 +112,10 @@ export function userRoutes(
       const bytes = file(b, kind)
       if (!bytes) continue
       const stored = await media.store({ owner: user, purpose: 'profile', kind, bytes })
-      if (isAppError(stored)) return errorPage(req, reply, stored)
+      if (isAppError(stored)) {
+        await media.remove(Object.values(uploaded))
+        return errorPage(req, reply, stored)
+      }
       uploaded[kind] = stored.id
     }
     const roles = list(b, 'roles')
@@ -138,6 +141,7 @@ export function userRoutes(
       profileImageId: uploaded.image
     })
     if (isAppError(result)) {
+      await media.remove(Object.values(uploaded))
       return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => (
         <ProfileForm ctx={ctx} user={user} walletError={ctx.t(`errors.${result}`)} error={ctx.t(`errors.${result}`)} />
       ))
