@@ -172,6 +172,19 @@ describe('verified accessibility', () => {
       small.push(...(await smallTargets(apage)).map((s) => `${path} ${s}`))
     }
     await anon.close()
+    // A creator: the apply form (file inputs, recording), the submit form, their lists.
+    const creator = await loggedIn('maria_nahuatl')
+    const cpage = await creator.newPage()
+    const [maria] = await database.db.select().from(users).where(eq(users.username, 'maria_nahuatl'))
+    const mine = await web.services.applications.listMine(maria!.id)
+    const submitting = mine.find((m) => m.job.state === 'submitting' && m.application.state === 'selected')
+    const applied = new Set(mine.map((m) => m.job.id))
+    const open = (await database.db.select().from(jobs).where(and(eq(jobs.state, 'recruiting'), ne(jobs.ownerId, maria!.id)))).find((j) => !applied.has(j.id))
+    for (const path of [`/jobs/${open!.id}`, ...(submitting ? [`/jobs/${submitting.job.id}`] : []), '/dashboard/applications', '/dashboard/work', '/dashboard/money']) {
+      await cpage.goto(`${base}${path}`)
+      small.push(...(await smallTargets(cpage)).map((s) => `creator ${path} ${s}`))
+    }
+    await creator.close()
     expect(small).toEqual([])
   }, 120_000)
 
