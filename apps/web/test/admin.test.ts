@@ -214,6 +214,29 @@ describe('the admin area', () => {
     expect(unslugged((await admin.post('/admin/escrow/connect', { debitLimit: '10.00' })).html)).toEqual([])
   })
 
+  test('the admin pages are complete in English: no Spanish-only sentence, no raw key', async () => {
+    const { locales } = await import('../src/i18n/index.ts')
+    const spanishOnly: string[] = []
+    const walk = (es: Record<string, unknown>, en: Record<string, unknown>) => {
+      for (const [k, v] of Object.entries(es)) {
+        if (v && typeof v === 'object') walk(v as Record<string, unknown>, en[k] as Record<string, unknown>)
+        else if (typeof v === 'string' && v !== en[k] && v.length >= 8 && v.includes(' ')) spanishOnly.push(v)
+      }
+    }
+    walk((locales.es as Record<string, Record<string, unknown>>).admin!, (locales.en as Record<string, Record<string, unknown>>).admin!)
+    await admin.post('/language', { lang: 'en', next: '/admin' })
+    try {
+      for (const path of ['/admin', '/admin?done=grant_failed', '/admin/users', '/admin/jobs', '/admin/money', '/admin/webhooks']) {
+        const html = (await admin.get(path)).html
+        expect(html, path).toContain('lang="en"')
+        expect(spanishOnly.filter((sentence) => html.includes(sentence)), path).toEqual([])
+        expect(html, path).not.toMatch(/>\s*admin\.[a-z_.]+\s*</)
+      }
+    } finally {
+      await admin.post('/language', { lang: 'es', next: '/admin' })
+    }
+  })
+
   test('an admin whose rights are revoked gets 404 again', async () => {
     await setAdmin(t.database.db, 'operator', false)
     expect((await admin.get('/admin')).status).toBe(404)
