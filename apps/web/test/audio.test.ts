@@ -348,6 +348,20 @@ describe('withdrawing a published clip', () => {
   })
 })
 
+describe('two admins at once', () => {
+  test('publishing two takes of the same target and language together leaves exactly one heard', async () => {
+    await contribute(otomi, 'jobs.dialect', 'ot', makeWav(1))
+    await contribute(spanish, 'jobs.dialect', 'ot', makeWav(1.2))
+    const takes = await clipsOf('jobs.dialect')
+    const [reviewer] = await database.db.select().from(users).where(eq(users.username, 'audio_admin'))
+    const results = await Promise.all(takes.map((c) => web.services.audio.publish(reviewer!, c.id)))
+    expect(results.every((r) => typeof r !== 'string')).toBe(true)
+    const after = await clipsOf('jobs.dialect')
+    expect(after.filter((c) => c.status === 'ready')).toHaveLength(1)
+    expect(after.filter((c) => c.status === 'replaced')).toHaveLength(1)
+  })
+})
+
 describe('another web process', () => {
   test('sees a publish once its cached entry is older than the TTL', async () => {
     let clock = 1_000_000
