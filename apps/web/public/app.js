@@ -31,7 +31,7 @@
       note.className = 'speak-note'
       note.setAttribute('role', 'status')
       var link = document.createElement('a')
-      link.href = '/audio/contribute?target=' + encodeURIComponent(slug)
+      link.href = '/audio/contribute?target=' + encodeURIComponent(slug) + '&next=' + encodeURIComponent(window.location.pathname + window.location.search)
       link.setAttribute('data-audio-slug', 'audio.record_or_ask')
       link.textContent = document.body.getAttribute('data-record-or-ask') || ''
       note.appendChild(document.createTextNode(notRecorded + '. '))

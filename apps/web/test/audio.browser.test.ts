@@ -114,6 +114,8 @@ describe('a recording contributed through the page is heard from then on', () =>
     await page.getByRole('button', { name: 'Enviar grabación', exact: true }).click()
     await page.waitForURL(/sent=1/)
     expect(await page.textContent('main')).toContain('Tu grabación espera revisión')
+    await page.getByRole('link', { name: 'Volver a la página', exact: true }).click()
+    await page.waitForURL(`${t.baseUrl}/jobs`)
     const [clip] = await t.database.db.select().from(audioClips).where(eq(audioClips.target, 'browse.title'))
     expect(clip).toMatchObject({ language: 'ot', status: 'needs_review' })
     // The second take (about 1.2 s) was sent, its length read from the WebM on the server.

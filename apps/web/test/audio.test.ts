@@ -186,6 +186,18 @@ describe('contributions are checked by content', () => {
     expect((await contribute(otomi, 'browse.title', 'klingon', makeWav(1))).status).toBe(422)
   })
 
+  test('the contribute page leads back to the page the person came from, never off-site', async () => {
+    await otomi.get('/audio/contribute?target=jobs.title_field&next=%2Fjobs%2Fnew')
+    const sent = await otomi.postMultipart('/audio/contribute', { target: 'jobs.title_field', language: 'ot', audio: makeWav(1), next: '/jobs/new' })
+    expect(sent.location).toBe('/audio/contribute?target=jobs.title_field&sent=1&next=%2Fjobs%2Fnew')
+    expect((await otomi.get(sent.location!)).html).toContain('href="/jobs/new" data-audio-slug="audio.back"')
+    const evil = await otomi.get('/audio/contribute?target=jobs.title_field&next=%2F%2Fevil.example')
+    expect(evil.html).not.toContain('data-audio-slug="audio.back"')
+    expect((await otomi.post('/audio/requests', { target: 'jobs.title_field', language: 'qu', next: 'https://evil.example' })).location).toBe(
+      '/audio/contribute?target=jobs.title_field&asked=1'
+    )
+  })
+
   test('the contribute page shows the words of a label, or says it only knows the page text', async () => {
     expect((await anon.get('/audio/contribute?target=browse.title')).html).toContain('data-audio-slug="browse.title">Trabajos disponibles<')
     for (const target of ['nav', 'made.up.slug']) {

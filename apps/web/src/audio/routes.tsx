@@ -25,6 +25,11 @@ export interface AudioRouteDeps {
   secureCookies: boolean
 }
 
+function nextParam(next: string): string {
+  const safe = safeLocalPath(next, '')
+  return safe ? `&next=${encodeURIComponent(safe)}` : ''
+}
+
 export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
   const { audio } = deps
   const chime = chimeWav()
@@ -65,7 +70,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     return redirect(reply, safeLocalPath(str(b, 'next'), '/audio'))
   })
 
-  app.get<{ Querystring: { target?: string; sent?: string; asked?: string } }>('/audio/contribute', async (req, reply) => {
+  app.get<{ Querystring: { target?: string; sent?: string; asked?: string; next?: string } }>('/audio/contribute', async (req, reply) => {
     const target = req.query.target
     if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
     const t = translator(req.lang)
@@ -84,6 +89,8 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
           requests: status.requests,
           language: requestChain(req)[0]!,
           sent: req.query.sent === '1',
+          // The page the person came from (the speaker's note links here with it), to go back to.
+          back: req.query.next ? safeLocalPath(req.query.next, '') || null : fieldTarget(target) ? `/jobs/${fieldTarget(target)!.jobId}` : null,
           asked: req.query.asked === '1'
         }}
       />
@@ -104,7 +111,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     if (fieldTarget(target) && (await textOf(target, translator(req.lang), user)) === null) return errorPage(req, reply, 'not_found')
     const clip = await audio.contribute({ contributor: user, target, language, bytes })
     if (isAppError(clip)) return errorPage(req, reply, clip)
-    return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1`)
+    return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(str(b, 'next'))}`)
   })
 
   // Anyone may ask, signed in or not: the open request is unique per target and language.
@@ -117,7 +124,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     if (fieldTarget(target) && (await textOf(target, translator(req.lang), req.user)) === null) return errorPage(req, reply, 'not_found')
     const request = await audio.request({ requester: req.user, target, language })
     if (isAppError(request)) return errorPage(req, reply, request)
-    return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&asked=1`)
+    return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&asked=1${nextParam(str(b, 'next'))}`)
   })
 
   // What app.js plays when the phone cannot speak: "not recorded yet" as recorded by the community in the

@@ -13,6 +13,7 @@ export interface ContributeData {
   language: Language
   sent: boolean
   asked: boolean
+  back: string | null
   error?: string | undefined
 }
 
@@ -38,6 +39,13 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
         ''
       )}
       <ErrorSummary message={d.error} />
+      {d.back ? (
+        <p>
+          <LinkButton t={t} href={d.back} slug="audio.back" text={t('audio.back')} />
+        </p>
+      ) : (
+        ''
+      )}
       <section class="card" aria-labelledby="audio-target">
         <h2 id="audio-target">
           <Speak slug="audio.target" text={t('audio.target')} t={t} />
@@ -82,6 +90,7 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
           </h2>
           <Csrf token={csrf} />
           <input type="hidden" name="target" value={d.target} />
+          {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
           <Select t={t} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} />
           <div data-recorder>
             <Field t={t} name="audio" type="file" accept="audio/*" slug="audio.file" label={t('audio.file')} hint={t('audio.file_hint')} required />
@@ -99,6 +108,7 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
         </h2>
         <Csrf token={csrf} />
         <input type="hidden" name="target" value={d.target} />
+        {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
         <Select t={t} name="language" slug="audio.ask_language" label={t('audio.ask_language')} value={d.language} options={languageOptions} />
         <Submit t={t} slug="audio.ask" text={t('audio.ask')} kind="secondary" />
       </form>
