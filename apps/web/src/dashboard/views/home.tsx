@@ -27,6 +27,8 @@ export function HomeGrid({ ctx, counts = {} }: { ctx: ViewCtx; counts?: Record<s
     tiles.push({ href: '/login', icon: '🔑', slug: 'home.login', key: 'nav.login' })
     tiles.push({ href: '/register', icon: '✍️', slug: 'home.register', key: 'nav.register' })
   }
+  // Choosing the language you hear, and recording for others, is for everyone.
+  tiles.push({ href: '/audio', icon: '🔊', slug: 'home.audio', key: 'audio.title' })
   return (
     <ul class="grid" role="list">
       {tiles.map((tile) => (
