@@ -154,7 +154,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
   app.get<{ Querystring: { done?: string } }>('/admin/audio', async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply
     const t = translator(req.lang)
-    const [clips, requests, published] = await Promise.all([audio.queue(), audio.openRequests(), audio.recentlyPublished()])
+    const [clips, requests, published, coverage] = await Promise.all([audio.queue(), audio.openRequests(), audio.recentlyPublished(), audio.coverage()])
     const contributorIds = [...new Set([...clips, ...published].map((c) => c.contributorId).filter((id): id is string => !!id))]
     const names = new Map(
       contributorIds.length
@@ -169,7 +169,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     const items = await describe(clips)
     const recent = await describe(published)
     return page(req, reply, { title: 'audio.queue_title', titleSlug: 'audio.queue_title' }, (ctx) => (
-      <QueuePage ctx={ctx} items={items} published={recent} requests={requests} done={req.query.done} />
+      <QueuePage ctx={ctx} items={items} published={recent} requests={requests} coverage={coverage} done={req.query.done} />
     ))
   })
 

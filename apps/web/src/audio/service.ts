@@ -200,6 +200,15 @@ export function createAudioService(deps: AudioDeps) {
       return withdrawn
     },
 
+    /** How many targets are heard in each language, for operators to see where recordings are missing. */
+    async coverage(): Promise<{ language: Language; count: number }[]> {
+      const rows = await queryRows<{ language: Language; count: string | number }>(
+        deps.db,
+        sql`select language, count(*) as count from web.audio_clips where status = 'ready' group by language order by count(*) desc, language`
+      )
+      return rows.map((r) => ({ language: r.language, count: Number(r.count) }))
+    },
+
     /** The latest published clips, for admins to check (and withdraw). */
     recentlyPublished(): Promise<AudioClip[]> {
       return deps.db.select().from(audioClips).where(eq(audioClips.status, 'ready')).orderBy(desc(audioClips.reviewedAt)).limit(50)

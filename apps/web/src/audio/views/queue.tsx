@@ -2,6 +2,7 @@ import type { ViewCtx } from '../../http/context.ts'
 import { PostButton } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
 import type { AudioClip, AudioRequest } from '../model.ts'
+import type { Language } from '../../users/model.ts'
 
 export interface QueueItem {
   clip: AudioClip
@@ -10,8 +11,15 @@ export interface QueueItem {
 }
 
 /** The admins' review queue: listen, publish or reject; and what people asked for. */
-export function QueuePage(p: { ctx: ViewCtx; items: QueueItem[]; published: QueueItem[]; requests: AudioRequest[]; done?: string | undefined }): JSX.Element {
-  const { ctx, items, published, requests, done } = p
+export function QueuePage(p: {
+  ctx: ViewCtx
+  items: QueueItem[]
+  published: QueueItem[]
+  requests: AudioRequest[]
+  coverage: { language: Language; count: number }[]
+  done?: string | undefined
+}): JSX.Element {
+  const { ctx, items, published, requests, coverage, done } = p
   const { t, csrf } = ctx
   return (
     <div class="stack">
@@ -46,6 +54,9 @@ export function QueuePage(p: { ctx: ViewCtx; items: QueueItem[]; published: Queu
           ))}
         </ul>
       )}
+      <p data-coverage={coverage.map((c) => `${c.language}:${c.count}`).join(' ')} safe>
+        {`${t('audio.coverage')}: ${coverage.length ? coverage.map((c) => `${t(`languages.${c.language}`)} ${c.count}`).join(', ') : '0'}`}
+      </p>
       <section aria-labelledby="audio-published" class="stack">
         <h2 id="audio-published">
           <Speak slug="audio.recently_published" text={t('audio.recently_published')} t={t} />
