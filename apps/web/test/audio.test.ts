@@ -397,6 +397,22 @@ describe('another web process', () => {
   })
 })
 
+describe('when the audio lookup fails', () => {
+  test('the page is still served, every speaker falling back to speech synthesis', async () => {
+    const audio = web.app.audio
+    const resolve = audio.resolve
+    audio.resolve = () => Promise.reject(new Error('database went away'))
+    try {
+      const res = await otomi.get('/jobs')
+      expect(res.status).toBe(200)
+      expect(speaker(res.html, 'browse.title')).toEqual({ clip: null, lang: null })
+    } finally {
+      audio.resolve = resolve
+    }
+    expect(speaker((await otomi.get('/jobs')).html, 'browse.title')?.lang).toBe('ot')
+  })
+})
+
 describe('never silent', () => {
   test('without a voice on the phone: the recorded "not recorded yet" in your language, else a generic sound', async () => {
     const generic = await anon.get('/audio/fallback')

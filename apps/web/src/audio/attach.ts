@@ -46,8 +46,14 @@ export function requestChain(req: FastifyRequest): Language[] {
 export async function attachAudio(req: FastifyRequest, html: string, languageName: (l: Language) => string): Promise<string> {
   const targets = speakerTargets(html)
   if (targets.length === 0) return html
-  const heard = await req.server.audio.resolve(targets, requestChain(req))
-  return withRecordings(html, heard, languageName)
+  try {
+    const heard = await req.server.audio.resolve(targets, requestChain(req))
+    return withRecordings(html, heard, languageName)
+  } catch (err) {
+    // The page matters more than its recordings: without them every speaker still uses speech synthesis.
+    req.log.warn({ err }, 'audio lookup failed; page served without recordings')
+    return html
+  }
 }
 
 function unescapeAttr(s: string): string {
