@@ -41,6 +41,12 @@ export function createAudioService(deps: AudioDeps) {
   const cacheLimit = deps.cacheTargets ?? 50_000
   const ttl = deps.cacheTtlMs ?? 5 * 60_000
   const now = deps.now ?? Date.now
+  // Bumped by every change to what is heard: a lookup that raced a publish must not cache its old answer.
+  let generation = 0
+  function forget(target: string): void {
+    generation++
+    cache.delete(target)
+  }
 
   /**
    * The ready clips of every target, from the cache, with ONE query for those it does not hold.
@@ -51,6 +57,7 @@ export function createAudioService(deps: AudioDeps) {
     const fresh = now() - ttl
     const missing = wanted.filter((t) => (cache.get(t)?.at ?? -Infinity) < fresh)
     if (missing.length > 0) {
+      const startedAt = generation
       const rows = await queryRows<{ id: string; target: string; language: Language }>(
         deps.db,
         sql`select id, target, language from web.audio_clips
@@ -59,10 +66,14 @@ export function createAudioService(deps: AudioDeps) {
               sql`, `
             )})`
       )
-      if (cache.size + missing.length > cacheLimit) cache.clear()
-      const at = now()
-      for (const t of missing) cache.set(t, { at, byLang: new Map() })
-      for (const r of rows) cache.get(r.target)!.byLang.set(r.language, r.id)
+      const found = new Map<string, Map<Language, string>>(missing.map((t) => [t, new Map()]))
+      for (const r of rows) found.get(r.target)!.set(r.language, r.id)
+      if (startedAt === generation) {
+        if (cache.size + missing.length > cacheLimit) cache.clear()
+        const at = now()
+        for (const [t, byLang] of found) cache.set(t, { at, byLang })
+      }
+      return new Map(wanted.map((t) => [t, found.get(t) ?? cache.get(t)?.byLang ?? new Map()]))
     }
     return new Map(wanted.map((t) => [t, cache.get(t)?.byLang ?? new Map()]))
   }
@@ -150,7 +161,7 @@ export function createAudioService(deps: AudioDeps) {
         return published!
       })
       if (typeof result !== 'string') {
-        cache.delete(result.target)
+        forget(result.target)
         deps.logger.info({ clipId: result.id, target: result.target, language: result.language }, 'audio published')
       }
       return result
@@ -180,7 +191,7 @@ export function createAudioService(deps: AudioDeps) {
           .update(audioClips)
           .set({ status: 'needs_review' })
           .where(and(eq(audioClips.target, target), eq(audioClips.status, 'ready')))
-        cache.delete(target)
+        forget(target)
       }
     },
 
@@ -195,7 +206,7 @@ export function createAudioService(deps: AudioDeps) {
         .where(and(eq(audioClips.id, clipId), eq(audioClips.status, 'ready')))
         .returning()
       if (!withdrawn) return 'already_reviewed'
-      cache.delete(withdrawn.target)
+      forget(withdrawn.target)
       deps.logger.info({ clipId, target: withdrawn.target, language: withdrawn.language }, 'audio withdrawn')
       return withdrawn
     },
