@@ -127,6 +127,7 @@ describe('a recording contributed through the page is heard from then on', () =>
     await page.goto(`${t.baseUrl}/jobs`)
     const speaker = page.locator('.speak[data-speak="browse.title"]')
     expect(await speaker.getAttribute('data-audio-lang')).toBe('ot')
+    await check(page, 'jobs-with-otomi-audio')
     await speaker.click()
     await expect.poll(() => played(page)).toEqual([`${t.baseUrl}/audio/clips/${clip!.id}`])
     expect(page.url()).toBe(`${t.baseUrl}/jobs`)

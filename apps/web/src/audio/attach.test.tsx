@@ -12,7 +12,7 @@ describe('speaker buttons and recordings', () => {
     const html = String(await (<div><SpeakButton slug="nav.jobs" text={'Trabajos & "más"'} t={t} /><SpeakButton slug="job.x.title" text="Otro" t={t} /></div>))
     expect(speakerTargets(html)).toEqual(['nav.jobs', 'job.x.title'])
     const out = withRecordings(html, new Map([['nav.jobs', { clipId: 'c1', language: 'ot' as const }]]), () => 'otomí')
-    expect(out).toContain('<a class="speak" href="/audio/clips/c1" data-speak="nav.jobs" data-audio-src="/audio/clips/c1" data-audio-lang="ot"')
+    expect(out).toContain('<a class="speak" href="/audio/clips/c1" data-speak="nav.jobs" data-audio-src="/audio/clips/c1" data-audio-lang="ot" lang="oto"')
     expect(out).toContain('aria-label="Escuchar: Trabajos & &#34;más&#34; (otomí)"')
     expect(out).toContain('<button type="button" class="speak" data-speak="job.x.title"')
   })

@@ -16,6 +16,9 @@ declare module 'fastify' {
  */
 const SPEAKER = /<button type="button" class="speak" data-speak="([^"]*)" aria-label="([^"]*)"><span aria-hidden="true">🔊<\/span><\/button>/g
 
+/** Our language codes as HTML `lang` values: Otomi's is the ISO 639-2 collective code. */
+const BCP47: Partial<Record<Language, string>> = { ot: 'oto' }
+
 export function speakerTargets(html: string): string[] {
   return [...html.matchAll(SPEAKER)].map((m) => unescapeAttr(m[1]!))
 }
@@ -32,7 +35,7 @@ export function withRecordings(html: string, heard: Map<string, Heard>, language
     const src = `/audio/clips/${h.clipId}`
     return (
       `<a class="speak" href="${src}" data-speak="${slug}" data-audio-src="${src}" data-audio-lang="${h.language}" ` +
-      `lang="${h.language}" aria-label="${label} (${escapeAttr(languageName(h.language))})"><span aria-hidden="true">🔊</span></a>`
+      `lang="${BCP47[h.language] ?? h.language}" aria-label="${label} (${escapeAttr(languageName(h.language))})"><span aria-hidden="true">🔊</span></a>`
     )
   })
 }
