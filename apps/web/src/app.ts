@@ -185,7 +185,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   dashboardRoutes(app, services)
   const admin = createAdminService({ db: database.db, payments: deps.paymentsClient, fundings: services.fundings, payouts: services.payouts })
   adminRoutes(app, { admin, assetCode: config.asset.code, baseUrl: () => config.baseUrl })
-  audioRoutes(app, { db: database.db, audio: services.audio, media: services.media, jobs: services.jobs, secureCookies: config.secureCookies })
+  audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, secureCookies: config.secureCookies })
 
   let started = false
   return {

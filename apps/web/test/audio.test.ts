@@ -330,7 +330,10 @@ describe('fallback: audio language → Spanish → English, else speech synthesi
     const page = (await otomi.get(`/jobs/${jobId}`)).html
     expect(speaker(page, `job.${jobId}.title`)).toEqual({ clip: title, lang: 'ot' })
     expect(speaker(page, `job.${jobId}.description`)).toEqual({ clip: null, lang: null })
-    expect((await admin.get('/admin/audio')).html).toContain(`data-clip="${description}"`)
+    const queue = (await admin.get('/admin/audio')).html
+    expect(queue).toContain(`data-clip="${description}"`)
+    // The reviewer sees the job's current words next to the take, to judge if it still fits.
+    expect(queue).toContain('<strong>Grabar un cuento largo</strong>')
     await admin.post(`/admin/audio/${description}/publish`)
     expect(speaker((await otomi.get(`/jobs/${jobId}`)).html, `job.${jobId}.description`)).toEqual({ clip: description, lang: 'ot' })
   })

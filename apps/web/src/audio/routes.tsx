@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { inArray } from 'drizzle-orm'
-import type { Db } from '@voces/platform'
 import type { AudioService } from './service.ts'
 import { AUDIO_LANG_COOKIE, fieldTarget, isLanguage, isTarget } from './chain.ts'
 import { requestChain } from './attach.ts'
@@ -15,14 +13,19 @@ import { translator, type T } from '../i18n/index.ts'
 import { isAppError } from '../http/errors.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { MediaService } from '../media/service.ts'
-import { users } from '../users/model.ts'
 
 export interface AudioRouteDeps {
-  db: Db
   audio: AudioService
   media: MediaService
   jobs: JobService
   secureCookies: boolean
+}
+
+/** The words of a UI slug that is an i18n key; null for other slugs. */
+function uiText(target: string, t: T): string | null {
+  const text: unknown = t(target)
+  // An unknown key comes back as itself; a section (`nav`) as i18next's complaint about an object.
+  return typeof text !== 'string' || text === target || text.includes('returned an object') ? null : text
 }
 
 function nextParam(next: string): string {
@@ -41,9 +44,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
       const job = await deps.jobs.getForViewer(viewer, field.jobId)
       return job === 'not_found' ? null : job[field.field]
     }
-    const text: unknown = t(target)
-    // An unknown key comes back as itself; a section (`nav`) as i18next's complaint about an object.
-    return typeof text !== 'string' || text === target || text.includes('returned an object') ? null : text
+    return uiText(target, t)
   }
 
   app.get<{ Querystring: { next?: string } }>('/audio', async (req, reply) => {
@@ -155,19 +156,20 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     if (!requireAdmin(req, reply)) return reply
     const t = translator(req.lang)
     const [clips, requests, published, coverage] = await Promise.all([audio.queue(), audio.openRequests(), audio.recentlyPublished(), audio.coverage()])
-    const contributorIds = [...new Set([...clips, ...published].map((c) => c.contributorId).filter((id): id is string => !!id))]
-    const names = new Map(
-      contributorIds.length
-        ? (await deps.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, contributorIds))).map((u) => [u.id, u.username])
-        : []
-    )
-    const describe = async (list: typeof clips): Promise<QueueItem[]> => {
-      const items: QueueItem[] = []
-      for (const clip of list) items.push({ clip, text: await textOf(clip.target, t, req.user), contributor: names.get(clip.contributorId ?? '') ?? '—' })
-      return items
+    const all = [...clips, ...published]
+    // One query for the names, one for the jobs whose fields were recorded (admins see every job).
+    const names = await audio.contributorNames(all.map((c) => c.contributorId).filter((id): id is string => !!id))
+    const jobIds = [...new Set(all.map((c) => fieldTarget(c.target)?.jobId).filter((id): id is string => !!id))]
+    const jobsById = new Map((jobIds.length ? await deps.jobs.getMany(jobIds) : []).map((j) => [j.id, j]))
+    const textFor = (target: string): string | null => {
+      const field = fieldTarget(target)
+      if (!field) return uiText(target, t)
+      return jobsById.get(field.jobId)?.[field.field] ?? null
     }
-    const items = await describe(clips)
-    const recent = await describe(published)
+    const describe = (list: typeof clips): QueueItem[] =>
+      list.map((clip) => ({ clip, text: textFor(clip.target), contributor: names.get(clip.contributorId ?? '') ?? '—' }))
+    const items = describe(clips)
+    const recent = describe(published)
     return page(req, reply, { title: 'audio.queue_title', titleSlug: 'audio.queue_title' }, (ctx) => (
       <QueuePage ctx={ctx} items={items} published={recent} requests={requests} coverage={coverage} done={req.query.done} />
     ))

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { queryRows, type Db, type Logger, type Tx } from '@voces/platform'
 import { audioClips, audioRequests, type AudioClip, type AudioRequest } from './model.ts'
 import type { AudioError } from './errors.ts'
@@ -7,7 +7,7 @@ import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 import { isUuid } from '../media/service.ts'
 import { audioSeconds } from './duration.ts'
-import type { Language, User } from '../users/model.ts'
+import { users, type Language, type User } from '../users/model.ts'
 import type { Job } from '../jobs/model.ts'
 
 /** What a speaker button plays: the clip and the language it is in. */
@@ -209,6 +209,14 @@ export function createAudioService(deps: AudioDeps) {
       forget(withdrawn.target)
       deps.logger.info({ clipId, target: withdrawn.target, language: withdrawn.language }, 'audio withdrawn')
       return withdrawn
+    },
+
+    /** Usernames of contributors, for the review queue. */
+    async contributorNames(ids: readonly string[]): Promise<Map<string, string>> {
+      const unique = [...new Set(ids)]
+      if (unique.length === 0) return new Map()
+      const rows = await deps.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, unique))
+      return new Map(rows.map((u) => [u.id, u.username]))
     },
 
     /** How many targets are heard in each language, for operators to see where recordings are missing. */
