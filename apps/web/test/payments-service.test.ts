@@ -72,10 +72,10 @@ describe('against the real payments service', () => {
     const back = await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
     expect(back.location!.startsWith(`${base}/jobs/${job.id}/funding/${f!.id}/return`)).toBe(true)
     await owner.get(back.location!.slice(base.length))
-    await waitFor(async () => (await database.db.select().from(fundings).where(eq(fundings.id, f!.id)))[0]!.state, (s) => s === 'completed', 15_000)
+    await waitFor(async () => (await database.db.select().from(fundings).where(eq(fundings.id, f!.id)))[0]!.state, (s) => s === 'completed', 30_000)
     expect((await web.services.payouts.ledger(job)).funded).toBe(20_00n)
     // The signed webhook arrived and was accepted.
-    await waitFor(async () => (await database.db.select().from(webhookDeliveries)).length, (n) => n > 0, 10_000)
+    await waitFor(async () => (await database.db.select().from(webhookDeliveries)).length, (n) => n > 0, 30_000)
 
     // A creator applies, is selected, submits, and is accepted: paid from escrow.
     const creator = new Agent(base)
@@ -94,7 +94,7 @@ describe('against the real payments service', () => {
         return (await database.db.select().from(payouts).where(eq(payouts.reference, subId)))[0]!.state
       },
       (s) => s === 'completed' || s === 'failed',
-      20_000
+      40_000
     )
     expect((await database.db.select().from(payouts).where(eq(payouts.reference, subId)))[0]!.state).toBe('completed')
     // The payout debits escrow 10.00; the creator's wallet receives that less the network's fees.
@@ -111,7 +111,7 @@ describe('against the real payments service', () => {
         return (await database.db.select().from(payouts).where(eq(payouts.kind, 'refund')))[0]?.state
       },
       (s) => s === 'completed' || s === 'failed',
-      20_000
+      40_000
     )
     const ledger = await web.services.payouts.ledger(job)
     expect(ledger).toMatchObject({ funded: 20_00n, paidOut: 10_00n, refunded: 10_00n, held: 0n })
@@ -121,5 +121,5 @@ describe('against the real payments service', () => {
     expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - paid!.debitAmount! + BigInt(refundRemote.json.payout.receiveAmount?.value ?? '1000'))
     expect((await creator.get('/dashboard/money')).html).toMatch(/data-money="earned"[^>]*>10.00 USD/)
     expect((await owner.get(`/jobs/${job.id}`)).html).toContain('data-ledger-balanced="true"')
-  }, 90_000)
+  }, 180_000)
 })
