@@ -6,20 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
 import { and, eq, ne } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
-import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import type { Database } from '@voces/platform'
 import { launchChromium } from '@voces/platform/browser'
-import { startHarness, type Harness } from '../../../services/payments/test/harness.ts'
-import { buildWebApp, type WebApp } from '../src/app.ts'
-import { testWebConfig } from '../src/config.ts'
-import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
-import type { PaymentsClient } from '../src/payments-client/types.ts'
+import type { Harness } from '../../../services/payments/test/harness.ts'
+import type { WebApp } from '../src/app.ts'
 import { seedDemoData } from '../src/seed/seed.ts'
 import { setAdmin } from '../src/admin/set-admin.ts'
 import { Agent, jobFields } from './helpers.ts'
+import { startFullStack, type FullStack } from './full-stack.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { users } from '../src/users/model.ts'
 import { applications } from '../src/applications/model.ts'
@@ -32,32 +29,19 @@ let database: Database
 let base: string
 let browser: Browser
 
+let stack: FullStack
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
-  const secret = `whsec_${randomBytes(24).toString('base64')}`
-  const config = testWebConfig({
-    asset: { code: 'USD', scale: 2 },
-    payments: { url: '', apiToken: '', sellerId: 'marketplace', webhookSecret: secret },
-    schedulerEnabled: true,
-    schedulerIntervalMs: 200
-  })
-  database = await createTestDatabase()
-  const late: { client?: PaymentsClient } = {}
-  const client = new Proxy({} as PaymentsClient, { get: (_t, key: keyof PaymentsClient) => late.client![key] })
-  web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: client })
-  base = await web.start()
-  config.baseUrl = base
-  h = await startHarness({ webhook: { url: `${base}/webhooks/payments`, secret }, allowedReturnOrigins: [base] })
-  late.client = createHttpPaymentsClient({ baseUrl: h.baseUrl, apiToken: h.token, sellerId: 'marketplace' })
-  await seedDemoData({ db: database.db, hashPassword: web.services.users.hashPassword, sandboxWalletUrl: h.sandbox.baseUrl, asset: config.asset })
+  stack = await startFullStack({ scheduler: true })
+  ;({ h, web, database, base } = stack)
+  await seedDemoData({ db: database.db, hashPassword: web.services.users.hashPassword, sandboxWalletUrl: h.sandbox.baseUrl, asset: stack.config.asset })
   await setAdmin(database.db, 'demo_funder', true)
   browser = await launchChromium()
 }, 60_000)
 afterAll(async () => {
   await browser?.close()
-  await web?.stop()
-  await h?.close()
-  await database?.close()
+  await stack?.close()
 })
 
 async function axe(page: Page, label: string): Promise<void> {

@@ -3,15 +3,12 @@
  * the quote and consent, the webhook, escrow payouts and refunds, with balances read from the sandbox.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { createLogger, createTestDatabase, type Database } from '@voces/platform'
-import { startHarness, visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
-import { buildWebApp, type WebApp } from '../src/app.ts'
-import { testWebConfig } from '../src/config.ts'
-import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
-import type { PaymentsClient } from '../src/payments-client/types.ts'
+import type { Database } from '@voces/platform'
+import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
+import type { WebApp } from '../src/app.ts'
 import { Agent, jobFields } from './helpers.ts'
+import { startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { fundings, webhookDeliveries } from '../src/payments/model.ts'
 import { payouts } from '../src/payouts/model.ts'
@@ -21,27 +18,13 @@ let web: WebApp
 let database: Database
 let base: string
 
+let stack: FullStack
+
 beforeAll(async () => {
-  const secret = `whsec_${randomBytes(24).toString('base64')}`
-  const config = testWebConfig({ asset: { code: 'USD', scale: 2 }, payments: { url: '', apiToken: '', sellerId: 'marketplace', webhookSecret: secret } })
-  database = await createTestDatabase()
-  // The payments service needs our URL (webhooks, return origin) and we need its: wire the client late.
-  const late: { client?: PaymentsClient } = {}
-  const client = new Proxy({} as PaymentsClient, { get: (_t, key: keyof PaymentsClient) => late.client![key] })
-  web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: client })
-  base = await web.start()
-  config.baseUrl = base
-  h = await startHarness({ webhook: { url: `${base}/webhooks/payments`, secret }, allowedReturnOrigins: [base] })
-  late.client = createHttpPaymentsClient({ baseUrl: h.baseUrl, apiToken: h.token, sellerId: 'marketplace' })
-  // The operator connects the escrow wallet for payouts once.
-  const grant = await h.api('POST', '/sellers/marketplace/payout-grant', { debitLimit: '500.00', returnUrl: `${base}/` })
-  await visit(await h.sandbox.approveConsent(grant.json.redirectUrl))
+  stack = await startFullStack({ connectEscrow: true })
+  ;({ h, web, database, base } = stack)
 }, 60_000)
-afterAll(async () => {
-  await web?.stop()
-  await h?.close()
-  await database?.close()
-})
+afterAll(() => stack?.close())
 
 async function jobByTitle(title: string): Promise<Job> {
   const [row] = await database.db.select().from(jobs).where(eq(jobs.title, title))

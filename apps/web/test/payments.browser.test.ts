@@ -4,56 +4,34 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
-import { createLogger, createTestDatabase, type Database } from '@voces/platform'
-import { startHarness, visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
-import { buildWebApp, type WebApp } from '../src/app.ts'
-import { testWebConfig } from '../src/config.ts'
-import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
-import type { PaymentsClient } from '../src/payments-client/types.ts'
+import type { Database } from '@voces/platform'
+import { waitFor, type Harness } from '../../../services/payments/test/harness.ts'
 import { Agent, SAMPLE, jobFields } from './helpers.ts'
+import { startFullStack, type FullStack } from './full-stack.ts'
+import { launchChromium } from '@voces/platform/browser'
 import { jobs } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 
 const SHOTS = 'artifacts/web'
 let h: Harness
-let web: WebApp
 let database: Database
 let base: string
 let browser: Browser
 
+let stack: FullStack
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
-  const secret = `whsec_${randomBytes(24).toString('base64')}`
-  const config = testWebConfig({
-    asset: { code: 'USD', scale: 2 },
-    payments: { url: '', apiToken: '', sellerId: 'marketplace', webhookSecret: secret },
-    schedulerEnabled: true,
-    schedulerIntervalMs: 200
-  })
-  database = await createTestDatabase()
-  const late: { client?: PaymentsClient } = {}
-  const client = new Proxy({} as PaymentsClient, { get: (_t, key: keyof PaymentsClient) => late.client![key] })
-  web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: client })
-  base = await web.start()
-  config.baseUrl = base
-  h = await startHarness({ webhook: { url: `${base}/webhooks/payments`, secret }, allowedReturnOrigins: [base] })
-  late.client = createHttpPaymentsClient({ baseUrl: h.baseUrl, apiToken: h.token, sellerId: 'marketplace' })
-  const grant = await h.api('POST', '/sellers/marketplace/payout-grant', { debitLimit: '500.00', returnUrl: `${base}/` })
-  await visit(await h.sandbox.approveConsent(grant.json.redirectUrl))
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
+  stack = await startFullStack({ scheduler: true, connectEscrow: true })
+  ;({ h, database, base } = stack)
+  browser = await launchChromium()
 }, 60_000)
 afterAll(async () => {
   await browser?.close()
-  await web?.stop()
-  await h?.close()
-  await database?.close()
+  await stack?.close()
 })
 
 async function axe(page: Page): Promise<void> {

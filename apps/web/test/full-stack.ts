@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto'
+import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import { startHarness, visit, type Harness } from '../../../services/payments/test/harness.ts'
+import { buildWebApp, type WebApp } from '../src/app.ts'
+import { testWebConfig, type WebConfig } from '../src/config.ts'
+import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
+import type { PaymentsClient } from '../src/payments-client/types.ts'
+
+export interface FullStack {
+  /** The payments service and sandbox wallet (services/payments/test/harness.ts). */
+  h: Harness
+  web: WebApp
+  database: Database
+  config: WebConfig
+  /** The web app's base URL. */
+  base: string
+  close(): Promise<void>
+}
+
+/**
+ * The web app wired to the real payments service and sandbox wallet over HTTP, with shared webhook
+ * secret and return origin, as `npm start` wires them: for tests of the whole money path.
+ */
+export async function startFullStack(options: { scheduler?: boolean; connectEscrow?: boolean } = {}): Promise<FullStack> {
+  const secret = `whsec_${randomBytes(24).toString('base64')}`
+  const config = testWebConfig({
+    asset: { code: 'USD', scale: 2 },
+    payments: { url: '', apiToken: '', sellerId: 'marketplace', webhookSecret: secret },
+    ...(options.scheduler ? { schedulerEnabled: true, schedulerIntervalMs: 200 } : {})
+  })
+  const database = await createTestDatabase()
+  // The payments service needs our URL (webhooks, return origin) and we need its: wire the client late.
+  const late: { client?: PaymentsClient } = {}
+  const client = new Proxy({} as PaymentsClient, { get: (_t, key: keyof PaymentsClient) => late.client![key] })
+  const web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: client })
+  const base = await web.start()
+  config.baseUrl = base
+  const h = await startHarness({ webhook: { url: `${base}/webhooks/payments`, secret }, allowedReturnOrigins: [base] })
+  late.client = createHttpPaymentsClient({ baseUrl: h.baseUrl, apiToken: h.token, sellerId: 'marketplace' })
+  if (options.connectEscrow) {
+    // The operator connects the escrow wallet for payouts once.
+    const grant = await h.api('POST', '/sellers/marketplace/payout-grant', { debitLimit: '500.00', returnUrl: `${base}/` })
+    await visit(await h.sandbox.approveConsent(grant.json.redirectUrl))
+  }
+  return {
+    h,
+    web,
+    database,
+    config,
+    base,
+    async close() {
+      await web.stop()
+      await h.close()
+      await database.close()
+    }
+  }
+}
