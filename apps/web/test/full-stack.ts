@@ -48,10 +48,15 @@ export async function startFullStack(options: { scheduler?: boolean; connectEscr
     database,
     config,
     base,
+    // Teardown is bounded: a worker caught mid-call must not hold the suite past its hook timeout;
+    // what is left is dropped with the test databases.
     async close() {
-      await web.stop()
-      await h.close()
-      await database.close()
+      await settle(web.stop())
+      await settle(h.close())
+      await settle(database.close())
     }
   }
 }
+
+const settle = (work: Promise<unknown>, ms = 15_000) =>
+  Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())])
