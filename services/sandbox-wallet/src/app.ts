@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
-import type { Database, Db, Logger } from '@voces/platform'
+import { systemClock, type Clock, type Database, type Db, type Logger } from '@voces/platform'
 import type { SandboxConfig } from './config.ts'
 import { SANDBOX_ERRORS } from './http/errors.ts'
 import { createOpenApiValidators, registerResponseValidation, type OpenApiValidators } from './http/openapi.ts'
@@ -31,6 +31,8 @@ export interface SandboxDeps {
   config: SandboxConfig
   db: Db
   logger: Logger
+  /** Where every expiry and wait window reads the time (tests move it by hand). */
+  clock: Clock
   openApi: OpenApiValidators
   signatures: SignatureVerifier
   resourceAuth: ResourceAuthorizer
@@ -52,8 +54,9 @@ export interface SandboxApp {
 }
 
 /** The composition root of the sandbox wallet: services, routes and the settlement worker. */
-export async function buildSandboxApp(options: { config: SandboxConfig; database: Database; logger: Logger }): Promise<SandboxApp> {
+export async function buildSandboxApp(options: { config: SandboxConfig; database: Database; logger: Logger; clock?: Clock }): Promise<SandboxApp> {
   const { config, logger } = options
+  const clock = options.clock ?? systemClock
   const db = options.database.db
   await options.database.migrate({ migrationsFolder: SANDBOX_MIGRATIONS, schema: SANDBOX_SCHEMA })
 
@@ -68,6 +71,7 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
     config,
     db,
     logger,
+    clock,
     openApi: await createOpenApiValidators({ enabled: config.validateOpenApi, logger }),
     signatures,
     resourceAuth: createResourceAuthorizer({ config, grants, signatures }),

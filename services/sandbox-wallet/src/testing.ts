@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { JWK } from '@interledger/http-signature-utils'
-import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import { createLogger, createTestClock, createTestDatabase, type Database, type TestClock } from '@voces/platform'
 import { loadSandboxConfig, type SandboxConfig } from './config.ts'
 import { buildSandboxApp, type SandboxApp } from './app.ts'
 import { answerConsent } from './consent/answer.ts'
@@ -9,6 +9,8 @@ export interface TestSandbox {
   baseUrl: string
   adminToken: string
   sandbox: SandboxApp
+  /** The sandbox's clock: advance it to pass an expiry or a `wait` window without sleeping. */
+  clock: TestClock
   admin: {
     createWalletAddress(input: { name: string; publicName: string; assetCode: string }): Promise<{ id: string; url: string }>
     registerKey(name: string, jwk: JWK): Promise<void>
@@ -39,7 +41,8 @@ export async function startTestSandbox(
     ...options.config
   }
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'sandbox-wallet' })
-  const sandbox = await buildSandboxApp({ config, database, logger })
+  const clock = createTestClock()
+  const sandbox = await buildSandboxApp({ config, database, logger, clock })
   await sandbox.app.listen({ host: '127.0.0.1', port: 0 })
   const address = sandbox.app.server.address()
   if (!address || typeof address === 'string') throw new Error('sandbox did not bind a port')
@@ -61,6 +64,7 @@ export async function startTestSandbox(
     baseUrl: config.baseUrl,
     adminToken,
     sandbox,
+    clock,
     admin: {
       async createWalletAddress(input) {
         const created = await adminCall('POST', '/admin/wallet-addresses', input)
