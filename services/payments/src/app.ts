@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import { sql } from 'drizzle-orm'
-import type { Database, Logger } from '@voces/platform'
+import { systemClock, type Clock, type Database, type Logger } from '@voces/platform'
 import type { PaymentsConfig } from './config.ts'
 import { registerBearerAuth } from './http/auth.ts'
 import { registerErrorHandling } from './http/errors.ts'
@@ -33,8 +33,9 @@ export interface PaymentsApp {
 }
 
 /** The composition root: every dependency of the service is built and wired here, and only here. */
-export async function buildPaymentsApp(options: { config: PaymentsConfig; database: Database; logger: Logger }): Promise<PaymentsApp> {
+export async function buildPaymentsApp(options: { config: PaymentsConfig; database: Database; logger: Logger; clock?: Clock }): Promise<PaymentsApp> {
   const { config, database, logger } = options
+  const clock = options.clock ?? systemClock
   await database.migrate({ migrationsFolder: MIGRATIONS_FOLDER, schema: 'payments' })
   const db = database.db
   const pollers: Poller[] = []
@@ -57,8 +58,8 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   })
   const sellers = createSellerService({ db, logger, openPayments })
   const store = createPaymentStore({ db, webhooks })
-  const payments = createPaymentService({ db, logger, openPayments, sellers, store, config })
-  const payouts = createPayoutService({ db, logger, openPayments, sellers, webhooks, config })
+  const payments = createPaymentService({ db, logger, openPayments, sellers, store, clock, config })
+  const payouts = createPayoutService({ db, logger, openPayments, sellers, webhooks, clock, config })
 
   const app = Fastify({
     // Request lines only when debugging; errors are logged by the error handler either way.

@@ -18,8 +18,18 @@ export interface PaymentsConfig {
   /** Origins a browser may be sent back to after consent (no open redirect). */
   allowedReturnOrigins: string[]
   webhook?: { url: string; secret: string } | undefined
-  /** How long a buyer has to give consent before the payment ends as expired. */
+  /**
+   * How long a buyer has to give consent before the payment ends as expired. Keep it inside the
+   * wallet's own interaction window (Rafiki: 10 minutes), so that nobody can approve at the wallet a
+   * payment this service already gave up on.
+   */
   consentTimeoutMs: number
+  /**
+   * How long a sent payment or payout may take to arrive. Past it, one the wallets have not settled
+   * either way goes to `needs_review` for operators, and is still checked every `reviewRecheckMs`.
+   */
+  settlementDeadlineMs: number
+  reviewRecheckMs: number
   /** Timeout of each wallet HTTP call. */
   walletRequestTimeoutMs: number
   /** Longest the finish redirect waits for a grant's `wait` before leaving the continuation to the worker. */
@@ -67,7 +77,9 @@ const schema = z
     ALLOWED_RETURN_ORIGINS: csv.default(['http://localhost:8000']),
     WEBHOOK_URL: env.url().optional(),
     WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must look like whsec_<base64>').optional(),
-    CONSENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15 * 60_000),
+    CONSENT_TIMEOUT_MS: z.coerce.number().int().positive().default(9 * 60_000),
+    SETTLEMENT_DEADLINE_MS: z.coerce.number().int().positive().default(30 * 60_000),
+    REVIEW_RECHECK_MS: z.coerce.number().int().positive().default(5 * 60_000),
     WALLET_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     WORKER_POLL_MS: z.coerce.number().int().positive().default(1000)
   })
@@ -96,7 +108,9 @@ export function defaultConfig(overrides: Partial<PaymentsConfig> & { apiToken: s
     logLevel: 'info',
     useHttp: false,
     allowedReturnOrigins: ['http://localhost:8000'],
-    consentTimeoutMs: 15 * 60_000,
+    consentTimeoutMs: 9 * 60_000,
+    settlementDeadlineMs: 30 * 60_000,
+    reviewRecheckMs: 5 * 60_000,
     walletRequestTimeoutMs: 5000,
     maxContinueWaitMs: 10_000,
     walletAddressCacheMs: 5 * 60_000,
@@ -143,6 +157,8 @@ export function loadPaymentsConfig(
     allowedReturnOrigins: e.ALLOWED_RETURN_ORIGINS,
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     consentTimeoutMs: e.CONSENT_TIMEOUT_MS,
+    settlementDeadlineMs: e.SETTLEMENT_DEADLINE_MS,
+    reviewRecheckMs: e.REVIEW_RECHECK_MS,
     walletRequestTimeoutMs: e.WALLET_REQUEST_TIMEOUT_MS,
     worker: { ...base.worker, pollMs: e.WORKER_POLL_MS }
   }

@@ -46,6 +46,8 @@ export type WalletStep =
   | 'receiver_wallet_address'
   | 'incoming_payment_grant'
   | 'incoming_payment'
+  | 'incoming_payment_status'
+  | 'incoming_payment_completion'
   | 'quote_grant'
   | 'quote'
   | 'outgoing_payment_grant'

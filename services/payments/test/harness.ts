@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { generateJwk, generateKey } from '@interledger/http-signature-utils'
-import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import { createLogger, createTestClock, createTestDatabase, type Database, type TestClock } from '@voces/platform'
 import { startTestSandbox, type TestSandbox } from '../../sandbox-wallet/src/testing.ts'
 import { buildPaymentsApp, type PaymentsApp } from '../src/app.ts'
 import { defaultConfig, type PaymentsConfig } from '../src/config.ts'
@@ -61,6 +61,8 @@ export interface Harness {
   sandbox: TestSandbox
   database: Database
   config: PaymentsConfig
+  /** The payments service's clock (every process of the harness shares it): advance it past a deadline. */
+  clock: TestClock
   service: PaymentsApp
   baseUrl: string
   token: string
@@ -92,6 +94,7 @@ export async function startHarness(
   const token = randomBytes(24).toString('base64url')
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'payments' })
   const services: PaymentsApp[] = []
+  const clock = createTestClock()
 
   async function startService(extra: Partial<PaymentsConfig> = {}) {
     const config = defaultConfig({
@@ -107,7 +110,7 @@ export async function startHarness(
       ...extra,
       worker: { pollMs: 50, leaseMs: 5000, baseBackoffMs: 50, maxBackoffMs: 400, maxAttempts: 6, ...overrides.worker, ...extra.worker }
     })
-    const service = await buildPaymentsApp({ config, database, logger })
+    const service = await buildPaymentsApp({ config, database, logger, clock })
     await service.listen()
     const { port } = service.app.server.address() as AddressInfo
     const baseUrl = `http://127.0.0.1:${port}`
@@ -123,6 +126,7 @@ export async function startHarness(
     sandbox,
     database,
     config: first.config,
+    clock,
     service: first.service,
     baseUrl: first.baseUrl,
     token,

@@ -37,7 +37,8 @@ describe('payments over real HTTP against the sandbox wallet', () => {
 
     const done = await settled(h, start.json.pendingId)
     expect(done.status).toBe('completed')
-    expect(done.payment.sentAmount.value).toBe(quote.debitAmount.value)
+    // The wallet reports what it sent without its fee (Rafiki's debitAmountMinusFees).
+    expect(done.payment.sentAmount.value).toBe((BigInt(quote.debitAmount.value) - BigInt(quote.fee.value)).toString())
     expect(await h.sandbox.admin.balance(h.seller.name)).toBe(sellerBefore + 100_00n)
     expect(await h.sandbox.admin.balance(buyer.name)).toBe(500_00n - BigInt(quote.debitAmount.value))
 
@@ -63,17 +64,23 @@ describe('payments over real HTTP against the sandbox wallet', () => {
     expect(await h.sandbox.admin.balance(h.seller.name)).toBe(sellerBefore + 12_34n)
   })
 
-  test('denied consent ends as rejected, moves nothing, sends the browser back, and is announced', async () => {
+  test('denied consent moves nothing and sends the browser back with what the wallet said; the payment ends at its deadline', async () => {
     const buyer = await h.buyer()
     const start = await h.api('POST', '/offers/offer-2/quotes/start', startBody(buyer.url))
     const back = await visit(await h.sandbox.denyConsent(start.json.redirectUrl))
     expect(back.status).toBe(303)
-    expect(new URL(back.location!).searchParams.get('status')).toBe('rejected')
-    const status = await h.api('GET', `/payments/${start.json.pendingId}/status`)
-    expect(status.json.status).toBe('rejected')
+    const location = new URL(back.location!)
+    // An unsigned redirect proves nothing: it is reported, and the payment stays open.
+    expect(location.searchParams.get('walletResult')).toBe('grant_rejected')
+    expect(location.searchParams.get('status')).toBe('awaiting_consent')
     expect(await h.sandbox.admin.balance(buyer.name)).toBe(1_000_00n)
+    expect(eventsFor(start.json.pendingId)).toHaveLength(0)
+    h.clock.advance(h.config.consentTimeoutMs + 1000)
+    const ended = await settled(h, start.json.pendingId)
+    expect(ended.status).toBe('expired')
+    expect(ended.payment.failure.message).toContain('grant_rejected')
     const events = await waitFor(async () => eventsFor(start.json.pendingId), (e) => e.length > 0)
-    expect(events[0]!.json.type).toBe('payment.rejected')
+    expect(events[0]!.json.type).toBe('payment.expired')
   })
 
   test('forged, missing and replayed hashes change nothing', async () => {

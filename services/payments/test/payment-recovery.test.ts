@@ -148,6 +148,8 @@ describe('payments survive wallet faults, restarts and several processes', () =>
     const buyer = await h.buyer()
     const start = await h.api('POST', '/offers/hook-retry/quotes/start', startBody(buyer.url))
     await visit(await h.sandbox.denyConsent(start.json.redirectUrl))
+    // Starting again after the decline ends the declined payment (rejected), which is announced.
+    await h.api('POST', '/offers/hook-retry/quotes/start', startBody(buyer.url))
     const events = await waitFor(async () => h.webhooks.received.filter((w) => JSON.parse(w.body).data.pendingId === start.json.pendingId), (e) => e.length > 0)
     expect(events).toHaveLength(1)
     const { queryRows } = await import('@voces/platform')

@@ -1,4 +1,4 @@
-import type { Db, Logger } from '@voces/platform'
+import type { Clock, Db, Logger } from '@voces/platform'
 import type { PaymentsConfig } from '../config.ts'
 import type { OpenPayments } from '../open-payments/client.ts'
 import type { SellerService } from '../seller/service.ts'
@@ -10,7 +10,8 @@ export interface PaymentDeps {
   openPayments: OpenPayments
   sellers: SellerService
   store: PaymentStore
-  config: Pick<PaymentsConfig, 'publicBaseUrl' | 'allowedReturnOrigins' | 'consentTimeoutMs' | 'maxContinueWaitMs' | 'worker'>
+  clock: Clock
+  config: Pick<PaymentsConfig, 'publicBaseUrl' | 'allowedReturnOrigins' | 'consentTimeoutMs' | 'settlementDeadlineMs' | 'reviewRecheckMs' | 'maxContinueWaitMs' | 'worker'>
 }
 
 /** Is `url` an absolute http(s) URL on one of the allowed origins? (No open redirect.) */

@@ -18,12 +18,21 @@ const titles: Record<string, [string, string]> = {
   awaiting_consent: ['Payment being processed', 'Your approval is being processed. You can close this page.'],
   rejected: ['Payment cancelled', 'You declined the payment. Nothing was paid.'],
   expired: ['Payment expired', 'The payment was not approved in time. Nothing was paid.'],
-  failed: ['Payment failed', 'The payment could not be made. Nothing was paid.']
+  failed: ['Payment failed', 'The payment could not be made. Nothing was paid.'],
+  needs_review: ['Payment being checked', 'Your wallet sent the payment; we are confirming that it arrived. You can close this page.']
+}
+
+/** What a wallet's unsigned result means to the person, said without claiming more than it proves. */
+const walletResultTexts: Record<string, [string, string]> = {
+  grant_rejected: ['Payment not approved', 'Your wallet says you declined the payment. Nothing was paid.'],
+  invalid_interaction: ['Approval window closed', 'The time to approve the payment at your wallet ran out. Nothing was paid.'],
+  other: ['Payment not approved', 'Your wallet could not finish the approval. Nothing was paid.']
 }
 
 function outcome(p: PaymentRow, extra: Record<string, string> = {}): FinishOutcome {
   if (p.returnUrl) return backTo(p.returnUrl, { payment: p.id, status: p.state, ...extra })
-  const [title, message] = titles[p.state] ?? ['Payment', 'You can close this page.']
+  const reported = extra.walletResult ? walletResultTexts[extra.walletResult] ?? walletResultTexts.other! : undefined
+  const [title, message] = reported ?? titles[p.state] ?? ['Payment', 'You can close this page.']
   return { status: 200, html: resultPage(title, extra.error ? 'This link is not valid. Nothing was changed.' : message) }
 }
 
@@ -38,15 +47,16 @@ export async function finishPayment(deps: PaymentDeps, steps: PaymentSteps, quer
   if (!payment) return { status: 404, html: resultPage('Payment not found', 'This payment link is not valid.') }
 
   if (query.result) {
-    // The buyer declined (grant_rejected) or the wallet could not go on (grant_invalid, others).
+    // The wallet's redirect says the buyer declined (grant_rejected), that its approval window closed
+    // (invalid_interaction) or that it could not go on. It carries no hash: anyone can type it, and a
+    // continuation cannot tell a decline from "not yet" (Rafiki answers both with request_denied).
+    // So it is remembered and shown, and the payment stays open until its consent deadline, or
+    // until its owner starts a new one (which supersedes it).
     if (payment.state !== 'awaiting_consent' || payment.interactRef) return outcome(payment)
-    const ended = await steps.confirmDecline(payment, query.result)
-    log.info({ result: query.result, state: ended?.state ?? 'unchanged' }, 'consent not given')
-    if (ended?.state === 'authorized') {
-      const sent = await steps.createOutgoing(ended)
-      return outcome(sent ?? (await deps.store.find(payment.id)) ?? payment)
-    }
-    return outcome(ended ?? (await deps.store.find(payment.id)) ?? payment)
+    const result = query.result.slice(0, 100)
+    const noted = await deps.store.transition(payment.id, ['awaiting_consent'], { walletResult: result }, (current) => current.interactRef === null)
+    log.info({ result }, 'wallet reported no consent (unsigned; payment left open)')
+    return outcome(noted ?? payment, { walletResult: result })
   }
 
   const valid =

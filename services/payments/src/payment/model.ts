@@ -5,13 +5,17 @@ import { at, createdAt, minorUnits, paymentsSchema, updatedAt } from '../db.ts'
 /**
  * starting → awaiting_consent → authorized → sending → completed
  *     ↘ failed        ↘ rejected / expired / failed  ↘ failed   ↘ failed
- * `starting` is the intent written before the first wallet call of a quote start.
+ *                                          sending / authorized → needs_review → completed / failed
+ * `starting` is the intent written before the first wallet call of a quote start. `needs_review`:
+ * the wallets did not settle the payment either way by its deadline; it is still checked from the
+ * escrow's incoming payment, and an operator can reconcile it.
  */
 export const PaymentState = {
   Starting: 'starting',
   AwaitingConsent: 'awaiting_consent',
   Authorized: 'authorized',
   Sending: 'sending',
+  NeedsReview: 'needs_review',
   Completed: 'completed',
   Failed: 'failed',
   Rejected: 'rejected',
@@ -54,12 +58,21 @@ export const payments = paymentsSchema.table(
     grantRequestedAt: at('grant_requested_at'),
     consentExpiresAt: at('consent_expires_at'),
     interactRef: text('interact_ref'),
+    /**
+     * What the buyer's wallet's last unsigned redirect said instead of approving (grant_rejected,
+     * invalid_interaction, …). Anyone can type such a URL: it is shown, never acted on.
+     */
+    walletResult: text('wallet_result'),
     accessToken: text('access_token'),
     manageUrl: text('manage_url'),
     /** Set before the outgoing payment is created: a retry then looks for it before creating another. */
     createAttemptedAt: at('create_attempted_at'),
     outgoingPaymentId: text('outgoing_payment_id'),
     sentValue: minorUnits('sent_value'),
+    /** What the escrow's incoming payment has received, as last read: completion is decided from it. */
+    receivedValue: minorUnits('received_value'),
+    /** When a sent payment must have arrived; past it an unsettled one goes to needs_review. */
+    settleBy: at('settle_by'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
     /** Consecutive transient failures of the current step. */
@@ -78,7 +91,7 @@ export const payments = paymentsSchema.table(
     index('payments_offer_idx').on(t.offerId, t.createdAt),
     index('payments_due_idx')
       .on(t.nextAttemptAt)
-      .where(sql`state in ('starting', 'awaiting_consent', 'authorized', 'sending')`)
+      .where(sql`state in ('starting', 'awaiting_consent', 'authorized', 'sending', 'needs_review')`)
   ]
 )
 

@@ -6,7 +6,7 @@ import { amountSchema, bearer, decimalAmount, errorResponses, freeObject, identi
 import type { PayoutService } from '../payout/service.ts'
 import type { PaymentRow } from './model.ts'
 import type { PaymentService } from './service.ts'
-import { amountView, paymentView } from './view.ts'
+import { amountView, paymentFee, paymentView } from './view.ts'
 
 const paymentViewSchema = {
   type: 'object',
@@ -14,11 +14,14 @@ const paymentViewSchema = {
     pendingId: { type: 'string' },
     offerId: { type: 'string' },
     sellerId: { type: 'string' },
-    status: { type: 'string', enum: ['starting', 'awaiting_consent', 'authorized', 'sending', 'completed', 'failed', 'rejected', 'expired'] },
+    status: { type: 'string', enum: ['starting', 'awaiting_consent', 'authorized', 'sending', 'needs_review', 'completed', 'failed', 'rejected', 'expired'] },
     amount: amountSchema,
     debitAmount: amountSchema,
     receiveAmount: amountSchema,
     sentAmount: amountSchema,
+    receivedAmount: amountSchema,
+    fee: amountSchema,
+    walletResult: { type: ['string', 'null'] },
     failure: { type: ['object', 'null'], additionalProperties: true }
   },
   additionalProperties: true
@@ -27,10 +30,7 @@ const paymentViewSchema = {
 function startView(p: PaymentRow, created: boolean) {
   const debit = amountView(p.debitValue, p.debitAssetCode, p.debitAssetScale)
   const receive = amountView(p.receiveValue, p.assetCode, p.assetScale)
-  // A fee can be shown in one asset only when both sides use it.
-  const fee = p.debitValue !== null && p.debitAssetCode === p.assetCode && p.debitAssetScale === p.assetScale && p.receiveValue !== null
-    ? amountView(p.debitValue - p.receiveValue, p.assetCode, p.assetScale)
-    : null
+  const fee = paymentFee(p)
   return {
     success: true as const,
     created,
@@ -124,6 +124,25 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
     },
     async (request, reply) => {
       const payment = await deps.payments.get(request.params.pendingId)
+      if (isFailure(payment)) return sendFailure(reply, payment)
+      const view = paymentView(payment)
+      return { success: true, pendingId: view.pendingId, status: view.status, payment: view }
+    }
+  )
+
+  app.post<{ Params: { pendingId: string } }>(
+    '/payments/:pendingId/reconcile',
+    {
+      schema: {
+        summary: "Check a sent payment's money now (an operator's reconciliation): settles it if the wallets can tell",
+        tags: ['payments'],
+        security: bearer,
+        params: { type: 'object', required: ['pendingId'], properties: { pendingId: identifier } },
+        response: { 200: { type: 'object', properties: { success: { type: 'boolean' }, payment: paymentViewSchema }, additionalProperties: true }, ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const payment = await deps.payments.reconcile(request.params.pendingId)
       if (isFailure(payment)) return sendFailure(reply, payment)
       const view = paymentView(payment)
       return { success: true, pendingId: view.pendingId, status: view.status, payment: view }

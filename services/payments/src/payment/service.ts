@@ -13,6 +13,8 @@ export interface PaymentService {
   finish(query: FinishQuery): Promise<FinishOutcome>
   get(id: string): Promise<PaymentRow | Failure>
   listByOffer(offerId: string): Promise<PaymentRow[]>
+  /** Checks a sent payment's money now (an operator's "check again"); returns it as it then stands. */
+  reconcile(id: string): Promise<PaymentRow | Failure>
   /** One worker round: advances due payments; returns how many it took. */
   processDue(): Promise<number>
 }
@@ -25,11 +27,18 @@ export function createPaymentService(deps: PaymentDeps): PaymentService {
     async get(id) {
       return (await deps.store.find(id)) ?? fail(PaymentError.UnknownPayment, `No payment with id ${id}`)
     },
+    async reconcile(id) {
+      const payment = await deps.store.find(id)
+      if (!payment) return fail(PaymentError.UnknownPayment, `No payment with id ${id}`)
+      if (payment.state !== 'sending' && payment.state !== 'needs_review') return payment
+      deps.logger.info({ pendingId: id, state: payment.state }, 'payment reconciliation requested')
+      return (await steps.settle(payment)) ?? (await deps.store.find(id)) ?? payment
+    },
     listByOffer(offerId) {
       return deps.db.select().from(payments).where(eq(payments.offerId, offerId)).orderBy(desc(payments.createdAt))
     },
     async processDue() {
-      const due = await deps.store.claimDue(10, deps.config.worker.leaseMs)
+      const due = await deps.store.claimDue(10, deps.config.worker.leaseMs, deps.clock.now())
       await Promise.all(
         due.map(async (p) => {
           try {

@@ -26,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * The intent is written first; a second start for the same offer, seller, buyer and amount
  * while one is open returns the open one. Returns the payment and whether it was new.
  */
-export async function startPayment(deps: PaymentDeps, input: StartPaymentInput): Promise<{ payment: PaymentRow; created: boolean } | Failure> {
+export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, retried = false): Promise<{ payment: PaymentRow; created: boolean } | Failure> {
   if (input.returnUrl && !isAllowedReturnUrl(input.returnUrl, deps.config.allowedReturnOrigins)) {
     return fail(PaymentError.ReturnUrlNotAllowed, `returnUrl must be on one of: ${deps.config.allowedReturnOrigins.join(', ')}`)
   }
@@ -59,6 +59,10 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput):
     .returning()
   if (!inserted[0]) {
     void buyerWalletPromise.catch(() => {})
+    // The open one's wallet said "declined" or "window closed": its owner starting again ends it.
+    if (!retried && (await supersedeReported(deps, { ...input, buyerWalletAddressUrl: buyerUrl, sellerId: seller.id }, value))) {
+      return startPayment(deps, input, true)
+    }
     const existing = await awaitOpenStart(deps, { ...input, buyerWalletAddressUrl: buyerUrl, sellerId: seller.id }, value)
     return isFailure(existing) ? existing : { payment: existing, created: false }
   }
@@ -79,7 +83,7 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput):
   if (isFailure(buyerWallet)) return failStart(buyerWallet)
 
   // Incoming payment on the seller's wallet, while the quote token on the buyer's wallet is warmed.
-  const consentExpiresAt = new Date(Date.now() + deps.config.consentTimeoutMs)
+  const consentExpiresAt = new Date(deps.clock.now().getTime() + deps.config.consentTimeoutMs)
   const [incoming] = await Promise.all([
     deps.openPayments.withToken(seller, { authServer: sellerWallet.authServer, access: 'incoming-payment' }, 'incoming_payment', (client, accessToken) =>
       client.incomingPayment.create(
@@ -141,6 +145,52 @@ function amountFailure(reason: string, input: string, assetCode: string, assetSc
   return fail(CommonError.InvalidAmount, `The amount "${input}" ${why[reason] ?? 'is invalid'} (the seller wallet holds ${assetCode} at scale ${assetScale})`)
 }
 export { amountFailure }
+
+/**
+ * Ends the open payment of this offer, seller, buyer and amount if its wallet reported, by an
+ * unsigned redirect, that the buyer declined or that the approval window closed. Only the API's
+ * caller (the marketplace, on its signed-in user's behalf) can start again, so this is the owner
+ * deciding, not a typed URL; the grant is cancelled so that the old consent page can no longer pay.
+ */
+async function supersedeReported(deps: PaymentDeps, input: StartPaymentInput, value: bigint): Promise<boolean> {
+  const [open] = await deps.db
+    .select()
+    .from(payments)
+    .where(
+      and(
+        eq(payments.offerId, input.offerId),
+        eq(payments.sellerId, input.sellerId),
+        eq(payments.buyerWalletAddressUrl, input.buyerWalletAddressUrl),
+        eq(payments.amountValue, value),
+        eq(payments.state, 'awaiting_consent')
+      )
+    )
+  if (!open?.walletResult || open.interactRef) return false
+  const declined = open.walletResult === 'grant_rejected'
+  const ended = await deps.store.transition(
+    open.id,
+    ['awaiting_consent'],
+    {
+      state: declined ? 'rejected' : 'expired',
+      failureCode: 'superseded',
+      failureMessage: declined
+        ? "The buyer's wallet said the payment was declined, and the buyer started a new one"
+        : `The buyer's wallet could not finish the approval (${open.walletResult}), and the buyer started a new one`,
+      nextAttemptAt: null
+    },
+    (current) => current.interactRef === null
+  )
+  if (!ended) return false
+  deps.logger.info({ pendingId: open.id, walletResult: open.walletResult }, 'open payment superseded by a new start')
+  const seller = await deps.sellers.get(open.sellerId)
+  if (!isFailure(seller) && open.continueUri && open.continueToken) {
+    const cancelled = await deps.openPayments.call(seller, 'grant_continuation', (client) =>
+      client.grant.cancel({ url: open.continueUri!, accessToken: open.continueToken! })
+    )
+    if (isFailure(cancelled)) deps.logger.info({ pendingId: open.id, reason: cancelled.message }, 'grant cancel failed (ignored)')
+  }
+  return true
+}
 
 /** Another request is starting (or has started) the same payment: wait for it and return it. */
 async function awaitOpenStart(deps: PaymentDeps, input: StartPaymentInput, value: bigint): Promise<PaymentRow | Failure> {

@@ -1,16 +1,14 @@
 import { findOutgoingPaymentByQuote } from '../open-payments/find-outgoing.ts'
 import { isFinalizedGrantWithAccessToken, type OutgoingPayment } from '@interledger/open-payments'
-import { CommonError, fail, isFailure, isWalletFailure, type Failure, type WalletFailure } from '../errors.ts'
+import { CommonError, fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
 import type { ClientIdentity } from '../open-payments/client.ts'
 import { backoffMs } from '../worker/poller.ts'
 import type { PaymentDeps } from './deps.ts'
 import { PaymentError } from './errors.ts'
 import type { PaymentRow, PaymentState } from './model.ts'
+import { createPaymentSettlement, FIRST_STATUS_CHECK_MS } from './settle.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** How soon to look at a sending payment again: it settles in a moment on most wallets. */
-const FIRST_STATUS_CHECK_MS = 200
 
 /**
  * The steps after consent. Each calls the wallet outside any transaction, then records the
@@ -18,8 +16,9 @@ const FIRST_STATUS_CHECK_MS = 200
  * failure schedules a retry with backoff; a refusal ends the payment as failed, with the reason.
  */
 export function createPaymentSteps(deps: PaymentDeps) {
-  const { store, config } = deps
+  const { store, config, clock } = deps
   const log = deps.logger.child({ component: 'payments' })
+  const settlement = createPaymentSettlement(deps)
 
   async function seller(p: PaymentRow): Promise<ClientIdentity | Failure> {
     return deps.sellers.get(p.sellerId)
@@ -37,6 +36,17 @@ export function createPaymentSteps(deps: PaymentDeps) {
         attempts,
         failureMessage: failure.message,
         nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, config.worker.baseBackoffMs, config.worker.maxBackoffMs))
+      })
+    }
+    if (from === 'authorized' && p.createAttemptedAt && transient) {
+      // A create may have reached the wallet: the money decides, not the give-up.
+      return store.transition(p.id, [from], {
+        state: 'needs_review',
+        attempts,
+        failureCode: 'not_settled',
+        failureMessage: `The outgoing payment's creation could not be confirmed: ${failure.message}`,
+        settleBy: clock.now(),
+        nextAttemptAt: clock.now()
       })
     }
     return store.transition(p.id, [from], { state: 'failed', failureCode: failure.failure, failureMessage: failure.message, nextAttemptAt: null })
@@ -145,102 +155,23 @@ export function createPaymentSteps(deps: PaymentDeps) {
       state: 'sending',
       outgoingPaymentId: o.id,
       sentValue: BigInt(o.sentAmount.value),
+      settleBy: new Date(clock.now().getTime() + config.settlementDeadlineMs),
       attempts: 0,
       failureMessage: null,
       nextAttemptAt: new Date(Date.now() + FIRST_STATUS_CHECK_MS)
     })
   }
 
-  /** Follows a sending payment until everything is sent (completed) or the wallet marks it failed. */
-  async function followOutgoing(p: PaymentRow): Promise<PaymentRow | undefined> {
-    const identity = await seller(p)
-    if (isFailure(identity)) return stepFailed(p, 'sending', identity)
-    let outgoing = await deps.openPayments.call(identity, 'outgoing_payment_status', (client) =>
-      client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: p.accessToken! })
-    )
-    if (isWalletFailure(outgoing) && outgoing.status === 401 && p.manageUrl) {
-      // The outgoing-payment token lapsed: rotate it and look again.
-      const rotated = await deps.openPayments.call(identity, 'token_rotation', (client) => client.token.rotate({ url: p.manageUrl!, accessToken: p.accessToken! }))
-      if (!isFailure(rotated)) {
-        const updated = await store.transition(p.id, ['sending'], { accessToken: rotated.access_token.value, manageUrl: rotated.access_token.manage })
-        if (!updated) return undefined
-        p = updated
-        outgoing = await deps.openPayments.call(identity, 'outgoing_payment_status', (client) =>
-          client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: p.accessToken! })
-        )
-      }
-    }
-    if (isFailure(outgoing)) return followLater(p, outgoing as WalletFailure)
-    const sent = BigInt(outgoing.sentAmount.value)
-    const debit = BigInt(outgoing.debitAmount.value)
-    if (outgoing.failed) {
-      return store.transition(p.id, ['sending'], {
-        state: 'failed',
-        sentValue: sent,
-        failureCode: 'payment_failed',
-        failureMessage: "The buyer's wallet could not send the payment (for example, not enough funds)",
-        nextAttemptAt: null
-      })
-    }
-    if (sent >= debit) {
-      return store.transition(p.id, ['sending'], { state: 'completed', sentValue: sent, completedAt: new Date(), failureMessage: null, nextAttemptAt: null })
-    }
-    return followLater(p, undefined, sent)
-  }
-
-  /** Not settled yet (or the wallet did not answer): look again with backoff. Sending never gives up. */
-  function followLater(p: PaymentRow, failure?: WalletFailure, sent?: bigint) {
-    if (failure) log.warn({ pendingId: p.id, reason: failure.message }, 'outgoing payment status unavailable')
-    return store.transition(p.id, ['sending'], {
-      attempts: p.attempts + 1,
-      ...(sent !== undefined ? { sentValue: sent } : {}),
-      nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, Math.max(FIRST_STATUS_CHECK_MS, config.worker.baseBackoffMs / 2), config.worker.maxBackoffMs))
-    })
-  }
-
   /**
-   * The redirect said the buyer declined (or the wallet could not go on). Anyone can type that URL,
-   * so ask the wallet: continuing a declined grant is refused with `request_denied`. Only then does
-   * the payment end; an approved grant is used; anything else changes nothing.
+   * Consent never arrived: the payment ends as expired and the grant is cancelled. A result the
+   * wallet reported by an unsigned redirect is mentioned, never taken for proof.
    */
-  async function confirmDecline(p: PaymentRow, result: string): Promise<PaymentRow | undefined> {
-    const identity = await seller(p)
-    if (isFailure(identity)) return undefined
-    const answer = await deps.openPayments.call(identity, 'grant_continuation', (client) =>
-      client.grant.continue({ url: p.continueUri!, accessToken: p.continueToken! })
-    )
-    if (!isFailure(answer)) {
-      if (!isFinalizedGrantWithAccessToken(answer)) return undefined
-      return store.transition(
-        p.id,
-        ['awaiting_consent'],
-        { state: 'authorized', accessToken: answer.access_token.value, manageUrl: answer.access_token.manage, nextAttemptAt: new Date() },
-        (current) => current.interactRef === null
-      )
-    }
-    if (!isWalletFailure(answer) || answer.transient || answer.walletCode === 'too_fast') return undefined
-    const declined = answer.walletCode === 'request_denied' || result === 'grant_rejected'
-    const ended = await store.transition(
-      p.id,
-      ['awaiting_consent'],
-      {
-        state: declined ? 'rejected' : 'failed',
-        failureCode: declined ? 'consent_rejected' : 'consent_failed',
-        failureMessage: declined ? 'The buyer declined the payment' : `The wallet could not complete the consent (${result.slice(0, 100)})`,
-        nextAttemptAt: null
-      },
-      (current) => current.interactRef === null
-    )
-    if (ended) await cancelGrant(ended)
-    return ended
-  }
-
-  /** Consent never arrived: the payment ends as expired and the grant is cancelled. */
   async function expire(p: PaymentRow): Promise<PaymentRow | undefined> {
+    const reported = p.walletResult ? ` (the wallet's redirect said: ${p.walletResult})` : ''
     const expired = await store.transition(p.id, ['awaiting_consent'], {
       state: 'expired',
       failureCode: 'consent_expired',
-      failureMessage: 'The buyer did not approve the payment in time',
+      failureMessage: `The buyer did not approve the payment in time${reported}`,
       nextAttemptAt: null
     })
     if (expired) await cancelGrant(expired)
@@ -271,17 +202,18 @@ export function createPaymentSteps(deps: PaymentDeps) {
         })
       case 'awaiting_consent':
         if (p.interactRef) return continueGrant(p)
-        if (p.consentExpiresAt && p.consentExpiresAt.getTime() <= Date.now()) return expire(p)
+        if (p.consentExpiresAt && p.consentExpiresAt.getTime() <= clock.now().getTime()) return expire(p)
         return store.transition(p.id, ['awaiting_consent'], { nextAttemptAt: p.consentExpiresAt })
       case 'authorized':
         return createOutgoing(p)
       case 'sending':
-        return followOutgoing(p)
+      case 'needs_review':
+        return settlement.settle(p)
       default:
         return p
     }
   }
 
-  return { continueGrant, createOutgoing, followOutgoing, expire, cancelGrant, confirmDecline, advance }
+  return { continueGrant, createOutgoing, settle: settlement.settle, expire, cancelGrant, advance }
 }
 export type PaymentSteps = ReturnType<typeof createPaymentSteps>

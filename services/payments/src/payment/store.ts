@@ -11,7 +11,8 @@ const eventOf: Partial<Record<PaymentState, WebhookEventType>> = {
   completed: 'payment.completed',
   failed: 'payment.failed',
   rejected: 'payment.rejected',
-  expired: 'payment.expired'
+  expired: 'payment.expired',
+  needs_review: 'payment.needs_review'
 }
 
 export interface PaymentStore {
@@ -22,8 +23,8 @@ export interface PaymentStore {
    * undefined if another request or process moved the payment first.
    */
   transition(id: string, from: PaymentState[], patch: PaymentPatch, guard?: (current: PaymentRow) => boolean): Promise<PaymentRow | undefined>
-  /** Takes up to `limit` due payments for this process, leasing them for `leaseMs`. */
-  claimDue(limit: number, leaseMs: number): Promise<PaymentRow[]>
+  /** Takes up to `limit` payments due at `now` for this process, leasing them for `leaseMs`. */
+  claimDue(limit: number, leaseMs: number, now: Date): Promise<PaymentRow[]>
 }
 
 export function createPaymentStore(deps: { db: Db; webhooks: WebhookService }): PaymentStore {
@@ -48,14 +49,16 @@ export function createPaymentStore(deps: { db: Db; webhooks: WebhookService }): 
       })
     },
 
-    async claimDue(limit, leaseMs) {
+    async claimDue(limit, leaseMs, now) {
+      // The time comes from the service's clock (tests move it), not from the database's now().
+      const at = now.toISOString()
       const claimed = await deps.db.transaction((tx) =>
         queryRows<{ id: string }>(
           tx,
-          sql`update payments.payments set next_attempt_at = now() + (${leaseMs} * interval '1 millisecond')
+          sql`update payments.payments set next_attempt_at = ${at}::timestamptz + (${leaseMs} * interval '1 millisecond')
               where id in (select id from payments.payments
-                           where state in ('starting', 'awaiting_consent', 'authorized', 'sending')
-                             and next_attempt_at <= now()
+                           where state in ('starting', 'awaiting_consent', 'authorized', 'sending', 'needs_review')
+                             and next_attempt_at <= ${at}::timestamptz
                            order by next_attempt_at limit ${limit} for update skip locked)
               returning id`
         )

@@ -14,6 +14,13 @@ export function amountView(value: bigint | null, assetCode: string | null, asset
   return { value: value.toString(), assetCode, assetScale, formatted: formatMinorUnits(value, assetScale) }
 }
 
+/** What the buyer paid beyond what escrow receives; shown in one asset only when both sides use it. */
+export function paymentFee(p: PaymentRow): AmountView | null {
+  return p.debitValue !== null && p.receiveValue !== null && p.debitAssetCode === p.assetCode && p.debitAssetScale === p.assetScale
+    ? amountView(p.debitValue - p.receiveValue, p.assetCode, p.assetScale)
+    : null
+}
+
 /** The API's view of a payment: amounts as strings, no tokens, nonces or continuation details. */
 export function paymentView(p: PaymentRow) {
   return {
@@ -25,7 +32,14 @@ export function paymentView(p: PaymentRow) {
     amount: amountView(p.amountValue, p.assetCode, p.assetScale)!,
     debitAmount: amountView(p.debitValue, p.debitAssetCode, p.debitAssetScale),
     receiveAmount: amountView(p.receiveValue, p.assetCode, p.assetScale),
+    /** What the buyer's wallet reports sent, its fees excluded: for display, never a measure of arrival. */
     sentAmount: amountView(p.sentValue, p.debitAssetCode, p.debitAssetScale),
+    /** What the escrow's incoming payment has received, as last read. */
+    receivedAmount: amountView(p.receivedValue, p.assetCode, p.assetScale),
+    fee: paymentFee(p),
+    /** What the wallet's last unsigned redirect said instead of approving; shown, never acted on. */
+    walletResult: p.walletResult,
+    settleBy: p.settleBy?.toISOString() ?? null,
     incomingPaymentId: p.incomingPaymentId,
     quoteId: p.quoteId,
     quoteExpiresAt: p.quoteExpiresAt?.toISOString() ?? null,

@@ -1,4 +1,4 @@
-import type { Db, Logger } from '@voces/platform'
+import type { Clock, Db, Logger } from '@voces/platform'
 import type { PaymentsConfig } from '../config.ts'
 import type { OpenPayments } from '../open-payments/client.ts'
 import type { SellerService } from '../seller/service.ts'
@@ -10,5 +10,6 @@ export interface PayoutDeps {
   openPayments: OpenPayments
   sellers: SellerService
   webhooks: WebhookService
-  config: Pick<PaymentsConfig, 'publicBaseUrl' | 'allowedReturnOrigins' | 'maxContinueWaitMs' | 'worker'>
+  clock: Clock
+  config: Pick<PaymentsConfig, 'publicBaseUrl' | 'allowedReturnOrigins' | 'consentTimeoutMs' | 'settlementDeadlineMs' | 'reviewRecheckMs' | 'maxContinueWaitMs' | 'worker'>
 }

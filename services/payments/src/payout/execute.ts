@@ -2,7 +2,10 @@ import { eq, sql } from 'drizzle-orm'
 import { queryRows } from '@voces/platform'
 import { fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
 import { findOutgoingPaymentByQuote } from '../open-payments/find-outgoing.ts'
+import { completeIncomingPayment, readIncomingPayment, type IncomingState } from '../open-payments/incoming.ts'
+import { formatMinorUnits } from '@voces/platform'
 import { backoffMs } from '../worker/poller.ts'
+import type { WebhookEventType } from '../webhook/model.ts'
 import type { PayoutDeps } from './deps.ts'
 import { activePayoutGrant, rotatePayoutToken } from './grant.ts'
 import { payouts, type PayoutGrantRow, type PayoutRow, type PayoutState } from './model.ts'
@@ -10,25 +13,31 @@ import { payoutEventData } from './view.ts'
 
 type PayoutPatch = Partial<Omit<typeof payouts.$inferInsert, 'id'>>
 
+const payoutEvents: Partial<Record<PayoutState, WebhookEventType>> = { completed: 'payout.completed', failed: 'payout.failed', needs_review: 'payout.needs_review' }
+
+/** How long the receiver's incoming payment stays open: a payout that stalls still credits its owner then. */
+const PAYOUT_INCOMING_TTL_MS = 24 * 60 * 60_000
+
 /** Applies a patch under a row lock if the payout is still in `from`; final states write their webhook event. */
 export async function transitionPayout(deps: PayoutDeps, id: string, from: PayoutState[], patch: PayoutPatch): Promise<PayoutRow | undefined> {
   return deps.db.transaction(async (tx) => {
     const [current] = await tx.select().from(payouts).where(eq(payouts.id, id)).for('update')
     if (!current || !from.includes(current.state)) return undefined
     const [updated] = await tx.update(payouts).set({ ...patch, updatedAt: new Date() }).where(eq(payouts.id, id)).returning()
-    if (patch.state && patch.state !== current.state && (patch.state === 'completed' || patch.state === 'failed')) {
-      await deps.webhooks.enqueue(tx, patch.state === 'completed' ? 'payout.completed' : 'payout.failed', payoutEventData(updated!))
-    }
+    const event = patch.state && patch.state !== current.state ? payoutEvents[patch.state] : undefined
+    if (event) await deps.webhooks.enqueue(tx, event, payoutEventData(updated!))
     return updated
   })
 }
 
 export async function claimDuePayouts(deps: PayoutDeps, limit: number): Promise<PayoutRow[]> {
+  // The time comes from the service's clock (tests move it), not from the database's now().
+  const at = deps.clock.now().toISOString()
   const claimed = await deps.db.transaction((tx) =>
     queryRows<{ id: string }>(
       tx,
-      sql`update payments.payouts set next_attempt_at = now() + (${deps.config.worker.leaseMs} * interval '1 millisecond')
-          where id in (select id from payments.payouts where state in ('pending', 'sending') and next_attempt_at <= now()
+      sql`update payments.payouts set next_attempt_at = ${at}::timestamptz + (${deps.config.worker.leaseMs} * interval '1 millisecond')
+          where id in (select id from payments.payouts where state in ('pending', 'sending', 'needs_review') and next_attempt_at <= ${at}::timestamptz
                        order by next_attempt_at limit ${limit} for update skip locked)
           returning id`
     )
@@ -41,11 +50,26 @@ export async function claimDuePayouts(deps: PayoutDeps, limit: number): Promise<
  * The payout steps. `pending`: incoming payment on the receiver's wallet, a fixed-send quote on
  * the escrow wallet, and the outgoing payment under the standing grant. Before creating it the
  * attempt is recorded, so a retry after a lost answer finds the payment instead of paying twice.
- * `sending`: follow the outgoing payment to completed or failed.
+ * `sending` / `needs_review`: settle from the receiver's incoming payment (see `settle`).
  */
 export function createPayoutSteps(deps: PayoutDeps) {
   const log = deps.logger.child({ component: 'payouts' })
   const { worker } = deps.config
+  const { clock } = deps
+
+  const incomingRef = (p: PayoutRow, incomingPaymentUrl = p.incomingPaymentId!) => ({ walletAddressUrl: p.receiverWalletAddressUrl, incomingPaymentUrl })
+
+  /**
+   * Best effort: completes an incoming payment the payout no longer uses, so that nothing is left
+   * open at the receiver's wallet (it would otherwise wait for its expiry).
+   */
+  async function closeIncoming(p: PayoutRow, incomingPaymentUrl: string | null): Promise<void> {
+    if (!incomingPaymentUrl) return
+    const seller = await deps.sellers.get(p.sellerId)
+    if (isFailure(seller)) return
+    const closed = await completeIncomingPayment(deps.openPayments, seller, incomingRef(p, incomingPaymentUrl), clock.now())
+    if (isFailure(closed)) log.info({ payoutId: p.id, reason: closed.message }, 'could not close an unused incoming payment (it expires on its own)')
+  }
 
   /**
    * A step failed. Before any create could have reached the wallet, transient failures are retried
@@ -68,7 +92,9 @@ export function createPayoutSteps(deps: PayoutDeps) {
         nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, worker.baseBackoffMs, worker.maxBackoffMs))
       })
     }
-    return transitionPayout(deps, p.id, [p.state], { state: 'failed', failureCode: failure.failure, failureMessage: failure.message, nextAttemptAt: null })
+    const failed = await transitionPayout(deps, p.id, [p.state], { state: 'failed', failureCode: failure.failure, failureMessage: failure.message, nextAttemptAt: null })
+    if (failed) await closeIncoming(failed, failed.incomingPaymentId)
+    return failed
   }
 
   async function send(p: PayoutRow): Promise<PayoutRow | undefined> {
@@ -92,8 +118,18 @@ export function createPayoutSteps(deps: PayoutDeps) {
     if (!p.quoteId || !p.quoteExpiresAt || p.quoteExpiresAt.getTime() < Date.now() + 1000) {
       const receiver = await deps.openPayments.walletAddress(p.receiverWalletAddressUrl, 'receiver_wallet_address')
       if (isFailure(receiver)) return stepFailed(p, receiver)
+      // The amount the receiver gets is known only from the quote (fixed-send, maybe in another
+      // asset), so the incoming payment has none: the payout completes it once paid, so that its
+      // owner is credited at once, and it expires on its own if the payout stalls.
       const incoming = await deps.openPayments.withToken(seller, { authServer: receiver.authServer, access: 'incoming-payment' }, 'incoming_payment', (client, accessToken) =>
-        client.incomingPayment.create({ url: receiver.resourceServer, accessToken }, { walletAddress: receiver.id, metadata: { reference: p.reference, payoutId: p.id } })
+        client.incomingPayment.create(
+          { url: receiver.resourceServer, accessToken },
+          {
+            walletAddress: receiver.id,
+            expiresAt: new Date(clock.now().getTime() + PAYOUT_INCOMING_TTL_MS).toISOString(),
+            metadata: { reference: p.reference, payoutId: p.id }
+          }
+        )
       )
       if (isFailure(incoming)) return stepFailed(p, incoming)
       const quote = await deps.openPayments.withToken(seller, { authServer: wallet.authServer, access: 'quote' }, 'quote', (client, accessToken) =>
@@ -102,7 +138,11 @@ export function createPayoutSteps(deps: PayoutDeps) {
           { walletAddress: wallet.id, receiver: incoming.id, method: 'ilp', debitAmount: { value: p.amountValue.toString(), assetCode: p.assetCode, assetScale: p.assetScale } }
         )
       )
-      if (isFailure(quote)) return stepFailed(p, quote)
+      if (isFailure(quote)) {
+        await closeIncoming(p, incoming.id)
+        return stepFailed(p, quote)
+      }
+      const replaced = p.incomingPaymentId
       const quoted = await transitionPayout(deps, p.id, ['pending'], {
         grantId: grant.id,
         incomingPaymentId: incoming.id,
@@ -114,6 +154,8 @@ export function createPayoutSteps(deps: PayoutDeps) {
         createAttemptedAt: null
       })
       if (!quoted) return undefined
+      // A quote that expired before it was used leaves its incoming payment unused: close it.
+      if (replaced) await closeIncoming(quoted, replaced)
       p = quoted
     }
     const marked = await transitionPayout(deps, p.id, ['pending'], { createAttemptedAt: new Date() })
@@ -144,47 +186,102 @@ export function createPayoutSteps(deps: PayoutDeps) {
       state: 'sending',
       outgoingPaymentId: o.id,
       sentValue: BigInt(o.sentAmount.value),
+      settleBy: new Date(clock.now().getTime() + deps.config.settlementDeadlineMs),
       attempts: 0,
       failureMessage: null,
       nextAttemptAt: new Date(Date.now() + 200)
     })
   }
 
-  /** A sent payout ends only by the wallet's word on its outgoing payment; until then it is followed. */
-  async function follow(p: PayoutRow): Promise<PayoutRow | undefined> {
-    const later = () =>
-      transitionPayout(deps, p.id, ['sending'], {
-        attempts: p.attempts + 1,
-        nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, 200, worker.maxBackoffMs))
-      })
+  /**
+   * Settles a sent payout from the money: complete when the receiver's incoming payment has what
+   * the quote promised (and is then completed by us, so its owner is credited now); failed when the
+   * escrow wallet marks the outgoing payment failed, or the incoming payment closed empty. Only the
+   * wallets' word ends it; past its deadline it goes to needs_review and is still checked.
+   */
+  async function settle(p: PayoutRow): Promise<PayoutRow | undefined> {
+    const now = clock.now()
+    const from: PayoutState[] = ['sending', 'needs_review']
     const seller = await deps.sellers.get(p.sellerId)
-    if (isFailure(seller)) return later()
-    // Any usable token of the escrow's grants can read the payment; none (escrow being reconnected) waits.
+    if (isFailure(seller)) return later(p, seller.message)
+    // Any usable token of the escrow's grants can read the outgoing payment; without one, the
+    // incoming payment alone still tells whether the money arrived.
     const grant = await activePayoutGrant(deps, p.sellerId)
-    if (isFailure(grant)) return later()
-    const outgoing = await deps.openPayments.call(seller, 'outgoing_payment_status', (client) =>
-      client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: grant.accessToken! })
-    )
-    if (isFailure(outgoing)) return later()
-    const sent = BigInt(outgoing.sentAmount.value)
-    if (outgoing.failed) {
-      return transitionPayout(deps, p.id, ['sending'], {
-        state: 'failed',
+    const outgoing = isFailure(grant)
+      ? grant
+      : await deps.openPayments.call(seller, 'outgoing_payment_status', (client) => client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: grant.accessToken! }))
+    const sent = isFailure(outgoing) ? p.sentValue : BigInt(outgoing.sentAmount.value)
+    const incoming = await readIncomingPayment(deps.openPayments, seller, incomingRef(p), now)
+    const expected = p.receiveValue ?? 0n
+
+    if (!isFailure(incoming) && expected > 0n && incoming.received >= expected) {
+      const closed = incoming.completed ? incoming : await completeIncomingPayment(deps.openPayments, seller, incomingRef(p), now)
+      if (isFailure(closed)) return later(p, `the money arrived but the receiver's incoming payment could not be completed (${closed.message})`, { sent, incoming })
+      log.info({ payoutId: p.id, received: incoming.received.toString() }, 'payout arrived; receiver credited')
+      return transitionPayout(deps, p.id, from, {
+        state: 'completed',
         sentValue: sent,
-        failureCode: 'payment_failed',
-        failureMessage: 'The escrow wallet could not send the payout (for example, not enough funds)',
+        receivedValue: incoming.received,
+        incomingClosedAt: now,
+        completedAt: now,
+        failureCode: null,
+        failureMessage: null,
         nextAttemptAt: null
       })
     }
-    if (sent >= BigInt(outgoing.debitAmount.value)) {
-      return transitionPayout(deps, p.id, ['sending'], { state: 'completed', sentValue: sent, completedAt: new Date(), failureMessage: null, nextAttemptAt: null })
+    const emptyAndClosed = !isFailure(incoming) && incoming.closed && incoming.received === 0n
+    if ((!isFailure(outgoing) && outgoing.failed) || emptyAndClosed) {
+      const failed = await transitionPayout(deps, p.id, from, {
+        state: 'failed',
+        sentValue: sent,
+        receivedValue: isFailure(incoming) ? p.receivedValue : incoming.received,
+        failureCode: 'payment_failed',
+        failureMessage:
+          !isFailure(outgoing) && outgoing.failed
+            ? 'The escrow wallet could not send the payout (for example, not enough funds)'
+            : "Nothing arrived before the receiver's incoming payment closed",
+        nextAttemptAt: null
+      })
+      if (failed && !emptyAndClosed) await closeIncoming(failed, failed.incomingPaymentId)
+      return failed
     }
-    return later()
+    const why = [
+      isFailure(incoming)
+        ? `the receiver's incoming payment could not be read (${incoming.message})`
+        : `the receiver got ${formatMinorUnits(incoming.received, p.receiveAssetScale ?? p.assetScale)} of ${formatMinorUnits(expected, p.receiveAssetScale ?? p.assetScale)} ${p.receiveAssetCode ?? ''}`,
+      isFailure(outgoing) ? `the escrow's outgoing payment could not be read (${outgoing.message})` : `the escrow wallet reports ${formatMinorUnits(sent ?? 0n, p.assetScale)} ${p.assetCode} sent`
+    ].join('; ')
+    return later(p, why, { sent, incoming })
+  }
+
+  /** Not settled yet: look again with backoff; past the deadline go to (or stay in) needs_review. */
+  function later(p: PayoutRow, why: string, seen: { sent?: bigint | null; incoming?: IncomingState | Failure } = {}) {
+    const now = clock.now()
+    const received = seen.incoming && !isFailure(seen.incoming) ? seen.incoming.received : p.receivedValue
+    const overdue = p.settleBy !== null && p.settleBy.getTime() <= now.getTime()
+    if (overdue || p.state === 'needs_review') {
+      if (p.state !== 'needs_review') log.warn({ payoutId: p.id, why }, 'payout not settled by its deadline: needs review')
+      return transitionPayout(deps, p.id, [p.state], {
+        state: 'needs_review',
+        attempts: p.attempts + 1,
+        sentValue: seen.sent ?? p.sentValue,
+        receivedValue: received,
+        failureMessage: `Not settled by ${p.settleBy?.toISOString() ?? 'its deadline'}: ${why}`,
+        nextAttemptAt: new Date(now.getTime() + deps.config.reviewRecheckMs)
+      })
+    }
+    return transitionPayout(deps, p.id, [p.state], {
+      attempts: p.attempts + 1,
+      sentValue: seen.sent ?? p.sentValue,
+      receivedValue: received,
+      nextAttemptAt: new Date(now.getTime() + backoffMs(p.attempts, 200, worker.maxBackoffMs))
+    })
   }
 
   return {
     advance(p: PayoutRow) {
-      return p.state === 'pending' ? send(p) : p.state === 'sending' ? follow(p) : Promise.resolve(p)
-    }
+      return p.state === 'pending' ? send(p) : p.state === 'sending' || p.state === 'needs_review' ? settle(p) : Promise.resolve(p)
+    },
+    settle
   }
 }

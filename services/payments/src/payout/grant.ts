@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { and, desc, eq, ne } from 'drizzle-orm'
 import { isFinalizedGrantWithAccessToken } from '@interledger/open-payments'
 import { parseDecimalAmount } from '@voces/platform'
-import { fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
+import { fail, isFailure, type Failure } from '../errors.ts'
 import { backTo, resultPage, type FinishOutcome } from '../http/pages.ts'
 import { verifyFinishHash } from '../open-payments/hash.ts'
 import { requestConsent } from '../open-payments/consent-grant.ts'
@@ -61,12 +61,35 @@ export async function startPayoutGrant(deps: PayoutDeps, input: StartPayoutGrant
     })
     .returning()
   deps.logger.info({ sellerId: seller.id, payoutGrantId: id }, 'payout grant awaiting consent')
+  await retireOlderRequests(deps, row!)
   return row!
+}
+
+/**
+ * A new connection request replaces the seller's older ones still awaiting consent: they end as
+ * expired and their grants are cancelled, so that no forgotten consent page can still be approved.
+ */
+async function retireOlderRequests(deps: PayoutDeps, current: PayoutGrantRow): Promise<void> {
+  const older = await deps.db
+    .select()
+    .from(payoutGrants)
+    .where(and(eq(payoutGrants.sellerId, current.sellerId), eq(payoutGrants.state, 'awaiting_consent'), ne(payoutGrants.id, current.id)))
+  const seller = await deps.sellers.get(current.sellerId)
+  for (const g of older) {
+    const ended = await setGrant(deps, g.id, 'awaiting_consent', { state: 'expired', failureMessage: 'Replaced by a newer connection request' }, (row) => row.interactRef === null)
+    if (!ended || isFailure(seller) || !g.continueUri || !g.continueToken) continue
+    const cancelled = await deps.openPayments.call(seller, 'grant_continuation', (client) => client.grant.cancel({ url: g.continueUri!, accessToken: g.continueToken! }))
+    if (isFailure(cancelled)) deps.logger.info({ payoutGrantId: g.id, reason: cancelled.message }, 'grant cancel failed (ignored)')
+  }
 }
 
 function grantOutcome(g: PayoutGrantRow, extra: Record<string, string> = {}): FinishOutcome {
   if (g.returnUrl) return backTo(g.returnUrl, { payoutGrant: g.id, status: g.state, ...extra })
-  const text = g.state === 'active' ? 'Payouts from this wallet are now authorised. You can close this page.' : `The payout authorisation is ${g.state.replace('_', ' ')}.`
+  const text = extra.walletResult
+    ? `The wallet did not approve the payout authorisation (${extra.walletResult}). Nothing changed; connect the wallet again to retry.`
+    : g.state === 'active'
+      ? 'Payouts from this wallet are now authorised. You can close this page.'
+      : `The payout authorisation is ${g.state.replace('_', ' ')}.`
   return { status: extra.error ? 400 : 200, html: resultPage('Escrow wallet', extra.error ? 'This link is not valid. Nothing was changed.' : text) }
 }
 
@@ -94,15 +117,11 @@ export async function finishPayoutGrant(
   const [grant] = await deps.db.select().from(payoutGrants).where(eq(payoutGrants.id, query.payoutGrantId))
   if (!grant) return { status: 404, html: resultPage('Not found', 'This link is not valid.') }
   if (query.result) {
-    // Anyone can type `?result=grant_rejected`: the wallet says whether its owner really declined.
-    const seller = await deps.sellers.get(grant.sellerId)
-    if (grant.state !== 'awaiting_consent' || isFailure(seller) || !grant.continueUri || !grant.continueToken) return grantOutcome(grant)
-    const answer = await deps.openPayments.call(seller, 'grant_continuation', (client) =>
-      client.grant.continue({ url: grant.continueUri!, accessToken: grant.continueToken! })
-    )
-    if (!isWalletFailure(answer) || answer.transient || answer.walletCode === 'too_fast') return grantOutcome(grant)
-    const ended = await setGrant(deps, grant.id, 'awaiting_consent', { state: 'rejected', failureMessage: query.result.slice(0, 100) })
-    return grantOutcome(ended ?? grant)
+    // Unsigned: anyone can type `?result=grant_rejected`, and the wallet answers a continuation of a
+    // declined grant exactly as one still waiting (Rafiki: request_denied). So it is shown, and the
+    // request stays open; connecting again replaces it.
+    deps.logger.info({ payoutGrantId: grant.id, result: query.result.slice(0, 100) }, 'escrow wallet reported no consent (unsigned; left open)')
+    return grantOutcome(grant, { walletResult: query.result.slice(0, 100) })
   }
   const valid =
     !!grant.interactNonce &&

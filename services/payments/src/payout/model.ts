@@ -37,7 +37,8 @@ export const payoutGrants = paymentsSchema.table(
 )
 export type PayoutGrantRow = typeof payoutGrants.$inferSelect
 
-export type PayoutState = 'pending' | 'sending' | 'completed' | 'failed'
+/** `needs_review`: not settled either way by its deadline; still checked, and an operator can reconcile it. */
+export type PayoutState = 'pending' | 'sending' | 'needs_review' | 'completed' | 'failed'
 
 export const payouts = paymentsSchema.table(
   'payouts',
@@ -63,6 +64,12 @@ export const payouts = paymentsSchema.table(
     createAttemptedAt: at('create_attempted_at'),
     outgoingPaymentId: text('outgoing_payment_id'),
     sentValue: minorUnits('sent_value'),
+    /** What the receiver's incoming payment has received, as last read: completion is decided from it. */
+    receivedValue: minorUnits('received_value'),
+    /** When the receiver's incoming payment was completed (or found closed), so its owner is credited at once. */
+    incomingClosedAt: at('incoming_closed_at'),
+    /** When a sent payout must have arrived; past it an unsettled one goes to needs_review. */
+    settleBy: at('settle_by'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
     attempts: integer('attempts').notNull().default(0),
@@ -71,6 +78,6 @@ export const payouts = paymentsSchema.table(
     updatedAt: updatedAt(),
     completedAt: at('completed_at')
   },
-  (t) => [index('payouts_due_idx').on(t.nextAttemptAt).where(sql`state in ('pending', 'sending')`)]
+  (t) => [index('payouts_due_idx').on(t.nextAttemptAt).where(sql`state in ('pending', 'sending', 'needs_review')`)]
 )
 export type PayoutRow = typeof payouts.$inferSelect

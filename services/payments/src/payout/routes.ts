@@ -74,4 +74,22 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
       return { success: true, payout: payoutView(payout) }
     }
   )
+
+  app.post<{ Params: { id: string } }>(
+    '/payouts/:id/reconcile',
+    {
+      schema: {
+        summary: "Check a sent payout's money now (an operator's reconciliation): settles it if the wallets can tell",
+        tags: ['payouts'],
+        security: bearer,
+        params: { type: 'object', required: ['id'], properties: { id: identifier } },
+        response: { 200: freeObject, ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const payout = await deps.payouts.reconcile(request.params.id)
+      if (isFailure(payout)) return sendFailure(reply, payout)
+      return { success: true, payout: payoutView(payout) }
+    }
+  )
 }

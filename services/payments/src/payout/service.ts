@@ -23,6 +23,8 @@ export interface PayoutService {
   /** Pays from escrow under the standing grant. The same reference never pays twice. */
   create(input: CreatePayoutInput): Promise<{ payout: PayoutRow; created: boolean } | Failure>
   get(id: string): Promise<PayoutRow | Failure>
+  /** Checks a sent payout's money now (an operator's "check again"); returns it as it then stands. */
+  reconcile(id: string): Promise<PayoutRow | Failure>
   processDue(): Promise<number>
 }
 
@@ -75,6 +77,13 @@ export function createPayoutService(deps: PayoutDeps): PayoutService {
     async get(id) {
       const [row] = await deps.db.select().from(payouts).where(eq(payouts.id, id))
       return row ?? fail(PayoutError.UnknownPayout, `No payout with id ${id}`)
+    },
+
+    async reconcile(id) {
+      const payout = await this.get(id)
+      if (isFailure(payout) || (payout.state !== 'sending' && payout.state !== 'needs_review')) return payout
+      deps.logger.info({ payoutId: id, state: payout.state }, 'payout reconciliation requested')
+      return (await steps.settle(payout)) ?? (await this.get(id))
     },
 
     async processDue() {

@@ -1,6 +1,13 @@
 import { amountView } from '../payment/view.ts'
 import type { PayoutGrantRow, PayoutRow } from './model.ts'
 
+/** What left escrow beyond what the receiver gets; shown in one asset only when both sides use it. */
+export function payoutFee(p: PayoutRow) {
+  return p.receiveValue !== null && p.receiveAssetCode === p.assetCode && p.receiveAssetScale === p.assetScale
+    ? amountView(p.amountValue - p.receiveValue, p.assetCode, p.assetScale)
+    : null
+}
+
 export function payoutView(p: PayoutRow) {
   return {
     id: p.id,
@@ -10,7 +17,12 @@ export function payoutView(p: PayoutRow) {
     status: p.state,
     amount: amountView(p.amountValue, p.assetCode, p.assetScale)!,
     receiveAmount: amountView(p.receiveValue, p.receiveAssetCode, p.receiveAssetScale),
+    /** What the escrow wallet reports sent, its fees excluded. */
     sentAmount: amountView(p.sentValue, p.assetCode, p.assetScale),
+    /** What the receiver's incoming payment has received, as last read. */
+    receivedAmount: amountView(p.receivedValue, p.receiveAssetCode, p.receiveAssetScale),
+    fee: payoutFee(p),
+    settleBy: p.settleBy?.toISOString() ?? null,
     incomingPaymentId: p.incomingPaymentId,
     quoteId: p.quoteId,
     outgoingPaymentId: p.outgoingPaymentId,

@@ -7,8 +7,10 @@ export type WebhookEventType =
   | 'payment.failed'
   | 'payment.rejected'
   | 'payment.expired'
+  | 'payment.needs_review'
   | 'payout.completed'
   | 'payout.failed'
+  | 'payout.needs_review'
 
 /** The outbox: written in the same transaction as the state change it announces. */
 export const webhookEvents = paymentsSchema.table(
