@@ -144,6 +144,7 @@ describe('payments that agree with real wallets', () => {
   test('deadline: a payment the wallets cannot settle goes to needs_review with its evidence, and is reconciled', async () => {
     const buyer = await h.buyer()
     const start = await h.api('POST', '/offers/rw-review/quotes/start', startBody(buyer.url))
+    expect(start.status, JSON.stringify(start.json)).toBe(201)
     // Neither the escrow's incoming payment nor the buyer's outgoing payment can be read.
     await h.sandbox.admin.setFaults({ errorRate: 1, paths: ['/incoming-payments/', '/outgoing-payments/'] })
     try {

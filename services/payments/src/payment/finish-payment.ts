@@ -80,7 +80,7 @@ export async function finishPayment(deps: PaymentDeps, steps: PaymentSteps, quer
   const claimed = await deps.store.transition(
     payment.id,
     ['awaiting_consent'],
-    { interactRef: query.interact_ref, attempts: 0, nextAttemptAt: new Date(Date.now() + deps.config.worker.leaseMs) },
+    { interactRef: query.interact_ref, attempts: 0, nextAttemptAt: new Date(deps.clock.now().getTime() + deps.config.worker.leaseMs) },
     (current) => current.interactRef === null
   )
   if (!claimed) return outcome((await deps.store.find(payment.id)) ?? payment)

@@ -53,7 +53,7 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
       assetCode: sellerWallet.assetCode,
       assetScale: sellerWallet.assetScale,
       returnUrl: input.returnUrl ?? null,
-      nextAttemptAt: new Date(Date.now() + START_TIMEOUT_MS)
+      nextAttemptAt: new Date(deps.clock.now().getTime() + START_TIMEOUT_MS)
     })
     .onConflictDoNothing()
     .returning()

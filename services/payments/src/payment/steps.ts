@@ -35,7 +35,7 @@ export function createPaymentSteps(deps: PaymentDeps) {
       return store.transition(p.id, [from], {
         attempts,
         failureMessage: failure.message,
-        nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, config.worker.baseBackoffMs, config.worker.maxBackoffMs))
+        nextAttemptAt: new Date(clock.now().getTime() + backoffMs(p.attempts, config.worker.baseBackoffMs, config.worker.maxBackoffMs))
       })
     }
     if (from === 'authorized' && p.createAttemptedAt && transient) {
@@ -76,7 +76,7 @@ export function createPaymentSteps(deps: PaymentDeps) {
     }
     if (isFailure(grant)) {
       if (isTooFast(grant)) {
-        return store.transition(p.id, ['awaiting_consent'], { attempts: p.attempts + 1, nextAttemptAt: new Date(Date.now() + waitMs) })
+        return store.transition(p.id, ['awaiting_consent'], { attempts: p.attempts + 1, nextAttemptAt: new Date(clock.now().getTime() + waitMs) })
       }
       return stepFailed(p, 'awaiting_consent', grant)
     }
@@ -91,7 +91,7 @@ export function createPaymentSteps(deps: PaymentDeps) {
       manageUrl: grant.access_token.manage,
       attempts: 0,
       failureMessage: null,
-      nextAttemptAt: new Date(Date.now() + config.worker.leaseMs)
+      nextAttemptAt: new Date(clock.now().getTime() + config.worker.leaseMs)
     })
   }
 
@@ -158,7 +158,7 @@ export function createPaymentSteps(deps: PaymentDeps) {
       settleBy: new Date(clock.now().getTime() + config.settlementDeadlineMs),
       attempts: 0,
       failureMessage: null,
-      nextAttemptAt: new Date(Date.now() + FIRST_STATUS_CHECK_MS)
+      nextAttemptAt: new Date(clock.now().getTime() + FIRST_STATUS_CHECK_MS)
     })
   }
 

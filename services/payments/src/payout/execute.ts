@@ -89,7 +89,7 @@ export function createPayoutSteps(deps: PayoutDeps) {
       return transitionPayout(deps, p.id, [p.state], {
         attempts,
         failureMessage: failure.message,
-        nextAttemptAt: new Date(Date.now() + backoffMs(p.attempts, worker.baseBackoffMs, worker.maxBackoffMs))
+        nextAttemptAt: new Date(clock.now().getTime() + backoffMs(p.attempts, worker.baseBackoffMs, worker.maxBackoffMs))
       })
     }
     const failed = await transitionPayout(deps, p.id, [p.state], { state: 'failed', failureCode: failure.failure, failureMessage: failure.message, nextAttemptAt: null })
@@ -189,7 +189,7 @@ export function createPayoutSteps(deps: PayoutDeps) {
       settleBy: new Date(clock.now().getTime() + deps.config.settlementDeadlineMs),
       attempts: 0,
       failureMessage: null,
-      nextAttemptAt: new Date(Date.now() + 200)
+      nextAttemptAt: new Date(clock.now().getTime() + 200)
     })
   }
 

@@ -61,7 +61,7 @@ export function createPayoutService(deps: PayoutDeps): PayoutService {
           assetCode: wallet.assetCode,
           assetScale: wallet.assetScale,
           // Leased to this request; the worker takes over if it stops half-way.
-          nextAttemptAt: new Date(Date.now() + deps.config.worker.leaseMs)
+          nextAttemptAt: new Date(deps.clock.now().getTime() + deps.config.worker.leaseMs)
         })
         .onConflictDoNothing()
         .returning()
