@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import { sql } from 'drizzle-orm'
-import { systemClock, type Clock, type Database, type Logger } from '@voces/platform'
+import { createPoller, systemClock, type Clock, type Database, type Logger, type Poller } from '@voces/platform'
 import type { PaymentsConfig } from './config.ts'
 import { registerBearerAuth } from './http/auth.ts'
 import { registerErrorHandling } from './http/errors.ts'
@@ -17,7 +17,6 @@ import { createSellerService, type SellerService } from './seller/service.ts'
 import { createWebhookService, type WebhookService } from './webhook/service.ts'
 import { registerWebhookRoutes } from './webhook/routes.ts'
 import { registerWalletAddressRoutes } from './wallet-address/routes.ts'
-import { createPoller, type Poller } from './worker/poller.ts'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url))
 
@@ -48,6 +47,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   })
   const webhooks = createWebhookService({
     db,
+    clock,
     logger,
     target: config.webhook,
     leaseMs: config.worker.leaseMs,

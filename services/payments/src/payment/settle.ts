@@ -1,9 +1,8 @@
 import type { OutgoingPayment } from '@interledger/open-payments'
-import { formatMinorUnits } from '@voces/platform'
+import { formatMinorUnits, backoffMs } from '@voces/platform'
 import { isFailure, isWalletFailure, type Failure } from '../errors.ts'
 import type { ClientIdentity } from '../open-payments/client.ts'
 import { readIncomingPayment, type IncomingState } from '../open-payments/incoming.ts'
-import { backoffMs } from '../worker/poller.ts'
 import type { PaymentDeps } from './deps.ts'
 import type { PaymentRow } from './model.ts'
 

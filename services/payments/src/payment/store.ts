@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
-import { queryRows, type Db } from '@voces/platform'
+import { claimDue, transitionIf, type Db } from '@voces/platform'
 import type { WebhookService } from '../webhook/service.ts'
 import type { WebhookEventType } from '../webhook/model.ts'
 import { payments, type PaymentRow, type PaymentState } from './model.ts'
@@ -34,40 +34,22 @@ export function createPaymentStore(deps: { db: Db; webhooks: WebhookService }): 
       return row
     },
 
-    async transition(id, from, patch, guard) {
-      return deps.db.transaction(async (tx) => {
-        const [current] = await tx.select().from(payments).where(eq(payments.id, id)).for('update')
-        if (!current || !from.includes(current.state) || (guard && !guard(current))) return undefined
-        const [updated] = await tx
-          .update(payments)
-          .set({ ...patch, updatedAt: new Date() })
-          .where(eq(payments.id, id))
-          .returning()
-        const event = patch.state && patch.state !== current.state ? eventOf[patch.state] : undefined
-        if (event) await deps.webhooks.enqueue(tx, event, paymentEventData(updated!))
-        return updated
-      })
+    transition(id, from, patch, guard) {
+      return transitionIf(
+        deps.db,
+        payments,
+        id,
+        (current) => from.includes(current.state) && (!guard || guard(current)),
+        { ...patch, updatedAt: new Date() },
+        async (tx, before, updated) => {
+          const event = patch.state && patch.state !== before.state ? eventOf[patch.state] : undefined
+          if (event) await deps.webhooks.enqueue(tx, event, paymentEventData(updated))
+        }
+      )
     },
 
-    async claimDue(limit, leaseMs, now) {
-      // The time comes from the service's clock (tests move it), not from the database's now().
-      const at = now.toISOString()
-      const claimed = await deps.db.transaction((tx) =>
-        queryRows<{ id: string }>(
-          tx,
-          sql`update payments.payments set next_attempt_at = ${at}::timestamptz + (${leaseMs} * interval '1 millisecond')
-              where id in (select id from payments.payments
-                           where state in ('starting', 'awaiting_consent', 'authorized', 'sending', 'needs_review')
-                             and next_attempt_at <= ${at}::timestamptz
-                           order by next_attempt_at limit ${limit} for update skip locked)
-              returning id`
-        )
-      )
-      if (!claimed.length) return []
-      return deps.db
-        .select()
-        .from(payments)
-        .where(sql`${payments.id} in (${sql.join(claimed.map((c) => sql`${c.id}`), sql`, `)})`)
+    claimDue(limit, leaseMs, now) {
+      return claimDue(deps.db, payments, { ready: sql`state in ('starting', 'awaiting_consent', 'authorized', 'sending', 'needs_review')`, limit, leaseMs, now })
     }
   }
 }

@@ -1,10 +1,8 @@
-import { eq, sql } from 'drizzle-orm'
-import { queryRows } from '@voces/platform'
+import { sql } from 'drizzle-orm'
+import { backoffMs, claimDue, formatMinorUnits, transitionIf } from '@voces/platform'
 import { fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
 import { findOutgoingPaymentByQuote } from '../open-payments/find-outgoing.ts'
 import { completeIncomingPayment, readIncomingPayment, type IncomingState } from '../open-payments/incoming.ts'
-import { formatMinorUnits } from '@voces/platform'
-import { backoffMs } from '../worker/poller.ts'
 import type { WebhookEventType } from '../webhook/model.ts'
 import type { PayoutDeps } from './deps.ts'
 import { activePayoutGrant, rotatePayoutToken } from './grant.ts'
@@ -18,32 +16,16 @@ const payoutEvents: Partial<Record<PayoutState, WebhookEventType>> = { completed
 /** How long the receiver's incoming payment stays open: a payout that stalls still credits its owner then. */
 const PAYOUT_INCOMING_TTL_MS = 24 * 60 * 60_000
 
-/** Applies a patch under a row lock if the payout is still in `from`; final states write their webhook event. */
-export async function transitionPayout(deps: PayoutDeps, id: string, from: PayoutState[], patch: PayoutPatch): Promise<PayoutRow | undefined> {
-  return deps.db.transaction(async (tx) => {
-    const [current] = await tx.select().from(payouts).where(eq(payouts.id, id)).for('update')
-    if (!current || !from.includes(current.state)) return undefined
-    const [updated] = await tx.update(payouts).set({ ...patch, updatedAt: new Date() }).where(eq(payouts.id, id)).returning()
-    const event = patch.state && patch.state !== current.state ? payoutEvents[patch.state] : undefined
-    if (event) await deps.webhooks.enqueue(tx, event, payoutEventData(updated!))
-    return updated
+/** Applies a patch under a row lock if the payout is still in `from`; a state change writes its webhook event. */
+export function transitionPayout(deps: PayoutDeps, id: string, from: PayoutState[], patch: PayoutPatch): Promise<PayoutRow | undefined> {
+  return transitionIf(deps.db, payouts, id, (current) => from.includes(current.state), { ...patch, updatedAt: new Date() }, async (tx, before, updated) => {
+    const event = patch.state && patch.state !== before.state ? payoutEvents[patch.state] : undefined
+    if (event) await deps.webhooks.enqueue(tx, event, payoutEventData(updated))
   })
 }
 
-export async function claimDuePayouts(deps: PayoutDeps, limit: number): Promise<PayoutRow[]> {
-  // The time comes from the service's clock (tests move it), not from the database's now().
-  const at = deps.clock.now().toISOString()
-  const claimed = await deps.db.transaction((tx) =>
-    queryRows<{ id: string }>(
-      tx,
-      sql`update payments.payouts set next_attempt_at = ${at}::timestamptz + (${deps.config.worker.leaseMs} * interval '1 millisecond')
-          where id in (select id from payments.payouts where state in ('pending', 'sending', 'needs_review') and next_attempt_at <= ${at}::timestamptz
-                       order by next_attempt_at limit ${limit} for update skip locked)
-          returning id`
-    )
-  )
-  if (!claimed.length) return []
-  return deps.db.select().from(payouts).where(sql`${payouts.id} in (${sql.join(claimed.map((c) => sql`${c.id}`), sql`, `)})`)
+export function claimDuePayouts(deps: PayoutDeps, limit: number): Promise<PayoutRow[]> {
+  return claimDue(deps.db, payouts, { ready: sql`state in ('pending', 'sending', 'needs_review')`, limit, leaseMs: deps.config.worker.leaseMs, now: deps.clock.now() })
 }
 
 /**

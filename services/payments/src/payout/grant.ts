@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, ne } from 'drizzle-orm'
 import { isFinalizedGrantWithAccessToken } from '@interledger/open-payments'
-import { parseDecimalAmount } from '@voces/platform'
+import { parseDecimalAmount, transitionIf } from '@voces/platform'
 import { fail, isFailure, type Failure } from '../errors.ts'
 import { backTo, resultPage, type FinishOutcome } from '../http/pages.ts'
 import { verifyFinishHash } from '../open-payments/hash.ts'
@@ -93,19 +93,14 @@ function grantOutcome(g: PayoutGrantRow, extra: Record<string, string> = {}): Fi
   return { status: extra.error ? 400 : 200, html: resultPage('Escrow wallet', extra.error ? 'This link is not valid. Nothing was changed.' : text) }
 }
 
-async function setGrant(deps: PayoutDeps, id: string, from: PayoutGrantRow['state'], patch: Partial<typeof payoutGrants.$inferInsert>, guard?: (g: PayoutGrantRow) => boolean) {
-  return deps.db.transaction(async (tx) => {
-    const [current] = await tx.select().from(payoutGrants).where(eq(payoutGrants.id, id)).for('update')
-    if (!current || current.state !== from || (guard && !guard(current))) return undefined
-    const [updated] = await tx.update(payoutGrants).set({ ...patch, updatedAt: new Date() }).where(eq(payoutGrants.id, id)).returning()
-    if (patch.state === 'active') {
-      // The newest connected grant replaces older ones of the same seller.
-      await tx
-        .update(payoutGrants)
-        .set({ state: 'replaced', updatedAt: new Date() })
-        .where(and(eq(payoutGrants.sellerId, current.sellerId), eq(payoutGrants.state, 'active'), ne(payoutGrants.id, id)))
-    }
-    return updated
+function setGrant(deps: PayoutDeps, id: string, from: PayoutGrantRow['state'], patch: Partial<typeof payoutGrants.$inferInsert>, guard?: (g: PayoutGrantRow) => boolean) {
+  return transitionIf(deps.db, payoutGrants, id, (current) => current.state === from && (!guard || guard(current)), { ...patch, updatedAt: new Date() }, async (tx, before) => {
+    if (patch.state !== 'active') return
+    // The newest connected grant replaces older ones of the same seller.
+    await tx
+      .update(payoutGrants)
+      .set({ state: 'replaced', updatedAt: new Date() })
+      .where(and(eq(payoutGrants.sellerId, before.sellerId), eq(payoutGrants.state, 'active'), ne(payoutGrants.id, id)))
   })
 }
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
-import { queryRows, type Db, type Logger, type Tx } from '@voces/platform'
-import { backoffMs } from '../worker/poller.ts'
-import { webhookDeliveries, webhookEvents, type WebhookEventType } from './model.ts'
+import { backoffMs, claimDue, type Clock, type Db, type Logger, type Tx } from '@voces/platform'
+import { webhookDeliveries, webhookEvents, type WebhookEventRow, type WebhookEventType } from './model.ts'
 
 export interface WebhookService {
   /** Writes an event to the outbox inside the caller's transaction, so it exists iff the state change does. */
@@ -28,6 +27,7 @@ export interface WebhookDeliveryView {
 
 export interface WebhookDeps {
   db: Db
+  clock: Clock
   logger: Logger
   target?: { url: string; secret: string } | undefined
   leaseMs: number
@@ -49,8 +49,8 @@ export function createWebhookService(deps: WebhookDeps): WebhookService {
   const signer = deps.target ? new Webhook(deps.target.secret) : undefined
   const log = deps.logger.child({ component: 'webhooks' })
 
-  async function deliver(event: { id: string; type: string; payload: Record<string, unknown>; attempts: number; created_at: Date | string }) {
-    const body = JSON.stringify({ type: event.type, timestamp: new Date(event.created_at).toISOString(), data: event.payload })
+  async function deliver(event: WebhookEventRow) {
+    const body = JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.payload })
     const now = new Date()
     const started = performance.now()
     let statusCode: number | null = null
@@ -104,16 +104,7 @@ export function createWebhookService(deps: WebhookDeps): WebhookService {
     async deliverDue() {
       if (!deps.target) return 0
       // Claim a batch with a lease, then deliver outside the transaction.
-      const claimed = await deps.db.transaction(async (tx) =>
-        queryRows<{ id: string; type: string; payload: Record<string, unknown>; attempts: number; created_at: Date | string }>(
-          tx,
-          sql`update payments.webhook_events set next_attempt_at = now() + (${deps.leaseMs} * interval '1 millisecond')
-              where id in (select id from payments.webhook_events
-                           where delivered_at is null and next_attempt_at <= now()
-                           order by next_attempt_at limit 10 for update skip locked)
-              returning id, type, payload, attempts, created_at`
-        )
-      )
+      const claimed = await claimDue(deps.db, webhookEvents, { ready: sql`delivered_at is null`, limit: 10, leaseMs: deps.leaseMs, now: deps.clock.now() })
       await Promise.all(claimed.map((event) => deliver(event)))
       return claimed.length
     },
