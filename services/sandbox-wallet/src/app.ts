@@ -62,10 +62,10 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
 
   const ledger = createLedgerService({ db })
   const walletAddresses = createWalletAddressService({ db, ledger })
-  const grants = createGrantService({ db, config, walletAddresses })
-  const incomingPayments = createIncomingPaymentService({ db, config, walletAddresses })
-  const quotes = createQuoteService({ db, config, incomingPayments })
-  const outgoingPayments = createOutgoingPaymentService({ db, config, logger, walletAddresses, incomingPayments, quotes, ledger })
+  const grants = createGrantService({ db, config, clock, walletAddresses })
+  const incomingPayments = createIncomingPaymentService({ db, config, clock, walletAddresses, ledger })
+  const quotes = createQuoteService({ db, config, clock, incomingPayments })
+  const outgoingPayments = createOutgoingPaymentService({ db, config, clock, logger, walletAddresses, incomingPayments, quotes, ledger })
   const signatures = createSignatureVerifier({ logger, publicProtocol: () => new URL(config.baseUrl).protocol.replace(':', '') })
   const deps: SandboxDeps = {
     config,
@@ -132,8 +132,10 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
     start() {
       if (timer) return
       timer = setInterval(() => {
+        // Send due outgoing payments, then credit the wallets of incoming payments that expired.
         running = running
           .then(() => outgoingPayments.settleDue())
+          .then(() => incomingPayments.settleExpired())
           .catch((error: unknown) => logger.error({ err: error }, 'settlement failed; will retry'))
       }, tick)
     },

@@ -15,14 +15,18 @@ const schema = z.object({
   /** Where the marketplace's Ed25519 private key is written at first start (seed only). */
   SANDBOX_MARKETPLACE_KEY_PATH: z.string().default('./data/keys/marketplace.pem'),
   SANDBOX_SEED: env.bool(true),
-  /** Seconds a client must wait before continuing an interactive grant (GNAP `wait`). */
-  SANDBOX_GRANT_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(2),
+  /** Seconds a client must wait before continuing an interactive grant (GNAP `wait`; Rafiki: 5). */
+  SANDBOX_GRANT_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(5),
   SANDBOX_INTERACTION_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
   SANDBOX_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
   SANDBOX_QUOTE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Delay before an outgoing payment settles, to behave as asynchronously as a real wallet. */
   SANDBOX_SETTLEMENT_DELAY_MS: z.coerce.number().int().min(0).default(300),
-  /** Fee on every quote, in basis points of the debit amount (100 = 1%), rounded up. */
+  /**
+   * Rafiki's sending fee, charged on every quote: a fixed part in minor units of the sender's asset
+   * (50 = 0.50) plus basis points of the amount sent (100 = 1%, rounded up), as packages/backend/src/fee/model.ts.
+   */
+  SANDBOX_FEE_FIXED: z.coerce.number().int().min(0).max(1_000_000).default(50),
   SANDBOX_FEE_BASIS_POINTS: z.coerce.number().int().min(0).max(5000).default(100),
   /** Validate every request and response against the SDK's OpenAPI specs (off only in production). */
   SANDBOX_VALIDATE_OPENAPI: env.bool(true)
@@ -47,6 +51,7 @@ export interface SandboxConfig {
   accessTokenTtlSeconds: number
   quoteTtlSeconds: number
   settlementDelayMs: number
+  feeFixed: number
   feeBasisPoints: number
   validateOpenApi: boolean
 }
@@ -69,6 +74,7 @@ export function loadSandboxConfig(source: NodeJS.ProcessEnv = process.env): Sand
     accessTokenTtlSeconds: e.SANDBOX_ACCESS_TOKEN_TTL_SECONDS,
     quoteTtlSeconds: e.SANDBOX_QUOTE_TTL_SECONDS,
     settlementDelayMs: e.SANDBOX_SETTLEMENT_DELAY_MS,
+    feeFixed: e.SANDBOX_FEE_FIXED,
     feeBasisPoints: e.SANDBOX_FEE_BASIS_POINTS,
     validateOpenApi: e.NODE_ENV === 'production' ? false : e.SANDBOX_VALIDATE_OPENAPI
   }

@@ -40,6 +40,9 @@ describe('admin API and fault injection', () => {
     await sandbox.admin.deposit('admin_w', 1234n)
     await sandbox.admin.deposit('admin_w', 1n)
     expect(await sandbox.admin.balance('admin_w')).toBe(1235n)
+    // `balance` is what the wallet may spend; `pending` what its incoming payments hold until they complete or expire.
+    const described = await fetch(`${sandbox.baseUrl}/admin/wallet-addresses/admin_w`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } })
+    expect(await described.json()).toMatchObject({ balance: '1235', balanceFormatted: '12.35', pending: '0', pendingFormatted: '0.00' })
     const doc = (await (await fetch(url)).json()) as Record<string, unknown>
     expect(doc).toEqual({
       id: url,

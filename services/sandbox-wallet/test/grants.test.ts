@@ -74,7 +74,7 @@ describe('interactive grants', () => {
         { url: authServer },
         { access_token: { access: [{ type: 'outgoing-payment', actions: ['create'], identifier: buyerUrl }] } }
       )
-    ).rejects.toMatchObject({ status: 400 })
+    ).rejects.toMatchObject({ status: 400, code: 'invalid_request' })
   })
 
   test('continuing before `wait` has passed is answered too_fast; after it, the grant continues', async () => {
@@ -88,11 +88,10 @@ describe('interactive grants', () => {
         { interact_ref: finish.searchParams.get('interact_ref')! }
       ] as const
       await expect(shop.client.grant.continue(...continueArgs)).rejects.toMatchObject({ status: 400, code: 'too_fast' })
-      await new Promise((resolve) => setTimeout(resolve, 1_100))
+      sandbox.clock.advance(1_100)
       expect(isFinalizedGrantWithAccessToken(await shop.client.grant.continue(...continueArgs))).toBe(true)
-      // The grant is issued once: a replayed continuation is refused.
-      await new Promise((resolve) => setTimeout(resolve, 1_100))
-      await expect(shop.client.grant.continue(...continueArgs)).rejects.toMatchObject({ status: 404 })
+      // The grant is issued once: a replayed continuation is refused (Rafiki: 401 request_denied).
+      await expect(shop.client.grant.continue(...continueArgs)).rejects.toMatchObject({ status: 401, code: 'request_denied' })
     } finally {
       config().grantWaitSeconds = 0
     }
@@ -102,7 +101,7 @@ describe('interactive grants', () => {
     const grant = await interactiveGrant()
     const finish = new URL(await sandbox.approveConsent(grant.interact.redirect))
     const where = { url: grant.continue.uri, accessToken: grant.continue.access_token.value }
-    await expect(shop.client.grant.continue(where, { interact_ref: randomUUID() })).rejects.toMatchObject({ status: 401, code: 'invalid_continuation' })
+    await expect(shop.client.grant.continue(where, { interact_ref: randomUUID() })).rejects.toMatchObject({ status: 404, code: 'invalid_continuation' })
     const ok = await shop.client.grant.continue(where, { interact_ref: finish.searchParams.get('interact_ref')! })
     expect(isFinalizedGrantWithAccessToken(ok)).toBe(true)
   })
@@ -111,21 +110,18 @@ describe('interactive grants', () => {
     const [a, b] = await Promise.all([interactiveGrant(), interactiveGrant()])
     await expect(
       shop.client.grant.continue({ url: a.continue.uri, accessToken: b.continue.access_token.value }, { interact_ref: 'x' })
-    ).rejects.toMatchObject({ status: 401 })
+    ).rejects.toMatchObject({ status: 401, code: 'invalid_continuation' })
   })
 
-  test('an interaction that expired cannot be approved and sends the person back with grant_invalid', async () => {
-    config().interactionTtlSeconds = 1
-    try {
-      const grant = await interactiveGrant()
-      await new Promise((resolve) => setTimeout(resolve, 1_100))
-      const page = await fetch(grant.interact.redirect)
-      expect(page.status).toBe(410)
-      expect(await page.text()).toContain('result=grant_invalid')
-      await expect(sandbox.approveConsent(grant.interact.redirect)).rejects.toThrow(/410/)
-    } finally {
-      config().interactionTtlSeconds = 600
-    }
+  test('an interaction that expired cannot be approved and sends the person back with invalid_interaction', async () => {
+    const grant = await interactiveGrant()
+    sandbox.clock.advance(config().interactionTtlSeconds * 1000 + 1_000)
+    const page = await fetch(grant.interact.redirect, { redirect: 'manual' })
+    expect(page.status).toBe(302)
+    const back = new URL(await sandbox.approveConsent(grant.interact.redirect))
+    expect(back.searchParams.get('result')).toBe('invalid_interaction')
+    expect(back.searchParams.get('message')).toBe('interaction expired')
+    expect(back.searchParams.has('interact_ref')).toBe(false)
   })
 
   test('a cancelled grant cannot be continued', async () => {
@@ -133,7 +129,7 @@ describe('interactive grants', () => {
     await shop.client.grant.cancel({ url: grant.continue.uri, accessToken: grant.continue.access_token.value })
     await expect(
       shop.client.grant.continue({ url: grant.continue.uri, accessToken: grant.continue.access_token.value }, { interact_ref: 'x' })
-    ).rejects.toMatchObject({ status: 404 })
+    ).rejects.toMatchObject({ status: 401, code: 'invalid_continuation' })
   })
 })
 
@@ -152,27 +148,21 @@ describe('access tokens', () => {
 
     await shop.client.token.revoke({ url: rotated.access_token.manage, accessToken: rotated.access_token.value })
     await expect(create(rotated.access_token.value)).rejects.toMatchObject({ status: 401 })
+    // A revoked token's management URL is gone (Rafiki: 401 invalid_client "invalid access token").
     await expect(shop.client.token.rotate({ url: rotated.access_token.manage, accessToken: rotated.access_token.value })).rejects.toMatchObject({
-      status: 400,
-      code: 'invalid_rotation'
+      status: 401,
+      code: 'invalid_client'
     })
   })
 
   test('an expired token is refused but can still be rotated', async () => {
-    config().accessTokenTtlSeconds = 1
-    try {
-      const token = await nonInteractiveToken(shop, authServer, 'incoming-payment')
-      expect(token.expires_in).toBe(1)
-      await new Promise((resolve) => setTimeout(resolve, 1_100))
-      await expect(
-        shop.client.incomingPayment.create({ url: sandbox.baseUrl, accessToken: token.value }, { walletAddress: buyerUrl })
-      ).rejects.toMatchObject({ status: 401 })
-      config().accessTokenTtlSeconds = 600
-      const rotated = await shop.client.token.rotate({ url: token.manage, accessToken: token.value })
-      await shop.client.incomingPayment.create({ url: sandbox.baseUrl, accessToken: rotated.access_token.value }, { walletAddress: buyerUrl })
-    } finally {
-      config().accessTokenTtlSeconds = 600
-    }
+    const token = await nonInteractiveToken(shop, authServer, 'incoming-payment')
+    sandbox.clock.advance((token.expires_in ?? 0) * 1000 + 1_000)
+    await expect(
+      shop.client.incomingPayment.create({ url: sandbox.baseUrl, accessToken: token.value }, { walletAddress: buyerUrl })
+    ).rejects.toMatchObject({ status: 401 })
+    const rotated = await shop.client.token.rotate({ url: token.manage, accessToken: token.value })
+    await shop.client.incomingPayment.create({ url: sandbox.baseUrl, accessToken: rotated.access_token.value }, { walletAddress: buyerUrl })
   })
 
   test('a token limited to one wallet address is refused on another with 403', async () => {

@@ -57,8 +57,8 @@ describe('one-time payment through the sandbox, with the official SDK', () => {
     const { buyer, incoming, quote, grant, nonce } = await startPayment(2_500n)
     expect(isPendingGrant(grant)).toBe(true)
     expect(quote.receiveAmount).toEqual({ value: '2500', assetCode: 'MXN', assetScale: 2 })
-    // 1% fee, rounded up, is visible as the difference between debit and receive.
-    expect(quote.debitAmount).toEqual({ value: '2525', assetCode: 'MXN', assetScale: 2 })
+    // The fee, 0.50 + 1% rounded up, is the difference between debit and receive.
+    expect(quote.debitAmount).toEqual({ value: '2575', assetCode: 'MXN', assetScale: 2 })
 
     const finish = new URL(await sandbox.approveConsent(grant.interact.redirect))
     const interactRef = finish.searchParams.get('interact_ref')!
@@ -78,12 +78,14 @@ describe('one-time payment through the sandbox, with the official SDK', () => {
       { walletAddress: buyer.id, quoteId: quote.id, metadata: { job: 'j1' } }
     )
     expect(payment.sentAmount.value).toBe('0')
+    // sentAmount is debitAmount minus fees, as Rafiki sends it: it never reaches debitAmount.
     const done = await waitFor(async () => {
       const p = await shop.client.outgoingPayment.get({ url: payment.id, accessToken: continued.access_token.value })
-      return p.sentAmount.value === p.debitAmount.value || p.failed ? p : undefined
+      return p.sentAmount.value !== '0' || p.failed ? p : undefined
     })
     expect(done.failed).toBe(false)
-    expect(await sandbox.admin.balance('buyer')).toBe(buyerBefore - 2_525n)
+    expect(done.sentAmount.value).toBe('2500')
+    expect(await sandbox.admin.balance('buyer')).toBe(buyerBefore - 2_575n)
     expect(await sandbox.admin.balance('seller')).toBe(sellerBefore + 2_500n)
 
     const ipToken = await nonInteractiveToken(shop, buyer.authServer, 'incoming-payment')
@@ -97,10 +99,14 @@ describe('one-time payment through the sandbox, with the official SDK', () => {
     const finish = new URL(await sandbox.denyConsent(grant.interact.redirect))
     expect(finish.searchParams.get('result')).toBe('grant_rejected')
     expect(finish.searchParams.get('hash')).toBeNull()
+    // Rafiki looks the grant up by its interact_ref and finds no live one: 404.
     await expect(
       shop.client.grant.continue({ url: grant.continue.uri, accessToken: grant.continue.access_token.value }, { interact_ref: 'x' })
-    ).rejects.toMatchObject({ status: 401 })
-    // The consent page no longer offers a choice.
-    expect((await fetch(grant.interact.redirect)).status).toBe(410)
+    ).rejects.toMatchObject({ status: 404 })
+    // The consent page no longer offers a choice: as Rafiki's interaction start, it sends the browser
+    // back to the client with result=invalid_interaction (src/grant/interaction.ts).
+    const again = await fetch(grant.interact.redirect, { redirect: 'manual' })
+    expect(again.status).toBe(302)
+    expect(new URL(again.headers.get('location')!).searchParams.get('result')).toBe('invalid_interaction')
   })
 })

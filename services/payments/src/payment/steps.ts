@@ -69,7 +69,8 @@ export function createPaymentSteps(deps: PaymentDeps) {
       )
     const isTooFast = (r: unknown) => isWalletFailure(r) && r.walletCode === 'too_fast'
     let grant = await tryContinue()
-    // `too_fast`: the wallet counts `wait` from our last attempt, so wait that long once more.
+    // `too_fast`: the wallet counts `wait` from the grant's creation on its own clock (Rafiki), which may run
+    // ahead of ours; one more wait of the same length is enough, and a second too_fast goes to the worker.
     if (isTooFast(grant) && waitMs <= config.maxContinueWaitMs) {
       await sleep(waitMs)
       grant = await tryContinue()

@@ -32,16 +32,26 @@ export function adminRoutes(app: FastifyInstance, deps: SandboxDeps): void {
     const invalid = (reply: FastifyReply, error: z.ZodError) =>
       sendFailure(reply, fail('invalid_request', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')))
 
-    const describe = async (wallet: NonNullable<Awaited<ReturnType<typeof deps.walletAddresses.getByName>>>) => ({
-      id: wallet.id,
-      name: wallet.name,
-      url: u.walletAddress(wallet.name),
-      publicName: wallet.publicName,
-      assetCode: wallet.assetCode,
-      assetScale: wallet.assetScale,
-      balance: (await deps.ledger.balance(wallet.id)).toString(),
-      balanceFormatted: formatMinorUnits(await deps.ledger.balance(wallet.id), wallet.assetScale)
-    })
+    /**
+     * A wallet with `balance` (credited, spendable) and `pending`: what its incoming payments received
+     * and still hold until they complete or expire, when an account servicing entity credits it.
+     */
+    const describe = async (wallet: NonNullable<Awaited<ReturnType<typeof deps.walletAddresses.getByName>>>) => {
+      const balance = await deps.ledger.balance(wallet.id)
+      const pending = await deps.incomingPayments.held(wallet.id)
+      return {
+        id: wallet.id,
+        name: wallet.name,
+        url: u.walletAddress(wallet.name),
+        publicName: wallet.publicName,
+        assetCode: wallet.assetCode,
+        assetScale: wallet.assetScale,
+        balance: balance.toString(),
+        balanceFormatted: formatMinorUnits(balance, wallet.assetScale),
+        pending: pending.toString(),
+        pendingFormatted: formatMinorUnits(pending, wallet.assetScale)
+      }
+    }
 
     admin.post('/admin/wallet-addresses', async (request, reply) => {
       const input = walletInput.safeParse(request.body)

@@ -109,12 +109,23 @@ export function ConsentPage(view: ConsentView) {
   )
 }
 
-export function InteractionEndedPage(props: { message: string; returnUrl: string | undefined }) {
+export function InteractionEndedPage(props: { message: string }) {
   return (
     <Layout title="Request ended — Sandbox wallet">
       <h1>This request can no longer be answered</h1>
       <p safe>{props.message}</p>
-      {props.returnUrl ? <a href={props.returnUrl}>Return to the site that asked</a> : ''}
+    </Layout>
+  )
+}
+
+/** The end of an interaction whose client gave no finish URI: nothing to redirect to. */
+export function AnswerRecordedPage(props: { decision: 'approve' | 'deny'; clientName: string }) {
+  const verb = props.decision === 'approve' ? 'approved' : 'declined'
+  return (
+    <Layout title="Answer recorded — Sandbox wallet">
+      <h1>Your answer was recorded</h1>
+      <p safe>{`You ${verb} the payment request from ${props.clientName}.`}</p>
+      <p>You can close this page and go back to the app.</p>
     </Layout>
   )
 }

@@ -33,14 +33,15 @@ export const clientKeys = sandbox.table(
 
 /**
  * Double-entry ledger. A wallet account belongs to a wallet address and can never go below zero;
- * settlement accounts (one per asset) stand for the outside world (deposits) and for the sandbox's
- * own currency exchange and fees, so the sum over all accounts is always zero.
+ * settlement accounts (one per asset) stand for the outside world (deposits), the sandbox's own
+ * currency exchange and fees, and the money held for incoming payments until they complete or
+ * expire (`holding`), so the sum over all accounts is always zero.
  */
 export const ledgerAccounts = sandbox.table(
   'ledger_accounts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['wallet', 'deposits', 'exchange', 'fees'] }).notNull(),
+    kind: text('kind', { enum: ['wallet', 'deposits', 'exchange', 'fees', 'holding'] }).notNull(),
     walletAddressId: uuid('wallet_address_id').references(() => walletAddresses.id),
     assetCode: text('asset_code').notNull(),
     assetScale: integer('asset_scale').notNull(),
@@ -120,13 +121,26 @@ export const incomingPayments = sandbox.table(
     client: text('client'),
     incomingAmount: money('incoming_amount'),
     receivedAmount: money('received_amount').notNull().default(sql`0`),
+    /**
+     * The part of `receivedAmount` already credited to the wallet. Money received is held until the
+     * incoming payment completes or expires, as an account servicing entity credits on Rafiki's
+     * `incoming_payment.completed` / `.expired` events; then the rest is credited, once.
+     */
+    creditedAmount: money('credited_amount').notNull().default(sql`0`),
     completed: boolean('completed').notNull().default(false),
+    /** Always set on new rows (Rafiki's default and maximum expiry); null only on rows from before. */
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    /** The STREAM shared secret shown in the `ilp` payment method (base64url of 32 random bytes). */
+    sharedSecret: text('shared_secret').notNull(),
     metadata: jsonb('metadata'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
   },
-  (t) => [index('incoming_payments_wallet_created').on(t.walletAddressId, t.createdAt)]
+  (t) => [
+    index('incoming_payments_wallet_created').on(t.walletAddressId, t.createdAt),
+    // What the settlement worker looks for: money still held.
+    index('incoming_payments_held').on(t.expiresAt).where(sql`${t.creditedAmount} < ${t.receivedAmount}`)
+  ]
 )
 
 export const quotes = sandbox.table('quotes', {

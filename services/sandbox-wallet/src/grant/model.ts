@@ -31,6 +31,25 @@ export interface GrantRequestBody {
 
 export const grantAccess = (grant: Grant) => grant.access as AccessItem[]
 
-/** Whether a grant's pending interaction has passed its deadline. */
-export const interactionExpired = (grant: Grant, now = new Date()) =>
-  grant.interactionExpiresAt !== null && grant.interactionExpiresAt.getTime() <= now.getTime()
+/** Whether a grant's interaction has passed its deadline (Rafiki: `createdAt + expiresIn < now`). */
+export const interactionExpired = (grant: Grant, now: Date) =>
+  grant.interactionExpiresAt !== null && grant.interactionExpiresAt.getTime() < now.getTime()
+
+/** A grant whose client asked to be sent back to a finish URI (Rafiki's `isFinishableGrant`). */
+export const isFinishable = (grant: Grant): grant is Grant & { finishUri: string } => grant.finishUri !== null
+
+export const isRevoked = (grant: Grant) => grant.state === 'finalized' && grant.finalizationReason === 'revoked'
+export const isRejected = (grant: Grant) => grant.state === 'finalized' && grant.finalizationReason === 'rejected'
+
+/** The person's answer on the consent page. */
+export type Decision = 'approve' | 'deny'
+
+/** What the consent page does next. */
+export type InteractionStep =
+  | { kind: 'show' }
+  /** Back to the client's finish URI, with `hash`+`interact_ref` or `result`(+`message`). */
+  | { kind: 'redirect'; url: string }
+  /** A grant without `finish`: the answer is recorded and the client learns it by polling. */
+  | { kind: 'recorded'; decision: Decision }
+  /** A grant without `finish` whose interaction can no longer be answered. */
+  | { kind: 'ended'; status: number; reason: 'expired' | 'invalid' | 'unknown' }

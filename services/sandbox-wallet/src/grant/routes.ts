@@ -21,14 +21,23 @@ export function grantRoutes(app: FastifyInstance, deps: SandboxDeps): void {
     return isFailure(result) ? sendFailure(reply, result) : sendGrant(reply, result)
   })
 
+  // Rafiki's grantContinueHttpsigMiddleware (packages/auth/src/signature/middleware.ts): the
+  // continuation token finds the grant (a cancelled one is gone), then the client's signature.
+  const continuedGrant = async (request: RawBodyRequest & { params: { id: string } }) => {
+    const token = gnapToken(request)
+    if (!token) return fail('invalid_client', 'missing continuation token')
+    const grant = await grants.getByContinue(request.params.id, token)
+    if (!grant) return fail('invalid_continuation')
+    return (await signedBy(request, grant)) ? grant : fail('invalid_client')
+  }
+
   app.post<{ Params: { id: string }; Body: { interact_ref?: string } | undefined }>(
     '/auth/continue/:id',
     openApi.route('auth', '/continue/{id}', 'post'),
     async (request, reply) => {
-      const grant = await grants.getByContinueId(request.params.id)
-      if (!grant) return sendFailure(reply, fail('unknown_continuation'))
-      if (!(await signedBy(request, grant))) return sendFailure(reply, fail('invalid_client'))
-      const result = await grants.continue(grant, gnapToken(request), request.body?.interact_ref)
+      const grant = await continuedGrant(request)
+      if (isFailure(grant)) return sendFailure(reply, grant)
+      const result = await grants.continue(grant, request.body)
       return isFailure(result) ? sendFailure(reply, result) : sendGrant(reply, result)
     }
   )
@@ -37,26 +46,31 @@ export function grantRoutes(app: FastifyInstance, deps: SandboxDeps): void {
     '/auth/continue/:id',
     openApi.route('auth', '/continue/{id}', 'delete'),
     async (request, reply) => {
-      const grant = await grants.getByContinueId(request.params.id)
-      if (!grant) return sendFailure(reply, fail('unknown_continuation'))
-      if (!(await signedBy(request, grant))) return sendFailure(reply, fail('invalid_client'))
-      const result = await grants.cancel(grant, gnapToken(request))
-      return isFailure(result) ? sendFailure(reply, result) : reply.code(204).send()
+      const grant = await continuedGrant(request)
+      if (isFailure(grant)) return sendFailure(reply, grant)
+      await grants.cancel(grant)
+      return reply.code(204).send()
     }
   )
 
-  app.post<{ Params: { id: string } }>('/auth/token/:id', openApi.route('auth', '/token/{id}', 'post'), async (request, reply) => {
+  // Rafiki's tokenHttpsigMiddleware: the management URL alone names the token (the value in
+  // `Authorization` is not compared) and the grant's client must have signed the request.
+  const managedToken = async (request: RawBodyRequest & { params: { id: string } }) => {
     const found = await grants.getTokenByManageId(request.params.id)
-    if (!found || gnapToken(request) !== found.token.value) return sendFailure(reply, fail('unknown_token'))
-    if (!(await signedBy(request, found.grant))) return sendFailure(reply, fail('invalid_client'))
+    if (!found) return fail('unknown_token')
+    return (await signedBy(request, found.grant)) ? found : fail('invalid_client')
+  }
+
+  app.post<{ Params: { id: string } }>('/auth/token/:id', openApi.route('auth', '/token/{id}', 'post'), async (request, reply) => {
+    const found = await managedToken(request)
+    if (isFailure(found)) return sendFailure(reply, found)
     const result = await grants.rotate(found.token, found.grant)
     return isFailure(result) ? sendFailure(reply, result) : reply.send({ access_token: result })
   })
 
   app.delete<{ Params: { id: string } }>('/auth/token/:id', openApi.route('auth', '/token/{id}', 'delete'), async (request, reply) => {
-    const found = await grants.getTokenByManageId(request.params.id)
-    if (!found || gnapToken(request) !== found.token.value) return sendFailure(reply, fail('invalid_client', 'unknown token'))
-    if (!(await signedBy(request, found.grant))) return sendFailure(reply, fail('invalid_client'))
+    const found = await managedToken(request)
+    if (isFailure(found)) return sendFailure(reply, found)
     await grants.revoke(found.token)
     return reply.code(204).send()
   })

@@ -1,12 +1,16 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
 import type { JWK } from '@interledger/http-signature-utils'
-import type { Db } from '@voces/platform'
+import type { Clock, Db } from '@voces/platform'
 import { accessTokens, grants } from '../db/schema.ts'
 import { urls, type SandboxConfig } from '../config.ts'
 import { fail, type Failure } from '../http/errors.ts'
 import type { WalletAddressService } from '../wallet-address/service.ts'
-import { interactionExpired, type AccessItem, type AccessToken, type Grant, type GrantRequestBody } from './model.ts'
+import { isRejected, type AccessItem, type AccessToken, type Grant, type GrantRequestBody } from './model.ts'
+import { createClientDirectory, type ClientDisplay } from './client.ts'
+import { createInteractionService, isUuid, withQuery, type InteractionService } from './interaction.ts'
+
+export { isUuid }
 
 const secret = () => randomBytes(24).toString('base64url')
 
@@ -26,16 +30,14 @@ export interface GrantService {
   /** Parses the client field: its wallet address URL, or a directed-identity key. */
   clientOf(body: GrantRequestBody): { walletAddress: string | null; jwk: JWK | null }
   request(body: GrantRequestBody): Promise<GrantResponse | Failure>
-  getByContinueId(continueId: string): Promise<Grant | undefined>
-  continue(grant: Grant, continueToken: string | undefined, interactRef: string | undefined): Promise<GrantResponse | Failure>
-  cancel(grant: Grant, continueToken: string | undefined): Promise<void | Failure>
-  /** For the consent page. */
-  getInteraction(interactId: string, nonce: string): Promise<Grant | undefined>
-  approve(grant: Grant): Promise<string | Failure>
-  deny(grant: Grant): Promise<string | Failure>
-  /** The redirect a person gets when the interaction can no longer be answered. */
-  invalidRedirect(grant: Grant): string | undefined
-  /** Token management. */
+  /** The grant a continuation URI and token name, unless it was cancelled (Rafiki's `getByContinue`). */
+  getByContinue(continueId: string, continueToken: string): Promise<Grant | undefined>
+  continue(grant: Grant, body: { interact_ref?: string } | undefined): Promise<GrantResponse | Failure>
+  cancel(grant: Grant): Promise<void>
+  describeClient(walletAddressUrl: string): Promise<ClientDisplay | undefined>
+  /** The consent page's side of the auth server. */
+  interactions: InteractionService
+  /** Token management: only a token that is neither revoked nor rotated can be managed. */
   getTokenByManageId(manageId: string): Promise<{ token: AccessToken; grant: Grant } | undefined>
   rotate(token: AccessToken, grant: Grant): Promise<TokenJson | Failure>
   revoke(token: AccessToken): Promise<void>
@@ -43,12 +45,18 @@ export interface GrantService {
   introspect(value: string): Promise<{ token: AccessToken; grant: Grant } | undefined>
 }
 
-export function createGrantService(deps: { db: Db; config: SandboxConfig; walletAddresses: WalletAddressService }): GrantService {
-  const { db, config } = deps
+export function createGrantService(deps: {
+  db: Db
+  config: SandboxConfig
+  clock: Clock
+  walletAddresses: WalletAddressService
+}): GrantService {
+  const { db, config, clock } = deps
   const u = urls(config)
+  const clients = createClientDirectory(deps)
 
   async function issueToken(grantId: string, access: AccessItem[]): Promise<TokenJson> {
-    const expiresAt = new Date(Date.now() + config.accessTokenTtlSeconds * 1000)
+    const expiresAt = new Date(clock.now().getTime() + config.accessTokenTtlSeconds * 1000)
     const [token] = await db.insert(accessTokens).values({ grantId, value: secret(), expiresAt }).returning()
     return { value: token!.value, manage: u.token(token!.manageId), expires_in: config.accessTokenTtlSeconds, access }
   }
@@ -67,6 +75,19 @@ export function createGrantService(deps: { db: Db; config: SandboxConfig; wallet
     return undefined
   }
 
+  const continuation = (grant: Grant) => ({ continueToken: grant.continueToken, continueUri: u.continue(grant.continueId) })
+
+  /** Approved → finalized, once: the token is issued to the first continuation only. */
+  async function issueOnce(grant: Grant): Promise<GrantResponse | Failure> {
+    const finalized = await db
+      .update(grants)
+      .set({ state: 'finalized', finalizationReason: 'issued' })
+      .where(and(eq(grants.id, grant.id), eq(grants.state, 'approved')))
+      .returning({ id: grants.id })
+    if (finalized.length === 0) return fail('request_denied', 'grant cannot be continued')
+    return { kind: 'issued', accessToken: await issueToken(grant.id, grant.access as AccessItem[]), ...continuation(grant) }
+  }
+
   return {
     clientOf(body) {
       const client = body.client
@@ -81,9 +102,9 @@ export function createGrantService(deps: { db: Db; config: SandboxConfig; wallet
       const problem = await checkAccess(access)
       if (problem) return problem
       const client = this.clientOf(body)
-      const interactive = access.some((item) => item.type === 'outgoing-payment')
+      const now = clock.now()
 
-      if (!interactive) {
+      if (!access.some((item) => item.type === 'outgoing-payment')) {
         const [grant] = await db
           .insert(grants)
           .values({
@@ -92,20 +113,19 @@ export function createGrantService(deps: { db: Db; config: SandboxConfig; wallet
             client: client.walletAddress,
             clientJwk: client.jwk,
             access,
-            continueToken: secret()
+            continueToken: secret(),
+            lastContinuedAt: now
           })
           .returning()
-        return {
-          kind: 'issued',
-          accessToken: await issueToken(grant!.id, access),
-          continueToken: grant!.continueToken,
-          continueUri: u.continue(grant!.continueId)
-        }
+        return { kind: 'issued', accessToken: await issueToken(grant!.id, access), ...continuation(grant!) }
       }
 
-      if (!client.walletAddress) return fail('invalid_client', 'interactive grants need a client wallet address')
-      const finish = body.interact?.finish
-      if (!body.interact?.start.includes('redirect') || !finish) return fail('interaction_required')
+      // Only `start` is required: without `finish` the client polls the continuation (Rafiki's
+      // createPendingGrant, packages/auth/src/grant/routes.ts).
+      if (!body.interact?.start.includes('redirect')) return fail('interaction_required')
+      const display = client.walletAddress ? await clients.describe(client.walletAddress) : undefined
+      if (!display) return fail('unknown_client', "missing required request field 'client'")
+      const finish = body.interact.finish
       const [grant] = await db
         .insert(grants)
         .values({
@@ -114,108 +134,69 @@ export function createGrantService(deps: { db: Db; config: SandboxConfig; wallet
           access,
           continueToken: secret(),
           waitSeconds: config.grantWaitSeconds,
-          finishUri: finish.uri,
-          clientNonce: finish.nonce,
+          finishUri: finish?.uri ?? null,
+          clientNonce: finish?.nonce ?? null,
           interactId: randomUUID(),
           interactNonce: secret(),
-          interactionExpiresAt: new Date(Date.now() + config.interactionTtlSeconds * 1000)
+          // Rafiki counts `wait` from the grant's creation (and then from each pending poll).
+          lastContinuedAt: now,
+          interactionExpiresAt: new Date(now.getTime() + config.interactionTtlSeconds * 1000)
         })
         .returning()
       return {
         kind: 'interact',
-        redirect: u.interact(grant!.interactId!, grant!.interactNonce!),
+        // As Rafiki's toOpenPaymentPendingGrant: the client's name and URI ride on the redirect.
+        redirect: withQuery(u.interact(grant!.interactId!, grant!.interactNonce!), { clientName: display.name, clientUri: display.uri }),
         finish: grant!.interactNonce!,
-        continueToken: grant!.continueToken,
-        continueUri: u.continue(grant!.continueId),
+        ...continuation(grant!),
         wait: config.grantWaitSeconds
       }
     },
 
-    async getByContinueId(continueId) {
+    async getByContinue(continueId, continueToken) {
       if (!isUuid(continueId)) return undefined
-      const [grant] = await db.select().from(grants).where(eq(grants.continueId, continueId))
-      return grant
+      const [grant] = await db
+        .select()
+        .from(grants)
+        .where(and(eq(grants.continueId, continueId), eq(grants.continueToken, continueToken)))
+      return grant && !(grant.state === 'finalized' && grant.finalizationReason === 'revoked') ? grant : undefined
     },
 
-    async continue(grant, continueToken, interactRef) {
-      if (continueToken !== grant.continueToken) return fail('invalid_continuation', 'wrong continuation token')
-      if (grant.state === 'finalized') {
-        return grant.finalizationReason === 'rejected' ? fail('request_denied') : fail('unknown_continuation')
-      }
-      const now = new Date()
+    // Rafiki's continueGrant / pollGrantContinuation (packages/auth/src/grant/routes.ts), in its order.
+    async continue(grant, body) {
+      const now = clock.now()
       const waitUntil = (grant.lastContinuedAt ?? grant.createdAt).getTime() + (grant.waitSeconds ?? 0) * 1000
-      // Record this attempt before answering, so that a client that ignores `wait` keeps being told so.
-      await db.update(grants).set({ lastContinuedAt: now }).where(eq(grants.id, grant.id))
-      if (now.getTime() < waitUntil) return fail('too_fast')
-      if (interactRef !== undefined && interactRef !== grant.interactRef) return fail('invalid_continuation', 'interact_ref does not match')
-      if (grant.state === 'pending') {
-        if (interactionExpired(grant, now)) return fail('request_denied', 'the interaction expired')
-        return {
-          kind: 'pending',
-          continueToken: grant.continueToken,
-          continueUri: u.continue(grant.continueId),
-          wait: grant.waitSeconds ?? 0
+      // A `too_fast` answer does not move the window: only a pending poll answered 200 does.
+      const tooFast = now.getTime() < waitUntil
+      if (!body || Object.keys(body).length === 0) {
+        if (tooFast) return fail('too_fast')
+        // A client that gave a finish URI learns the outcome from the redirect, never by polling.
+        if (grant.finishUri !== null) return fail('request_denied', 'grant cannot be polled')
+        if (grant.state === 'pending') {
+          await db.update(grants).set({ lastContinuedAt: now }).where(eq(grants.id, grant.id))
+          return { kind: 'pending', ...continuation(grant), wait: grant.waitSeconds ?? 0 }
         }
+        if (grant.state !== 'approved') return fail('request_denied', 'grant cannot be continued')
+        return issueOnce(grant)
       }
-      // Approved: issue exactly once, guarded by the state transition.
-      const finalized = await db
-        .update(grants)
-        .set({ state: 'finalized', finalizationReason: 'issued' })
-        .where(and(eq(grants.id, grant.id), eq(grants.state, 'approved')))
-        .returning()
-      if (finalized.length === 0) return fail('unknown_continuation')
-      return {
-        kind: 'issued',
-        accessToken: await issueToken(grant.id, grant.access as AccessItem[]),
-        continueToken: grant.continueToken,
-        continueUri: u.continue(grant.continueId)
-      }
+      if (!body.interact_ref) return fail('interact_ref_required')
+      if (body.interact_ref !== grant.interactRef || isRejected(grant)) return fail('unknown_continuation')
+      if (tooFast) return fail('too_fast')
+      if (grant.state !== 'approved') return fail('request_denied', 'grant interaction not approved')
+      return issueOnce(grant)
     },
 
-    async cancel(grant, continueToken) {
-      if (continueToken !== grant.continueToken) return fail('invalid_continuation', 'wrong continuation token')
+    async cancel(grant) {
       await db.update(grants).set({ state: 'finalized', finalizationReason: 'revoked' }).where(eq(grants.id, grant.id))
       await db
         .update(accessTokens)
-        .set({ revokedAt: new Date() })
+        .set({ revokedAt: clock.now() })
         .where(and(eq(accessTokens.grantId, grant.id), isNull(accessTokens.revokedAt)))
     },
 
-    async getInteraction(interactId, nonce) {
-      if (!isUuid(interactId)) return undefined
-      const [grant] = await db.select().from(grants).where(eq(grants.interactId, interactId))
-      return grant && grant.interactNonce === nonce ? grant : undefined
-    },
+    describeClient: (walletAddressUrl) => clients.describe(walletAddressUrl),
 
-    async approve(grant) {
-      if (grant.state !== 'pending' || interactionExpired(grant)) return fail('invalid_request', 'interaction is no longer pending')
-      const interactRef = randomUUID()
-      const updated = await db
-        .update(grants)
-        .set({ state: 'approved', interactRef })
-        .where(and(eq(grants.id, grant.id), eq(grants.state, 'pending')))
-        .returning()
-      if (updated.length === 0) return fail('invalid_request', 'interaction is no longer pending')
-      const hash = createHash('sha256')
-        .update(`${grant.clientNonce}\n${grant.interactNonce}\n${interactRef}\n${u.authServer()}`)
-        .digest('base64')
-      return withQuery(grant.finishUri!, { hash, interact_ref: interactRef })
-    },
-
-    async deny(grant) {
-      if (grant.state !== 'pending' || interactionExpired(grant)) return fail('invalid_request', 'interaction is no longer pending')
-      const updated = await db
-        .update(grants)
-        .set({ state: 'finalized', finalizationReason: 'rejected' })
-        .where(and(eq(grants.id, grant.id), eq(grants.state, 'pending')))
-        .returning()
-      if (updated.length === 0) return fail('invalid_request', 'interaction is no longer pending')
-      return withQuery(grant.finishUri!, { result: 'grant_rejected' })
-    },
-
-    invalidRedirect(grant) {
-      return grant.finishUri ? withQuery(grant.finishUri, { result: 'grant_invalid' }) : undefined
-    },
+    interactions: createInteractionService({ db, config, clock }),
 
     async getTokenByManageId(manageId) {
       if (!isUuid(manageId)) return undefined
@@ -223,24 +204,27 @@ export function createGrantService(deps: { db: Db; config: SandboxConfig; wallet
         .select()
         .from(accessTokens)
         .innerJoin(grants, eq(grants.id, accessTokens.grantId))
-        .where(eq(accessTokens.manageId, manageId))
+        .where(and(eq(accessTokens.manageId, manageId), isNull(accessTokens.revokedAt)))
       return row ? { token: row.access_tokens, grant: row.grants } : undefined
     },
 
     async rotate(token, grant) {
-      if (token.revokedAt || grant.finalizationReason !== 'issued') return fail('invalid_rotation')
       // An expired token may still be rotated: that is how a client renews access without consent.
+      // The old token is revoked first and at once, so a lost answer leaves it dead (as on Rafiki).
       const revoked = await db
         .update(accessTokens)
-        .set({ revokedAt: new Date() })
+        .set({ revokedAt: clock.now() })
         .where(and(eq(accessTokens.id, token.id), isNull(accessTokens.revokedAt)))
-        .returning()
+        .returning({ id: accessTokens.id })
       if (revoked.length === 0) return fail('invalid_rotation')
       return issueToken(grant.id, grant.access as AccessItem[])
     },
 
     async revoke(token) {
-      await db.update(accessTokens).set({ revokedAt: new Date() }).where(eq(accessTokens.id, token.id))
+      await db
+        .update(accessTokens)
+        .set({ revokedAt: clock.now() })
+        .where(and(eq(accessTokens.id, token.id), isNull(accessTokens.revokedAt)))
     },
 
     async introspect(value) {
@@ -251,18 +235,9 @@ export function createGrantService(deps: { db: Db; config: SandboxConfig; wallet
         .where(eq(accessTokens.value, value))
       if (!row) return undefined
       const { access_tokens: token, grants: grant } = row
-      if (token.revokedAt || token.expiresAt.getTime() <= Date.now()) return undefined
+      if (token.revokedAt || token.expiresAt.getTime() <= clock.now().getTime()) return undefined
       if (grant.state !== 'finalized' || grant.finalizationReason !== 'issued') return undefined
       return { token, grant }
     }
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export const isUuid = (value: string) => UUID.test(value)
-
-function withQuery(uri: string, params: Record<string, string>): string {
-  const url = new URL(uri)
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value)
-  return url.toString()
 }

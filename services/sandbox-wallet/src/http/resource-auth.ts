@@ -42,23 +42,27 @@ export function createResourceAuthorizer(deps: {
         await sendFailure(reply, fail(failure))
         return undefined
       }
+      // The order of Rafiki's middleware (backend open_payments/auth/middleware.ts): the token, then
+      // the access it grants, then the signature.
       const value = gnapToken(request)
-      const found = value ? await deps.grants.introspect(value) : undefined
-      if (!found) return unauthorized('unauthorized')
+      if (!value) return unauthorized('rs_missing_token')
+      const found = await deps.grants.introspect(value)
+      if (!found) return unauthorized('rs_inactive_token')
       const { grant } = found
-      if (!(await deps.signatures.verify(request, { walletAddress: grant.client, jwk: grant.clientJwk as JWK | null }))) {
-        return unauthorized('invalid_signature')
-      }
       const items = (grant.access as AccessItem[]).filter((item) => item.type === need.type)
       const allAction = need.action === 'read' || need.action === 'list' ? `${need.action}-all` : undefined
-      for (const item of items) {
-        const all = allAction !== undefined && item.actions.includes(allAction)
-        if (!all && !item.actions.includes(need.action)) continue
-        if (item.identifier && need.walletAddressUrl && stripSlash(item.identifier) !== stripSlash(need.walletAddressUrl)) continue
-        return { grant, item, all, client: grant.client }
+      const granted = items
+        .map((item) => ({ item, all: allAction !== undefined && item.actions.includes(allAction) }))
+        .find(
+          ({ item, all }) =>
+            (all || item.actions.includes(need.action)) &&
+            !(item.identifier && need.walletAddressUrl && stripSlash(item.identifier) !== stripSlash(need.walletAddressUrl))
+        )
+      if (!granted) return unauthorized('rs_insufficient_grant')
+      if (!(await deps.signatures.verify(request, { walletAddress: grant.client, jwk: grant.clientJwk as JWK | null }))) {
+        return unauthorized('rs_invalid_signature')
       }
-      await sendFailure(reply, fail('forbidden'))
-      return undefined
+      return { grant, item: granted.item, all: granted.all, client: grant.client }
     }
   }
 }

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Db, Tx } from '@voces/platform'
 import { ledgerAccounts, ledgerTransfers, walletAddresses } from '../db/schema.ts'
 
-type SystemKind = 'deposits' | 'exchange' | 'fees'
+type SystemKind = 'deposits' | 'exchange' | 'fees' | 'holding'
 type Wallet = Pick<typeof walletAddresses.$inferSelect, 'id' | 'assetCode' | 'assetScale'>
 
 export type LedgerFailure = 'insufficient_balance'
@@ -14,12 +14,15 @@ export interface LedgerService {
   balance(walletAddressId: string): Promise<bigint>
   /**
    * Settles a payment in one transaction: the sender is debited `debit` (of which `fee` goes to the
-   * fee account), the receiver credited `receive` in its own asset through the exchange accounts.
+   * fee account), and `receive` reaches the holding account of the receiver's asset through the
+   * exchange accounts. The receiver's wallet is credited later, by `release`.
    */
   settle(
     tx: Tx,
     payment: { sender: Wallet; receiver: Wallet; debit: bigint; fee: bigint; receive: bigint; reference: string }
   ): Promise<void | LedgerFailure>
+  /** Credits a wallet with money held for one of its incoming payments. */
+  release(tx: Tx, credit: { wallet: Wallet; amount: bigint; reference: string }): Promise<void>
 }
 
 export function createLedgerService(deps: { db: Db }): LedgerService {
@@ -92,7 +95,11 @@ export function createLedgerService(deps: { db: Db }): LedgerService {
         await transfer(tx, exchangeIn, await systemAccountId(tx, 'fees', sender.assetCode, sender.assetScale), fee, reference)
       }
       const exchangeOut = await systemAccountId(tx, 'exchange', receiver.assetCode, receiver.assetScale)
-      await transfer(tx, exchangeOut, await walletAccountId(tx, receiver.id), receive, reference)
+      await transfer(tx, exchangeOut, await systemAccountId(tx, 'holding', receiver.assetCode, receiver.assetScale), receive, reference)
+    },
+    async release(tx, { wallet, amount, reference }) {
+      const holding = await systemAccountId(tx, 'holding', wallet.assetCode, wallet.assetScale)
+      await transfer(tx, holding, await walletAccountId(tx, wallet.id), amount, reference)
     }
   }
 }

@@ -4,7 +4,7 @@ import { urls } from '../config.ts'
 import { fail, isFailure, sendFailure } from '../http/errors.ts'
 import { walletFromUrl } from '../http/wallet-param.ts'
 import { pageInfo } from '../db/pagination.ts'
-import type { AccessItem } from '../grant/model.ts'
+import type { AccessItem, AmountJson } from '../grant/model.ts'
 
 type OutgoingAccess = Extract<AccessItem, { type: 'outgoing-payment' }>
 
@@ -12,7 +12,9 @@ export function outgoingPaymentRoutes(app: FastifyInstance, deps: SandboxDeps): 
   const { outgoingPayments, resourceAuth, openApi } = deps
   const u = urls(deps.config)
 
-  app.post<{ Body: { walletAddress: string; quoteId?: string; metadata?: Record<string, unknown> } }>(
+  app.post<{
+    Body: { walletAddress: string; quoteId?: string; incomingPayment?: string; debitAmount?: AmountJson; metadata?: Record<string, unknown> }
+  }>(
     '/outgoing-payments',
     openApi.route('resource', '/outgoing-payments', 'post'),
     async (request, reply) => {
@@ -23,15 +25,17 @@ export function outgoingPaymentRoutes(app: FastifyInstance, deps: SandboxDeps): 
       })
       if (!auth) return reply
       const wallet = await walletFromUrl(deps, request.body.walletAddress)
-      if (!wallet) return sendFailure(reply, fail('unknown_wallet_address'))
-      if (!request.body.quoteId) return sendFailure(reply, fail('invalid_request', 'the sandbox pays from quotes only: give quoteId'))
+      if (!wallet) return sendFailure(reply, fail('rs_unknown_wallet_address'))
+      const { quoteId, incomingPayment, debitAmount, metadata } = request.body
+      // The spec's two bodies: from a quote, or from an incoming payment and a debit amount.
+      const source = incomingPayment && debitAmount ? { incomingPayment, debitAmount } : { quoteId: quoteId ?? '' }
       const created = await outgoingPayments.create({
         wallet,
         grant: auth.grant,
         item: auth.item as OutgoingAccess,
         client: auth.client,
-        quoteId: request.body.quoteId,
-        metadata: request.body.metadata
+        metadata,
+        ...source
       })
       if (isFailure(created)) return sendFailure(reply, created)
       request.log.info({ outgoingPaymentId: created.payment.id }, 'outgoing payment created')
@@ -47,7 +51,7 @@ export function outgoingPaymentRoutes(app: FastifyInstance, deps: SandboxDeps): 
       const auth = await resourceAuth.authorize(request, reply, { type: 'outgoing-payment', action: 'list', walletAddressUrl: walletUrl })
       if (!auth) return reply
       const wallet = await walletFromUrl(deps, walletUrl)
-      if (!wallet) return sendFailure(reply, fail('unknown_wallet_address'))
+      if (!wallet) return sendFailure(reply, fail('rs_unknown_wallet_address'))
       const { cursor, first, last } = request.query
       const page = await outgoingPayments.list(wallet, auth.all ? null : auth.client, { cursor, first, last })
       return reply.send({
@@ -63,13 +67,25 @@ export function outgoingPaymentRoutes(app: FastifyInstance, deps: SandboxDeps): 
     async (request, reply) => {
       const payment = await outgoingPayments.get(request.params.id)
       const wallet = payment && (await deps.walletAddresses.getById(payment.walletAddressId))
+      // Rafiki finds the payment's wallet address first and answers an unknown payment 401 (wallet_address/middleware.ts).
+      if (!payment || !wallet) {
+        return sendFailure(
+          reply,
+          fail('rs_unknown_resource', 'no such outgoing payment', {
+            description: 'Failed to get wallet address from outgoing payment',
+            id: request.params.id
+          })
+        )
+      }
       const auth = await resourceAuth.authorize(request, reply, {
         type: 'outgoing-payment',
         action: 'read',
-        walletAddressUrl: wallet ? u.walletAddress(wallet.name) : undefined
+        walletAddressUrl: u.walletAddress(wallet.name)
       })
       if (!auth) return reply
-      if (!payment || !wallet || (!auth.all && payment.client !== auth.client)) return sendFailure(reply, fail('not_found'))
+      if (!auth.all && payment.client !== auth.client) {
+        return sendFailure(reply, fail('outgoing_payment_not_found', 'created by another client', { id: request.params.id }))
+      }
       return reply.send(await outgoingPayments.toJson(payment, wallet))
     }
   )
@@ -77,12 +93,6 @@ export function outgoingPaymentRoutes(app: FastifyInstance, deps: SandboxDeps): 
   app.get('/outgoing-payment-grant', openApi.route('resource', '/outgoing-payment-grant', 'get'), async (request, reply) => {
     const auth = await resourceAuth.authorize(request, reply, { type: 'outgoing-payment', action: 'read', walletAddressUrl: undefined })
     if (!auth) return reply
-    const item = auth.item as OutgoingAccess
-    const spent = await outgoingPayments.spent(auth.grant, item)
-    const amount = (value: bigint, of: { assetCode: string; assetScale: number } | undefined) => (of ? { value: value.toString(), assetCode: of.assetCode, assetScale: of.assetScale } : null)
-    return reply.send({
-      spentDebitAmount: amount(spent.debit, item.limits?.debitAmount),
-      spentReceiveAmount: amount(spent.receive, item.limits?.receiveAmount)
-    })
+    return reply.send(await outgoingPayments.grantSpentAmounts(auth.grant, auth.item as OutgoingAccess))
   })
 }

@@ -26,5 +26,27 @@ export function divide(numerator: bigint, denominator: bigint, rounding: Roundin
   return rounding === 'up' && quotient * denominator < numerator ? quotient + 1n : quotient
 }
 
-/** The fee kept on a debit amount, in basis points, rounded up (at least 1 minor unit when bps > 0). */
-export const feeOn = (debit: bigint, basisPoints: number): bigint => divide(debit * BigInt(basisPoints), 10_000n, 'up')
+export interface SendingFee {
+  /** Minor units of the sender's asset. */
+  fixed: bigint
+  basisPoints: number
+}
+
+/**
+ * Rafiki's `Fee.calculate(principal)` (packages/backend/src/fee/model.ts): the basis-point part
+ * rounded up, plus the fixed part. Integer arithmetic where Rafiki uses a float; same results.
+ */
+export const feeOn = (principal: bigint, fee: SendingFee): bigint =>
+  divide(principal * BigInt(fee.basisPoints), 10_000n, 'up') + fee.fixed
+
+/**
+ * The smallest debit amount that still delivers something once the fee is taken, as Rafiki's
+ * `calculateMinSendAmount` (open_payments/quote/service.ts) reports it in a refusal's details.
+ */
+export function minSendAmount(from: string, to: string, fee: SendingFee): bigint {
+  // Smallest source amount that converts to one minor unit of the destination asset.
+  let minimum = convert(1n, to, from, 'up')
+  if (minimum < 1n) minimum = 1n
+  const kept = 10_000n - BigInt(Math.min(fee.basisPoints, 9_999))
+  return divide((minimum + fee.fixed) * 10_000n, kept, 'up')
+}

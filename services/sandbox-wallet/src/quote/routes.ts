@@ -21,7 +21,7 @@ export function quoteRoutes(app: FastifyInstance, deps: SandboxDeps): void {
     const auth = await resourceAuth.authorize(request, reply, { type: 'quote', action: 'create', walletAddressUrl: request.body.walletAddress })
     if (!auth) return reply
     const wallet = await walletFromUrl(deps, request.body.walletAddress)
-    if (!wallet) return sendFailure(reply, fail('unknown_wallet_address'))
+    if (!wallet) return sendFailure(reply, fail('rs_unknown_wallet_address'))
     const quote = await quotes.create({ wallet, client: auth.client, ...request.body })
     if (isFailure(quote)) return sendFailure(reply, quote)
     return reply.code(201).send(quotes.toJson(quote, wallet))
@@ -30,13 +30,22 @@ export function quoteRoutes(app: FastifyInstance, deps: SandboxDeps): void {
   app.get<{ Params: { id: string } }>('/quotes/:id', openApi.route('resource', '/quotes/{id}', 'get'), async (request, reply) => {
     const quote = await quotes.get(request.params.id)
     const wallet = quote && (await deps.walletAddresses.getById(quote.walletAddressId))
+    // Rafiki finds the quote's wallet address first and answers an unknown quote 401 (wallet_address/middleware.ts).
+    if (!quote || !wallet) {
+      return sendFailure(
+        reply,
+        fail('rs_unknown_resource', 'no such quote', { description: 'Failed to get wallet address from quote', id: request.params.id })
+      )
+    }
     const auth = await resourceAuth.authorize(request, reply, {
       type: 'quote',
       action: 'read',
-      walletAddressUrl: wallet ? u.walletAddress(wallet.name) : undefined
+      walletAddressUrl: u.walletAddress(wallet.name)
     })
     if (!auth) return reply
-    if (!quote || !wallet || (!auth.all && quote.client !== auth.client)) return sendFailure(reply, fail('not_found'))
+    if (!auth.all && quote.client !== auth.client) {
+      return sendFailure(reply, fail('quote_not_found', 'created by another client', { id: request.params.id }))
+    }
     return reply.send(quotes.toJson(quote, wallet))
   })
 }
