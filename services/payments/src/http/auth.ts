@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import type { ErrorBody } from './errors.ts'
+import type { ErrorBody } from '@voces/payments-contract'
 
 /** Routes a browser or a load balancer reaches without the marketplace's token. */
 export const PUBLIC_ROUTES = new Set(['/payments/finish', '/health', '/docs', '/docs/json'])

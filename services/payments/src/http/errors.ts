@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Logger } from '@voces/platform'
+import type { ErrorBody } from '@voces/payments-contract'
 import { type CommonError, type ErrorCode, type Failure } from '../errors.ts'
 import { paymentErrorStatus } from '../payment/errors.ts'
 import { payoutErrorStatus } from '../payout/errors.ts'
@@ -23,11 +24,6 @@ export const errorStatus: { [k in ErrorCode]: number } = {
   ...sellerErrorStatus
 }
 
-/** The one error body shape of the API. */
-export interface ErrorBody {
-  success: false
-  error: { code: string; message: string; step?: string | undefined }
-}
 
 export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply {
   const body: ErrorBody = {
@@ -37,19 +33,6 @@ export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply
   // A code read back from the database may predate this map; it is still a wallet-side failure.
   return reply.code(errorStatus[failure.failure] ?? 502).send(body)
 }
-
-export const errorBodySchema = {
-  type: 'object',
-  required: ['success', 'error'],
-  properties: {
-    success: { type: 'boolean', const: false },
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, step: { type: 'string' } }
-    }
-  }
-} as const
 
 /** Validation errors become 400 invalid_request; anything unexpected is logged and answered 500 with nothing leaked. */
 export function registerErrorHandling(app: FastifyInstance, logger: Logger): void {

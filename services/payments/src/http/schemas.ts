@@ -1,19 +1,8 @@
-import { errorBodySchema } from './errors.ts'
+import { ErrorBody, jsonSchema } from '@voces/payments-contract'
+
+const errorBodySchema = jsonSchema(ErrorBody)
 
 /** JSON Schemas shared by routes: they validate requests and describe the API at /docs. */
-export const amountSchema = {
-  type: ['object', 'null'],
-  properties: {
-    value: { type: 'string', description: 'Integer minor units' },
-    assetCode: { type: 'string' },
-    assetScale: { type: 'integer' },
-    formatted: { type: 'string', description: 'Decimal string, e.g. "12.50"' }
-  },
-  additionalProperties: true
-} as const
-
-export const freeObject = { type: 'object', additionalProperties: true } as const
-
 export const errorResponses = {
   400: errorBodySchema,
   401: errorBodySchema,

@@ -2,32 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
 import type { FinishOutcome } from '../http/pages.ts'
-import { amountSchema, bearer, decimalAmount, errorResponses, freeObject, identifier, walletAddressUrl } from '../http/schemas.ts'
+import { jsonSchema, PaymentHistoryResponse, PaymentStatusResponse, StartPaymentResponse } from '@voces/payments-contract'
+import { bearer, decimalAmount, errorResponses, identifier, walletAddressUrl } from '../http/schemas.ts'
 import type { PayoutService } from '../payout/service.ts'
 import type { PaymentRow } from './model.ts'
 import type { PaymentService } from './service.ts'
 import { amountView, paymentFee, paymentView } from './view.ts'
 
-const paymentViewSchema = {
-  type: 'object',
-  properties: {
-    pendingId: { type: 'string' },
-    offerId: { type: 'string' },
-    sellerId: { type: 'string' },
-    status: { type: 'string', enum: ['starting', 'awaiting_consent', 'authorized', 'sending', 'needs_review', 'completed', 'failed', 'rejected', 'expired'] },
-    amount: amountSchema,
-    debitAmount: amountSchema,
-    receiveAmount: amountSchema,
-    sentAmount: amountSchema,
-    receivedAmount: amountSchema,
-    fee: amountSchema,
-    walletResult: { type: ['string', 'null'] },
-    failure: { type: ['object', 'null'], additionalProperties: true }
-  },
-  additionalProperties: true
-} as const
-
-function startView(p: PaymentRow, created: boolean) {
+function startView(p: PaymentRow, created: boolean): StartPaymentResponse {
   const debit = amountView(p.debitValue, p.debitAssetCode, p.debitAssetScale)
   const receive = amountView(p.receiveValue, p.assetCode, p.assetScale)
   const fee = paymentFee(p)
@@ -75,7 +57,7 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
             returnUrl: { type: 'string', maxLength: 2048, description: 'Where the browser goes after consent; must be on ALLOWED_RETURN_ORIGINS' }
           }
         },
-        response: { 200: freeObject, 201: freeObject, ...errorResponses }
+        response: { 200: jsonSchema(StartPaymentResponse), 201: jsonSchema(StartPaymentResponse), ...errorResponses }
       }
     },
     async (request, reply) => {
@@ -119,14 +101,14 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
         tags: ['payments'],
         security: bearer,
         params: { type: 'object', required: ['pendingId'], properties: { pendingId: identifier } },
-        response: { 200: { type: 'object', properties: { success: { type: 'boolean' }, payment: paymentViewSchema }, additionalProperties: true }, ...errorResponses }
+        response: { 200: jsonSchema(PaymentStatusResponse), ...errorResponses }
       }
     },
     async (request, reply) => {
       const payment = await deps.payments.get(request.params.pendingId)
       if (isFailure(payment)) return sendFailure(reply, payment)
       const view = paymentView(payment)
-      return { success: true, pendingId: view.pendingId, status: view.status, payment: view }
+      return { success: true, pendingId: view.pendingId, status: view.status, payment: view } satisfies PaymentStatusResponse
     }
   )
 
@@ -138,14 +120,14 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
         tags: ['payments'],
         security: bearer,
         params: { type: 'object', required: ['pendingId'], properties: { pendingId: identifier } },
-        response: { 200: { type: 'object', properties: { success: { type: 'boolean' }, payment: paymentViewSchema }, additionalProperties: true }, ...errorResponses }
+        response: { 200: jsonSchema(PaymentStatusResponse), ...errorResponses }
       }
     },
     async (request, reply) => {
       const payment = await deps.payments.reconcile(request.params.pendingId)
       if (isFailure(payment)) return sendFailure(reply, payment)
       const view = paymentView(payment)
-      return { success: true, pendingId: view.pendingId, status: view.status, payment: view }
+      return { success: true, pendingId: view.pendingId, status: view.status, payment: view } satisfies PaymentStatusResponse
     }
   )
 
@@ -157,9 +139,9 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
         tags: ['payments'],
         security: bearer,
         params: { type: 'object', required: ['offerId'], properties: { offerId: identifier } },
-        response: { 200: { type: 'object', properties: { success: { type: 'boolean' }, payments: { type: 'array', items: paymentViewSchema } } }, ...errorResponses }
+        response: { 200: jsonSchema(PaymentHistoryResponse), ...errorResponses }
       }
     },
-    async (request) => ({ success: true, payments: (await deps.payments.listByOffer(request.params.offerId)).map(paymentView) })
+    async (request): Promise<PaymentHistoryResponse> => ({ success: true, payments: (await deps.payments.listByOffer(request.params.offerId)).map(paymentView) })
   )
 }

@@ -1,13 +1,8 @@
 import { formatMinorUnits } from '@voces/platform'
+import type { Amount, PaymentView } from '@voces/payments-contract'
 import type { PaymentRow } from './model.ts'
 
-export interface AmountView {
-  value: string
-  assetCode: string
-  assetScale: number
-  /** The same amount as a decimal string, for people. */
-  formatted: string
-}
+export type AmountView = Amount
 
 export function amountView(value: bigint | null, assetCode: string | null, assetScale: number | null): AmountView | null {
   if (value === null || assetCode === null || assetScale === null) return null
@@ -22,7 +17,7 @@ export function paymentFee(p: PaymentRow): AmountView | null {
 }
 
 /** The API's view of a payment: amounts as strings, no tokens, nonces or continuation details. */
-export function paymentView(p: PaymentRow) {
+export function paymentView(p: PaymentRow): PaymentView {
   return {
     pendingId: p.id,
     offerId: p.offerId,
@@ -51,7 +46,6 @@ export function paymentView(p: PaymentRow) {
     completedAt: p.completedAt?.toISOString() ?? null
   }
 }
-export type PaymentView = ReturnType<typeof paymentView>
 
 /** What webhooks carry: ids and state only. Receivers re-read the status. */
 export function paymentEventData(p: PaymentRow): Record<string, unknown> {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
-import { bearer, decimalAmount, errorResponses, freeObject, identifier, walletAddressUrl } from '../http/schemas.ts'
+import { jsonSchema, PayoutGrantResponse, PayoutResponse } from '@voces/payments-contract'
+import { bearer, decimalAmount, errorResponses, identifier, walletAddressUrl } from '../http/schemas.ts'
 import type { PayoutService } from './service.ts'
 import { payoutGrantView, payoutView } from './view.ts'
 
@@ -24,13 +25,13 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
             returnUrl: { type: 'string', maxLength: 2048 }
           }
         },
-        response: { 201: freeObject, ...errorResponses }
+        response: { 201: jsonSchema(PayoutGrantResponse), ...errorResponses }
       }
     },
     async (request, reply) => {
       const grant = await deps.payouts.startGrant({ sellerId: request.params.id, ...request.body })
       if (isFailure(grant)) return sendFailure(reply, grant)
-      return reply.code(201).send({ success: true, redirectUrl: grant.redirectUrl, payoutGrant: payoutGrantView(grant) })
+      return reply.code(201).send({ success: true, redirectUrl: grant.redirectUrl, payoutGrant: payoutGrantView(grant) } satisfies PayoutGrantResponse)
     }
   )
 
@@ -47,13 +48,13 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
           additionalProperties: false,
           properties: { sellerId: identifier, receiverWalletAddressUrl: walletAddressUrl, amount: decimalAmount, reference: identifier }
         },
-        response: { 200: freeObject, 201: freeObject, ...errorResponses }
+        response: { 200: jsonSchema(PayoutResponse), 201: jsonSchema(PayoutResponse), ...errorResponses }
       }
     },
     async (request, reply) => {
       const result = await deps.payouts.create(request.body)
       if (isFailure(result)) return sendFailure(reply, result)
-      return reply.code(result.created ? 201 : 200).send({ success: true, created: result.created, payout: payoutView(result.payout) })
+      return reply.code(result.created ? 201 : 200).send({ success: true, created: result.created, payout: payoutView(result.payout) } satisfies PayoutResponse)
     }
   )
 
@@ -65,13 +66,13 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
         tags: ['payouts'],
         security: bearer,
         params: { type: 'object', required: ['id'], properties: { id: identifier } },
-        response: { 200: freeObject, ...errorResponses }
+        response: { 200: jsonSchema(PayoutResponse), ...errorResponses }
       }
     },
     async (request, reply) => {
       const payout = await deps.payouts.get(request.params.id)
       if (isFailure(payout)) return sendFailure(reply, payout)
-      return { success: true, payout: payoutView(payout) }
+      return { success: true, payout: payoutView(payout) } satisfies PayoutResponse
     }
   )
 
@@ -83,13 +84,13 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
         tags: ['payouts'],
         security: bearer,
         params: { type: 'object', required: ['id'], properties: { id: identifier } },
-        response: { 200: freeObject, ...errorResponses }
+        response: { 200: jsonSchema(PayoutResponse), ...errorResponses }
       }
     },
     async (request, reply) => {
       const payout = await deps.payouts.reconcile(request.params.id)
       if (isFailure(payout)) return sendFailure(reply, payout)
-      return { success: true, payout: payoutView(payout) }
+      return { success: true, payout: payoutView(payout) } satisfies PayoutResponse
     }
   )
 }

@@ -1,3 +1,4 @@
+import type { PayoutGrantView, PayoutView } from '@voces/payments-contract'
 import { amountView } from '../payment/view.ts'
 import type { PayoutGrantRow, PayoutRow } from './model.ts'
 
@@ -8,7 +9,7 @@ export function payoutFee(p: PayoutRow) {
     : null
 }
 
-export function payoutView(p: PayoutRow) {
+export function payoutView(p: PayoutRow): PayoutView {
   return {
     id: p.id,
     reference: p.reference,
@@ -33,7 +34,7 @@ export function payoutView(p: PayoutRow) {
   }
 }
 
-export function payoutGrantView(g: PayoutGrantRow) {
+export function payoutGrantView(g: PayoutGrantRow): PayoutGrantView {
   return {
     id: g.id,
     sellerId: g.sellerId,

@@ -1,3 +1,4 @@
+import type { SellerView } from '@voces/payments-contract'
 import { jsonb, text } from 'drizzle-orm/pg-core'
 import { createdAt, paymentsSchema } from '../db.ts'
 
@@ -17,13 +18,4 @@ export const sellers = paymentsSchema.table('sellers', {
 export type SellerRow = typeof sellers.$inferSelect
 
 /** What the API shows of a seller: never the key or where it is. */
-export interface SellerView {
-  id: string
-  walletAddressUrl: string
-  keyId: string
-  keySource: KeyRef['kind']
-  assetCode?: string | undefined
-  assetScale?: number | undefined
-  payoutGrant: 'none' | 'awaiting_consent' | 'active'
-  createdAt: string
-}
+export type { SellerView }

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
-import { bearer, errorResponses, freeObject, walletAddressUrl } from '../http/schemas.ts'
+import { jsonSchema, SellerResponse, SellersResponse } from '@voces/payments-contract'
+import { bearer, errorResponses, walletAddressUrl } from '../http/schemas.ts'
 import type { SellerService } from './service.ts'
 
 export function registerSellerRoutes(app: FastifyInstance, deps: { sellers: SellerService }) {
   app.get(
     '/sellers',
-    { schema: { summary: 'Registered sellers (never their keys)', tags: ['sellers'], security: bearer, response: { 200: freeObject, ...errorResponses } } },
+    { schema: { summary: 'Registered sellers (never their keys)', tags: ['sellers'], security: bearer, response: { 200: jsonSchema(SellersResponse), ...errorResponses } } },
     async () => ({ success: true, sellers: await deps.sellers.list() })
   )
 
@@ -30,7 +31,7 @@ export function registerSellerRoutes(app: FastifyInstance, deps: { sellers: Sell
             privateKeyEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*_KEY$', description: 'Name of an environment variable holding the PEM' }
           }
         },
-        response: { 201: freeObject, ...errorResponses }
+        response: { 201: jsonSchema(SellerResponse), ...errorResponses }
       }
     },
     async (request, reply) => {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
-import { bearer, errorResponses, freeObject, walletAddressUrl } from '../http/schemas.ts'
+import { jsonSchema, WalletAddressCheckResponse } from '@voces/payments-contract'
+import { bearer, errorResponses, walletAddressUrl } from '../http/schemas.ts'
 import type { OpenPayments } from '../open-payments/client.ts'
 
 /**
@@ -17,7 +18,7 @@ export function registerWalletAddressRoutes(app: FastifyInstance, deps: { openPa
         tags: ['wallet addresses'],
         security: bearer,
         querystring: { type: 'object', required: ['url'], additionalProperties: false, properties: { url: walletAddressUrl } },
-        response: { 200: freeObject, ...errorResponses }
+        response: { 200: jsonSchema(WalletAddressCheckResponse), ...errorResponses }
       }
     },
     async (request, reply) => {

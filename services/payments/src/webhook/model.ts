@@ -1,16 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, jsonb, serial, text } from 'drizzle-orm/pg-core'
+import type { WebhookEventType } from '@voces/payments-contract'
 import { at, createdAt, paymentsSchema } from '../db.ts'
 
-export type WebhookEventType =
-  | 'payment.completed'
-  | 'payment.failed'
-  | 'payment.rejected'
-  | 'payment.expired'
-  | 'payment.needs_review'
-  | 'payout.completed'
-  | 'payout.failed'
-  | 'payout.needs_review'
+export type { WebhookEventType }
 
 /** The outbox: written in the same transaction as the state change it announces. */
 export const webhookEvents = paymentsSchema.table(

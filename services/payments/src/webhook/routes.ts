@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { bearer, errorResponses, freeObject } from '../http/schemas.ts'
+import { jsonSchema, WebhookDeliveriesResponse } from '@voces/payments-contract'
+import { bearer, errorResponses } from '../http/schemas.ts'
 import type { WebhookService } from './service.ts'
 
 export function registerWebhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookService }) {
@@ -11,7 +12,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: { webhooks: We
         tags: ['webhooks'],
         security: bearer,
         querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
-        response: { 200: freeObject, ...errorResponses }
+        response: { 200: jsonSchema(WebhookDeliveriesResponse), ...errorResponses }
       }
     },
     async (request) => ({ success: true, deliveries: await deps.webhooks.listDeliveries({ limit: request.query.limit ?? 100 }) })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
+import type { WebhookDelivery } from '@voces/payments-contract'
 import { backoffMs, claimDue, type Clock, type Db, type Logger, type Tx } from '@voces/platform'
 import { webhookDeliveries, webhookEvents, type WebhookEventRow, type WebhookEventType } from './model.ts'
 
@@ -10,19 +11,7 @@ export interface WebhookService {
   /** Delivers due events; returns how many were attempted. */
   deliverDue(): Promise<number>
   /** The delivery log, newest attempt first, with each event's type and whether it was delivered in the end. */
-  listDeliveries(options: { limit: number }): Promise<WebhookDeliveryView[]>
-}
-
-export interface WebhookDeliveryView {
-  id: number
-  eventId: string
-  type: string
-  attempt: number
-  statusCode: number | null
-  error: string | null
-  durationMs: number
-  createdAt: string
-  eventDeliveredAt: string | null
+  listDeliveries(options: { limit: number }): Promise<WebhookDelivery[]>
 }
 
 export interface WebhookDeps {

@@ -1,0 +1,61 @@
+import { z } from 'zod'
+import { Amount, Failure, isoDate } from './amount.ts'
+
+/** A payout's states; `needs_review` as for payments. Final: completed, failed. */
+export const PayoutState = z.enum(['pending', 'sending', 'needs_review', 'completed', 'failed'])
+export type PayoutState = z.infer<typeof PayoutState>
+
+export const PayoutView = z.object({
+  id: z.string(),
+  reference: z.string(),
+  sellerId: z.string(),
+  receiverWalletAddressUrl: z.string(),
+  status: PayoutState,
+  /** What leaves escrow, in the escrow wallet's asset. */
+  amount: Amount,
+  /** What the receiver's wallet gets under the quote, in its own asset. */
+  receiveAmount: Amount.nullable(),
+  /** What the escrow wallet reports sent, its fees excluded. */
+  sentAmount: Amount.nullable(),
+  /** What the receiver's incoming payment has received, as last read. */
+  receivedAmount: Amount.nullable(),
+  /** Amount minus what the receiver gets, when both are in one asset. */
+  fee: Amount.nullable(),
+  settleBy: isoDate.nullable(),
+  incomingPaymentId: z.string().nullable(),
+  quoteId: z.string().nullable(),
+  outgoingPaymentId: z.string().nullable(),
+  /** A final failure, or (code `retrying`) why the last attempt did not go through. */
+  failure: Failure.nullable(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  completedAt: isoDate.nullable()
+})
+export type PayoutView = z.infer<typeof PayoutView>
+
+export const CreatePayoutBody = z.object({
+  sellerId: z.string().min(1).max(200),
+  receiverWalletAddressUrl: z.string().max(2048),
+  amount: z.string().max(40),
+  reference: z.string().min(1).max(200)
+})
+export type CreatePayoutBody = z.infer<typeof CreatePayoutBody>
+
+export const PayoutResponse = z.object({ success: z.literal(true), created: z.boolean().optional(), payout: PayoutView })
+export type PayoutResponse = z.infer<typeof PayoutResponse>
+
+export const PayoutGrantState = z.enum(['awaiting_consent', 'active', 'rejected', 'expired', 'replaced'])
+export const PayoutGrantView = z.object({
+  id: z.string(),
+  sellerId: z.string(),
+  status: PayoutGrantState,
+  redirectUrl: z.string().nullable(),
+  limit: Amount,
+  interval: z.string().nullable(),
+  createdAt: isoDate
+})
+export type PayoutGrantView = z.infer<typeof PayoutGrantView>
+
+export const PayoutGrantBody = z.object({ debitLimit: z.string().max(40), interval: z.string().max(100).optional(), returnUrl: z.string().max(2048).optional() })
+export const PayoutGrantResponse = z.object({ success: z.literal(true), redirectUrl: z.string().nullable(), payoutGrant: PayoutGrantView })
+export type PayoutGrantResponse = z.infer<typeof PayoutGrantResponse>
