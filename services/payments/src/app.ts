@@ -8,6 +8,8 @@ import { registerBearerAuth } from './http/auth.ts'
 import { registerErrorHandling } from './http/errors.ts'
 import { createOpenPayments, type OpenPayments } from './open-payments/client.ts'
 import { registerPaymentRoutes } from './payment/routes.ts'
+import { createConsentService } from './consent/service.ts'
+import { registerConsentRoutes } from './consent/routes.ts'
 import { createPaymentService, type PaymentService } from './payment/service.ts'
 import { createPaymentStore } from './payment/store.ts'
 import { registerPayoutRoutes } from './payout/routes.ts'
@@ -57,9 +59,10 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
     timeoutMs: config.walletRequestTimeoutMs
   })
   const sellers = createSellerService({ db, logger, openPayments })
+  const consents = createConsentService({ db, logger, clock, openPayments, sellers, config })
   const store = createPaymentStore({ db, webhooks })
-  const payments = createPaymentService({ db, logger, openPayments, sellers, store, clock, config })
-  const payouts = createPayoutService({ db, logger, openPayments, sellers, webhooks, clock, config })
+  const payments = createPaymentService({ db, logger, openPayments, sellers, store, consents, clock, config })
+  const payouts = createPayoutService({ db, logger, openPayments, sellers, webhooks, consents, clock, config })
 
   const app = Fastify({
     // Request lines only when debugging; errors are logged by the error handler either way.
@@ -90,7 +93,8 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   })
   app.get('/docs', { schema: { hide: true } }, async () => app.swagger())
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger())
-  registerPaymentRoutes(app, { payments, payouts })
+  registerConsentRoutes(app, { consents, finishers: { payment: payments.finisher, payout_grant: payouts.grantFinisher } })
+  registerPaymentRoutes(app, { payments })
   registerSellerRoutes(app, { sellers })
   registerPayoutRoutes(app, { payouts })
   registerWebhookRoutes(app, { webhooks })

@@ -14,7 +14,9 @@ export const CommonError = {
   /** A wallet failed or timed out: the same step may succeed later. */
   WalletUnavailable: 'wallet_unavailable',
   /** A wallet address could not be fetched or is not an Open Payments wallet address. */
-  InvalidWalletAddress: 'invalid_wallet_address'
+  InvalidWalletAddress: 'invalid_wallet_address',
+  /** A browser may only be sent back to the marketplace's own origins. */
+  ReturnUrlNotAllowed: 'return_url_not_allowed'
 } as const
 export type CommonError = (typeof CommonError)[keyof typeof CommonError]
 

@@ -13,7 +13,8 @@ const commonErrorStatus: { [k in CommonError]: number } = {
   not_found: 404,
   wallet_rejected: 502,
   wallet_unavailable: 503,
-  invalid_wallet_address: 400
+  invalid_wallet_address: 400,
+  return_url_not_allowed: 400
 }
 
 /** The one map from every expected failure to its HTTP status; a new code without a status does not compile. */

@@ -21,8 +21,9 @@ export interface OpenPayments {
   /** The signing client of a seller, created once per seller and key. */
   client(identity: ClientIdentity): Promise<AuthenticatedClient | Failure>
   /**
-   * Runs `call` with a cached non-interactive token for `access` on `authServer`. A 401 answer
-   * (token revoked or lapsed early) drops the token and retries once with a new one.
+   * Runs `call` with a cached non-interactive token for `access` on `authServer`. A 401 or 403
+   * answer (token revoked or lapsed early; Rafiki answers 403 for an inactive token) drops the
+   * token and retries once with a new one.
    */
   withToken<T>(
     identity: ClientIdentity,
@@ -97,7 +98,9 @@ export function createOpenPayments(deps: {
           return await call(c, token)
         } catch (error) {
           const failure = toWalletFailure(step, error)
-          if (failure.status === 401 && attempt === 0) {
+          // An expired or revoked token: 401, or 403 "Inactive Token" on Rafiki. A non-interactive
+          // grant is had again for the asking, so one retry with a fresh token costs nothing.
+          if ((failure.status === 401 || failure.status === 403) && attempt === 0) {
             tokens.invalidate(key)
             continue
           }

@@ -1,6 +1,5 @@
 export const PaymentError = {
   UnknownPayment: 'unknown_payment',
-  ReturnUrlNotAllowed: 'return_url_not_allowed',
   StartInProgress: 'start_in_progress',
   QuoteExpired: 'quote_expired'
 } as const
@@ -8,7 +7,6 @@ export type PaymentError = (typeof PaymentError)[keyof typeof PaymentError]
 
 export const paymentErrorStatus: { [k in PaymentError]: number } = {
   unknown_payment: 404,
-  return_url_not_allowed: 400,
   start_in_progress: 409,
   quote_expired: 409
 }

@@ -48,21 +48,9 @@ export const payments = paymentsSchema.table(
     debitAssetCode: text('debit_asset_code'),
     debitAssetScale: integer('debit_asset_scale'),
     receiveValue: minorUnits('receive_value'),
-    // The interactive grant: our nonce, the wallet's nonce, where and how to continue it.
-    clientNonce: text('client_nonce'),
-    interactNonce: text('interact_nonce'),
-    redirectUrl: text('redirect_url'),
-    continueUri: text('continue_uri'),
-    continueToken: text('continue_token'),
-    continueWaitSeconds: integer('continue_wait_seconds'),
-    grantRequestedAt: at('grant_requested_at'),
+    /** The buyer's consent (the interactive grant): see consent/model.ts. */
+    consentId: text('consent_id'),
     consentExpiresAt: at('consent_expires_at'),
-    interactRef: text('interact_ref'),
-    /**
-     * What the buyer's wallet's last unsigned redirect said instead of approving (grant_rejected,
-     * invalid_interaction, …). Anyone can type such a URL: it is shown, never acted on.
-     */
-    walletResult: text('wallet_result'),
     accessToken: text('access_token'),
     manageUrl: text('manage_url'),
     /** Set before the outgoing payment is created: a retry then looks for it before creating another. */

@@ -1,23 +1,20 @@
 import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
-import type { FinishOutcome } from '../http/pages.ts'
 import { jsonSchema, PaymentHistoryResponse, PaymentStatusResponse, StartPaymentResponse } from '@voces/payments-contract'
 import { bearer, decimalAmount, errorResponses, identifier, walletAddressUrl } from '../http/schemas.ts'
-import type { PayoutService } from '../payout/service.ts'
-import type { PaymentRow } from './model.ts'
-import type { PaymentService } from './service.ts'
+import type { FoundPayment, PaymentService } from './service.ts'
 import { amountView, paymentFee, paymentView } from './view.ts'
 
-function startView(p: PaymentRow, created: boolean): StartPaymentResponse {
+function startView({ payment: p, consent, created }: FoundPayment & { created: boolean }): StartPaymentResponse {
   const debit = amountView(p.debitValue, p.debitAssetCode, p.debitAssetScale)
   const receive = amountView(p.receiveValue, p.assetCode, p.assetScale)
   const fee = paymentFee(p)
   return {
     success: true as const,
     created,
-    redirectUrl: p.redirectUrl,
-    paymentUrl: p.redirectUrl,
+    redirectUrl: consent?.redirectUrl ?? null,
+    paymentUrl: consent?.redirectUrl ?? null,
     pendingId: p.id,
     status: p.state,
     incomingPaymentId: p.incomingPaymentId,
@@ -31,13 +28,7 @@ function startView(p: PaymentRow, created: boolean): StartPaymentResponse {
   }
 }
 
-export function sendFinish(reply: import('fastify').FastifyReply, outcome: FinishOutcome) {
-  reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
-  if ('redirect' in outcome) return reply.redirect(outcome.redirect, 303)
-  return reply.code(outcome.status).type('text/html; charset=utf-8').send(outcome.html)
-}
-
-export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: PaymentService; payouts: PayoutService }) {
+export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: PaymentService }) {
   app.post<{ Params: { offerId: string }; Body: { sellerId: string; buyerWalletAddressUrl: string; amount: string; returnUrl?: string } }>(
     '/offers/:offerId/quotes/start',
     {
@@ -63,33 +54,7 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
     async (request, reply) => {
       const result = await deps.payments.start({ offerId: request.params.offerId, ...request.body })
       if (isFailure(result)) return sendFailure(reply, result)
-      return reply.code(result.created ? 201 : 200).send(startView(result.payment, result.created))
-    }
-  )
-
-  app.get<{ Querystring: { pendingId?: string; payoutGrantId?: string; hash?: string; interact_ref?: string; result?: string } }>(
-    '/payments/finish',
-    {
-      schema: {
-        summary: "The wallet's redirect after consent; sends the browser back to the return URL",
-        tags: ['payments'],
-        querystring: {
-          type: 'object',
-          properties: {
-            pendingId: { type: 'string', maxLength: 100 },
-            payoutGrantId: { type: 'string', maxLength: 100 },
-            hash: { type: 'string', maxLength: 200 },
-            interact_ref: { type: 'string', maxLength: 500 },
-            result: { type: 'string', maxLength: 100 }
-          }
-        },
-        response: { 303: { type: 'null', description: 'Redirect to the return URL with ?payment=…&status=…' } }
-      }
-    },
-    async (request, reply) => {
-      const { payoutGrantId, ...query } = request.query
-      const outcome = payoutGrantId ? await deps.payouts.finishGrant({ ...query, payoutGrantId }) : await deps.payments.finish(query)
-      return sendFinish(reply, outcome)
+      return reply.code(result.created ? 201 : 200).send(startView(result))
     }
   )
 
@@ -105,9 +70,9 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
       }
     },
     async (request, reply) => {
-      const payment = await deps.payments.get(request.params.pendingId)
-      if (isFailure(payment)) return sendFailure(reply, payment)
-      const view = paymentView(payment)
+      const found = await deps.payments.get(request.params.pendingId)
+      if (isFailure(found)) return sendFailure(reply, found)
+      const view = paymentView(found.payment, found.consent)
       return { success: true, pendingId: view.pendingId, status: view.status, payment: view } satisfies PaymentStatusResponse
     }
   )
@@ -124,9 +89,9 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
       }
     },
     async (request, reply) => {
-      const payment = await deps.payments.reconcile(request.params.pendingId)
-      if (isFailure(payment)) return sendFailure(reply, payment)
-      const view = paymentView(payment)
+      const found = await deps.payments.reconcile(request.params.pendingId)
+      if (isFailure(found)) return sendFailure(reply, found)
+      const view = paymentView(found.payment, found.consent)
       return { success: true, pendingId: view.pendingId, status: view.status, payment: view } satisfies PaymentStatusResponse
     }
   )
@@ -142,6 +107,6 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
         response: { 200: jsonSchema(PaymentHistoryResponse), ...errorResponses }
       }
     },
-    async (request): Promise<PaymentHistoryResponse> => ({ success: true, payments: (await deps.payments.listByOffer(request.params.offerId)).map(paymentView) })
+    async (request): Promise<PaymentHistoryResponse> => ({ success: true, payments: (await deps.payments.listByOffer(request.params.offerId)).map((f) => paymentView(f.payment, f.consent)) })
   )
 }

@@ -1,41 +1,62 @@
 import { desc, eq } from 'drizzle-orm'
+import { consents, type ConsentRow, type Finisher } from '../consent/model.ts'
 import { fail, type Failure } from '../errors.ts'
-import type { FinishOutcome } from '../http/pages.ts'
 import type { PaymentDeps } from './deps.ts'
 import { PaymentError } from './errors.ts'
-import { finishPayment, type FinishQuery } from './finish-payment.ts'
+import { createPaymentFinisher } from './finish-payment.ts'
 import { payments, type PaymentRow } from './model.ts'
 import { startPayment, type StartPaymentInput } from './start-payment.ts'
 import { createPaymentSteps } from './steps.ts'
 
+/** A payment with its consent (where the buyer approves, and what the wallet reported). */
+export interface FoundPayment {
+  payment: PaymentRow
+  consent: ConsentRow | undefined
+}
+
 export interface PaymentService {
-  start(input: StartPaymentInput): Promise<{ payment: PaymentRow; created: boolean } | Failure>
-  finish(query: FinishQuery): Promise<FinishOutcome>
-  get(id: string): Promise<PaymentRow | Failure>
-  listByOffer(offerId: string): Promise<PaymentRow[]>
+  start(input: StartPaymentInput): Promise<(FoundPayment & { created: boolean }) | Failure>
+  /** What the finish route hands a payment's consent redirects to. */
+  finisher: Finisher
+  get(id: string): Promise<FoundPayment | Failure>
+  listByOffer(offerId: string): Promise<FoundPayment[]>
   /** Checks a sent payment's money now (an operator's "check again"); returns it as it then stands. */
-  reconcile(id: string): Promise<PaymentRow | Failure>
+  reconcile(id: string): Promise<FoundPayment | Failure>
   /** One worker round: advances due payments; returns how many it took. */
   processDue(): Promise<number>
 }
 
 export function createPaymentService(deps: PaymentDeps): PaymentService {
   const steps = createPaymentSteps(deps)
+  const withConsent = (p: PaymentRow) => (p.consentId ? deps.consents.find(p.consentId) : Promise.resolve(undefined))
   return {
-    start: (input) => startPayment(deps, input),
-    finish: (query) => finishPayment(deps, steps, query),
+    async start(input) {
+      const started = await startPayment(deps, input)
+      if ('failure' in started) return started
+      return { ...started, consent: await withConsent(started.payment) }
+    },
+    finisher: createPaymentFinisher(deps, steps),
     async get(id) {
-      return (await deps.store.find(id)) ?? fail(PaymentError.UnknownPayment, `No payment with id ${id}`)
+      const payment = await deps.store.find(id)
+      return payment ? { payment, consent: await withConsent(payment) } : fail(PaymentError.UnknownPayment, `No payment with id ${id}`)
     },
     async reconcile(id) {
       const payment = await deps.store.find(id)
       if (!payment) return fail(PaymentError.UnknownPayment, `No payment with id ${id}`)
-      if (payment.state !== 'sending' && payment.state !== 'needs_review') return payment
-      deps.logger.info({ pendingId: id, state: payment.state }, 'payment reconciliation requested')
-      return (await steps.settle(payment)) ?? (await deps.store.find(id)) ?? payment
+      if (payment.state === 'sending' || payment.state === 'needs_review') {
+        deps.logger.info({ pendingId: id, state: payment.state }, 'payment reconciliation requested')
+        await steps.settle(payment)
+      }
+      return this.get(id)
     },
-    listByOffer(offerId) {
-      return deps.db.select().from(payments).where(eq(payments.offerId, offerId)).orderBy(desc(payments.createdAt))
+    async listByOffer(offerId) {
+      const rows = await deps.db
+        .select()
+        .from(payments)
+        .leftJoin(consents, eq(consents.id, payments.consentId))
+        .where(eq(payments.offerId, offerId))
+        .orderBy(desc(payments.createdAt))
+      return rows.map((r) => ({ payment: r.payments, consent: r.consents ?? undefined }))
     },
     async processDue() {
       const due = await deps.store.claimDue(10, deps.config.worker.leaseMs, deps.clock.now())

@@ -27,7 +27,8 @@ export function createPaymentSettlement(deps: PaymentDeps) {
     const get = (token: string) =>
       deps.openPayments.call(identity, 'outgoing_payment_status', (client) => client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: token }))
     let outgoing = await get(p.accessToken)
-    if (isWalletFailure(outgoing) && outgoing.status === 401 && p.manageUrl) {
+    // An expired or revoked token: 401, or 403 "Inactive Token" on Rafiki.
+    if (isWalletFailure(outgoing) && (outgoing.status === 401 || outgoing.status === 403) && p.manageUrl) {
       const rotated = await deps.openPayments.call(identity, 'token_rotation', (client) => client.token.rotate({ url: p.manageUrl!, accessToken: p.accessToken! }))
       if (isFailure(rotated)) {
         if (isWalletFailure(rotated) && rotated.transient) return { p, problem: rotated.message }

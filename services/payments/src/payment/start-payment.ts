@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, inArray } from 'drizzle-orm'
-import { parseDecimalAmount } from '@voces/platform'
 import { CommonError, fail, isFailure, type Failure } from '../errors.ts'
-import { requestConsent } from '../open-payments/consent-grant.ts'
-import { isAllowedReturnUrl, type PaymentDeps } from './deps.ts'
+import { checkReturnUrl, parseAmount } from '../input.ts'
+import type { PaymentDeps } from './deps.ts'
 import { PaymentError } from './errors.ts'
 import { payments, type PaymentRow } from './model.ts'
 
@@ -27,9 +26,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * while one is open returns the open one. Returns the payment and whether it was new.
  */
 export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, retried = false): Promise<{ payment: PaymentRow; created: boolean } | Failure> {
-  if (input.returnUrl && !isAllowedReturnUrl(input.returnUrl, deps.config.allowedReturnOrigins)) {
-    return fail(PaymentError.ReturnUrlNotAllowed, `returnUrl must be on one of: ${deps.config.allowedReturnOrigins.join(', ')}`)
-  }
+  const badReturnUrl = checkReturnUrl(input.returnUrl, deps.config.allowedReturnOrigins)
+  if (badReturnUrl) return badReturnUrl
   const seller = await deps.sellers.get(input.sellerId)
   if (isFailure(seller)) return seller
   const buyerUrl = input.buyerWalletAddressUrl.replace(/\/+$/, '')
@@ -37,8 +35,8 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
   const buyerWalletPromise = deps.openPayments.walletAddress(buyerUrl, 'buyer_wallet_address')
   const sellerWallet = await deps.openPayments.walletAddress(seller.walletAddressUrl, 'seller_wallet_address')
   if (isFailure(sellerWallet)) return sellerWallet
-  const value = parseDecimalAmount(input.amount, sellerWallet.assetScale)
-  if (typeof value === 'string') return amountFailure(value, input.amount, sellerWallet.assetCode, sellerWallet.assetScale)
+  const value = parseAmount(input.amount, sellerWallet)
+  if (isFailure(value)) return value
 
   const id = randomUUID()
   const inserted = await deps.db
@@ -106,11 +104,7 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
   )
   if (isFailure(quote)) return failStart(quote)
 
-  const consent = await requestConsent(deps.openPayments, seller, {
-    wallet: buyerWallet,
-    limits: { debitAmount: quote.debitAmount, receiver: incoming.id },
-    finishUri: `${deps.config.publicBaseUrl}/payments/finish?pendingId=${id}`
-  })
+  const consent = await deps.consents.request(seller, { id, purpose: 'payment', wallet: buyerWallet, limits: { debitAmount: quote.debitAmount, receiver: incoming.id } })
   if (isFailure(consent)) return failStart(consent)
 
   const updated = await deps.store.transition(id, ['starting'], {
@@ -125,7 +119,7 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
     debitAssetCode: quote.debitAmount.assetCode,
     debitAssetScale: quote.debitAmount.assetScale,
     receiveValue: BigInt(quote.receiveAmount.value),
-    ...consent.columns,
+    consentId: consent.id,
     consentExpiresAt,
     // The worker looks at it again when consent is overdue.
     nextAttemptAt: consentExpiresAt
@@ -135,16 +129,6 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
   return { payment: updated, created: true }
 }
 
-function amountFailure(reason: string, input: string, assetCode: string, assetScale: number): Failure {
-  const why: Record<string, string> = {
-    invalid_format: 'is not a decimal number like 12.50',
-    too_many_decimals: `has more than ${assetScale} decimals`,
-    not_positive: 'must be more than zero',
-    too_large: 'is too large'
-  }
-  return fail(CommonError.InvalidAmount, `The amount "${input}" ${why[reason] ?? 'is invalid'} (the seller wallet holds ${assetCode} at scale ${assetScale})`)
-}
-export { amountFailure }
 
 /**
  * Ends the open payment of this offer, seller, buyer and amount if its wallet reported, by an
@@ -165,30 +149,21 @@ async function supersedeReported(deps: PaymentDeps, input: StartPaymentInput, va
         eq(payments.state, 'awaiting_consent')
       )
     )
-  if (!open?.walletResult || open.interactRef) return false
-  const declined = open.walletResult === 'grant_rejected'
-  const ended = await deps.store.transition(
-    open.id,
-    ['awaiting_consent'],
-    {
-      state: declined ? 'rejected' : 'expired',
-      failureCode: 'superseded',
-      failureMessage: declined
-        ? "The buyer's wallet said the payment was declined, and the buyer started a new one"
-        : `The buyer's wallet could not finish the approval (${open.walletResult}), and the buyer started a new one`,
-      nextAttemptAt: null
-    },
-    (current) => current.interactRef === null
-  )
+  const consent = open?.consentId ? await deps.consents.find(open.consentId) : undefined
+  if (!open || !consent?.walletResult) return false
+  // Closing the consent first (it cancels the grant) means no callback can claim it after this.
+  if (!(await deps.consents.close(consent))) return false
+  const declined = consent.walletResult === 'grant_rejected'
+  const ended = await deps.store.transition(open.id, ['awaiting_consent'], {
+    state: declined ? 'rejected' : 'expired',
+    failureCode: 'superseded',
+    failureMessage: declined
+      ? "The buyer's wallet said the payment was declined, and the buyer started a new one"
+      : `The buyer's wallet could not finish the approval (${consent.walletResult}), and the buyer started a new one`,
+    nextAttemptAt: null
+  })
   if (!ended) return false
-  deps.logger.info({ pendingId: open.id, walletResult: open.walletResult }, 'open payment superseded by a new start')
-  const seller = await deps.sellers.get(open.sellerId)
-  if (!isFailure(seller) && open.continueUri && open.continueToken) {
-    const cancelled = await deps.openPayments.call(seller, 'grant_continuation', (client) =>
-      client.grant.cancel({ url: open.continueUri!, accessToken: open.continueToken! })
-    )
-    if (isFailure(cancelled)) deps.logger.info({ pendingId: open.id, reason: cancelled.message }, 'grant cancel failed (ignored)')
-  }
+  deps.logger.info({ pendingId: open.id, walletResult: consent.walletResult }, 'open payment superseded by a new start')
   return true
 }
 

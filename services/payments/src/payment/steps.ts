@@ -1,14 +1,14 @@
 import { backoffMs } from '@voces/platform'
 import { findOutgoingPaymentByQuote } from '../open-payments/find-outgoing.ts'
-import { isFinalizedGrantWithAccessToken, type OutgoingPayment } from '@interledger/open-payments'
-import { CommonError, fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
+import type { OutgoingPayment } from '@interledger/open-payments'
+import { fail, isFailure, isWalletFailure, type Failure } from '../errors.ts'
 import type { ClientIdentity } from '../open-payments/client.ts'
 import type { PaymentDeps } from './deps.ts'
 import { PaymentError } from './errors.ts'
+import type { ConsentRow } from '../consent/model.ts'
 import type { PaymentRow, PaymentState } from './model.ts'
 import { createPaymentSettlement, FIRST_STATUS_CHECK_MS } from './settle.ts'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
  * The steps after consent. Each calls the wallet outside any transaction, then records the
@@ -25,10 +25,10 @@ export function createPaymentSteps(deps: PaymentDeps) {
   }
 
   /** Records a failed step: retry later if transient (until maxAttempts), else fail the payment. */
-  async function stepFailed(p: PaymentRow, from: PaymentState, failure: Failure, opts: { retryable?: boolean } = {}) {
+  async function stepFailed(p: PaymentRow, from: PaymentState, failure: Failure) {
     // A 401 in the background is retried: the SDK's HTTP client can resend a request without its
     // signature after a lost connection, and nothing moves without a successful create.
-    const transient = (isWalletFailure(failure) && (failure.transient || failure.status === 401)) || opts.retryable === true
+    const transient = isWalletFailure(failure) && (failure.transient || failure.status === 401)
     const attempts = p.attempts + 1
     log.warn({ pendingId: p.id, state: from, step: failure.step, code: failure.failure, attempts, transient, reason: failure.message }, 'payment step failed')
     if (transient && attempts < config.worker.maxAttempts) {
@@ -52,44 +52,17 @@ export function createPaymentSteps(deps: PaymentDeps) {
     return store.transition(p.id, [from], { state: 'failed', failureCode: failure.failure, failureMessage: failure.message, nextAttemptAt: null })
   }
 
-  /** Continues the grant with the interact_ref, respecting `wait`; stores the access token. */
-  async function continueGrant(p: PaymentRow): Promise<PaymentRow | undefined> {
-    const waitUntil = (p.grantRequestedAt?.getTime() ?? 0) + (p.continueWaitSeconds ?? 0) * 1000
-    const remaining = waitUntil - Date.now()
-    if (remaining > config.maxContinueWaitMs) {
-      return store.transition(p.id, ['awaiting_consent'], { nextAttemptAt: new Date(waitUntil) })
-    }
-    if (remaining > 0) await sleep(remaining)
+  /** Continues a claimed consent's grant (respecting `wait`) and keeps the access token. */
+  async function continueGrant(p: PaymentRow, consent: ConsentRow): Promise<PaymentRow | undefined> {
     const identity = await seller(p)
     if (isFailure(identity)) return stepFailed(p, 'awaiting_consent', identity)
-    const waitMs = Math.max(1, p.continueWaitSeconds ?? 0) * 1000 + 200
-    const tryContinue = () =>
-      deps.openPayments.call(identity, 'grant_continuation', (client) =>
-        client.grant.continue({ url: p.continueUri!, accessToken: p.continueToken! }, { interact_ref: p.interactRef! })
-      )
-    const isTooFast = (r: unknown) => isWalletFailure(r) && r.walletCode === 'too_fast'
-    let grant = await tryContinue()
-    // `too_fast`: the wallet counts `wait` from the grant's creation on its own clock (Rafiki), which may run
-    // ahead of ours; one more wait of the same length is enough, and a second too_fast goes to the worker.
-    if (isTooFast(grant) && waitMs <= config.maxContinueWaitMs) {
-      await sleep(waitMs)
-      grant = await tryContinue()
-    }
-    if (isFailure(grant)) {
-      if (isTooFast(grant)) {
-        return store.transition(p.id, ['awaiting_consent'], { attempts: p.attempts + 1, nextAttemptAt: new Date(clock.now().getTime() + waitMs) })
-      }
-      return stepFailed(p, 'awaiting_consent', grant)
-    }
-    if (!isFinalizedGrantWithAccessToken(grant)) {
-      return stepFailed(p, 'awaiting_consent', fail(CommonError.WalletUnavailable, 'The buyer wallet has not finalised the grant yet', { step: 'grant_continuation' }), {
-        retryable: true
-      })
-    }
+    const continued = await deps.consents.continue(identity, consent)
+    if ('retryAt' in continued) return store.transition(p.id, ['awaiting_consent'], { attempts: p.attempts + 1, nextAttemptAt: continued.retryAt })
+    if (isFailure(continued)) return stepFailed(p, 'awaiting_consent', continued)
     return store.transition(p.id, ['awaiting_consent'], {
       state: 'authorized',
-      accessToken: grant.access_token.value,
-      manageUrl: grant.access_token.manage,
+      accessToken: continued.token.value,
+      manageUrl: continued.token.manage,
       attempts: 0,
       failureMessage: null,
       nextAttemptAt: new Date(clock.now().getTime() + config.worker.leaseMs)
@@ -164,30 +137,27 @@ export function createPaymentSteps(deps: PaymentDeps) {
   }
 
   /**
-   * Consent never arrived: the payment ends as expired and the grant is cancelled. A result the
-   * wallet reported by an unsigned redirect is mentioned, never taken for proof.
+   * Consent never arrived: the consent is closed (its grant cancelled, so the consent page can no
+   * longer pay) and the payment ends as expired. A result the wallet reported by an unsigned redirect
+   * is mentioned, never taken for proof. A consent claimed meanwhile is continued instead.
    */
-  async function expire(p: PaymentRow): Promise<PaymentRow | undefined> {
-    const reported = p.walletResult ? ` (the wallet's redirect said: ${p.walletResult})` : ''
-    const expired = await store.transition(p.id, ['awaiting_consent'], {
+  async function expire(p: PaymentRow, consent: ConsentRow | undefined): Promise<PaymentRow | undefined> {
+    if (consent && !(await deps.consents.close(consent))) return undefined
+    const reported = consent?.walletResult ? ` (the wallet's redirect said: ${consent.walletResult})` : ''
+    return store.transition(p.id, ['awaiting_consent'], {
       state: 'expired',
       failureCode: 'consent_expired',
       failureMessage: `The buyer did not approve the payment in time${reported}`,
       nextAttemptAt: null
     })
-    if (expired) await cancelGrant(expired)
-    return expired
   }
 
-  /** Best effort: a grant we no longer want should not stay approvable at the wallet. */
-  async function cancelGrant(p: PaymentRow): Promise<void> {
-    if (!p.continueUri || !p.continueToken) return
-    const identity = await seller(p)
-    if (isFailure(identity)) return
-    const result = await deps.openPayments.call(identity, 'grant_continuation', (client) =>
-      client.grant.cancel({ url: p.continueUri!, accessToken: p.continueToken! })
-    )
-    if (isFailure(result)) log.info({ pendingId: p.id, reason: result.message }, 'grant cancel failed (ignored)')
+  /** The awaiting-consent step: continue a claimed consent, expire an overdue one, else wait for the deadline. */
+  async function awaitConsent(p: PaymentRow): Promise<PaymentRow | undefined> {
+    const consent = p.consentId ? await deps.consents.find(p.consentId) : undefined
+    if (consent?.state === 'claimed') return continueGrant(p, consent)
+    if (p.consentExpiresAt && p.consentExpiresAt.getTime() <= clock.now().getTime()) return expire(p, consent)
+    return store.transition(p.id, ['awaiting_consent'], { nextAttemptAt: p.consentExpiresAt })
   }
 
   /** Runs whatever step a claimed payment is due for. */
@@ -202,9 +172,7 @@ export function createPaymentSteps(deps: PaymentDeps) {
           nextAttemptAt: null
         })
       case 'awaiting_consent':
-        if (p.interactRef) return continueGrant(p)
-        if (p.consentExpiresAt && p.consentExpiresAt.getTime() <= clock.now().getTime()) return expire(p)
-        return store.transition(p.id, ['awaiting_consent'], { nextAttemptAt: p.consentExpiresAt })
+        return awaitConsent(p)
       case 'authorized':
         return createOutgoing(p)
       case 'sending':
@@ -215,6 +183,6 @@ export function createPaymentSteps(deps: PaymentDeps) {
     }
   }
 
-  return { continueGrant, createOutgoing, settle: settlement.settle, expire, cancelGrant, advance }
+  return { continueGrant, createOutgoing, settle: settlement.settle, advance }
 }
 export type PaymentSteps = ReturnType<typeof createPaymentSteps>

@@ -17,6 +17,7 @@ const eventOf: Partial<Record<PaymentState, WebhookEventType>> = {
 
 export interface PaymentStore {
   find(id: string): Promise<PaymentRow | undefined>
+  findByConsent(consentId: string): Promise<PaymentRow | undefined>
   /**
    * Applies `patch` if the payment is still in one of `from` (checked under a row lock), and writes
    * the webhook event of a final state in the same transaction. Returns the updated row, or
@@ -31,6 +32,11 @@ export function createPaymentStore(deps: { db: Db; webhooks: WebhookService }): 
   return {
     async find(id) {
       const [row] = await deps.db.select().from(payments).where(eq(payments.id, id))
+      return row
+    },
+
+    async findByConsent(consentId) {
+      const [row] = await deps.db.select().from(payments).where(eq(payments.consentId, consentId))
       return row
     },
 

@@ -1,5 +1,6 @@
 import { formatMinorUnits } from '@voces/platform'
 import type { Amount, PaymentView } from '@voces/payments-contract'
+import type { ConsentRow } from '../consent/model.ts'
 import type { PaymentRow } from './model.ts'
 
 export type AmountView = Amount
@@ -17,7 +18,7 @@ export function paymentFee(p: PaymentRow): AmountView | null {
 }
 
 /** The API's view of a payment: amounts as strings, no tokens, nonces or continuation details. */
-export function paymentView(p: PaymentRow): PaymentView {
+export function paymentView(p: PaymentRow, consent: ConsentRow | undefined): PaymentView {
   return {
     pendingId: p.id,
     offerId: p.offerId,
@@ -33,7 +34,7 @@ export function paymentView(p: PaymentRow): PaymentView {
     receivedAmount: amountView(p.receivedValue, p.assetCode, p.assetScale),
     fee: paymentFee(p),
     /** What the wallet's last unsigned redirect said instead of approving; shown, never acted on. */
-    walletResult: p.walletResult,
+    walletResult: consent?.walletResult ?? null,
     settleBy: p.settleBy?.toISOString() ?? null,
     incomingPaymentId: p.incomingPaymentId,
     quoteId: p.quoteId,

@@ -1,5 +1,6 @@
 import type { Clock, Db, Logger } from '@voces/platform'
 import type { PaymentsConfig } from '../config.ts'
+import type { ConsentService } from '../consent/service.ts'
 import type { OpenPayments } from '../open-payments/client.ts'
 import type { SellerService } from '../seller/service.ts'
 import type { WebhookService } from '../webhook/service.ts'
@@ -10,6 +11,7 @@ export interface PayoutDeps {
   openPayments: OpenPayments
   sellers: SellerService
   webhooks: WebhookService
+  consents: ConsentService
   clock: Clock
   config: Pick<PaymentsConfig, 'publicBaseUrl' | 'allowedReturnOrigins' | 'consentTimeoutMs' | 'settlementDeadlineMs' | 'reviewRecheckMs' | 'maxContinueWaitMs' | 'worker'>
 }

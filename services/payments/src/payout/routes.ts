@@ -29,9 +29,10 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
       }
     },
     async (request, reply) => {
-      const grant = await deps.payouts.startGrant({ sellerId: request.params.id, ...request.body })
-      if (isFailure(grant)) return sendFailure(reply, grant)
-      return reply.code(201).send({ success: true, redirectUrl: grant.redirectUrl, payoutGrant: payoutGrantView(grant) } satisfies PayoutGrantResponse)
+      const started = await deps.payouts.startGrant({ sellerId: request.params.id, ...request.body })
+      if (isFailure(started)) return sendFailure(reply, started)
+      const view = payoutGrantView(started.grant, started.consent)
+      return reply.code(201).send({ success: true, redirectUrl: view.redirectUrl, payoutGrant: view } satisfies PayoutGrantResponse)
     }
   )
 

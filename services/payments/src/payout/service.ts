@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { parseDecimalAmount } from '@voces/platform'
 import { fail, isFailure, type Failure } from '../errors.ts'
-import type { FinishOutcome } from '../http/pages.ts'
-import { amountFailure } from '../payment/start-payment.ts'
+import type { ConsentRow, Finisher } from '../consent/model.ts'
+import { parseAmount } from '../input.ts'
 import type { PayoutDeps } from './deps.ts'
 import { PayoutError } from './errors.ts'
-import { activePayoutGrant, finishPayoutGrant, startPayoutGrant, type StartPayoutGrantInput } from './grant.ts'
-import { claimDuePayouts, createPayoutSteps } from './execute.ts'
+import { createPayoutGrantFinisher } from './finish-grant.ts'
+import { activePayoutGrant } from './standing-grant.ts'
+import { startPayoutGrant, type StartPayoutGrantInput } from './start-grant.ts'
+import { createPayoutSteps } from './steps.ts'
+import { claimDuePayouts } from './store.ts'
 import { payouts, type PayoutGrantRow, type PayoutRow } from './model.ts'
 
 export interface CreatePayoutInput {
@@ -18,8 +20,10 @@ export interface CreatePayoutInput {
 }
 
 export interface PayoutService {
-  startGrant(input: StartPayoutGrantInput): Promise<PayoutGrantRow | Failure>
-  finishGrant(query: { payoutGrantId: string; hash?: string | undefined; interact_ref?: string | undefined; result?: string | undefined }): Promise<FinishOutcome>
+  /** Asks the escrow wallet's owner for the standing grant; the consent holds the URL to send them to. */
+  startGrant(input: StartPayoutGrantInput): Promise<{ grant: PayoutGrantRow; consent: ConsentRow | undefined } | Failure>
+  /** What the finish route hands a payout grant's consent redirects to. */
+  grantFinisher: Finisher
   /** Pays from escrow under the standing grant. The same reference never pays twice. */
   create(input: CreatePayoutInput): Promise<{ payout: PayoutRow; created: boolean } | Failure>
   get(id: string): Promise<PayoutRow | Failure>
@@ -31,16 +35,20 @@ export interface PayoutService {
 export function createPayoutService(deps: PayoutDeps): PayoutService {
   const steps = createPayoutSteps(deps)
   return {
-    startGrant: (input) => startPayoutGrant(deps, input),
-    finishGrant: (query) => finishPayoutGrant(deps, query),
+    async startGrant(input) {
+      const grant = await startPayoutGrant(deps, input)
+      if (isFailure(grant)) return grant
+      return { grant, consent: grant.consentId ? await deps.consents.find(grant.consentId) : undefined }
+    },
+    grantFinisher: createPayoutGrantFinisher(deps),
 
     async create(input) {
       const seller = await deps.sellers.get(input.sellerId)
       if (isFailure(seller)) return seller
       const wallet = await deps.openPayments.walletAddress(seller.walletAddressUrl, 'seller_wallet_address')
       if (isFailure(wallet)) return wallet
-      const value = parseDecimalAmount(input.amount, wallet.assetScale)
-      if (typeof value === 'string') return amountFailure(value, input.amount, wallet.assetCode, wallet.assetScale)
+      const value = parseAmount(input.amount, wallet)
+      if (isFailure(value)) return value
       const receiverWalletAddressUrl = input.receiverWalletAddressUrl.replace(/\/+$/, '')
 
       const [existing] = await deps.db.select().from(payouts).where(eq(payouts.reference, input.reference))

@@ -1,4 +1,5 @@
 import type { PayoutGrantView, PayoutView } from '@voces/payments-contract'
+import type { ConsentRow } from '../consent/model.ts'
 import { amountView } from '../payment/view.ts'
 import type { PayoutGrantRow, PayoutRow } from './model.ts'
 
@@ -34,12 +35,12 @@ export function payoutView(p: PayoutRow): PayoutView {
   }
 }
 
-export function payoutGrantView(g: PayoutGrantRow): PayoutGrantView {
+export function payoutGrantView(g: PayoutGrantRow, consent: ConsentRow | undefined): PayoutGrantView {
   return {
     id: g.id,
     sellerId: g.sellerId,
     status: g.state,
-    redirectUrl: g.state === 'awaiting_consent' ? g.redirectUrl : null,
+    redirectUrl: g.state === 'awaiting_consent' ? (consent?.redirectUrl ?? null) : null,
     limit: amountView(g.limitValue, g.assetCode, g.assetScale)!,
     interval: g.interval,
     createdAt: g.createdAt.toISOString()
