@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
-import { systemClock, type Clock, type Database, type Db, type Logger } from '@voces/platform'
+import { systemClock, type Clock, type Database, type Logger } from '@voces/platform'
 import type { SandboxConfig } from './config.ts'
+import type { SandboxDeps } from './deps.ts'
 import { SANDBOX_ERRORS } from './http/errors.ts'
-import { createOpenApiValidators, registerResponseValidation, type OpenApiValidators } from './http/openapi.ts'
-import { createSignatureVerifier, type RawBodyRequest, type SignatureVerifier } from './http/signatures.ts'
-import { createResourceAuthorizer, type ResourceAuthorizer } from './http/resource-auth.ts'
-import { registerFaults, type Faults } from './http/faults.ts'
-import { createLedgerService, type LedgerService } from './ledger/service.ts'
-import { createWalletAddressService, type WalletAddressService } from './wallet-address/service.ts'
-import { createGrantService, type GrantService } from './grant/service.ts'
-import { createIncomingPaymentService, type IncomingPaymentService } from './incoming-payment/service.ts'
-import { createQuoteService, type QuoteService } from './quote/service.ts'
-import { createOutgoingPaymentService, type OutgoingPaymentService } from './outgoing-payment/service.ts'
+import { createOpenApiValidators, registerResponseValidation } from './http/openapi.ts'
+import { createSignatureVerifier, type RawBodyRequest } from './http/signatures.ts'
+import { registerFaults } from './http/faults.ts'
+import { createLedgerService } from './ledger/service.ts'
+import { createWalletAddressService } from './wallet-address/service.ts'
+import { createGrantService } from './grant/service.ts'
+import { createResourceAuthorizer } from './grant/resource-auth.ts'
+import { createIncomingPaymentService } from './incoming-payment/service.ts'
+import { createQuoteService } from './quote/service.ts'
+import { createOutgoingPaymentService } from './outgoing-payment/service.ts'
 import { walletAddressRoutes } from './wallet-address/routes.ts'
 import { grantRoutes } from './grant/routes.ts'
 import { consentRoutes } from './consent/routes.ts'
@@ -25,25 +26,6 @@ import { adminRoutes } from './admin/routes.ts'
 
 export const SANDBOX_SCHEMA = 'sandbox_wallet'
 export const SANDBOX_MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url))
-
-/** Everything a route may use, wired once here. */
-export interface SandboxDeps {
-  config: SandboxConfig
-  db: Db
-  logger: Logger
-  /** Where every expiry and wait window reads the time (tests move it by hand). */
-  clock: Clock
-  openApi: OpenApiValidators
-  signatures: SignatureVerifier
-  resourceAuth: ResourceAuthorizer
-  ledger: LedgerService
-  walletAddresses: WalletAddressService
-  grants: GrantService
-  incomingPayments: IncomingPaymentService
-  quotes: QuoteService
-  outgoingPayments: OutgoingPaymentService
-  faults: { current: Faults }
-}
 
 export interface SandboxApp {
   app: FastifyInstance

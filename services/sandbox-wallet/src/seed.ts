@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { generateJwk, generateKey, loadKey, type JWK } from '@interledger/http-signature-utils'
 import type { Logger } from '@voces/platform'
-import type { SandboxDeps } from './app.ts'
+import type { SandboxDeps } from './deps.ts'
 import { isFailure } from './http/errors.ts'
 
 /** The wallets every fresh sandbox has, and what they start with (minor units, scale 2). */

@@ -15,7 +15,10 @@ export interface TestSandbox {
     createWalletAddress(input: { name: string; publicName: string; assetCode: string }): Promise<{ id: string; url: string }>
     registerKey(name: string, jwk: JWK): Promise<void>
     deposit(name: string, value: bigint): Promise<void>
+    /** What the wallet holds credited and spendable (the admin API's `balance`). */
     balance(name: string): Promise<bigint>
+    /** What its open incoming payments received and hold until they complete or expire (the admin API's `pending`). */
+    pending(name: string): Promise<bigint>
     setFaults(faults: { latencyMs?: number; errorRate?: number; dropRate?: number; paths?: string[] }): Promise<void>
   }
   /** What a person does on the consent page, over HTTP: returns the finish URL the browser is sent to. */
@@ -78,6 +81,9 @@ export async function startTestSandbox(
       },
       async balance(name) {
         return BigInt(String((await adminCall('GET', `/admin/wallet-addresses/${name}`)).balance))
+      },
+      async pending(name) {
+        return BigInt(String((await adminCall('GET', `/admin/wallet-addresses/${name}`)).pending))
       },
       async setFaults(faults) {
         await adminCall('PUT', '/admin/faults', faults)

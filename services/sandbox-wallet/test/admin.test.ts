@@ -43,6 +43,7 @@ describe('admin API and fault injection', () => {
     // `balance` is what the wallet may spend; `pending` what its incoming payments hold until they complete or expire.
     const described = await fetch(`${sandbox.baseUrl}/admin/wallet-addresses/admin_w`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } })
     expect(await described.json()).toMatchObject({ balance: '1235', balanceFormatted: '12.35', pending: '0', pendingFormatted: '0.00' })
+    expect(await sandbox.admin.pending('admin_w')).toBe(0n)
     const doc = (await (await fetch(url)).json()) as Record<string, unknown>
     expect(doc).toEqual({
       id: url,

@@ -11,6 +11,7 @@ import { createHeaders, generateJwk, generateKey } from '@interledger/http-signa
 import { startTestSandbox, type TestSandbox } from '../src/testing.ts'
 import { loadSandboxConfig } from '../src/config.ts'
 import { finishHash, nonInteractiveToken, wallet } from './helpers.ts'
+import { refusal } from './resource-client.ts'
 
 /**
  * The GNAP auth server and consent page, driven with the official SDK (`validateResponses: true`)
@@ -240,11 +241,13 @@ describe('token management and grant cancel', () => {
     expect((await signedWithoutToken(shop, 'DELETE', third.manage)).status).toBe(204)
     await expect(shop.client.token.rotate({ url: third.manage, accessToken: third.value })).rejects.toMatchObject(dead)
 
-    // Another client's signature manages nothing (Rafiki: 400, the sandbox: 401, both invalid_client).
+    // Another client's signature manages nothing: its key id is not in this client's JWKS, so the
+    // auth server cannot determine the client (400 invalid_client, see "client keys" below).
     const other = await signedClient('conf_auth_other')
     const fourth = await nonInteractiveToken(shop, authServer, 'quote')
     const refused = await signedWithoutToken(other, 'DELETE', fourth.manage)
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_client')
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toEqual({ error: { code: 'invalid_client', description: 'could not determine client' } })
     await shop.client.token.revoke({ url: fourth.manage, accessToken: fourth.value })
   })
 
@@ -262,6 +265,73 @@ describe('token management and grant cancel', () => {
   })
 })
 
+describe('client keys', () => {
+  /** The SDK as the shop, but signing with a key its wallet address's JWKS does not list. */
+  const unlistedKey = () =>
+    createAuthenticatedClient({
+      walletAddressUrl: shop.walletAddressUrl,
+      keyId: `unlisted-${randomUUID()}`,
+      privateKey: generateKey(),
+      useHttp: true,
+      validateResponses: true
+    })
+  const undetermined = { status: 400, code: 'invalid_client', description: 'could not determine client' }
+
+  // packages/auth/src/signature/middleware.ts (verifySigFromClient: clientService.getKey finds no key
+  // with the signature's key id → 400 invalid_client "could not determine client"; a key that is
+  // listed but does not verify the signature → 401 invalid_client "invalid signature").
+  test('a grant, continuation or token call signed with a key id the client JWKS lacks is 400 invalid_client', async () => {
+    const impostor = await unlistedKey()
+    await expect(
+      impostor.grant.request({ url: authServer }, { access_token: { access: [{ type: 'quote', actions: ['create'] }] } })
+    ).rejects.toMatchObject(undetermined)
+    const grant = await outgoingGrant(false)
+    await expect(impostor.grant.continue(continuation(grant))).rejects.toMatchObject(undetermined)
+    const token = await nonInteractiveToken(shop, authServer, 'quote')
+    await expect(impostor.token.rotate({ url: token.manage, accessToken: token.value })).rejects.toMatchObject(undetermined)
+
+    // The client's own key id with another private key: the key is found, the signature fails.
+    const forger = await createAuthenticatedClient({
+      walletAddressUrl: shop.walletAddressUrl,
+      keyId: shop.keyId,
+      privateKey: generateKey(),
+      useHttp: true
+    })
+    await expect(forger.token.rotate({ url: token.manage, accessToken: token.value })).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_client',
+      description: 'invalid signature'
+    })
+    // Neither refusal touched the token.
+    expect((await shop.client.token.rotate({ url: token.manage, accessToken: token.value })).access_token.value).not.toBe(token.value)
+  })
+})
+
+describe('request validation', () => {
+  // packages/auth/src/app.ts (createValidatorMiddleware before grantInitiationHttpsigMiddleware) and
+  // packages/auth/src/shared/gnapErrors.ts (gnapServerErrorMiddleware: an OpenAPIValidatorMiddlewareError
+  // is answered with its status and `{error: {description}}`, without a GNAP code).
+  test('a grant request that fails the spec is 400 with the validator message and no code, before the signature', async () => {
+    const bogus = { access_token: { access: [{ type: 'bogus', actions: ['create'] }] } }
+    const signed = await refusal(shop.client.grant.request({ url: authServer }, bogus as never))
+    expect(signed).toEqual({
+      status: 400,
+      code: undefined,
+      description: 'Received error validating OpenAPI request: body.access_token.access.0.type must be equal to one of the allowed values',
+      details: undefined
+    })
+    const unsigned = await fetch(authServer, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ client: shop.walletAddressUrl })
+    })
+    expect(unsigned.status).toBe(400)
+    expect(await unsigned.json()).toEqual({
+      error: { description: "Received error validating OpenAPI request: body must have required property 'access_token'" }
+    })
+  })
+})
+
 describe('time', () => {
   // packages/auth/src/accessToken/service.ts (isTokenExpired): tokens end after
   // ACCESS_TOKEN_EXPIRY_SECONDS; the sandbox reads its injectable clock for it.
@@ -271,7 +341,8 @@ describe('time', () => {
       shop.client.incomingPayment.create({ url: sandbox.baseUrl, accessToken: value }, { walletAddress: buyerUrl })
     expect(token.expires_in).toBe(600)
     sandbox.clock.advance(600_000 + 1_000)
-    await expect(create(token.value)).rejects.toMatchObject({ status: 401 })
+    // packages/backend/src/open_payments/auth/middleware.ts: introspection says inactive → 403.
+    await expect(create(token.value)).rejects.toMatchObject({ status: 403, code: '403', description: 'Inactive Token' })
     const rotated = await shop.client.token.rotate({ url: token.manage, accessToken: token.value })
     await create(rotated.access_token.value)
   })

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '@voces/platform'
+import { createAuthenticatedClient } from '@interledger/open-payments'
+import { generateKey } from '@interledger/http-signature-utils'
 import { startTestSandbox, type TestSandbox } from '../src/testing.ts'
 import { createTestClient, nonInteractiveToken, waitFor, wallet, type TestClient } from './helpers.ts'
 import { mxn, refusal, resourceClient } from './resource-client.ts'
@@ -341,3 +343,85 @@ describe('quote ids (outgoing/routes.ts createOutgoingPayment)', () => {
     expect((await pay(token, payer, `${b.id}/`)).quoteId).toBe(b.id)
   })
 })
+
+describe('token introspection (open_payments/auth/middleware.ts createTokenIntrospectionMiddleware)', () => {
+  test('an unknown, expired, rotated or revoked token is 403 "Inactive Token", pointing to the auth server', async () => {
+    const receiver = await wallet(sandbox, 'inactive_receiver', 'MXN')
+    const create = (token: string) => incomingPaymentWith(token, receiver)
+    const inactive = { status: 403, code: '403', description: 'Inactive Token', details: undefined }
+
+    expect(await refusal(create('no-such-token'))).toEqual(inactive)
+    const rotatedAway = await nonInteractiveToken(shop, authServer, 'incoming-payment')
+    const rotated = (await shop.client.token.rotate({ url: rotatedAway.manage, accessToken: rotatedAway.value })).access_token
+    expect(await refusal(create(rotatedAway.value))).toEqual(inactive)
+    await shop.client.token.revoke({ url: rotated.manage, accessToken: rotated.value })
+    expect(await refusal(create(rotated.value))).toEqual(inactive)
+    const expiring = await nonInteractiveToken(shop, authServer, 'incoming-payment')
+    sandbox.clock.advance((expiring.expires_in ?? 0) * 1000 + 1_000)
+    expect(await refusal(create(expiring.value))).toEqual(inactive)
+
+    // Every refusal of the token middleware names the auth server (a public read needs no signature).
+    const { payment } = await incoming(receiver)
+    const read = await fetch(payment.id, { headers: { authorization: 'GNAP no-such-token', accept: 'application/json' } })
+    expect(read.status).toBe(403)
+    expect(read.headers.get('www-authenticate')).toBe(`GNAP as_uri=${authServer}`)
+  })
+})
+
+describe('request validation (app.ts createValidatorMiddleware first, route-errors.ts OpenAPIValidatorMiddlewareError)', () => {
+  test('a request that fails the spec is 400 with the status as code and the validator message, before the token', async () => {
+    const receiver = await wallet(sandbox, 'spec_receiver', 'MXN')
+    const badAmount = { walletAddress: receiver, incomingAmount: { value: 'ten', assetCode: 'MXN', assetScale: 2 } }
+    // An inactive token too: the validator answers before the token is introspected.
+    expect(await refusal(shop.client.incomingPayment.create({ url: sandbox.baseUrl, accessToken: 'no-such-token' }, badAmount))).toEqual({
+      status: 400,
+      code: '400',
+      description: 'Received error validating OpenAPI request: body.incomingAmount.value must match format "uint64"',
+      details: undefined
+    })
+    // The spec requires Signature and Signature-Input on every call that needs a token.
+    const token = await nonInteractiveToken(shop, authServer, 'incoming-payment')
+    const unsigned = await fetch(`${sandbox.baseUrl}/incoming-payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `GNAP ${token.value}` },
+      body: JSON.stringify({ walletAddress: receiver })
+    })
+    expect(unsigned.status).toBe(400)
+    expect(await unsigned.json()).toEqual({
+      error: { code: '400', description: "Received error validating OpenAPI request: must have required property 'signature-input'" }
+    })
+    // The validator asks first whether the client accepts JSON.
+    const { payment } = await incoming(receiver)
+    const html = await fetch(payment.id, { headers: { accept: 'text/html' } })
+    expect(html.status).toBe(406)
+    expect(await html.json()).toEqual({ error: { code: '406', description: 'Received error validating OpenAPI request: Must accept application/json' } })
+  })
+})
+
+describe('signatures (open_payments/auth/middleware.ts throwIfSignatureInvalid)', () => {
+  test('a key id the client JWKS lacks is 401 "could not find key in list of client keys", with the keys', async () => {
+    const receiver = await wallet(sandbox, 'sig_receiver', 'MXN')
+    const token = await nonInteractiveToken(shop, authServer, 'incoming-payment')
+    const keyId = `unlisted-${randomUUID()}`
+    const impostor = await createAuthenticatedClient({ walletAddressUrl: shop.walletAddressUrl, keyId, privateKey: generateKey(), useHttp: true })
+    const { keys } = await shop.client.walletAddress.getKeys({ url: shop.walletAddressUrl })
+    expect(await refusal(impostor.incomingPayment.create({ url: sandbox.baseUrl, accessToken: token.value }, { walletAddress: receiver }))).toEqual({
+      status: 401,
+      code: '401',
+      description: 'Signature validation error: could not find key in list of client keys',
+      details: { client: shop.walletAddressUrl, keyIdInSignature: keyId, clientKeys: keys }
+    })
+    // The listed key id with another private key: found, and the signature does not verify.
+    const forger = await createAuthenticatedClient({ walletAddressUrl: shop.walletAddressUrl, keyId: shop.keyId, privateKey: generateKey(), useHttp: true })
+    expect(await refusal(forger.incomingPayment.create({ url: sandbox.baseUrl, accessToken: token.value }, { walletAddress: receiver }))).toEqual({
+      status: 401,
+      code: '401',
+      description: 'Signature validation error: provided signature is invalid',
+      details: { keyIdInSignature: shop.keyId, client: shop.walletAddressUrl }
+    })
+  })
+})
+
+function incomingPaymentWith(accessToken: string, walletAddress: string) {
+  return shop.client.incomingPayment.create({ url: sandbox.baseUrl, accessToken }, { walletAddress })
+}

@@ -75,11 +75,9 @@ export function resourceClient(env: () => { sandbox: TestSandbox; shop: TestClie
     },
 
     /** The admin API's view of a wallet: `balance` credited, `pending` held for its incoming payments. */
-    async adminWallet(name: string): Promise<{ balance: bigint; pending: bigint | undefined }> {
-      const { sandbox } = env()
-      const response = await fetch(`${sandbox.baseUrl}/admin/wallet-addresses/${name}`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } })
-      const body = (await response.json()) as { balance: string; pending?: string }
-      return { balance: BigInt(body.balance), pending: body.pending === undefined ? undefined : BigInt(body.pending) }
+    async adminWallet(name: string): Promise<{ balance: bigint; pending: bigint }> {
+      const { admin } = env().sandbox
+      return { balance: await admin.balance(name), pending: await admin.pending(name) }
     },
 
     async feeAccount(assetCode: string): Promise<bigint> {

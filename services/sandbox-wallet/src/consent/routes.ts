@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { formatMinorUnits } from '@voces/platform'
-import type { SandboxDeps } from '../app.ts'
+import type { SandboxDeps } from '../deps.ts'
 import { grantAccess, type Grant } from '../grant/model.ts'
 import { AnswerRecordedPage, ConsentPage, InteractionEndedPage } from './page.tsx'
 

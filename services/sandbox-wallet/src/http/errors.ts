@@ -5,7 +5,6 @@ import type { FastifyReply } from 'fastify'
  * it is answered with (the mapping follows Rafiki). A complete map, so none can be forgotten.
  */
 export const SANDBOX_ERRORS = {
-  invalid_client: { status: 401, code: 'invalid_client', description: 'Client signature or key is invalid' },
   unauthorized: { status: 401, code: 'unauthorized', description: 'Missing or invalid access token' },
   invalid_request: { status: 400, code: 'invalid_request', description: 'Invalid request' },
   unknown_wallet_address: { status: 400, code: 'invalid_request', description: 'Unknown wallet address' },
@@ -15,7 +14,12 @@ export const SANDBOX_ERRORS = {
   identifier_required: { status: 400, code: 'invalid_request', description: 'Outgoing payment access requires an identifier' },
   // GNAP auth server: statuses, codes and messages as Rafiki's packages/auth (grant/routes.ts,
   // signature/middleware.ts, accessToken/routes.ts) answers them.
+  // A signature made with a key the client's JWKS lacks (or a JWKS that cannot be fetched) names no
+  // client: 400, where every other signature problem is 401.
   unknown_client: { status: 400, code: 'invalid_client', description: 'could not determine client' },
+  invalid_signature_headers: { status: 401, code: 'invalid_client', description: 'invalid signature headers' },
+  invalid_signature_input: { status: 401, code: 'invalid_client', description: 'invalid signature input' },
+  invalid_signature: { status: 401, code: 'invalid_client', description: 'invalid signature' },
   too_fast: { status: 400, code: 'too_fast', description: 'continued grant faster than "wait" period' },
   invalid_continuation: { status: 401, code: 'invalid_continuation', description: 'invalid grant' },
   unknown_continuation: { status: 404, code: 'invalid_continuation', description: 'grant not found' },
@@ -28,9 +32,11 @@ export const SANDBOX_ERRORS = {
   // answers `{error: {code: '<status>', description, details?}}`; descriptions are Rafiki's messages
   // (auth/middleware.ts, wallet_address/middleware.ts and each resource's errors.ts and routes.ts).
   rs_missing_token: { status: 401, code: '401', description: 'Missing or invalid authorization header value' },
-  // Rafiki answers an inactive (unknown, expired, rotated, revoked) token 403 "Inactive Token"; the
-  // sandbox keeps 401 for now (see docs/sandbox-wallet.md, Conformance with Rafiki).
-  rs_inactive_token: { status: 401, code: '401', description: 'Inactive Token' },
+  // Introspection found the token inactive (unknown, expired, rotated or revoked): 403, not 401.
+  rs_inactive_token: { status: 403, code: '403', description: 'Inactive Token' },
+  rs_missing_key_id: { status: 401, code: '401', description: 'Signature validation error: missing keyId in signature input' },
+  rs_keys_unavailable: { status: 401, code: '401', description: 'Signature validation error: could not retrieve client keys' },
+  rs_unknown_key: { status: 401, code: '401', description: 'Signature validation error: could not find key in list of client keys' },
   rs_invalid_signature: { status: 401, code: '401', description: 'Signature validation error: provided signature is invalid' },
   rs_insufficient_grant: { status: 403, code: '403', description: 'Insufficient Grant' },
   rs_unknown_resource: { status: 401, code: '401', description: 'Unauthorized' },
@@ -78,4 +84,14 @@ export function sendFailure(reply: FastifyReply, { failure, detail, details }: F
   if (fixed && detail) reply.log.info({ failure, detail }, 'resource request refused')
   const text = detail && !fixed ? `${description}: ${detail}` : description
   return reply.code(status).send({ error: { code, description: text, ...(details ? { details } : {}) } })
+}
+
+/**
+ * A request its OpenAPI spec refuses, answered as Rafiki answers an OpenAPIValidatorMiddlewareError:
+ * the resource and wallet address servers put the status in `code` (backend
+ * open_payments/route-errors.ts), the auth server sends the description alone (auth shared/gnapErrors.ts).
+ */
+export function sendSpecViolation(reply: FastifyReply, server: 'auth' | 'resource', status: number, message: string): FastifyReply {
+  const description = `Received error validating OpenAPI request: ${message}`
+  return reply.code(status).send({ error: server === 'auth' ? { description } : { code: String(status), description } })
 }

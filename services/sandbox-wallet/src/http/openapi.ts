@@ -6,8 +6,18 @@ import {
 } from '@interledger/open-payments'
 import { isValidationError, type OpenAPI, type HttpMethod } from '@interledger/openapi'
 import type { Logger } from '@voces/platform'
+import { sendSpecViolation } from './errors.ts'
 
 export type SpecName = 'auth' | 'resource' | 'walletAddress'
+
+/**
+ * Requests whose answer is not checked against the response spec. Rafiki's validator checks a
+ * response only when the handlers after it return normally; a refusal thrown by a middleware (the
+ * request validator itself, the signature check) reaches the client unchecked, even where the spec
+ * does not list it: the auth server's `{error: {description}}` fails its own `oneOf`, and POST
+ * /token/{id} lists no 400 invalid_client.
+ */
+const unchecked = new WeakSet<FastifyRequest>()
 
 export interface OpenApiValidators {
   /** Route options that validate this route's request and response against the official spec. */
@@ -17,6 +27,8 @@ export interface OpenApiValidators {
     import('node:http').ServerResponse,
     R
   >
+  /** Leaves this request's answer unchecked: a refusal Rafiki's middlewares send past its validator. */
+  skipResponseCheck(request: FastifyRequest): void
 }
 
 /**
@@ -34,23 +46,28 @@ export async function createOpenApiValidators(deps: { enabled: boolean; logger: 
     : undefined
 
   return {
+    skipResponseCheck: (request) => unchecked.add(request),
     route(spec, path, method) {
       if (!specs) return {}
       const options = { path, method: method.toLowerCase() as HttpMethod }
       const validateRequest = specs[spec].createRequestValidator(options)
       const validateResponse = specs[spec].createResponseValidator(options)
       return {
+        // Rafiki's createValidatorMiddleware (@interledger/openapi) runs first on every route, before
+        // the token and the signature are looked at: an unsigned request to a route whose spec
+        // requires `Signature` is a 400 here, never a 401.
         async preHandler(request: FastifyRequest, reply: FastifyReply) {
-          // An unsigned request is answered 401 by the route's own authentication, as a client
-          // expects, rather than 400 for the missing signature headers.
-          if (!request.headers['signature-input'] && spec !== 'walletAddress') return
+          const server = spec === 'auth' ? 'auth' : 'resource'
+          if (!acceptsJson(request.headers.accept)) {
+            unchecked.add(request)
+            return sendSpecViolation(reply, server, 406, 'Must accept application/json')
+          }
           try {
             validateRequest({ headers: request.headers, body: request.body, query: request.query, params: request.params })
           } catch (error) {
             if (!isValidationError(error)) throw error
-            await reply
-              .code(error.status ?? 400)
-              .send({ error: { code: 'invalid_request', description: error.errors[0]?.message ?? 'Invalid request' } })
+            unchecked.add(request)
+            return sendSpecViolation(reply, server, error.status ?? 400, error.errors[0]?.message ?? 'invalid request')
           }
         },
         config: {
@@ -78,7 +95,7 @@ export function registerResponseValidation(app: FastifyInstance, logger: Logger)
   app.addHook('onSend', async (request, reply, payload) => {
     const check = (request.routeOptions.config as { openApiResponse?: (s: number, b: unknown) => string | undefined })
       .openApiResponse
-    if (!check || typeof payload !== 'string' || reply.statusCode >= 500) return payload
+    if (!check || typeof payload !== 'string' || reply.statusCode >= 500 || unchecked.has(request)) return payload
     const body = payload.length > 0 ? JSON.parse(payload) : undefined
     const problem = check(reply.statusCode, body)
     if (!problem) return payload
@@ -91,4 +108,15 @@ export function registerResponseValidation(app: FastifyInstance, logger: Logger)
 function isErrorBody(body: unknown): boolean {
   const error = (body as { error?: { code?: unknown; description?: unknown } } | undefined)?.error
   return typeof error?.code === 'string' && typeof error.description === 'string'
+}
+
+/** Koa's `ctx.accepts('application/json')`, which Rafiki's validator asks first: no Accept header accepts anything. */
+export function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true
+  return accept.split(',').some((range) => {
+    const [type = '', ...params] = range.trim().toLowerCase().split(';')
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    if (q !== undefined && Number(q.slice(2)) === 0) return false
+    return ['application/json', 'application/*', '*/*'].includes(type.trim())
+  })
 }

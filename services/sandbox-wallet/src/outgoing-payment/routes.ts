@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import type { SandboxDeps } from '../app.ts'
+import type { SandboxDeps } from '../deps.ts'
 import { urls } from '../config.ts'
 import { fail, isFailure, sendFailure } from '../http/errors.ts'
-import { walletFromUrl } from '../http/wallet-param.ts'
+import { walletFromUrl } from '../wallet-address/lookup.ts'
 import { pageInfo } from '../db/pagination.ts'
 import type { AccessItem, AmountJson } from '../grant/model.ts'
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { SandboxDeps } from '../app.ts'
+import type { SandboxDeps } from '../deps.ts'
 import { urls } from '../config.ts'
 
 /** The wallet address server: `GET /<name>` and `GET /<name>/jwks.json`, both public. */
