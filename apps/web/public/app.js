@@ -76,6 +76,7 @@
           var label = live.querySelector('[data-status-label]')
           if (label) label.textContent = s.label
           live.setAttribute('data-state', s.state)
+          if (s.walletResult && !live.getAttribute('data-wallet-result')) { window.location.reload(); return }
           if (s.final) { if (s.state === 'completed') window.location.reload(); return }
           if (++tries < 120) setTimeout(poll, tries < 10 ? 2000 : 5000)
         })

@@ -11,7 +11,8 @@ const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: 
 const paymentsClient = createHttpPaymentsClient({
   baseUrl: config.payments.url,
   apiToken: config.payments.apiToken,
-  sellerId: config.payments.sellerId
+  sellerId: config.payments.sellerId,
+  logger
 })
 const web = await buildWebApp({ config, database, logger, paymentsClient })
 if (config.seed) {

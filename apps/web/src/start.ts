@@ -22,7 +22,8 @@ export async function startWebService(options: {
   const paymentsClient = createHttpPaymentsClient({
     baseUrl: config.payments.url,
     apiToken: config.payments.apiToken,
-    sellerId: config.payments.sellerId
+    sellerId: config.payments.sellerId,
+    logger: options.logger
   })
   const web = await buildWebApp({ config, database: options.database, logger: options.logger, paymentsClient })
   if (options.seed ?? true) {

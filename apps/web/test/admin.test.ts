@@ -37,7 +37,9 @@ const ROUTES: Array<['GET' | 'POST', string]> = [
   ['POST', '/admin/escrow/connect'],
   ['POST', '/admin/users/00000000-0000-0000-0000-000000000000/role'],
   ['POST', '/admin/users/00000000-0000-0000-0000-000000000000/disable'],
-  ['POST', '/admin/users/00000000-0000-0000-0000-000000000000/enable']
+  ['POST', '/admin/users/00000000-0000-0000-0000-000000000000/enable'],
+  ['POST', '/admin/fundings/00000000-0000-0000-0000-000000000000/reconcile'],
+  ['POST', '/admin/payouts/00000000-0000-0000-0000-000000000000/reconcile']
 ]
 
 describe('who is an admin', () => {

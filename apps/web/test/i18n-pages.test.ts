@@ -53,6 +53,14 @@ beforeAll(async () => {
   const [owner] = await t.database.db.select().from(users).where(eq(users.username, 'demo_funder'))
   const owned = await t.database.db.select().from(jobs).where(eq(jobs.ownerId, owner!.id))
   const byState = new Map(owned.map((j) => [j.state, j.id]))
+  // Payments in the states with their own sentences: a wallet's decline report, and one being confirmed.
+  const reported = owned.find((j) => j.state === 'recruiting')!
+  const reviewing = owned.find((j) => j.state === 'submitting')!
+  const declined = await t.web.services.fundings.start(owner!, reported)
+  const confirming = await t.web.services.fundings.start(owner!, reviewing)
+  if (typeof declined === 'string' || typeof confirming === 'string') throw new Error(`funding did not start: ${String(declined)} ${String(confirming)}`)
+  t.payments.walletSays(declined.pendingId!, 'grant_rejected')
+  t.payments.settle(confirming.pendingId!, 'needs_review', 'settlement_deadline not confirmed')
   paths = [
     '/',
     '/jobs',
@@ -66,6 +74,9 @@ beforeAll(async () => {
     '/audio',
     '/audio/contribute?target=browse.title',
     '/admin/audio',
+    '/admin/money',
+    `/jobs/${reported.id}`,
+    `/jobs/${reviewing.id}`,
     '/nowhere',
     ...[...byState.values()].map((id) => `/jobs/${id}`)
   ]
@@ -78,12 +89,19 @@ test.each(['en', 'es'] as const)('pages in %s show no text that exists only in t
   await agent.post('/language', { lang, next: '/' })
   const foreign = onlyIn(lang === 'en' ? 'es' : 'en')
   const found: string[] = []
+  let seen = ''
   for (const path of paths) {
     const res = await agent.get(path)
     expect(res.html).toContain(`<html lang="${lang}"`)
     const text = visibleText(res.html)
+    seen += text
     for (const sentence of foreign) if (text.includes(sentence)) found.push(`${path}: ${sentence}`)
   }
+  // The payment states set up above were on show.
+  expect(seen).toContain(locales[lang].funding.wallet_result.declined)
+  expect(seen).toContain(locales[lang].funding.try_again)
+  expect(seen).toContain(locales[lang].funding.states.needs_review)
+  expect(seen).toContain(locales[lang].admin.money.check_again)
   const anon = new Agent(t.baseUrl)
   await anon.post('/language', { lang, next: '/' })
   for (const path of ['/', '/jobs', '/login', '/register', '/audio']) {

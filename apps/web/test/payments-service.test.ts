@@ -1,17 +1,21 @@
 /**
- * The web app against the real payments service and sandbox wallet, over HTTP: the payments client,
- * the quote and consent, the webhook, escrow payouts and refunds, with balances read from the sandbox.
+ * The web app against the real payments service and sandbox wallet, over HTTP, with the sandbox in its
+ * default, Rafiki-like mode (a sending fee on every payment): the payments client, the quote and
+ * consent, the webhook, escrow payouts and refunds with balances read from the sandbox; the wallet's
+ * reports (declined, approval window closed) with "Try again"; a payment the wallets cannot confirm in
+ * time (needs_review) reconciled by an admin's "Check again now".
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import type { Database } from '@voces/platform'
+import { formatMinorUnits, type Database } from '@voces/platform'
 import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
 import type { WebApp } from '../src/app.ts'
 import { Agent, jobFields } from './helpers.ts'
 import { startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
-import { fundings, webhookDeliveries } from '../src/payments/model.ts'
+import { fundings, webhookDeliveries, type Funding } from '../src/payments/model.ts'
 import { payouts } from '../src/payouts/model.ts'
+import { setAdmin } from '../src/admin/set-admin.ts'
 
 let h: Harness
 let web: WebApp
@@ -26,15 +30,56 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => stack?.close())
 
+/**
+ * The sandbox's default sending fee (Rafiki's fee model, packages/backend/src/fee/model.ts): 0.50 plus
+ * 1 % of the principal, rounded up. A funding's principal is what escrow receives (the quote is for the
+ * incoming payment's amount); a payout's is what leaves escrow (fixed debit), so the creator gets less.
+ */
+const FEE_FIXED = 50n
+const FEE_BASIS_POINTS = 100n
+const sandboxFee = (principal: bigint) => FEE_FIXED + (principal * FEE_BASIS_POINTS + 9_999n) / 10_000n
+const usd = (minor: bigint) => `${formatMinorUnits(minor, 2)} USD`
+
 async function jobByTitle(title: string): Promise<Job> {
   const [row] = await database.db.select().from(jobs).where(eq(jobs.title, title))
   return row!
 }
 
+async function fundingsOf(jobId: string): Promise<Funding[]> {
+  return database.db.select().from(fundings).where(eq(fundings.jobId, jobId)).orderBy(fundings.createdAt)
+}
+
+async function funderWithJob(username: string, title: string, amount: string, funds = 100_00n) {
+  const wallet = await h.buyer('USD', funds)
+  const owner = new Agent(base)
+  await owner.register(username, 'funder')
+  await owner.postMultipart('/profile', { displayName: 'F', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
+  await owner.postMultipart('/jobs', jobFields({ title, amount, maxResponses: '1' }))
+  return { owner, wallet, job: await jobByTitle(title) }
+}
+
+/** Follows the wallet's redirect through the payments service back to our return URL, then to the job page. */
+async function backFromWallet(owner: Agent, finishUrl: string): Promise<{ returnUrl: URL; page: string }> {
+  const back = await visit(finishUrl)
+  expect(back.location!.startsWith(base), back.location!).toBe(true)
+  const returned = await owner.get(back.location!.slice(base.length))
+  expect(returned.status).toBe(303)
+  return { returnUrl: new URL(back.location!), page: (await owner.get(returned.location!)).html }
+}
+
+const DECLINED = 'Su billetera dice que usted lo rechazó. No se pagó nada.'
+const WINDOW_CLOSED = 'Se acabó el tiempo para aprobar en su billetera. No se pagó nada.'
+
 describe('against the real payments service', () => {
-  test('a funder pays escrow through the sandbox consent page; a creator is paid on accept; the rest is refunded', async () => {
+  test('the sandbox charges its default fee', () => {
+    const config = h.sandbox.sandbox.deps.config
+    expect([BigInt(config.feeFixed), BigInt(config.feeBasisPoints)]).toEqual([FEE_FIXED, FEE_BASIS_POINTS])
+  })
+
+  test('a funder pays escrow through the sandbox consent page; a creator is paid on accept; the rest is refunded; every figure is the wallets\'', async () => {
     const funderWallet = await h.buyer('USD', 100_00n)
     const creatorWallet = await h.buyer('USD', 0n)
+    const escrowBefore = await h.sandbox.admin.balance(h.seller.name)
     const owner = new Agent(base)
     await owner.register('real_funder', 'funder')
     expect((await owner.postMultipart('/profile', { displayName: 'F', walletAddress: 'http://127.0.0.1:1/nowhere', roles: 'funder', preferredLanguage: 'es' })).status).toBe(422)
@@ -43,13 +88,16 @@ describe('against the real payments service', () => {
     await owner.postMultipart('/jobs', jobFields({ title: 'Real money', amount: '10.00', maxResponses: '2', recruitLimit: '1', submitLimit: '1', deliverableTypes: ['text'] }))
     const job = await jobByTitle('Real money')
 
-    // Quote: 20.00 to escrow, shown with what the funder's wallet is debited.
+    // Quote: 20.00 to escrow; the funder's wallet is debited that plus the sandbox's fee, shown as such.
+    const fundingFee = sandboxFee(20_00n)
     const quote = await owner.post(`/jobs/${job.id}/funding`)
     expect(quote.status, (await database.db.select().from(fundings)).map((x) => x.failureReason).join()).toBe(303)
     const page = await owner.get(quote.location!)
     expect(page.html).toContain('20.00 USD')
+    expect(page.html).toContain(usd(20_00n + fundingFee))
+    expect(page.html).toMatch(new RegExp(`data-funding-fee[^>]*>${usd(fundingFee)}<`))
     const [f] = await database.db.select().from(fundings).where(eq(fundings.jobId, job.id))
-    expect(f!.state).toBe('awaiting_consent')
+    expect(f).toMatchObject({ state: 'awaiting_consent', debitAmount: 20_00n + fundingFee, receiveAmount: 20_00n, fee: fundingFee })
 
     // The funder approves in the sandbox wallet; the browser comes back to our return URL.
     const back = await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
@@ -57,6 +105,7 @@ describe('against the real payments service', () => {
     await owner.get(back.location!.slice(base.length))
     await waitFor(async () => (await database.db.select().from(fundings).where(eq(fundings.id, f!.id)))[0]!.state, (s) => s === 'completed', 30_000)
     expect((await web.services.payouts.ledger(job)).funded).toBe(20_00n)
+    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - 20_00n - fundingFee)
     // The signed webhook arrived and was accepted.
     await waitFor(async () => (await database.db.select().from(webhookDeliveries)).length, (n) => n > 0, 30_000)
 
@@ -79,14 +128,15 @@ describe('against the real payments service', () => {
       (s) => s === 'completed' || s === 'failed',
       40_000
     )
-    expect((await database.db.select().from(payouts).where(eq(payouts.reference, subId)))[0]!.state).toBe('completed')
-    // The payout debits escrow 10.00; the creator's wallet receives that less the network's fees.
+    // The payout debits escrow 10.00; the creator's wallet receives that less the sandbox's fee on it.
+    const payoutFee = sandboxFee(10_00n)
     const [sent] = await database.db.select().from(payouts).where(eq(payouts.reference, subId))
+    expect(sent).toMatchObject({ state: 'completed', amount: 10_00n, received: 10_00n - payoutFee, receivedAssetCode: 'USD', fee: payoutFee })
     const remote = await h.api('GET', `/payouts/${sent!.remoteId}`)
-    expect(remote.json.payout.amount.value).toBe('1000')
-    expect(await h.sandbox.admin.balance(creatorWallet.name)).toBe(BigInt(remote.json.payout.receiveAmount?.value ?? remote.json.payout.amount.value))
+    expect(remote.json.payout).toMatchObject({ amount: { value: '1000' }, receiveAmount: { value: String(10_00n - payoutFee) }, fee: { value: String(payoutFee) } })
+    expect(await h.sandbox.admin.balance(creatorWallet.name)).toBe(10_00n - payoutFee)
 
-    // Completing the job refunds the 10.00 still held.
+    // Completing the job refunds the 10.00 still held; the funder's wallet gets it less the fee.
     expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
     await waitFor(
       async () => {
@@ -97,12 +147,107 @@ describe('against the real payments service', () => {
       40_000
     )
     const ledger = await web.services.payouts.ledger(job)
-    expect(ledger).toMatchObject({ funded: 20_00n, paidOut: 10_00n, refunded: 10_00n, held: 0n })
-    const [paid] = await database.db.select().from(fundings).where(eq(fundings.id, f!.id))
-    const refund = (await database.db.select().from(payouts).where(eq(payouts.kind, 'refund')))[0]!
-    const refundRemote = await h.api('GET', `/payouts/${refund.remoteId}`)
-    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - paid!.debitAmount! + BigInt(refundRemote.json.payout.receiveAmount?.value ?? '1000'))
-    expect((await creator.get('/dashboard/money')).html).toMatch(/data-money="earned"[^>]*>10.00 USD/)
-    expect((await owner.get(`/jobs/${job.id}`)).html).toContain('data-ledger-balanced="true"')
+    expect(ledger).toMatchObject({ funded: 20_00n, fees: fundingFee, paidOut: 10_00n, refunded: 10_00n, payoutFees: 2n * payoutFee, held: 0n })
+    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - 20_00n - fundingFee + 10_00n - payoutFee)
+    // Escrow holds nothing for this job any more, as the ledger says.
+    expect(await h.sandbox.admin.balance(h.seller.name)).toBe(escrowBefore + ledger.held)
+
+    // My money and the ledger show what the wallets report.
+    const creatorMoney = (await creator.get('/dashboard/money')).html
+    expect(creatorMoney).toMatch(new RegExp(`data-money="earned"[^>]*>${usd(await h.sandbox.admin.balance(creatorWallet.name))}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(payoutFee)}<`))
+    const funderMoney = (await owner.get('/dashboard/money')).html
+    expect(funderMoney).toMatch(new RegExp(`data-money="spent"[^>]*>${usd(20_00n)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="refunded"[^>]*>${usd(10_00n - payoutFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(fundingFee + payoutFee)}<`))
+    const jobPage = (await owner.get(`/jobs/${job.id}`)).html
+    expect(jobPage).toContain('data-ledger-balanced="true"')
+    expect(jobPage).toMatch(new RegExp(`data-ledger="fees"[^>]*>${usd(fundingFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-ledger="payout_fees"[^>]*>${usd(2n * payoutFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-payout="${sent!.id}"[^]*?data-payout-received[^>]*>${usd(10_00n - payoutFee)}<[^]*?data-payout-fee[^>]*>${usd(payoutFee)}<`))
+    expect(jobPage).not.toMatch(/data-payout-fee[^>]*>0\.00 USD</)
   }, 180_000)
+
+  test('the funder declines at the wallet: the page says so, and "Try again" is a new payment that completes', async () => {
+    const { owner, wallet, job } = await funderWithJob('decline_funder', 'Declined then paid', '5.00')
+    await owner.post(`/jobs/${job.id}/funding`)
+    const [first] = await fundingsOf(job.id)
+    const declined = await backFromWallet(owner, await h.sandbox.denyConsent(first!.paymentUrl!))
+    expect(declined.returnUrl.searchParams.get('walletResult')).toBe('grant_rejected')
+    expect(declined.page).toContain(DECLINED)
+    expect(declined.page).not.toContain(WINDOW_CLOSED)
+    // Unverified, so nothing ended: the payment is still open at the payments service.
+    expect((await fundingsOf(job.id))[0]).toMatchObject({ state: 'awaiting_consent', walletResult: 'grant_rejected' })
+
+    const again = await owner.post(`/jobs/${job.id}/funding`)
+    expect(again.status).toBe(303)
+    const [old, next] = await fundingsOf(job.id)
+    expect(old).toMatchObject({ state: 'rejected' })
+    expect((await h.api('GET', `/payments/${old!.pendingId}/status`)).json.payment.failure.code).toBe('superseded')
+    expect(next).toMatchObject({ state: 'awaiting_consent', walletResult: null })
+    expect(next!.pendingId).not.toBe(old!.pendingId)
+
+    const approved = await backFromWallet(owner, await h.sandbox.approveConsent(next!.paymentUrl!))
+    expect(approved.returnUrl.pathname).toBe(`/jobs/${job.id}/funding/${next!.id}/return`)
+    await waitFor(async () => (await fundingsOf(job.id))[1]!.state, (s) => s === 'completed', 30_000)
+    expect((await web.services.payouts.ledger(job)).funded).toBe(5_00n)
+    expect(await h.sandbox.admin.balance(wallet.name)).toBe(100_00n - 5_00n - sandboxFee(5_00n))
+  }, 60_000)
+
+  test('the approval window closes at the wallet: told as such, never as a decline; the payment then expires', async () => {
+    const { owner, job } = await funderWithJob('window_funder', 'Window closed', '5.00')
+    await owner.post(`/jobs/${job.id}/funding`)
+    const [f] = await fundingsOf(job.id)
+    h.sandbox.clock.advance(h.sandbox.sandbox.deps.config.interactionTtlSeconds * 1000 + 1000)
+    // The person opens the consent page too late: the wallet sends them back with Rafiki's redirect.
+    const consent = await fetch(f!.paymentUrl!, { redirect: 'manual' })
+    const finish = new URL(consent.headers.get('location')!, f!.paymentUrl!).toString()
+    const closed = await backFromWallet(owner, finish)
+    expect(closed.returnUrl.searchParams.get('walletResult')).toBe('invalid_interaction')
+    expect(closed.page).toContain(WINDOW_CLOSED)
+    expect(closed.page).not.toContain(DECLINED)
+    expect(closed.page).toContain('data-speak="funding.try_again"')
+    // The payments service ends it at its own consent deadline; the page still says what happened.
+    h.clock.advance(h.config.consentTimeoutMs + 1000)
+    await waitFor(async () => (await web.services.fundings.refresh((await fundingsOf(job.id))[0]!)).state, (s) => s === 'expired', 30_000)
+    const after = (await owner.get(`/jobs/${job.id}?funding=${f!.id}`)).html
+    expect(after).toContain(WINDOW_CLOSED)
+    expect(after).toContain('data-speak="funding.try_again"')
+  }, 60_000)
+
+  test('a payment the wallets cannot confirm in time is "being confirmed", not funded; an admin checks again and it is', async () => {
+    const admin = new Agent(base)
+    await admin.register('real_admin', 'funder')
+    await setAdmin(database.db, 'real_admin', true)
+    const { owner, job } = await funderWithJob('review_funder', 'Confirming at the wallets', '5.00')
+    await owner.post(`/jobs/${job.id}/funding`)
+    const [f] = await fundingsOf(job.id)
+    // Neither the escrow's incoming payment nor the buyer's outgoing payment can be read.
+    await h.sandbox.admin.setFaults({ errorRate: 1, paths: ['/incoming-payments/', '/outgoing-payments/'] })
+    try {
+      await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
+      await waitFor(async () => (await h.api('GET', `/payments/${f!.pendingId}/status`)).json.status, (s) => s === 'sending', 30_000)
+      h.clock.advance(h.config.settlementDeadlineMs + 1000)
+      await waitFor(async () => (await h.api('GET', `/payments/${f!.pendingId}/status`)).json.status, (s) => s === 'needs_review', 30_000)
+
+      const page = (await owner.get(`/jobs/${job.id}?funding=${f!.id}`)).html
+      expect(page).toContain('Estamos confirmando que su pago llegó')
+      expect(page).not.toContain('El pago falló')
+      expect(page).toContain('data-funded="0"')
+      expect((await fundingsOf(job.id))[0]!.state).toBe('needs_review')
+
+      const money = (await admin.get('/admin/money')).html
+      expect(money).toMatch(new RegExp(`data-review-funding="${f!.id}"[^]*?data-evidence[^>]*>[^<]*incoming payment could not be read`))
+      // The wallets still cannot be read: it stays in review.
+      expect((await admin.post(`/admin/fundings/${f!.id}/reconcile`)).location).toBe('/admin/money?done=still_in_review')
+    } finally {
+      await h.sandbox.admin.setFaults({})
+    }
+    // They answer again: "Check again now" drives the payments service's reconcile, which settles it from the money.
+    await admin.get('/admin/money')
+    expect((await admin.post(`/admin/fundings/${f!.id}/reconcile`)).location).toBe('/admin/money?done=reconciled')
+    expect((await fundingsOf(job.id))[0]!.state).toBe('completed')
+    expect((await web.services.payouts.ledger(job)).funded).toBe(5_00n)
+    expect((await owner.get(`/jobs/${job.id}`)).html).toContain('data-funded="500"')
+  }, 90_000)
 })

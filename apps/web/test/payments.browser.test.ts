@@ -1,6 +1,9 @@
 /**
- * The payment story in Chromium against the real payments service and sandbox wallet: fund a job through
- * the sandbox consent page and watch the status arrive; the denial path; a cancellation with refund.
+ * The payment story in Chromium against the real payments service and sandbox wallet (in its default
+ * mode: 0.50 + 1 % fee on every payment): fund a job through the sandbox consent page and watch the
+ * status arrive; the creator sees what reached her wallet; the denial path told as the wallet's report,
+ * with "Try again" from the keyboard; a cancellation with refund; an admin's "Check again now" on a
+ * payment the wallets could not confirm in time.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
@@ -8,12 +11,19 @@ import { eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Database } from '@voces/platform'
-import { waitFor, type Harness } from '../../../services/payments/test/harness.ts'
+import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
+import { formatMinorUnits } from '@voces/platform'
 import { Agent, SAMPLE, jobFields } from './helpers.ts'
 import { startFullStack, type FullStack } from './full-stack.ts'
 import { launchChromium } from '@voces/platform/browser'
 import { jobs } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
+import { fundings } from '../src/payments/model.ts'
+import { setAdmin } from '../src/admin/set-admin.ts'
+
+/** The sandbox's default sending fee: 0.50 plus 1 % of the principal, rounded up (Rafiki's fee model). */
+const sandboxFee = (principal: bigint) => 50n + (principal + 99n) / 100n
+const usd = (minor: bigint) => `${formatMinorUnits(minor, 2)} USD`
 
 const SHOTS = 'artifacts/web'
 let h: Harness
@@ -121,13 +131,17 @@ describe('paying for a job in the browser', () => {
     expect(await h.sandbox.admin.balance(creatorWallet.name)).toBeGreaterThan(0n)
     await cpage.goto(`${base}/jobs/${paid!.id}`)
     expect(await cpage.getAttribute('[data-payout-state]', 'data-payout-state')).toBe('completed')
+    // What reached her wallet: the 15.00 that left escrow less the wallet's fee on it.
+    expect(await h.sandbox.admin.balance(creatorWallet.name)).toBe(15_00n - sandboxFee(15_00n))
+    expect(await cpage.textContent('[data-payout-state]')).toContain(usd(15_00n - sandboxFee(15_00n)))
     await cpage.goto(`${base}/dashboard/money`)
-    expect(await cpage.textContent('[data-money="earned"]')).toContain('15.00 USD')
+    expect(await cpage.textContent('[data-money="earned"]')).toContain(usd(15_00n - sandboxFee(15_00n)))
+    expect(await cpage.textContent('[data-money="fees"]')).toContain(usd(sandboxFee(15_00n)))
     await axe(cpage)
     await cpage.screenshot({ path: `${SHOTS}/pay-05-creator-paid.png`, fullPage: true })
     await creatorContext.close()
 
-    // Deny: the page shows the rejection; nothing counts as funded.
+    // Deny: the page says what the wallet reported, with a speaker; nothing counts as funded.
     await page.goto(`${base}/jobs/${denied!.id}`)
     await page.getByRole('button', { name: 'Pedir cotización', exact: true }).click()
     await page.waitForURL(/funding=/)
@@ -135,9 +149,23 @@ describe('paying for a job in the browser', () => {
     await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
     await page.locator('button.deny').click()
     await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${denied!.id}`))
-    await page.getByText('Pago rechazado en la billetera').first().waitFor()
+    await page.getByText('Su billetera dice que usted lo rechazó. No se pagó nada.').first().waitFor()
+    expect(await page.locator('#funding [data-speak="funding.wallet_result.declined"]').count()).toBe(1)
+    expect(await page.textContent('#funding')).not.toContain('Se acabó el tiempo')
     expect(await page.textContent('[data-ledger="funded"]')).toContain('0.00 USD')
+    await axe(page)
     await page.screenshot({ path: `${SHOTS}/pay-06-denied.png`, fullPage: true })
+    // "Try again" from the keyboard: a new quote, a new approval, and this time the money arrives.
+    await page.getByRole('button', { name: 'Intentar de nuevo', exact: true }).focus()
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/funding=/)
+    await page.getByRole('link', { name: 'Aprobar en mi billetera', exact: true }).click()
+    await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
+    await page.locator('button.approve').click()
+    await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${denied!.id}`))
+    await page.getByText('Pago recibido').first().waitFor()
+    await page.locator('[data-ledger="funded"]', { hasText: '5.00 USD' }).waitFor()
+    await page.screenshot({ path: `${SHOTS}/pay-06b-tried-again.png`, fullPage: true })
 
     // Cancel the funded job: escrow refunds the funder.
     const before = await h.sandbox.admin.balance(wallet.name)
@@ -158,5 +186,60 @@ describe('paying for a job in the browser', () => {
     await axe(page)
     await page.screenshot({ path: `${SHOTS}/pay-07-refunded.png`, fullPage: true })
     await context.close()
+  }, 120_000)
+
+  test('a payment the wallets cannot confirm in time: the funder is told so; an admin presses "Check again now"', async () => {
+    const wallet = await h.buyer('USD', 50_00n)
+    const owner = new Agent(base)
+    await owner.register('review_browser_funder', 'funder')
+    await owner.postMultipart('/profile', { displayName: 'Funder', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
+    await owner.postMultipart('/jobs', jobFields({ title: 'Confirmando el pago', amount: '5.00', maxResponses: '1' }))
+    const [job] = await database.db.select().from(jobs).where(eq(jobs.title, 'Confirmando el pago'))
+    const admin = new Agent(base)
+    await admin.register('browser_admin', 'funder')
+    await setAdmin(database.db, 'browser_admin', true)
+    await owner.post(`/jobs/${job!.id}/funding`)
+    const [f] = await database.db.select().from(fundings).where(eq(fundings.jobId, job!.id))
+    const status = async () => (await h.api('GET', `/payments/${f!.pendingId}/status`)).json.status as string
+    // The escrow's incoming payment and the funder's outgoing payment cannot be read past the deadline.
+    await h.sandbox.admin.setFaults({ errorRate: 1, paths: ['/incoming-payments/', '/outgoing-payments/'] })
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    try {
+      await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
+      await waitFor(status, (st) => st === 'sending', 20_000)
+      h.clock.advance(h.config.settlementDeadlineMs + 1000)
+      await waitFor(status, (st) => st === 'needs_review', 20_000)
+
+      const page = await context.newPage()
+      page.setDefaultTimeout(15_000)
+      await login(page, 'review_browser_funder')
+      await page.goto(`${base}/jobs/${job!.id}?funding=${f!.id}`)
+      await page.getByText('Estamos confirmando que su pago llegó').first().waitFor()
+      expect(await page.textContent('[data-ledger="funded"]')).toContain('0.00 USD')
+      await axe(page)
+      await page.screenshot({ path: `${SHOTS}/pay-08-needs-review.png`, fullPage: true })
+      await page.close()
+
+      const apage = await context.newPage()
+      apage.setDefaultTimeout(15_000)
+      await context.clearCookies()
+      await login(apage, 'browser_admin')
+      await apage.goto(`${base}/admin/money`)
+      await apage.locator(`[data-review-funding="${f!.id}"]`).waitFor()
+      expect(await apage.textContent(`[data-review-funding="${f!.id}"] [data-evidence]`)).toMatch(/incoming payment could not be read/)
+      await axe(apage)
+      await apage.screenshot({ path: `${SHOTS}/pay-09-admin-review.png`, fullPage: true })
+      await h.sandbox.admin.setFaults({})
+      await apage.locator(`[data-review-funding="${f!.id}"]`).getByRole('button', { name: 'Revisar ahora', exact: true }).click()
+      await apage.waitForURL(/done=reconciled/)
+      await apage.locator('[data-admin-notice="reconciled"]').waitFor()
+      expect(await apage.locator(`[data-review-funding="${f!.id}"]`).count()).toBe(0)
+      await axe(apage)
+      await apage.screenshot({ path: `${SHOTS}/pay-10-admin-reconciled.png`, fullPage: true })
+    } finally {
+      await h.sandbox.admin.setFaults({})
+      await context.close()
+    }
+    expect((await database.db.select().from(fundings).where(eq(fundings.id, f!.id)))[0]!.state).toBe('completed')
   }, 120_000)
 })

@@ -101,11 +101,30 @@ export function adminRoutes(app: FastifyInstance, deps: { admin: AdminService; a
     ))
   })
 
-  app.get('/admin/money', async (req, reply) => {
+  app.get<{ Querystring: { done?: string } }>('/admin/money', async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply
     const m = await deps.admin.money()
-    return page(req, reply, { title: 'admin.money.title', titleSlug: 'admin.money.title' }, (ctx) => <AdminMoney ctx={ctx} {...m} />)
+    return page(req, reply, { title: 'admin.money.title', titleSlug: 'admin.money.title' }, (ctx) => <AdminMoney ctx={ctx} done={req.query.done} {...m} />)
   })
+
+  /**
+   * "Check again now" on a payment or payout the wallets have not settled in time: the payments service
+   * checks the wallets at once (its reconcile route) and settles what it can; logged like every admin action.
+   */
+  for (const kind of ['fundings', 'payouts'] as const) {
+    app.post<{ Params: { id: string } }>(`/admin/${kind}/:id/reconcile`, async (req, reply) => {
+      const admin = requireAdmin(req, reply)
+      if (!admin) return reply
+      const result = kind === 'fundings' ? await deps.admin.reconcileFunding(req.params.id) : await deps.admin.reconcilePayout(req.params.id)
+      if (result === 'not_found') return redirect(reply, '/admin/money')
+      if (result === 'payments_unavailable') {
+        req.log.warn({ admin: admin.username, action: 'reconcile', kind, id: req.params.id }, 'reconcile: payments service unavailable')
+        return done(reply, '/admin/money', 'reconcile_unavailable')
+      }
+      req.log.info({ admin: admin.username, action: `${kind === 'fundings' ? 'payment' : 'payout'}_reconciled`, id: result.id, state: result.state }, 'admin action')
+      return done(reply, '/admin/money', result.state === 'needs_review' || result.state === 'unknown' ? 'still_in_review' : 'reconciled')
+    })
+  }
 
   app.get('/admin/webhooks', async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply

@@ -13,6 +13,9 @@ import { isUuid } from '../media/service.ts'
 
 export const ADMIN_PAGE_SIZE = 50
 
+/** States an operator should look at: not settled by the wallets in time, or not understood. */
+const IN_REVIEW = ['needs_review', 'unknown'] as const
+
 export type AdminError = 'not_found' | 'invalid_input' | 'own_account'
 
 export interface JobLedgerRow {
@@ -91,6 +94,7 @@ export function createAdminService(deps: { db: Db; payments: PaymentsClient; fun
     async money(): Promise<{
       fundings: Array<{ funding: Funding; title: string; payer: string }>
       payouts: Array<{ payout: Payout; title: string; receiver: string }>
+      review: { fundings: Array<{ funding: Funding; title: string; payer: string }>; payouts: Array<{ payout: Payout; title: string; receiver: string }> }
       ledgers: JobLedgerRow[]
       totals: Map<string, Ledger>
     }> {
@@ -102,14 +106,14 @@ export function createAdminService(deps: { db: Db; payments: PaymentsClient; fun
       const sending = await db
         .select({ remoteId: payouts.remoteId })
         .from(payouts)
-        .where(and(eq(payouts.state, 'sending'), sql`${payouts.remoteId} is not null`))
+        .where(and(inArray(payouts.state, ['sending', ...IN_REVIEW]), sql`${payouts.remoteId} is not null`))
         .limit(20)
       await Promise.all([
         ...open.map((f) => deps.fundings.refresh(f).catch(() => undefined)),
         ...sending.map((p) => deps.payouts.refresh(p.remoteId!).catch(() => undefined))
       ])
 
-      const [fundingRows, payoutRows, jobIds] = await Promise.all([
+      const [fundingRows, payoutRows, jobIds, reviewFundings, reviewPayouts] = await Promise.all([
         db
           .select({ funding: fundings, title: jobs.title, payer: users.username })
           .from(fundings)
@@ -128,7 +132,22 @@ export function createAdminService(deps: { db: Db; payments: PaymentsClient; fun
           db,
           sql`select distinct job_id as id from web.fundings where state = 'completed'
               union select distinct job_id from web.payouts`
-        )
+        ),
+        // Payments and payouts the wallets have not settled either way by their deadline: all of them, oldest first.
+        db
+          .select({ funding: fundings, title: jobs.title, payer: users.username })
+          .from(fundings)
+          .innerJoin(jobs, eq(jobs.id, fundings.jobId))
+          .innerJoin(users, eq(users.id, fundings.payerId))
+          .where(inArray(fundings.state, [...IN_REVIEW]))
+          .orderBy(fundings.updatedAt),
+        db
+          .select({ payout: payouts, title: jobs.title, receiver: users.username })
+          .from(payouts)
+          .innerJoin(jobs, eq(jobs.id, payouts.jobId))
+          .innerJoin(users, eq(users.id, payouts.receiverId))
+          .where(inArray(payouts.state, [...IN_REVIEW]))
+          .orderBy(payouts.updatedAt)
       ])
       const ids = jobIds.map((r) => r.id)
       const ledgerJobs = ids.length
@@ -148,12 +167,26 @@ export function createAdminService(deps: { db: Db; payments: PaymentsClient; fun
       const totals = new Map<string, Ledger>()
       for (const { ledger } of ledgers) {
         const key = `${ledger.assetCode}/${ledger.assetScale}`
-        const t = totals.get(key) ?? { ...ledger, funded: 0n, fees: 0n, paidOut: 0n, refunded: 0n, inFlight: 0n, held: 0n, available: 0n }
-        for (const k of ['funded', 'fees', 'paidOut', 'refunded', 'inFlight', 'held', 'available'] as const) t[k] += ledger[k]
+        const t = totals.get(key) ?? { ...ledger, funded: 0n, fees: 0n, paidOut: 0n, refunded: 0n, payoutFees: 0n, inFlight: 0n, held: 0n, available: 0n }
+        for (const k of ['funded', 'fees', 'paidOut', 'refunded', 'payoutFees', 'inFlight', 'held', 'available'] as const) t[k] += ledger[k]
         totals.set(key, t)
       }
-      return { fundings: fundingRows, payouts: payoutRows, ledgers, totals }
+      return { fundings: fundingRows, payouts: payoutRows, review: { fundings: reviewFundings, payouts: reviewPayouts }, ledgers, totals }
     },
+
+    /**
+     * "Check again now" on a funder's payment the wallets have not settled: the payments service checks
+     * the escrow's incoming payment at once and settles the payment if it can; the result is recorded.
+     */
+    async reconcileFunding(fundingId: string): Promise<Funding | 'not_found' | 'payments_unavailable'> {
+      if (!isUuid(fundingId)) return 'not_found'
+      const [row] = await db.select().from(fundings).where(eq(fundings.id, fundingId))
+      if (!row) return 'not_found'
+      return deps.fundings.reconcile(row)
+    },
+
+    /** The same for a payout: the creator's (or refunded funder's) incoming payment is checked at once. */
+    reconcilePayout: (payoutId: string) => deps.payouts.reconcile(payoutId),
 
     /** The payments service's delivery log, and the webhook ids this app received (its replay guard). */
     async webhooks(): Promise<{ sent: Result<WebhookDelivery[]>; received: Array<{ id: string; type: string; receivedAt: Date }> }> {

@@ -2,18 +2,27 @@ import type { ApplicationService } from '../applications/service.ts'
 import type { SubmissionService } from '../submissions/service.ts'
 import type { PayoutService } from '../payouts/service.ts'
 import type { FundingService } from '../payments/service.ts'
+import { payoutFee, payoutReceived } from '../payouts/figures.ts'
 
 export interface MoneyLine {
   assetCode: string
   assetScale: number
+  /** What the person's wallet received from payouts (after the wallets' fees). */
   earned: bigint
+  /** What escrow received from the person's payments. */
   spent: bigint
+  /** Fees on the person's money: paid on top of their payments, and kept from what was sent to them. */
   fees: bigint
+  /** What the person's wallet received back from refunds (after fees). */
   refunded: bigint
+  /** Payouts to the person still on their way: what leaves escrow for them. */
   pending: bigint
 }
 
-/** "My money" from real payments only: completed payouts, completed fundings, completed refunds. */
+/**
+ * "My money" from real payments only: completed payouts, completed fundings, completed refunds, each
+ * as the wallets reported it — what arrived, in the receiving wallet's asset, and the fees kept.
+ */
 export function createDashboardService(deps: { applications: ApplicationService; submissions: SubmissionService; payouts: PayoutService; fundings: FundingService }) {
   return {
     async money(userId: string): Promise<MoneyLine[]> {
@@ -26,17 +35,20 @@ export function createDashboardService(deps: { applications: ApplicationService;
         return l
       }
       for (const p of received) {
-        const l = line(p.assetCode, p.assetScale)
         if (p.state === 'completed') {
-          if (p.kind === 'payout') l.earned += p.amount
-          else l.refunded += p.amount
-        } else if (p.state !== 'failed' && p.kind === 'payout') l.pending += p.amount
+          const got = payoutReceived(p)
+          const l = line(got.assetCode, got.assetScale)
+          if (p.kind === 'payout') l.earned += got.value
+          else l.refunded += got.value
+          const fee = payoutFee(p)
+          if (fee !== null) line(p.assetCode, p.assetScale).fees += fee
+        } else if (p.state !== 'failed' && p.kind === 'payout') line(p.assetCode, p.assetScale).pending += p.amount
       }
       for (const f of paid) {
         if (f.state !== 'completed') continue
-        const l = line(f.assetCode, f.assetScale)
-        l.spent += f.received
-        if (f.debitAmount !== null && f.debitAssetCode === f.assetCode) l.fees += f.debitAmount - f.received
+        line(f.assetCode, f.assetScale).spent += f.received
+        // The funding fee is in the payer's wallet's asset (null when that differs from escrow's).
+        if (f.fee !== null && f.debitAssetCode !== null && f.debitAssetScale !== null) line(f.debitAssetCode, f.debitAssetScale).fees += f.fee
       }
       return [...lines.values()]
     },

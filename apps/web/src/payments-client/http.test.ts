@@ -49,10 +49,13 @@ describe('HTTP payments client', () => {
     expect(JSON.parse(call.body)).toEqual({ sellerId: 'marketplace', buyerWalletAddressUrl: 'http://w/buyer', amount: '10.00', returnUrl: 'http://localhost:8000/x' })
   })
 
+  // Every state services/payments/src/payment/model.ts defines, and nothing else.
   test.each([
+    ['starting', 'awaiting_consent'],
     ['awaiting_consent', 'awaiting_consent'],
     ['authorized', 'paying'],
     ['sending', 'paying'],
+    ['needs_review', 'needs_review'],
     ['completed', 'completed'],
     ['rejected', 'rejected'],
     ['expired', 'expired'],
@@ -62,6 +65,52 @@ describe('HTTP payments client', () => {
     const r = await client().getPaymentStatus('p1')
     expect(r).toMatchObject({ ok: true, value: { status: local } })
     if (local === 'completed') expect(r.ok && r.value.receivedAmount?.value).toBe('1000')
+  })
+
+  test('a state the service never sends is an error, logged and read as unknown — never as awaiting consent', async () => {
+    const errors: unknown[] = []
+    const logging = createHttpPaymentsClient({ baseUrl: base, apiToken: 'tok', sellerId: 'marketplace', timeoutMs: 500, logger: { error: (o: object) => errors.push(o) } })
+    for (const raw of ['pending', 'processing', 'paid', 'awaiting_interaction', 'COMPLETED', '']) {
+      answers.set('/payments/p9/status', { status: 200, body: { success: true, pendingId: 'p9', status: raw, payment: { pendingId: 'p9', status: raw } } })
+      const r = await logging.getPaymentStatus('p9')
+      expect(r).toMatchObject({ ok: true, value: { status: 'unknown' } })
+    }
+    expect(errors).toHaveLength(6)
+    expect(errors[0]).toMatchObject({ kind: 'payment', id: 'p9', status: 'pending' })
+    answers.set('/payouts/o9', { status: 200, body: { success: true, payout: { id: 'o9', status: 'settling' } } })
+    expect(await logging.getPayout('o9')).toMatchObject({ ok: true, value: { status: 'unknown' } })
+    expect(errors.at(-1)).toMatchObject({ kind: 'payout', id: 'o9', status: 'settling' })
+  })
+
+  test("the wallet's report, the fee and the payout's figures are read from the views", async () => {
+    answers.set('/payments/p2/status', {
+      status: 200,
+      body: { success: true, pendingId: 'p2', status: 'awaiting_consent', payment: { pendingId: 'p2', status: 'awaiting_consent', fee: amount('65'), walletResult: 'grant_rejected', failure: null } }
+    })
+    expect(await client().getPaymentStatus('p2')).toMatchObject({ ok: true, value: { status: 'awaiting_consent', walletResult: 'grant_rejected', fee: { value: '65' } } })
+    answers.set('/payouts/o1', {
+      status: 200,
+      body: { success: true, payout: { id: 'o1', status: 'completed', amount: amount('1500'), receiveAmount: amount('1435'), sentAmount: amount('1435'), fee: amount('65'), failure: null } }
+    })
+    expect(await client().getPayout('o1')).toMatchObject({
+      ok: true,
+      value: { id: 'o1', status: 'completed', amount: { value: '1500' }, receiveAmount: { value: '1435' }, sentAmount: { value: '1435' }, fee: { value: '65' } }
+    })
+    // Across assets the service gives no fee: none is made up.
+    answers.set('/payouts/o2', { status: 200, body: { success: true, payout: { id: 'o2', status: 'sending', amount: amount('1500'), receiveAmount: null, fee: null } } })
+    const o2 = await client().getPayout('o2')
+    expect(o2.ok && o2.value.fee).toBeUndefined()
+    expect(o2.ok && o2.value.receiveAmount).toBeUndefined()
+  })
+
+  test('reconcile: POST to the payment and payout reconcile routes, answered with their views', async () => {
+    answers.set('/payments/p3/reconcile', { status: 200, body: { success: true, payment: { pendingId: 'p3', status: 'completed', receiveAmount: amount('1000') } } })
+    expect(await client().reconcilePayment('p3')).toMatchObject({ ok: true, value: { pendingId: 'p3', status: 'completed', receivedAmount: { value: '1000' } } })
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/payments/p3/reconcile', auth: 'Bearer tok' })
+    answers.set('/payouts/o3/reconcile', { status: 200, body: { success: true, payout: { id: 'o3', status: 'needs_review', amount: amount('1000'), failure: { code: 'settlement_deadline', message: 'not arrived' } } } })
+    expect(await client().reconcilePayout('o3')).toMatchObject({ ok: true, value: { id: 'o3', status: 'needs_review', failureReason: 'settlement_deadline not arrived' } })
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/payouts/o3/reconcile' })
+    expect(await client().reconcilePayout('nope')).toMatchObject({ ok: false, error: 'not_found' })
   })
 
   test('failures become values: refused, unknown, unreachable, and an escrow not yet connected is retryable', async () => {

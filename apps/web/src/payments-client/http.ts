@@ -1,7 +1,9 @@
 import type {
+  OpenPaymentsAmount,
   PaymentStatus,
   PaymentsClient,
   PayoutResult,
+  PayoutStatus,
   RemotePaymentStatus,
   Result,
   StartedQuote,
@@ -18,6 +20,8 @@ export function createHttpPaymentsClient(options: {
   apiToken: string
   sellerId: string
   timeoutMs?: number
+  /** Where a state the service sends and this app does not know is reported (an error, never a guess). */
+  logger?: { error(details: object, message: string): void }
 }): PaymentsClient {
   // Reads sit on page loads and polls: they must fail fast. Starting a quote talks to two wallets: it may take longer.
   const timeoutMs = options.timeoutMs ?? 4_000
@@ -58,6 +62,11 @@ export function createHttpPaymentsClient(options: {
     }
     return { ok: true, value: json }
   }
+
+  const unknown = (kind: 'payment' | 'payout', id: string, raw: string) =>
+    options.logger?.error({ kind, id, status: raw }, 'the payments service sent a state this app does not know')
+  const toStatus = (v: Record<string, unknown>, pendingId: string) => readStatus(v, pendingId, unknown)
+  const toPayout = (v: Record<string, unknown>) => readPayout(v, unknown)
 
   return {
     async startQuote(input) {
@@ -111,6 +120,17 @@ export function createHttpPaymentsClient(options: {
       if (!r.ok) return r
       return { ok: true, value: toPayout(r.value) }
     },
+    async reconcilePayment(pendingId) {
+      // Checks two wallets before answering: the slow timeout.
+      const r = await call('POST', `/payments/${encodeURIComponent(pendingId)}/reconcile`, {}, slowTimeoutMs)
+      if (!r.ok) return r
+      return { ok: true, value: toStatus(r.value, pendingId) }
+    },
+    async reconcilePayout(id) {
+      const r = await call('POST', `/payouts/${encodeURIComponent(id)}/reconcile`, {}, slowTimeoutMs)
+      if (!r.ok) return r
+      return { ok: true, value: toPayout(r.value) }
+    },
     async checkWallet(walletAddressUrl) {
       const r = await call('GET', `/wallet-addresses/check?url=${encodeURIComponent(walletAddressUrl)}`)
       if (r.ok) {
@@ -154,49 +174,79 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''
 }
 
-function amount(v: unknown): { value: string; assetCode: string; assetScale: number } {
+function amount(v: unknown): OpenPaymentsAmount {
   const a = (v ?? {}) as Record<string, unknown>
   return { value: str(a.value) || '0', assetCode: str(a.assetCode), assetScale: Number(a.assetScale ?? 0) }
 }
 
-const STATUS_MAP: Record<string, RemotePaymentStatus> = {
+/**
+ * The payments service's payment states (services/payments/src/payment/model.ts), each read as what the
+ * job page shows. Only states the service sends are here: anything else is `unknown`, reported.
+ */
+const PAYMENT_STATUS: Record<string, RemotePaymentStatus> = {
   starting: 'awaiting_consent',
-  pending: 'awaiting_consent',
-  authorized: 'paying',
   awaiting_consent: 'awaiting_consent',
-  awaiting_interaction: 'awaiting_consent',
-  processing: 'paying',
-  paying: 'paying',
+  authorized: 'paying',
   sending: 'paying',
+  needs_review: 'needs_review',
   completed: 'completed',
-  paid: 'completed',
   failed: 'failed',
   rejected: 'rejected',
   expired: 'expired'
 }
 
-function toStatus(v: Record<string, unknown>, pendingId: string): PaymentStatus {
+/** The payments service's payout states (services/payments/src/payout/model.ts), read as they are. */
+const PAYOUT_STATUS: Record<string, PayoutStatus> = {
+  pending: 'pending',
+  sending: 'sending',
+  needs_review: 'needs_review',
+  completed: 'completed',
+  failed: 'failed'
+}
+
+type OnUnknown = (kind: 'payment' | 'payout', id: string, raw: string) => void
+
+function optionalAmount(v: unknown): OpenPaymentsAmount | undefined {
+  return v && typeof v === 'object' ? amount(v) : undefined
+}
+
+function failureOf(v: unknown): string | undefined {
+  const failure = v as Record<string, unknown> | null | undefined
+  return failure ? `${str(failure.code)} ${str(failure.message)}`.trim() : undefined
+}
+
+function readStatus(v: Record<string, unknown>, pendingId: string, onUnknown: OnUnknown): PaymentStatus {
   // GET /payments/:id/status answers {status, payment: {...}}; history items are the payment itself.
   const payment = (v.payment ?? v) as Record<string, unknown>
-  const raw = str(v.status ?? payment.status).toLowerCase()
-  const status = STATUS_MAP[raw] ?? 'awaiting_consent'
-  const failure = payment.failure as Record<string, unknown> | null | undefined
+  const id = str(payment.pendingId) || pendingId
+  const raw = str(payment.status ?? v.status)
+  const status = Object.hasOwn(PAYMENT_STATUS, raw) ? PAYMENT_STATUS[raw]! : 'unknown'
+  if (status === 'unknown') onUnknown('payment', id, raw)
   return {
-    pendingId: str(payment.pendingId) || pendingId,
+    pendingId: id,
     status,
     // What escrow received: the quote's receive amount, once the payment completed.
-    receivedAmount: status === 'completed' && payment.receiveAmount ? amount(payment.receiveAmount) : undefined,
-    failureReason: failure ? `${str(failure.code)} ${str(failure.message)}`.trim() : undefined
+    receivedAmount: status === 'completed' ? optionalAmount(payment.receiveAmount) : undefined,
+    fee: optionalAmount(payment.fee),
+    walletResult: typeof payment.walletResult === 'string' && payment.walletResult ? payment.walletResult : undefined,
+    failureReason: status === 'unknown' ? `unknown_state ${raw}`.trim() : failureOf(payment.failure)
   }
 }
 
-function toPayout(v: Record<string, unknown>): PayoutResult {
+function readPayout(v: Record<string, unknown>, onUnknown: OnUnknown): PayoutResult {
   const p = (v.payout ?? v) as Record<string, unknown>
-  const raw = str(p.status).toLowerCase()
-  const status: PayoutResult['status'] =
-    raw === 'completed' ? 'completed' : raw === 'failed' ? 'failed' : raw === 'pending' ? 'pending' : 'sending'
-  const failure = p.failure as Record<string, unknown> | null | undefined
-  return { id: str(p.id), status, failureReason: failure ? `${str(failure.code)} ${str(failure.message)}`.trim() : undefined }
+  const raw = str(p.status)
+  const status = Object.hasOwn(PAYOUT_STATUS, raw) ? PAYOUT_STATUS[raw]! : 'unknown'
+  if (status === 'unknown') onUnknown('payout', str(p.id), raw)
+  return {
+    id: str(p.id),
+    status,
+    amount: optionalAmount(p.amount),
+    receiveAmount: optionalAmount(p.receiveAmount),
+    sentAmount: optionalAmount(p.sentAmount),
+    fee: optionalAmount(p.fee),
+    failureReason: status === 'unknown' ? `unknown_state ${raw}`.trim() : failureOf(p.failure)
+  }
 }
 
 function toDelivery(d: Record<string, unknown>): WebhookDelivery {

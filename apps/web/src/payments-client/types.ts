@@ -36,18 +36,35 @@ export interface StartedQuote {
   }
 }
 
-/** The statuses the job page shows. */
-export type RemotePaymentStatus = 'awaiting_consent' | 'paying' | 'completed' | 'failed' | 'rejected' | 'expired'
+/**
+ * The statuses the job page shows. The service's own states map onto these one to one, except that
+ * its `starting` reads as `awaiting_consent` and `authorized`/`sending` as `paying`. `needs_review`:
+ * the wallet has not confirmed that the money arrived by the payment's deadline; the service keeps
+ * checking and an operator can reconcile it (never final, never funded). `unknown`: the service sent
+ * a state this app does not know — logged as an error and shown as such, never guessed.
+ */
+export type RemotePaymentStatus = 'awaiting_consent' | 'paying' | 'needs_review' | 'completed' | 'failed' | 'rejected' | 'expired' | 'unknown'
+
+/**
+ * What the buyer's wallet's last unsigned redirect said instead of approving: `grant_rejected` (the
+ * person declined at the wallet), `invalid_interaction` (the approval window at the wallet closed), or
+ * another value (the wallet could not go on). Anyone can type such a URL: it is shown, never acted on.
+ */
+export type WalletResult = string
 
 export interface PaymentStatus {
   pendingId: string
   status: RemotePaymentStatus
   /** What escrow received so far (minor units), when known. */
   receivedAmount?: OpenPaymentsAmount | undefined
+  /** What the buyer's wallet is debited beyond what escrow receives, when both are in one asset. */
+  fee?: OpenPaymentsAmount | undefined
+  walletResult?: WalletResult | undefined
   failureReason?: string | undefined
 }
 
-export type PayoutStatus = 'pending' | 'sending' | 'completed' | 'failed'
+/** A payout's state at the payments service; `needs_review` and `unknown` as for payments. */
+export type PayoutStatus = 'pending' | 'sending' | 'needs_review' | 'completed' | 'failed' | 'unknown'
 
 export interface PayoutInput {
   receiverWalletAddressUrl: string
@@ -60,6 +77,14 @@ export interface PayoutInput {
 export interface PayoutResult {
   id: string
   status: PayoutStatus
+  /** What leaves escrow (the escrow wallet's asset). */
+  amount?: OpenPaymentsAmount | undefined
+  /** What the receiver's wallet receives, in its own asset (known once quoted). */
+  receiveAmount?: OpenPaymentsAmount | undefined
+  /** What the escrow wallet reports sent, fees excluded (display only). */
+  sentAmount?: OpenPaymentsAmount | undefined
+  /** amount − receiveAmount, when both are in one asset: what the payout cost in fees. */
+  fee?: OpenPaymentsAmount | undefined
   failureReason?: string | undefined
 }
 
@@ -109,6 +134,10 @@ export interface PaymentsClient {
   listOfferPayments(offerId: string): Promise<Result<PaymentStatus[]>>
   createPayout(input: PayoutInput): Promise<Result<PayoutResult>>
   getPayout(id: string): Promise<Result<PayoutResult>>
+  /** Operators: check the wallets at once for a payment (e.g. one in needs_review) and settle it if possible. */
+  reconcilePayment(pendingId: string): Promise<Result<PaymentStatus>>
+  /** Operators: the same for a payout. */
+  reconcilePayout(id: string): Promise<Result<PayoutResult>>
   checkWallet(walletAddressUrl: string): Promise<Result<WalletInfo>>
   /** Operators: connect the escrow wallet for payouts; the value is the wallet's consent URL. */
   startPayoutGrant(input: PayoutGrantInput): Promise<Result<{ redirectUrl: string }>>

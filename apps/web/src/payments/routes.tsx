@@ -44,7 +44,9 @@ export function fundingRoutes(
     return reply.header('cache-control', 'no-store').send({
       state: fresh.state,
       label: translator(req.lang)(`funding.states.${fresh.state}`),
-      final: FINAL_FUNDING_STATES.includes(fresh.state)
+      final: FINAL_FUNDING_STATES.includes(fresh.state),
+      // The wallet reported a decline or a closed window: the page reloads to say so and offer a new start.
+      walletResult: fresh.walletResult
     })
   })
 

@@ -6,9 +6,11 @@ import { jobs } from '../jobs/model.ts'
 /**
  * Money leaving escrow: a payout to a creator (one per accepted submission) or a refund to the funder
  * (one per job). `reference` is unique and is the idempotency key sent to the payments service, so a
- * retry can never pay twice.
+ * retry can never pay twice. `needs_review`: the receiver's wallet has not confirmed the money's arrival
+ * by the payout's deadline (the payments service keeps checking; an operator can reconcile it);
+ * `unknown`: the service sent a state this app does not know. Both count as in flight.
  */
-export const PAYOUT_STATES = ['pending', 'sending', 'completed', 'failed'] as const
+export const PAYOUT_STATES = ['pending', 'sending', 'needs_review', 'unknown', 'completed', 'failed'] as const
 export type PayoutState = (typeof PAYOUT_STATES)[number]
 export type PayoutKind = 'payout' | 'refund'
 
@@ -29,6 +31,12 @@ export const payouts = web.table(
     assetCode: text('asset_code').notNull(),
     assetScale: integer('asset_scale').notNull(),
     state: text('state').$type<PayoutState>().notNull().default('pending'),
+    /** What the receiver's wallet receives, in its own asset, as the payments service reports it. */
+    received: bigint('received', { mode: 'bigint' }),
+    receivedAssetCode: text('received_asset_code'),
+    receivedAssetScale: integer('received_asset_scale'),
+    /** What the payout cost in fees (amount − received), as the payments service reports it; null in another asset. */
+    fee: bigint('fee', { mode: 'bigint' }),
     remoteId: text('remote_id'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

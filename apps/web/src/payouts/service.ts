@@ -5,24 +5,10 @@ import { jobs, type Job } from '../jobs/model.ts'
 import type { Submission } from '../submissions/model.ts'
 import { users, type User } from '../users/model.ts'
 import { isUuid } from '../media/service.ts'
-import type { PaymentsClient } from '../payments-client/types.ts'
+import type { PaymentsClient, PayoutResult } from '../payments-client/types.ts'
+import { ledger, type Ledger } from './ledger.ts'
 
-export interface Ledger {
-  assetCode: string
-  assetScale: number
-  /** What arrived in escrow for this job (completed fundings). */
-  funded: bigint
-  /** What the funder's wallets paid in fees on top (only debits in the escrow asset; others cannot be subtracted). */
-  fees: bigint
-  paidOut: bigint
-  refunded: bigint
-  /** Payouts and refunds recorded but not yet confirmed. */
-  inFlight: bigint
-  /** Still in escrow: funded − paid out − refunded. */
-  held: bigint
-  /** held − in flight − failed payouts still owed: what escrow can still commit. */
-  available: bigint
-}
+export type { Ledger }
 
 /**
  * Money leaving escrow. Intent is written first (a row with a unique reference) inside the business
@@ -31,36 +17,6 @@ export interface Ledger {
  */
 export function createPayoutService(deps: { db: Db; payments: PaymentsClient; logger: Logger; retryMs?: number }) {
   const retryMs = deps.retryMs ?? 30_000
-
-  async function ledger(db: Db | Tx, job: Pick<Job, 'id' | 'assetCode' | 'assetScale'>): Promise<Ledger> {
-    const [row] = await queryRows<Record<string, string | null>>(
-      db,
-      sql`select
-        (select coalesce(sum(received), 0) from web.fundings where job_id = ${job.id} and state = 'completed') as funded,
-        (select coalesce(sum(debit_amount - received), 0) from web.fundings where job_id = ${job.id} and state = 'completed' and debit_amount is not null
-           and debit_asset_code = ${job.assetCode} and debit_asset_scale = ${job.assetScale}) as fees,
-        (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'payout' and state = 'completed') as paid_out,
-        (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'refund' and state = 'completed') as refunded,
-        (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and state in ('pending', 'sending')) as in_flight,
-        -- A creator's payout whose every attempt failed is still owed (the owner may retry it): escrow keeps it.
-        (select coalesce(sum(a), 0) from (select max(amount) as a from web.payouts where job_id = ${job.id} and kind = 'payout'
-           group by split_part(reference, ':', 1) having bool_and(state = 'failed')) f) as failed_owed`
-    )
-    const n = (k: string) => BigInt(row?.[k] ?? 0)
-    const funded = n('funded')
-    const held = funded - n('paid_out') - n('refunded')
-    return {
-      assetCode: job.assetCode,
-      assetScale: job.assetScale,
-      funded,
-      fees: n('fees'),
-      paidOut: n('paid_out'),
-      refunded: n('refunded'),
-      inFlight: n('in_flight'),
-      held,
-      available: held - n('in_flight') - n('failed_owed')
-    }
-  }
 
   return {
     ledger: (job: Pick<Job, 'id' | 'assetCode' | 'assetScale'>) => ledger(deps.db, job),
@@ -167,7 +123,7 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
           reference: payout.reference
         })
         if (result.ok) {
-          await record(payout.id, result.value.id, result.value.status, result.value.failureReason)
+          await record(payout.id, result.value)
         } else if (result.error === 'unreachable' || result.error === 'conflict') {
           // A conflict means an earlier attempt with this reference reached the service: still in flight,
           // never failed (a Retry would pay twice). It is tried again later with the same wallet.
@@ -181,11 +137,11 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         }
       }
 
-      // Re-read payouts the service is still sending.
+      // Re-read payouts the service is still sending, or still checking.
       const inFlight = await deps.db
         .select()
         .from(payouts)
-        .where(and(eq(payouts.state, 'sending'), sql`${payouts.remoteId} is not null`))
+        .where(and(inArray(payouts.state, ['sending', 'needs_review', 'unknown']), sql`${payouts.remoteId} is not null`))
         .limit(20)
       for (const p of inFlight) await this.refresh(p.remoteId!)
       return claimed.length
@@ -196,7 +152,22 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
       const result = await deps.payments.getPayout(remoteId)
       if (!result.ok) return
       const [row] = await deps.db.select().from(payouts).where(eq(payouts.remoteId, remoteId))
-      if (row) await record(row.id, remoteId, result.value.status, result.value.failureReason)
+      if (row) await record(row.id, result.value)
+    },
+
+    /**
+     * Operators: the payments service checks the wallets at once (e.g. for a payout in needs_review) and
+     * settles it if it can; the answer is recorded like any re-read.
+     */
+    async reconcile(payoutId: string): Promise<Payout | 'not_found' | 'payments_unavailable'> {
+      if (!isUuid(payoutId)) return 'not_found'
+      const [row] = await deps.db.select().from(payouts).where(eq(payouts.id, payoutId))
+      if (!row?.remoteId) return 'not_found'
+      const result = await deps.payments.reconcilePayout(row.remoteId)
+      if (!result.ok) return result.error === 'not_found' ? 'not_found' : 'payments_unavailable'
+      await record(row.id, result.value)
+      const [after] = await deps.db.select().from(payouts).where(eq(payouts.id, payoutId))
+      return after ?? 'not_found'
     },
 
     /**
@@ -264,13 +235,26 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
     }
   }
 
-  async function record(id: string, remoteId: string, status: 'pending' | 'sending' | 'completed' | 'failed', reason?: string): Promise<void> {
-    const state = status === 'completed' ? 'completed' : status === 'failed' ? 'failed' : 'sending'
+  /**
+   * Records what the payments service reports about a payout: its state, what the receiver's wallet
+   * receives and what the payout cost in fees (the service's figures, kept as they are).
+   */
+  async function record(id: string, remote: PayoutResult): Promise<void> {
+    const state = remote.status === 'pending' ? 'sending' : remote.status
+    const received = remote.receiveAmount
+    const fee = remote.fee
     await deps.db
       .update(payouts)
-      .set({ remoteId, state, lastError: reason ?? null, updatedAt: new Date() })
+      .set({
+        remoteId: remote.id,
+        state,
+        lastError: remote.failureReason ?? null,
+        ...(received ? { received: BigInt(received.value), receivedAssetCode: received.assetCode, receivedAssetScale: received.assetScale } : {}),
+        ...(fee ? { fee: BigInt(fee.value) } : {}),
+        updatedAt: new Date()
+      })
       // A final state is never overwritten by a late, stale answer.
-      .where(and(eq(payouts.id, id), inArray(payouts.state, ['pending', 'sending'])))
+      .where(and(eq(payouts.id, id), inArray(payouts.state, ['pending', 'sending', 'needs_review', 'unknown'])))
   }
 }
 

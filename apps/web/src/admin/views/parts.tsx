@@ -2,7 +2,19 @@ import type { ViewCtx } from '../../http/context.ts'
 import { Speak } from '../../views/speak.tsx'
 
 /** Outcomes a redirect inside /admin may announce (`?done=<key>`); anything else is ignored. */
-export const ADMIN_NOTICES = ['saved', 'disabled', 'enabled', 'own_account', 'grant_approved', 'grant_failed', 'grant_unavailable', 'invalid_limit'] as const
+export const ADMIN_NOTICES = [
+  'saved',
+  'disabled',
+  'enabled',
+  'own_account',
+  'grant_approved',
+  'grant_failed',
+  'grant_unavailable',
+  'invalid_limit',
+  'reconciled',
+  'still_in_review',
+  'reconcile_unavailable'
+] as const
 export type AdminNotice = (typeof ADMIN_NOTICES)[number]
 
 const SECTIONS = ['users', 'jobs', 'money', 'webhooks'] as const
@@ -11,7 +23,7 @@ const SECTIONS = ['users', 'jobs', 'money', 'webhooks'] as const
 export function AdminNav({ ctx, current, done }: { ctx: ViewCtx; current: string; done?: string | undefined }): JSX.Element {
   const { t } = ctx
   const notice = (ADMIN_NOTICES as readonly string[]).includes(done ?? '') ? (done as AdminNotice) : undefined
-  const bad = notice === 'own_account' || notice === 'grant_failed' || notice === 'grant_unavailable' || notice === 'invalid_limit'
+  const bad = notice === 'own_account' || notice === 'grant_failed' || notice === 'grant_unavailable' || notice === 'invalid_limit' || notice === 'reconcile_unavailable'
   return (
     <>
       <nav aria-label={t('admin.nav')}>

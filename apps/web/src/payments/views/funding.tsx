@@ -11,6 +11,8 @@ import { dateTime, money } from '../../views/format.ts'
  * debited and what escrow receives, approve it in the wallet, come back to a live status.
  */
 export function FundingSection(p: { ctx: ViewCtx; job: Job; open: Funding | null; budgetLeft: bigint; hasWallet: boolean }): JSX.Element {
+  // A payment shown after it ended (declined, expired, failed) leaves the job to fund: offer a new start.
+  const canStart = p.budgetLeft > 0n && p.hasWallet
   const { t, csrf } = p.ctx
   const { job, open } = p
   return (
@@ -21,7 +23,7 @@ export function FundingSection(p: { ctx: ViewCtx; job: Job; open: Funding | null
         </h2>
       </div>
       {open ? (
-        <FundingStatus ctx={p.ctx} job={job} funding={open} />
+        <FundingStatus ctx={p.ctx} job={job} funding={open} canStart={canStart} />
       ) : p.budgetLeft <= 0n ? (
         <p>
           <Speak slug="funding.funded" text={t('funding.funded')} t={t} />
@@ -40,21 +42,41 @@ export function FundingSection(p: { ctx: ViewCtx; job: Job; open: Funding | null
   )
 }
 
-export function FundingStatus({ ctx, job, funding }: { ctx: ViewCtx; job: Job; funding: Funding }): JSX.Element {
-  const { t, lang } = ctx
+/**
+ * What the buyer's wallet said instead of approving, in words: a decline is never told as an expired
+ * approval window, nor the other way round. The report is unverified, so it is worded as the wallet's.
+ */
+export function walletResultMessage(result: string): 'funding.wallet_result.declined' | 'funding.wallet_result.window_closed' | 'funding.wallet_result.could_not_finish' {
+  if (result === 'grant_rejected') return 'funding.wallet_result.declined'
+  if (result === 'invalid_interaction') return 'funding.wallet_result.window_closed'
+  return 'funding.wallet_result.could_not_finish'
+}
+
+/** States in which the wallet's report is the latest word; once money moves, it no longer is. */
+const REPORTABLE: readonly Funding['state'][] = ['awaiting_consent', 'rejected', 'expired', 'failed']
+
+export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; job: Job; funding: Funding; canStart: boolean }): JSX.Element {
+  const { t, lang, csrf } = ctx
   const f = funding
   const final = FINAL_FUNDING_STATES.includes(f.state)
+  // The wallet reported on this payment instead of approving (it stays open at the payments service
+  // until its consent deadline or a new start): say what it said and offer the new start right here.
+  const reported = f.walletResult && REPORTABLE.includes(f.state) ? f.walletResult : null
+  const retry = canStart && (f.state === 'awaiting_consent' ? Boolean(reported) : f.state !== 'completed' && final)
   return (
-    <div class="stack" data-payment-status-url={final ? undefined : `/jobs/${job.id}/funding/${f.id}/status`} data-state={f.state}>
+    <div
+      class="stack"
+      data-payment-status-url={final ? undefined : `/jobs/${job.id}/funding/${f.id}/status`}
+      data-state={f.state}
+      data-wallet-result={f.walletResult ?? undefined}
+    >
       {f.debitAmount !== null && f.receiveAmount !== null ? (
         <dl class="facts" aria-label={t('funding.quote')}>
           <dt safe>{t('funding.debit')}</dt>
           <dd safe>{money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</dd>
           <dt safe>{t('funding.fee')}</dt>
-          <dd safe>
-            {f.debitAssetCode === f.assetCode && f.debitAssetScale === f.assetScale
-              ? money(f.debitAmount - f.receiveAmount, f.assetCode, f.assetScale)
-              : t('funding.fee_in_rate')}
+          <dd data-funding-fee safe>
+            {f.fee !== null ? money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale) : t('funding.fee_in_rate')}
           </dd>
           <dt safe>{t('funding.escrow_receives')}</dt>
           <dd safe>{money(f.receiveAmount, f.assetCode, f.assetScale)}</dd>
@@ -76,7 +98,33 @@ export function FundingStatus({ ctx, job, funding }: { ctx: ViewCtx; job: Job; f
           {t(`funding.states.${f.state}`)}
         </span>
       </p>
-      {f.state === 'awaiting_consent' && f.paymentUrl ? (
+      {f.state === 'needs_review' ? (
+        <p data-funding-review>
+          <Speak slug="funding.needs_review_explain" text={t('funding.needs_review_explain')} t={t} />
+        </p>
+      ) : (
+        ''
+      )}
+      {f.state === 'unknown' ? (
+        <p>
+          <Speak slug="funding.unknown_explain" text={t('funding.unknown_explain')} t={t} />
+        </p>
+      ) : (
+        ''
+      )}
+      {reported ? (
+        <div class="alert error" role="alert" data-wallet-said={walletResultMessage(reported)}>
+          <Speak slug={walletResultMessage(reported)} text={t(walletResultMessage(reported))} t={t} />
+        </div>
+      ) : (
+        ''
+      )}
+      {retry ? (
+        <PostButton t={t} csrf={csrf} action={`/jobs/${job.id}/funding`} slug="funding.try_again" text={t('funding.try_again')} />
+      ) : (
+        ''
+      )}
+      {f.state === 'awaiting_consent' && f.paymentUrl && !reported ? (
         <>
           <LinkButton t={t} href={f.paymentUrl} slug="funding.approve" text={t('funding.approve')} kind="primary" />
           <p safe>{t('funding.link_label')}</p>
@@ -130,6 +178,7 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
               <th scope="col" safe>{t('funding.date')}</th>
               <th scope="col" safe>{t('funding.status')}</th>
               <th scope="col" safe>{t('funding.debit')}</th>
+              <th scope="col" safe>{t('funding.fee')}</th>
               <th scope="col" safe>{t('funding.escrow_receives')}</th>
               <th scope="col" safe>{t('funding.payment_id')}</th>
             </tr>
@@ -140,6 +189,7 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
                 <td safe>{dateTime(f.createdAt, lang)}</td>
                 <td safe>{t(`funding.states.${f.state}`)}</td>
                 <td safe>{f.debitAmount === null ? '—' : money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
+                <td safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
                 <td safe>{money(f.state === 'completed' ? f.received : (f.receiveAmount ?? f.requested), f.assetCode, f.assetScale)}</td>
                 <td class="mono" safe>
                   {f.pendingId ?? '—'}

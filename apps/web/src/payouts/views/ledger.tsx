@@ -3,6 +3,19 @@ import type { Ledger } from '../service.ts'
 import type { Payout } from '../model.ts'
 import { money } from '../../views/format.ts'
 import { PostButton } from '../../views/form.tsx'
+import { payoutFee, payoutReceived } from '../figures.ts'
+
+/** What a payout delivered, once it completed; before that a dash rather than a guess. */
+export function receivedText(p: Payout): string {
+  const r = payoutReceived(p)
+  return p.state === 'completed' ? money(r.value, r.assetCode, r.assetScale) : '—'
+}
+
+/** What a completed payout cost in fees, in the escrow asset; a dash when not known (e.g. across assets). */
+export function feeText(p: Payout): string {
+  const f = payoutFee(p)
+  return p.state === 'completed' && f !== null ? money(f, p.assetCode, p.assetScale) : '—'
+}
 
 /** The job's escrow ledger: funded = paid out + refunded + held, always. */
 export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Ledger; payouts: { payout: Payout; receiver: { username: string; displayName: string } }[] }): JSX.Element {
@@ -22,6 +35,8 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
         <dd data-ledger="paid_out" safe>{m(ledger.paidOut)}</dd>
         <dt safe>{t('ledger.refunded')}</dt>
         <dd data-ledger="refunded" safe>{m(ledger.refunded)}</dd>
+        <dt safe>{t('ledger.payout_fees')}</dt>
+        <dd data-ledger="payout_fees" safe>{m(ledger.payoutFees)}</dd>
         <dt safe>{t('ledger.held')}</dt>
         <dd data-ledger="held" safe>{m(ledger.held)}</dd>
         <dt safe>{t('ledger.in_flight')}</dt>
@@ -35,6 +50,8 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
               <th scope="col" safe>{t('ledger.kind')}</th>
               <th scope="col" safe>{t('ledger.to')}</th>
               <th scope="col" safe>{t('ledger.amount')}</th>
+              <th scope="col" safe>{t('ledger.received')}</th>
+              <th scope="col" safe>{t('ledger.fee')}</th>
               <th scope="col" safe>{t('funding.status')}</th>
               <th scope="col" safe>{t('ledger.action')}</th>
             </tr>
@@ -44,10 +61,12 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
               <tr data-payout={payout.id} data-payout-state={payout.state}>
                 <td safe>{t(`ledger.kinds.${payout.kind}`)}</td>
                 <td safe>{receiver.displayName}</td>
-                <td safe>{m(payout.amount)}</td>
+                <td data-payout-amount safe>{m(payout.amount)}</td>
+                <td data-payout-received safe>{receivedText(payout)}</td>
+                <td data-payout-fee safe>{feeText(payout)}</td>
                 <td>
                   <span safe>{t(`payouts.states.${payout.state}`)}</span>
-                  {payout.state === 'failed' && payout.lastError ? (
+                  {(payout.state === 'failed' || payout.state === 'needs_review') && payout.lastError ? (
                     <span class="hint" safe>
                       {` (${payout.lastError})`}
                     </span>

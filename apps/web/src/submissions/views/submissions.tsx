@@ -2,6 +2,7 @@ import type { ViewCtx } from '../../http/context.ts'
 import type { Submission } from '../model.ts'
 import type { Job } from '../../jobs/model.ts'
 import type { Payout } from '../../payouts/model.ts'
+import { payoutFee, payoutReceived } from '../../payouts/figures.ts'
 import { Csrf, Field, PostButton, Submit } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
 import { Speak } from '../../views/speak.tsx'
@@ -65,12 +66,19 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
   )
 }
 
+/** A payout's state; once paid, what reached the wallet (not what left escrow) and what the wallets kept. */
 export function PayoutStatus({ ctx, payout }: { ctx: ViewCtx; payout: Payout | undefined }): JSX.Element {
   const { t } = ctx
   if (!payout) return ''
+  const sent = money(payout.amount, payout.assetCode, payout.assetScale)
+  const got = payoutReceived(payout)
+  const fee = payoutFee(payout)
+  const paid = payout.state === 'completed'
+  const shown = paid ? money(got.value, got.assetCode, got.assetScale) : sent
+  const note = paid && fee !== null && fee > 0n ? ` ${t('payouts.fee_note', { sent, fee: money(fee, payout.assetCode, payout.assetScale) })}` : ''
   return (
     <p data-payout-state={payout.state}>
-      <Speak slug={`payouts.state.${payout.state}`} text={`${t(`payouts.states.${payout.state}`)}: ${money(payout.amount, payout.assetCode, payout.assetScale)}`} t={t} />
+      <Speak slug={`payouts.state.${payout.state}`} text={`${t(`payouts.states.${payout.state}`)}: ${shown}.${note}`} t={t} />
       {payout.state === 'pending' && payout.lastError ? (
         <span class="hint" safe>
           {` ${t(`payouts.waiting.${payout.lastError === 'no_wallet' ? 'no_wallet' : payout.lastError === 'awaiting_funds' ? 'awaiting_funds' : 'retry'}`)}`}
