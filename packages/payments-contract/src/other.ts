@@ -47,7 +47,7 @@ export const WebhookDelivery = z.object({
   attempt: z.number().int(),
   statusCode: z.number().int().nullable(),
   error: z.string().nullable(),
-  durationMs: z.number().int().nullable(),
+  durationMs: z.number().int(),
   createdAt: isoDate,
   eventDeliveredAt: isoDate.nullable()
 })

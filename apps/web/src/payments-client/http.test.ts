@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { mockPaymentView, mockPayoutGrantView, mockPayoutView } from '@voces/payments-contract/testing'
 import { createHttpPaymentsClient } from './http.ts'
 
 /** A stub payments service: each test sets the answer for a path. */
@@ -31,6 +32,8 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())))
 
 const client = () => createHttpPaymentsClient({ baseUrl: base, apiToken: 'tok', sellerId: 'marketplace', timeoutMs: 500 })
 const amount = (value: string) => ({ value, assetCode: 'MXN', assetScale: 2, formatted: '' })
+const status = (payment: ReturnType<typeof mockPaymentView>) => ({ success: true, pendingId: payment.pendingId, status: payment.status, payment })
+const payout = (overrides: Parameters<typeof mockPayoutView>[0]) => ({ success: true, payout: mockPayoutView(overrides) })
 
 describe('HTTP payments client', () => {
   test('starts a quote with the bearer token and reads the quote', async () => {
@@ -39,7 +42,8 @@ describe('HTTP payments client', () => {
       body: {
         success: true, created: true, redirectUrl: 'http://w/consent', paymentUrl: 'http://w/consent', pendingId: 'p1', status: 'awaiting_consent',
         incomingPaymentId: 'ip', quoteId: 'q', amount: '10.00', assetCode: 'MXN', assetScale: 2,
-        quote: { id: 'q', debitAmount: amount('1030'), receiveAmount: amount('1000'), fee: amount('30'), expiresAt: '2030-01-01T00:00:00.000Z' }
+        quote: { id: 'q', debitAmount: amount('1030'), receiveAmount: amount('1000'), fee: amount('30'), expiresAt: '2030-01-01T00:00:00.000Z' },
+        returnUrl: 'http://localhost:8000/x', consentExpiresAt: '2030-01-01T00:00:00.000Z'
       }
     })
     const r = await client().startQuote({ offerId: 'job-1', buyerWalletAddressUrl: 'http://w/buyer', amount: '10.00', returnUrl: 'http://localhost:8000/x' })
@@ -61,7 +65,7 @@ describe('HTTP payments client', () => {
     ['expired', 'expired'],
     ['failed', 'failed']
   ])('payment status %s reads as %s', async (remote, local) => {
-    answers.set('/payments/p1/status', { status: 200, body: { success: true, pendingId: 'p1', status: remote, payment: { pendingId: 'p1', status: remote, receiveAmount: amount('1000') } } })
+    answers.set('/payments/p1/status', { status: 200, body: status(mockPaymentView({ pendingId: 'p1', status: remote as never, receiveAmount: amount('1000') })) })
     const r = await client().getPaymentStatus('p1')
     expect(r).toMatchObject({ ok: true, value: { status: local } })
     if (local === 'completed') expect(r.ok && r.value.receivedAmount?.value).toBe('1000')
@@ -82,32 +86,43 @@ describe('HTTP payments client', () => {
     expect(errors.at(-1)).toMatchObject({ kind: 'payout', id: 'o9', status: 'settling' })
   })
 
+  test('an answer that breaks the contract (a missing field) is an error, logged, never read with defaults', async () => {
+    const errors: unknown[] = []
+    const logging = createHttpPaymentsClient({ baseUrl: base, apiToken: 'tok', sellerId: 'marketplace', timeoutMs: 500, logger: { error: (o: object) => errors.push(o) } })
+    const { fee: _dropped, ...withoutFee } = mockPaymentView({ pendingId: 'p8' })
+    answers.set('/payments/p8/status', { status: 200, body: { success: true, pendingId: 'p8', status: 'awaiting_consent', payment: withoutFee } })
+    expect(await logging.getPaymentStatus('p8')).toMatchObject({ ok: false, error: 'unreachable' })
+    expect(errors.at(-1)).toMatchObject({ path: '/payments/p8/status' })
+    answers.set('/payouts/o8', { status: 200, body: payout({ id: 'o8', amount: { value: '12.50' } as never }) })
+    expect(await logging.getPayout('o8')).toMatchObject({ ok: false })
+  })
+
   test("the wallet's report, the fee and the payout's figures are read from the views", async () => {
     answers.set('/payments/p2/status', {
       status: 200,
-      body: { success: true, pendingId: 'p2', status: 'awaiting_consent', payment: { pendingId: 'p2', status: 'awaiting_consent', fee: amount('65'), walletResult: 'grant_rejected', failure: null } }
+      body: status(mockPaymentView({ pendingId: 'p2', status: 'awaiting_consent', fee: amount('65'), walletResult: 'grant_rejected' }))
     })
     expect(await client().getPaymentStatus('p2')).toMatchObject({ ok: true, value: { status: 'awaiting_consent', walletResult: 'grant_rejected', fee: { value: '65' } } })
     answers.set('/payouts/o1', {
       status: 200,
-      body: { success: true, payout: { id: 'o1', status: 'completed', amount: amount('1500'), receiveAmount: amount('1435'), sentAmount: amount('1435'), fee: amount('65'), failure: null } }
+      body: payout({ id: 'o1', status: 'completed', amount: amount('1500'), receiveAmount: amount('1435'), sentAmount: amount('1435'), fee: amount('65') })
     })
     expect(await client().getPayout('o1')).toMatchObject({
       ok: true,
       value: { id: 'o1', status: 'completed', amount: { value: '1500' }, receiveAmount: { value: '1435' }, sentAmount: { value: '1435' }, fee: { value: '65' } }
     })
     // Across assets the service gives no fee: none is made up.
-    answers.set('/payouts/o2', { status: 200, body: { success: true, payout: { id: 'o2', status: 'sending', amount: amount('1500'), receiveAmount: null, fee: null } } })
+    answers.set('/payouts/o2', { status: 200, body: payout({ id: 'o2', status: 'sending', amount: amount('1500'), receiveAmount: null, fee: null }) })
     const o2 = await client().getPayout('o2')
     expect(o2.ok && o2.value.fee).toBeUndefined()
     expect(o2.ok && o2.value.receiveAmount).toBeUndefined()
   })
 
   test('reconcile: POST to the payment and payout reconcile routes, answered with their views', async () => {
-    answers.set('/payments/p3/reconcile', { status: 200, body: { success: true, payment: { pendingId: 'p3', status: 'completed', receiveAmount: amount('1000') } } })
+    answers.set('/payments/p3/reconcile', { status: 200, body: status(mockPaymentView({ pendingId: 'p3', status: 'completed', receiveAmount: amount('1000') })) })
     expect(await client().reconcilePayment('p3')).toMatchObject({ ok: true, value: { pendingId: 'p3', status: 'completed', receivedAmount: { value: '1000' } } })
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/payments/p3/reconcile', auth: 'Bearer tok' })
-    answers.set('/payouts/o3/reconcile', { status: 200, body: { success: true, payout: { id: 'o3', status: 'needs_review', amount: amount('1000'), failure: { code: 'settlement_deadline', message: 'not arrived' } } } })
+    answers.set('/payouts/o3/reconcile', { status: 200, body: payout({ id: 'o3', status: 'needs_review', amount: amount('1000'), failure: { code: 'settlement_deadline', message: 'not arrived' } }) })
     expect(await client().reconcilePayout('o3')).toMatchObject({ ok: true, value: { id: 'o3', status: 'needs_review', failureReason: 'settlement_deadline not arrived' } })
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/payouts/o3/reconcile' })
     expect(await client().reconcilePayout('nope')).toMatchObject({ ok: false, error: 'not_found' })
@@ -132,7 +147,7 @@ describe('HTTP payments client', () => {
   test('the wallet check asks the payments service, which answers for the wallet', async () => {
     answers.set('/wallet-addresses/check', {
       status: 200,
-      body: { success: true, walletAddress: { id: 'http://w/alice', assetCode: 'MXN', assetScale: 2, authServer: 'http://w/auth' } }
+      body: { success: true, walletAddress: { id: 'http://w/alice', assetCode: 'MXN', assetScale: 2, authServer: 'http://w/auth', resourceServer: 'http://w' } }
     })
     expect(await client().checkWallet('http://w/alice')).toEqual({ ok: true, value: { id: 'http://w/alice', assetCode: 'MXN', assetScale: 2 } })
     expect(seen.at(-1)!.url).toBe(`/wallet-addresses/check?url=${encodeURIComponent('http://w/alice')}`)
@@ -141,7 +156,7 @@ describe('HTTP payments client', () => {
   })
 
   test('operators: the payout grant start sends the limit and return URL; the delivery log is read as typed rows', async () => {
-    answers.set('/sellers/marketplace/payout-grant', { status: 201, body: { success: true, redirectUrl: 'http://wallet.test/consent/g1', payoutGrant: { id: 'g1' } } })
+    answers.set('/sellers/marketplace/payout-grant', { status: 201, body: { success: true, redirectUrl: 'http://wallet.test/consent/g1', payoutGrant: mockPayoutGrantView() } })
     const grant = await client().startPayoutGrant({ debitLimit: '500.00', returnUrl: 'http://localhost:8000/admin/payouts/grant/return' })
     expect(grant).toEqual({ ok: true, value: { redirectUrl: 'http://wallet.test/consent/g1' } })
     expect(JSON.parse(seen.at(-1)!.body)).toEqual({ debitLimit: '500.00', returnUrl: 'http://localhost:8000/admin/payouts/grant/return' })

@@ -1,9 +1,23 @@
+import {
+  PaymentHistoryResponse,
+  PaymentState,
+  PaymentStatusResponse,
+  PayoutGrantResponse,
+  PayoutResponse,
+  PayoutState,
+  StartPaymentResponse,
+  WalletAddressCheckResponse,
+  WebhookDeliveriesResponse,
+  type Amount,
+  type PaymentView,
+  type PayoutView
+} from '@voces/payments-contract'
+import type { z } from 'zod'
 import type {
   OpenPaymentsAmount,
   PaymentStatus,
   PaymentsClient,
   PayoutResult,
-  PayoutStatus,
   RemotePaymentStatus,
   Result,
   StartedQuote,
@@ -12,8 +26,10 @@ import type {
 } from './types.ts'
 
 /**
- * The payments service over HTTP, with the bearer token. Every response is narrowed to the typed
- * result here, so a change in the service's API breaks in one place.
+ * The payments service over HTTP, with the bearer token. Every answer is checked against the one
+ * contract both sides compile against (@voces/payments-contract): a field changed there fails
+ * type-checking here, and an answer that breaks it is logged and reported as an error, never read
+ * with defaults. A state this app does not know yet (a newer service) is logged and shown as unknown.
  */
 export function createHttpPaymentsClient(options: {
   baseUrl: string
@@ -63,99 +79,131 @@ export function createHttpPaymentsClient(options: {
     return { ok: true, value: json }
   }
 
-  const unknown = (kind: 'payment' | 'payout', id: string, raw: string) =>
+  /** Checks an answer against its contract schema; one that breaks it is an error, logged. */
+  function decode<S extends z.ZodType>(r: Result<Record<string, unknown>>, schema: S, path: string): Result<z.infer<S>> {
+    if (!r.ok) return r
+    const parsed = schema.safeParse(r.value)
+    if (parsed.success) return { ok: true, value: parsed.data }
+    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`)
+    options.logger?.error({ path, problems }, 'the payments service answered outside its contract')
+    return { ok: false, error: 'unreachable', message: `answer outside the contract (${problems.join('; ')})` }
+  }
+
+  const onUnknown = (kind: 'payment' | 'payout', id: string, raw: unknown) =>
     options.logger?.error({ kind, id, status: raw }, 'the payments service sent a state this app does not know')
-  const toStatus = (v: Record<string, unknown>, pendingId: string) => readStatus(v, pendingId, unknown)
-  const toPayout = (v: Record<string, unknown>) => readPayout(v, unknown)
+
+  /** A payment as the contract says, or `unknown` (logged) when its state is one this app does not know. */
+  function payment(raw: unknown, fallbackId: string, path: string): Result<PaymentStatus> {
+    const item = (raw ?? {}) as Record<string, unknown>
+    if (!PaymentState.safeParse(item.status).success) {
+      const id = typeof item.pendingId === 'string' ? item.pendingId : fallbackId
+      onUnknown('payment', id, item.status)
+      return { ok: true, value: { pendingId: id, status: 'unknown', failureReason: `unknown_state ${String(item.status)}` } }
+    }
+    const view = decode({ ok: true, value: item }, PaymentStatusResponse.shape.payment, path)
+    return view.ok ? { ok: true, value: toPaymentStatus(view.value) } : view
+  }
+
+  function payout(r: Result<Record<string, unknown>>, path: string): Result<PayoutResult> {
+    if (!r.ok) return r
+    const item = (r.value.payout ?? {}) as Record<string, unknown>
+    if (!PayoutState.safeParse(item.status).success) {
+      onUnknown('payout', String(item.id ?? ''), item.status)
+      return { ok: true, value: { id: String(item.id ?? ''), status: 'unknown', failureReason: `unknown_state ${String(item.status)}` } }
+    }
+    const decoded = decode(r, PayoutResponse, path)
+    return decoded.ok ? { ok: true, value: toPayoutResult(decoded.value.payout) } : decoded
+  }
 
   return {
     async startQuote(input) {
-      const r = await call('POST', `/offers/${encodeURIComponent(input.offerId)}/quotes/start`, {
-        sellerId: options.sellerId,
-        buyerWalletAddressUrl: input.buyerWalletAddressUrl,
-        amount: input.amount,
-        returnUrl: input.returnUrl
-      }, slowTimeoutMs)
+      const path = `/offers/${encodeURIComponent(input.offerId)}/quotes/start`
+      const r = decode(
+        await call('POST', path, { sellerId: options.sellerId, buyerWalletAddressUrl: input.buyerWalletAddressUrl, amount: input.amount, returnUrl: input.returnUrl }, slowTimeoutMs),
+        StartPaymentResponse,
+        path
+      )
       if (!r.ok) return r
       const v = r.value
-      const quote = (v.quote ?? {}) as Record<string, unknown>
-      const started: StartedQuote = {
-        pendingId: str(v.pendingId),
-        redirectUrl: str(v.redirectUrl),
-        paymentUrl: str(v.paymentUrl ?? v.redirectUrl),
-        incomingPaymentId: str(v.incomingPaymentId),
-        quoteId: str(v.quoteId),
-        amount: str(v.amount),
-        assetCode: str(v.assetCode),
-        quote: {
-          debitAmount: amount(quote.debitAmount),
-          receiveAmount: amount(quote.receiveAmount),
-          fee: quote.fee ? amount(quote.fee) : undefined,
-          expiresAt: typeof quote.expiresAt === 'string' ? quote.expiresAt : undefined
-        }
+      if (!v.redirectUrl || !v.quote.debitAmount || !v.quote.receiveAmount) {
+        return { ok: false, error: 'rejected', message: 'quote response without a consent URL or quote amounts' }
       }
-      if (!started.pendingId || !started.redirectUrl) {
-        return { ok: false, error: 'rejected', message: 'quote response without pendingId/redirectUrl' }
+      const started: StartedQuote = {
+        pendingId: v.pendingId,
+        redirectUrl: v.redirectUrl,
+        paymentUrl: v.paymentUrl ?? v.redirectUrl,
+        incomingPaymentId: v.incomingPaymentId ?? '',
+        quoteId: v.quoteId ?? '',
+        amount: v.amount,
+        assetCode: v.assetCode,
+        quote: {
+          debitAmount: minor(v.quote.debitAmount),
+          receiveAmount: minor(v.quote.receiveAmount),
+          fee: optional(v.quote.fee),
+          expiresAt: v.quote.expiresAt ?? undefined
+        }
       }
       return { ok: true, value: started }
     },
     async getPaymentStatus(pendingId) {
-      const r = await call('GET', `/payments/${encodeURIComponent(pendingId)}/status`)
-      if (!r.ok) return r
-      return { ok: true, value: toStatus(r.value, pendingId) }
+      const path = `/payments/${encodeURIComponent(pendingId)}/status`
+      const r = await call('GET', path)
+      return r.ok ? payment(r.value.payment, pendingId, path) : r
     },
     async listOfferPayments(offerId) {
-      const r = await call('GET', `/offers/${encodeURIComponent(offerId)}/payments`)
+      const path = `/offers/${encodeURIComponent(offerId)}/payments`
+      const r = await call('GET', path)
       if (!r.ok) return r
-      const list = Array.isArray(r.value.payments) ? (r.value.payments as Record<string, unknown>[]) : []
-      return { ok: true, value: list.map((p) => toStatus(p, str(p.pendingId ?? p.id))) }
+      const items = Array.isArray(r.value.payments) ? (r.value.payments as unknown[]) : undefined
+      if (!items) return decode(r, PaymentHistoryResponse, path) as Result<never>
+      const list: PaymentStatus[] = []
+      for (const item of items) {
+        const one = payment(item, '', path)
+        if (!one.ok) return one
+        list.push(one.value)
+      }
+      return { ok: true, value: list }
     },
     async createPayout(input) {
-      const r = await call('POST', '/payouts', { sellerId: options.sellerId, ...input }, slowTimeoutMs)
-      if (!r.ok) return r
-      return { ok: true, value: toPayout(r.value) }
+      return payout(await call('POST', '/payouts', { sellerId: options.sellerId, ...input }, slowTimeoutMs), '/payouts')
     },
     async getPayout(id) {
-      const r = await call('GET', `/payouts/${encodeURIComponent(id)}`)
-      if (!r.ok) return r
-      return { ok: true, value: toPayout(r.value) }
+      const path = `/payouts/${encodeURIComponent(id)}`
+      return payout(await call('GET', path), path)
     },
     async reconcilePayment(pendingId) {
       // Checks two wallets before answering: the slow timeout.
-      const r = await call('POST', `/payments/${encodeURIComponent(pendingId)}/reconcile`, {}, slowTimeoutMs)
-      if (!r.ok) return r
-      return { ok: true, value: toStatus(r.value, pendingId) }
+      const path = `/payments/${encodeURIComponent(pendingId)}/reconcile`
+      const r = await call('POST', path, {}, slowTimeoutMs)
+      return r.ok ? payment(r.value.payment, pendingId, path) : r
     },
     async reconcilePayout(id) {
-      const r = await call('POST', `/payouts/${encodeURIComponent(id)}/reconcile`, {}, slowTimeoutMs)
-      if (!r.ok) return r
-      return { ok: true, value: toPayout(r.value) }
+      const path = `/payouts/${encodeURIComponent(id)}/reconcile`
+      return payout(await call('POST', path, {}, slowTimeoutMs), path)
     },
     async checkWallet(walletAddressUrl) {
-      const r = await call('GET', `/wallet-addresses/check?url=${encodeURIComponent(walletAddressUrl)}`)
-      if (r.ok) {
-        const v = (r.value.walletAddress ?? r.value) as Record<string, unknown>
-        return { ok: true, value: { id: str(v.id), assetCode: str(v.assetCode), assetScale: Number(v.assetScale ?? 0) } }
-      }
-      return r
+      const path = '/wallet-addresses/check'
+      const r = decode(await call('GET', `${path}?url=${encodeURIComponent(walletAddressUrl)}`), WalletAddressCheckResponse, path)
+      if (!r.ok) return r
+      const { id, assetCode, assetScale } = r.value.walletAddress
+      return { ok: true, value: { id, assetCode, assetScale } }
     },
     async startPayoutGrant(input) {
-      const r = await call(
-        'POST',
-        `/sellers/${encodeURIComponent(options.sellerId)}/payout-grant`,
-        { debitLimit: input.debitLimit, returnUrl: input.returnUrl, ...(input.interval ? { interval: input.interval } : {}) },
-        slowTimeoutMs
+      const path = `/sellers/${encodeURIComponent(options.sellerId)}/payout-grant`
+      const r = decode(
+        await call('POST', path, { debitLimit: input.debitLimit, returnUrl: input.returnUrl, ...(input.interval ? { interval: input.interval } : {}) }, slowTimeoutMs),
+        PayoutGrantResponse,
+        path
       )
       if (!r.ok) return r
-      const redirectUrl = str(r.value.redirectUrl)
+      const redirectUrl = r.value.redirectUrl ?? ''
       if (!/^https?:\/\//.test(redirectUrl)) return { ok: false, error: 'rejected', message: 'payout grant response without redirectUrl' }
       return { ok: true, value: { redirectUrl } }
     },
     async listWebhookDeliveries(limit) {
-      const r = await call('GET', `/webhook-deliveries?limit=${Math.max(1, Math.min(500, Math.trunc(limit)))}`)
-      if (!r.ok) return r
-      const list = Array.isArray(r.value.deliveries) ? (r.value.deliveries as Record<string, unknown>[]) : []
-      return { ok: true, value: list.map(toDelivery) }
+      const path = '/webhook-deliveries'
+      const r = decode(await call('GET', `${path}?limit=${Math.max(1, Math.min(500, Math.trunc(limit)))}`), WebhookDeliveriesResponse, path)
+      return r.ok ? { ok: true, value: r.value.deliveries satisfies WebhookDelivery[] } : r
     }
   }
 }
@@ -165,25 +213,20 @@ function describe(json: Record<string, unknown>, status: number): string {
   if (typeof error === 'string') return `${status} ${error}`
   if (error && typeof error === 'object') {
     const e = error as Record<string, unknown>
-    return `${status} ${str(e.code)} ${str(e.description ?? e.message)}`.trim()
+    return `${status} ${String(e.code ?? '')} ${String(e.description ?? e.message ?? '')}`.trim()
   }
-  return `${status} ${str(json.message)}`.trim()
+  return `${status} ${typeof json.message === 'string' ? json.message : ''}`.trim()
 }
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''
-}
-
-function amount(v: unknown): OpenPaymentsAmount {
-  const a = (v ?? {}) as Record<string, unknown>
-  return { value: str(a.value) || '0', assetCode: str(a.assetCode), assetScale: Number(a.assetScale ?? 0) }
-}
+const minor = (a: Amount): OpenPaymentsAmount => ({ value: a.value, assetCode: a.assetCode, assetScale: a.assetScale })
+const optional = (a: Amount | null): OpenPaymentsAmount | undefined => (a ? minor(a) : undefined)
+const failureOf = (f: { code: string; message: string } | null) => (f ? `${f.code} ${f.message}`.trim() : undefined)
 
 /**
- * The payments service's payment states (services/payments/src/payment/model.ts), each read as what the
- * job page shows. Only states the service sends are here: anything else is `unknown`, reported.
+ * The service's payment states, each read as what the job page shows. A Record over the contract's
+ * enum: a state added there fails type-checking here until it is given a meaning.
  */
-const PAYMENT_STATUS: Record<string, RemotePaymentStatus> = {
+const PAYMENT_STATUS: Record<PaymentState, RemotePaymentStatus> = {
   starting: 'awaiting_consent',
   awaiting_consent: 'awaiting_consent',
   authorized: 'paying',
@@ -195,71 +238,28 @@ const PAYMENT_STATUS: Record<string, RemotePaymentStatus> = {
   expired: 'expired'
 }
 
-/** The payments service's payout states (services/payments/src/payout/model.ts), read as they are. */
-const PAYOUT_STATUS: Record<string, PayoutStatus> = {
-  pending: 'pending',
-  sending: 'sending',
-  needs_review: 'needs_review',
-  completed: 'completed',
-  failed: 'failed'
-}
-
-type OnUnknown = (kind: 'payment' | 'payout', id: string, raw: string) => void
-
-function optionalAmount(v: unknown): OpenPaymentsAmount | undefined {
-  return v && typeof v === 'object' ? amount(v) : undefined
-}
-
-function failureOf(v: unknown): string | undefined {
-  const failure = v as Record<string, unknown> | null | undefined
-  return failure ? `${str(failure.code)} ${str(failure.message)}`.trim() : undefined
-}
-
-function readStatus(v: Record<string, unknown>, pendingId: string, onUnknown: OnUnknown): PaymentStatus {
-  // GET /payments/:id/status answers {status, payment: {...}}; history items are the payment itself.
-  const payment = (v.payment ?? v) as Record<string, unknown>
-  const id = str(payment.pendingId) || pendingId
-  const raw = str(payment.status ?? v.status)
-  const status = Object.hasOwn(PAYMENT_STATUS, raw) ? PAYMENT_STATUS[raw]! : 'unknown'
-  if (status === 'unknown') onUnknown('payment', id, raw)
+function toPaymentStatus(p: PaymentView): PaymentStatus {
+  const status = PAYMENT_STATUS[p.status]
   return {
-    pendingId: id,
+    pendingId: p.pendingId,
     status,
     // What escrow received: the quote's receive amount, once the payment completed.
-    receivedAmount: status === 'completed' ? optionalAmount(payment.receiveAmount) : undefined,
-    fee: optionalAmount(payment.fee),
-    walletResult: typeof payment.walletResult === 'string' && payment.walletResult ? payment.walletResult : undefined,
-    failureReason: status === 'unknown' ? `unknown_state ${raw}`.trim() : failureOf(payment.failure)
+    receivedAmount: status === 'completed' ? optional(p.receiveAmount) : undefined,
+    fee: optional(p.fee),
+    walletResult: p.walletResult ?? undefined,
+    failureReason: failureOf(p.failure)
   }
 }
 
-function readPayout(v: Record<string, unknown>, onUnknown: OnUnknown): PayoutResult {
-  const p = (v.payout ?? v) as Record<string, unknown>
-  const raw = str(p.status)
-  const status = Object.hasOwn(PAYOUT_STATUS, raw) ? PAYOUT_STATUS[raw]! : 'unknown'
-  if (status === 'unknown') onUnknown('payout', str(p.id), raw)
+function toPayoutResult(p: PayoutView): PayoutResult {
   return {
-    id: str(p.id),
-    status,
-    amount: optionalAmount(p.amount),
-    receiveAmount: optionalAmount(p.receiveAmount),
-    sentAmount: optionalAmount(p.sentAmount),
-    fee: optionalAmount(p.fee),
-    failureReason: status === 'unknown' ? `unknown_state ${raw}`.trim() : failureOf(p.failure)
-  }
-}
-
-function toDelivery(d: Record<string, unknown>): WebhookDelivery {
-  return {
-    id: Number(d.id ?? 0),
-    eventId: str(d.eventId),
-    type: str(d.type),
-    attempt: Number(d.attempt ?? 0),
-    statusCode: typeof d.statusCode === 'number' ? d.statusCode : null,
-    error: typeof d.error === 'string' ? d.error : null,
-    durationMs: Number(d.durationMs ?? 0),
-    createdAt: str(d.createdAt),
-    eventDeliveredAt: typeof d.eventDeliveredAt === 'string' ? d.eventDeliveredAt : null
+    id: p.id,
+    status: p.status,
+    amount: minor(p.amount),
+    receiveAmount: optional(p.receiveAmount),
+    sentAmount: optional(p.sentAmount),
+    fee: optional(p.fee),
+    failureReason: failureOf(p.failure)
   }
 }
 

@@ -1,3 +1,5 @@
+import type { WebhookDelivery } from '@voces/payments-contract'
+
 /**
  * The one boundary between the web app and services/payments. Everything the app knows about that
  * service's HTTP API is in this folder; the rest of the app codes against this interface, and tests
@@ -94,19 +96,8 @@ export interface WalletInfo {
   assetScale: number
 }
 
-/** One attempt to deliver a webhook, as the payments service logged it (for operators). */
-export interface WebhookDelivery {
-  id: number
-  eventId: string
-  type: string
-  attempt: number
-  statusCode: number | null
-  error: string | null
-  durationMs: number
-  createdAt: string
-  /** When the event was delivered in the end (by this attempt or a later one); null while it is not. */
-  eventDeliveredAt: string | null
-}
+/** One attempt to deliver a webhook, as the payments service logged it (for operators): the contract's type. */
+export type { WebhookDelivery }
 
 export interface PayoutGrantInput {
   /** Decimal string: the most the standing grant may pay out (per interval, if given). */
