@@ -60,8 +60,8 @@ test('a person approves a payment on the consent page in Chromium and is sent ba
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Approve a payment from your wallet')
   const text = await page.textContent('main')
   expect(text).toContain('Shop browser_shop')
-  // 100.00 MXN at 20 MXN/USD is 5.00 USD, plus the 1% fee: 5.05 USD.
-  expect(text).toContain('5.05 USD')
+  // 100.00 MXN at 20 MXN/USD is 5.00 USD, plus Rafiki's sending fee of 0.50 + 1 %: 5.55 USD.
+  expect(text).toContain('5.55 USD')
   expect(text).toContain('browser_seller')
   expect(text).toContain('They receive100.00 MXN')
   await page.screenshot({ path: screenshotPath('sandbox-consent'), fullPage: true })
