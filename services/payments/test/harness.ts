@@ -168,6 +168,10 @@ export async function visit(url: string): Promise<{ status: number; location: st
   return { status: response.status, location: response.headers.get('location'), body: await response.text() }
 }
 
+/**
+ * Polls `probe` until `done` holds; the error names the last value seen. Hand-written rather than
+ * vi.waitFor because the benchmark (outside vitest) starts the same harness.
+ */
 export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {

@@ -1,4 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { eq, sql } from 'drizzle-orm'
+import { queryRows } from '@voces/platform'
+import { payments } from '../src/payment/model.ts'
 import { outgoingPaymentsOf, settled, startBody, startHarness, visit, waitFor, type Harness } from './harness.ts'
 
 describe('payments survive wallet faults, restarts and several processes', () => {
@@ -8,6 +11,7 @@ describe('payments survive wallet faults, restarts and several processes', () =>
   })
   afterEach(() => h.sandbox.admin.setFaults({ latencyMs: 0, errorRate: 0, dropRate: 0, paths: [] }))
   afterAll(() => h?.close())
+  const attempts = async (id: string) => (await h.database.db.select({ n: payments.attempts }).from(payments).where(eq(payments.id, id)))[0]?.n ?? 0
 
   test.each([
     ['/incoming-payments', 'incoming_payment'],
@@ -62,7 +66,8 @@ describe('payments survive wallet faults, restarts and several processes', () =>
     await h.sandbox.admin.setFaults({ dropRate: 1, paths: ['/outgoing-payments'] })
     const back = await visit(finishUrl)
     expect(new URL(back.location!).searchParams.get('status')).toBe('authorized')
-    await new Promise((r) => setTimeout(r, 200))
+    // The worker retries while answers are still lost, and looks for the payment it may have made.
+    await waitFor(() => attempts(start.json.pendingId), (n) => n >= 1)
     await h.sandbox.admin.setFaults({ dropRate: 0 })
     const done = await settled(h, start.json.pendingId)
     expect(done.status, JSON.stringify(done.payment.failure)).toBe('completed')
@@ -75,8 +80,9 @@ describe('payments survive wallet faults, restarts and several processes', () =>
     const start = await h.api('POST', '/offers/status/quotes/start', startBody(buyer.url))
     const finishUrl = await h.sandbox.approveConsent(start.json.redirectUrl)
     await visit(finishUrl)
-    await h.sandbox.admin.setFaults({ errorRate: 1, paths: ['/outgoing-payments/'] })
-    await new Promise((r) => setTimeout(r, 400))
+    // Neither the outgoing payment nor the escrow's incoming payment can be read for a while.
+    await h.sandbox.admin.setFaults({ errorRate: 1, paths: ['/outgoing-payments/', '/incoming-payments/'] })
+    await waitFor(() => attempts(start.json.pendingId), (n) => n >= 2)
     expect((await h.api('GET', `/payments/${start.json.pendingId}/status`)).json.status).toBe('sending')
     await h.sandbox.admin.setFaults({ errorRate: 0 })
     expect((await settled(h, start.json.pendingId)).status).toBe('completed')
@@ -120,8 +126,13 @@ describe('payments survive wallet faults, restarts and several processes', () =>
       async () => h.webhooks.received.map((w) => JSON.parse(w.body)).filter((e) => starts.some((s) => s.json.pendingId === e.data.pendingId)),
       (events) => events.length >= starts.length
     )
-    await new Promise((r) => setTimeout(r, 300))
     expect(completedEvents).toHaveLength(starts.length)
+    // Exactly one completion each in the outbox: nothing delivered late can double it.
+    const outbox = await queryRows<{ n: string }>(
+      h.database.db,
+      sql`select count(*) as n from payments.webhook_events where type = 'payment.completed' and payload->>'pendingId' in (${sql.join(starts.map((s) => sql`${s.json.pendingId}`), sql`, `)})`
+    )
+    expect(Number(outbox[0]!.n)).toBe(starts.length)
     await other.service.stop()
   })
 

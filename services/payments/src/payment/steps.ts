@@ -102,7 +102,7 @@ export function createPaymentSteps(deps: PaymentDeps) {
       if (isFailure(existing)) return stepFailed(p, 'authorized', existing)
       if (existing) return recordSending(p, existing)
     }
-    if (p.quoteExpiresAt && p.quoteExpiresAt.getTime() < Date.now() + 1000) {
+    if (p.quoteExpiresAt && p.quoteExpiresAt.getTime() < clock.now().getTime() + 1000) {
       const requoted = await requote(p, identity)
       if (isFailure(requoted)) return stepFailed(p, 'authorized', requoted)
       if (!requoted) return undefined

@@ -66,7 +66,7 @@ export function createPayoutSteps(deps: PayoutDeps) {
       if (isFailure(found)) return stepFailed(p, found)
       if (found) return recordSending(p, found)
     }
-    if (!p.quoteId || !p.quoteExpiresAt || p.quoteExpiresAt.getTime() < Date.now() + 1000) {
+    if (!p.quoteId || !p.quoteExpiresAt || p.quoteExpiresAt.getTime() < clock.now().getTime() + 1000) {
       const receiver = await deps.openPayments.walletAddress(p.receiverWalletAddressUrl, 'receiver_wallet_address')
       if (isFailure(receiver)) return stepFailed(p, receiver)
       // The amount the receiver gets is known only from the quote (fixed-send, maybe in another
