@@ -130,6 +130,16 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
 }
 
 
+/** The payments of the same offer, seller, buyer and amount in one of `states` (what the open-start index keys on). */
+const sameStart = (input: StartPaymentInput, value: bigint, states: PaymentRow['state'][]) =>
+  and(
+    eq(payments.offerId, input.offerId),
+    eq(payments.sellerId, input.sellerId),
+    eq(payments.buyerWalletAddressUrl, input.buyerWalletAddressUrl),
+    eq(payments.amountValue, value),
+    inArray(payments.state, states)
+  )
+
 /**
  * Ends the open payment of this offer, seller, buyer and amount if its wallet reported, by an
  * unsigned redirect, that the buyer declined or that the approval window closed. Only the API's
@@ -137,18 +147,7 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
  * deciding, not a typed URL; the grant is cancelled so that the old consent page can no longer pay.
  */
 async function supersedeReported(deps: PaymentDeps, input: StartPaymentInput, value: bigint): Promise<boolean> {
-  const [open] = await deps.db
-    .select()
-    .from(payments)
-    .where(
-      and(
-        eq(payments.offerId, input.offerId),
-        eq(payments.sellerId, input.sellerId),
-        eq(payments.buyerWalletAddressUrl, input.buyerWalletAddressUrl),
-        eq(payments.amountValue, value),
-        eq(payments.state, 'awaiting_consent')
-      )
-    )
+  const [open] = await deps.db.select().from(payments).where(sameStart(input, value, ['awaiting_consent']))
   const consent = open?.consentId ? await deps.consents.find(open.consentId) : undefined
   if (!open || !consent?.walletResult) return false
   // Closing the consent first (it cancels the grant) means no callback can claim it after this.
@@ -171,18 +170,7 @@ async function supersedeReported(deps: PaymentDeps, input: StartPaymentInput, va
 async function awaitOpenStart(deps: PaymentDeps, input: StartPaymentInput, value: bigint): Promise<PaymentRow | Failure> {
   const deadline = Date.now() + 20_000
   for (;;) {
-    const [open] = await deps.db
-      .select()
-      .from(payments)
-      .where(
-        and(
-          eq(payments.offerId, input.offerId),
-          eq(payments.sellerId, input.sellerId),
-          eq(payments.buyerWalletAddressUrl, input.buyerWalletAddressUrl),
-          eq(payments.amountValue, value),
-          inArray(payments.state, ['starting', 'awaiting_consent'])
-        )
-      )
+    const [open] = await deps.db.select().from(payments).where(sameStart(input, value, ['starting', 'awaiting_consent']))
     if (open?.state === 'awaiting_consent') return open
     if (!open) {
       // The other start ended (failed) between our insert and this read: report the latest attempt.
