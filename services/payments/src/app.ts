@@ -58,7 +58,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
     maxAttempts: Math.max(config.worker.maxAttempts, 20),
     timeoutMs: config.walletRequestTimeoutMs
   })
-  const sellers = createSellerService({ db, logger, openPayments })
+  const sellers = createSellerService({ db, logger, openPayments, keysDir: config.sellerKeysDir })
   const consents = createConsentService({ db, logger, clock, openPayments, sellers, config })
   const store = createPaymentStore({ db, webhooks })
   const payments = createPaymentService({ db, logger, openPayments, sellers, store, consents, clock, config })

@@ -11,6 +11,11 @@ export interface PaymentsConfig {
   logLevel: string
   /** Bearer token required on every route except /payments/finish, /health and /docs. */
   apiToken: string
+  /**
+   * The only directory `POST /sellers` may name a key file in (the API never reads a file elsewhere,
+   * and never says whether one exists there).
+   */
+  sellerKeysDir: string
   /** The marketplace's own seller (escrow) wallet, registered at start. Absent: the service runs without one. */
   seller?: SellerKeyConfig | undefined
   /** Rewrite wallet URLs to http (only for a local non-TLS wallet such as the sandbox). */
@@ -67,6 +72,7 @@ const schema = z
     PAYMENTS_BASE_URL: env.url().optional(),
     DATABASE_URL: z.string().optional(),
     DATA_DIR: z.string().default('./data'),
+    SELLER_KEYS_DIR: z.string().min(1).optional(),
     LOG_LEVEL: env.logLevel(),
     PAYMENTS_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     SELLER_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('marketplace'),
@@ -106,6 +112,7 @@ export function defaultConfig(overrides: Partial<PaymentsConfig> & { apiToken: s
     host: '127.0.0.1',
     publicBaseUrl: 'http://localhost:4001',
     logLevel: 'info',
+    sellerKeysDir: './data/keys',
     useHttp: false,
     allowedReturnOrigins: ['http://localhost:8000'],
     consentTimeoutMs: 9 * 60_000,
@@ -151,6 +158,7 @@ export function loadPaymentsConfig(
     publicBaseUrl: e.PAYMENTS_BASE_URL ?? `http://localhost:${e.PAYMENTS_PORT}`,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    sellerKeysDir: e.SELLER_KEYS_DIR ?? join(e.DATA_DIR, 'keys'),
     logLevel: e.LOG_LEVEL,
     seller,
     useHttp: e.OPEN_PAYMENTS_USE_HTTP ? ['true', '1'].includes(e.OPEN_PAYMENTS_USE_HTTP) : seller ? seller.walletAddressUrl.startsWith('http:') : false,

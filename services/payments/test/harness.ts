@@ -102,6 +102,7 @@ export async function startHarness(
       host: '127.0.0.1',
       port: 0,
       useHttp: true,
+      sellerKeysDir: dir,
       seller: { id: 'marketplace', walletAddressUrl: seller.url, keyId: seller.keyId, privateKeyPath: seller.privateKeyPath },
       webhook: { url: webhooks.url, secret: `whsec_${randomBytes(24).toString('base64')}` },
       walletRequestTimeoutMs: 2000,

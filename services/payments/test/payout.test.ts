@@ -125,6 +125,21 @@ describe('escrow payouts under a standing grant', () => {
     expect(await state()).toBe('expired')
   })
 
+  test('a key path outside the keys directory is refused the same way whether or not the file exists; a device is never read', async () => {
+    const other = await createSellerWallet(h.sandbox, h.dir, `keys-${Date.now()}`, 'EUR')
+    const answers = await Promise.all(
+      ['/dev/zero', '/etc/passwd', '/etc/nonexistent', `${h.dir}/../../etc/passwd`, 'nope.pem'].map((privateKeyPath, i) =>
+        h.api('POST', '/sellers', { id: `probe-${i}`, walletAddressUrl: other.url, keyId: other.keyId, privateKeyPath })
+      )
+    )
+    for (const r of answers) {
+      expect(r.status).toBe(400)
+      expect(r.json.error.message).toBe('privateKeyPath must name a key file in the keys directory (SELLER_KEYS_DIR)')
+    }
+    // The service is still up.
+    expect((await h.api('GET', '/health', undefined, null)).status).toBe(200)
+  })
+
   test('another seller registered by API has its own key and no payout grant yet', async () => {
     const other = await createSellerWallet(h.sandbox, h.dir, `shop-${Date.now()}`, 'EUR')
     const created = await h.api('POST', '/sellers', { id: 'shop', walletAddressUrl: other.url, keyId: other.keyId, privateKeyPath: other.privateKeyPath })

@@ -1,7 +1,44 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
+import { isAbsolute, resolve, sep } from 'node:path'
 import type { KeyRef } from '../seller/model.ts'
+
+/** A PEM Ed25519 key is a few hundred bytes: nothing larger is read. */
+const MAX_KEY_FILE_BYTES = 16 * 1024
+
+/**
+ * Where a key file named through the API may be: inside `keysDir` (after following links), or the
+ * answer is the same refusal whether or not the file exists, so the API tells nothing about the disk.
+ */
+export function keyFileInDir(path: string, keysDir: string): string | { refused: string } {
+  const refused = { refused: 'privateKeyPath must name a key file in the keys directory (SELLER_KEYS_DIR)' }
+  if (path.includes('\0')) return refused
+  try {
+    const dir = realpathSync(resolve(keysDir))
+    const file = realpathSync(isAbsolute(path) ? path : resolve(dir, path))
+    return file.startsWith(dir + sep) ? file : refused
+  } catch {
+    return refused
+  }
+}
+
+/** Reads a regular file of at most MAX_KEY_FILE_BYTES (never a device, a directory or a FIFO). */
+function readKeyFile(path: string): string | { problem: string } {
+  let fd: number | undefined
+  try {
+    fd = openSync(resolve(path), 'r')
+    const stat = fstatSync(fd)
+    if (!stat.isFile()) return { problem: 'is not a regular file' }
+    if (stat.size > MAX_KEY_FILE_BYTES) return { problem: 'is too large to be a key' }
+    const buffer = Buffer.alloc(stat.size)
+    const read = readSync(fd, buffer, 0, stat.size, 0)
+    return buffer.subarray(0, read).toString('utf8')
+  } catch (error) {
+    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` }
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
 
 /** Names of environment variables that may hold a seller key: nothing else in the environment is read as one. */
 export const KEY_ENV_NAME = /^[A-Z][A-Z0-9_]*_KEY$/
@@ -13,11 +50,9 @@ export const KEY_ENV_NAME = /^[A-Z][A-Z0-9_]*_KEY$/
 export function loadPrivateKey(ref: KeyRef, source: NodeJS.ProcessEnv = process.env): KeyObject | string {
   let pem: string
   if (ref.kind === 'file') {
-    try {
-      pem = readFileSync(resolve(ref.path), 'utf8')
-    } catch (error) {
-      return `The key file ${ref.path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`
-    }
+    const read = readKeyFile(ref.path)
+    if (typeof read !== 'string') return `The key file ${ref.path} ${read.problem}`
+    pem = read
   } else {
     if (!KEY_ENV_NAME.test(ref.name)) return `The environment variable name ${ref.name} must end in _KEY`
     const value = source[ref.name]

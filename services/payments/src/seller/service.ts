@@ -2,7 +2,7 @@ import { desc, eq, inArray } from 'drizzle-orm'
 import type { Db, Logger } from '@voces/platform'
 import { CommonError, fail, isFailure, type Failure } from '../errors.ts'
 import type { ClientIdentity, OpenPayments } from '../open-payments/client.ts'
-import { loadPrivateKey } from '../open-payments/keys.ts'
+import { keyFileInDir, loadPrivateKey } from '../open-payments/keys.ts'
 import { payoutGrants } from '../payout/model.ts'
 import type { SellerKeyConfig } from '../config.ts'
 import { SellerError } from './errors.ts'
@@ -24,7 +24,7 @@ export interface SellerService {
   list(): Promise<SellerView[]>
 }
 
-export function createSellerService(deps: { db: Db; logger: Logger; openPayments: OpenPayments }): SellerService {
+export function createSellerService(deps: { db: Db; logger: Logger; openPayments: OpenPayments; keysDir: string }): SellerService {
   async function views(rows: SellerRow[]): Promise<SellerView[]> {
     const grants = rows.length
       ? await deps.db
@@ -68,7 +68,14 @@ export function createSellerService(deps: { db: Db; logger: Logger; openPayments
       if (Boolean(input.privateKeyPath) === Boolean(input.privateKeyEnv)) {
         return fail(CommonError.InvalidRequest, 'Give exactly one of privateKeyPath (a PEM file) or privateKeyEnv (an environment variable name)')
       }
-      const keyRef: KeyRef = input.privateKeyPath ? { kind: 'file', path: input.privateKeyPath } : { kind: 'env', name: input.privateKeyEnv! }
+      let keyRef: KeyRef
+      if (input.privateKeyPath) {
+        const path = keyFileInDir(input.privateKeyPath, deps.keysDir)
+        if (typeof path !== 'string') return fail(SellerError.InvalidSellerKey, path.refused)
+        keyRef = { kind: 'file', path }
+      } else {
+        keyRef = { kind: 'env', name: input.privateKeyEnv! }
+      }
       const key = loadPrivateKey(keyRef)
       if (typeof key === 'string') return fail(SellerError.InvalidSellerKey, key)
       const walletAddressUrl = input.walletAddressUrl.replace(/\/+$/, '')
