@@ -6,6 +6,7 @@ import { createPoller, systemClock, type Clock, type Database, type Logger, type
 import type { PaymentsConfig } from './config.ts'
 import { registerBearerAuth } from './http/auth.ts'
 import { registerErrorHandling } from './http/errors.ts'
+import { registerInputGuard } from './http/input-guard.ts'
 import { createOpenPayments, type OpenPayments } from './open-payments/client.ts'
 import { registerPaymentRoutes } from './payment/routes.ts'
 import { createConsentService } from './consent/service.ts'
@@ -70,6 +71,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
     bodyLimit: 64 * 1024
   }) as unknown as FastifyInstance
   registerErrorHandling(app, logger)
+  registerInputGuard(app)
   await app.register(swagger, {
     openapi: {
       info: {
