@@ -7,6 +7,7 @@ import type { PaymentsConfig } from './config.ts'
 import { registerBearerAuth } from './http/auth.ts'
 import { registerErrorHandling } from './http/errors.ts'
 import { registerInputGuard } from './http/input-guard.ts'
+import { createUrlGuard } from './open-payments/url-guard.ts'
 import { createOpenPayments, type OpenPayments } from './open-payments/client.ts'
 import { registerPaymentRoutes } from './payment/routes.ts'
 import { createConsentService } from './consent/service.ts'
@@ -43,6 +44,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   const pollers: Poller[] = []
 
   const openPayments = createOpenPayments({
+    urlGuard: createUrlGuard({ allowedOrigins: [...config.walletAllowedOrigins, ...(config.seller ? [config.seller.walletAddressUrl] : [])] }),
     useHttp: config.useHttp,
     requestTimeoutMs: config.walletRequestTimeoutMs,
     walletAddressCacheMs: config.walletAddressCacheMs,

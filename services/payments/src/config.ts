@@ -20,6 +20,12 @@ export interface PaymentsConfig {
   seller?: SellerKeyConfig | undefined
   /** Rewrite wallet URLs to http (only for a local non-TLS wallet such as the sandbox). */
   useHttp: boolean
+  /**
+   * Wallet origins that may be fetched even on a private address or over http: the marketplace's
+   * own wallet provider (the seller wallet's origin is always in it) and WALLET_ALLOWED_ORIGINS.
+   * Any other wallet must be https on a public address.
+   */
+  walletAllowedOrigins: string[]
   /** Origins a browser may be sent back to after consent (no open redirect). */
   allowedReturnOrigins: string[]
   webhook?: { url: string; secret: string } | undefined
@@ -81,6 +87,7 @@ const schema = z
     SELLER_PRIVATE_KEY_PATH: z.string().min(1).optional(),
     OPEN_PAYMENTS_USE_HTTP: z.enum(['true', 'false', '1', '0']).optional(),
     ALLOWED_RETURN_ORIGINS: csv.default(['http://localhost:8000']),
+    WALLET_ALLOWED_ORIGINS: csv.default([]),
     WEBHOOK_URL: env.url().optional(),
     WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must look like whsec_<base64>').optional(),
     CONSENT_TIMEOUT_MS: z.coerce.number().int().positive().default(9 * 60_000),
@@ -115,6 +122,7 @@ export function defaultConfig(overrides: Partial<PaymentsConfig> & { apiToken: s
     sellerKeysDir: './data/keys',
     useHttp: false,
     allowedReturnOrigins: ['http://localhost:8000'],
+    walletAllowedOrigins: [],
     consentTimeoutMs: 9 * 60_000,
     settlementDeadlineMs: 30 * 60_000,
     reviewRecheckMs: 5 * 60_000,
@@ -163,6 +171,7 @@ export function loadPaymentsConfig(
     seller,
     useHttp: e.OPEN_PAYMENTS_USE_HTTP ? ['true', '1'].includes(e.OPEN_PAYMENTS_USE_HTTP) : seller ? seller.walletAddressUrl.startsWith('http:') : false,
     allowedReturnOrigins: e.ALLOWED_RETURN_ORIGINS,
+    walletAllowedOrigins: e.WALLET_ALLOWED_ORIGINS,
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     consentTimeoutMs: e.CONSENT_TIMEOUT_MS,
     settlementDeadlineMs: e.SETTLEMENT_DEADLINE_MS,

@@ -25,3 +25,47 @@ test('a reachable wallet address is described; a missing one, or a page that is 
   expect(notUrl.status).toBe(400)
   expect((await h.api('GET', `/wallet-addresses/check?url=${encodeURIComponent(buyer.url)}`, undefined, null)).status).toBe(401)
 })
+
+test('no request to an address the user chose unless it is allowed: loopback, private and plain-http wallets are refused without being fetched', async () => {
+  // A canary on this machine counts every request it gets.
+  let hits = 0
+  const { createServer } = await import('node:http')
+  const canary = createServer((_req, res) => {
+    hits++
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"secret":"canary-body-7f3a"}')
+  })
+  await new Promise<void>((r) => canary.listen(0, '127.0.0.1', r))
+  const port = (canary.address() as import('node:net').AddressInfo).port
+  try {
+    const targets = [
+      `http://127.0.0.1:${port}/internal/secret-path`,
+      `https://127.0.0.1:${port}/alice`,
+      `https://localhost:${port}/alice`,
+      'https://10.0.0.8/alice',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::1]/alice',
+      'http://wallet.example/alice'
+    ]
+    for (const url of targets) {
+      const check = await h.api('GET', `/wallet-addresses/check?url=${encodeURIComponent(url)}`)
+      expect(check.status, url).toBe(400)
+      expect(check.json.error.code).toBe('invalid_wallet_address')
+      expect(check.json.error.message).not.toContain('canary-body')
+    }
+    const start = await h.api('POST', '/offers/ssrf/quotes/start', { sellerId: 'marketplace', buyerWalletAddressUrl: targets[0], amount: '1.00' })
+    expect(start.status).toBe(400)
+    const payout = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: targets[0], amount: '1.00', reference: 'ssrf-1' })
+    expect([400, 409]).toContain(payout.status)
+    expect(hits).toBe(0)
+  } finally {
+    await new Promise<void>((r) => canary.close(() => r()))
+  }
+})
+
+test("a wallet's own answer is never echoed back in an error", async () => {
+  // An allowed origin whose page is not a wallet address and answers with its own words.
+  const r = await h.api('GET', `/wallet-addresses/check?url=${encodeURIComponent(`${h.sandbox.baseUrl}/admin/wallet-addresses`)}`)
+  expect(r.status).toBe(400)
+  expect(r.json.error.message).toMatch(/is not an Open Payments wallet address/)
+  expect(r.json.error.message).not.toMatch(/token|Unauthorized|admin API/i)
+})

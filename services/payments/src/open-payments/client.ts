@@ -5,6 +5,7 @@ import type { KeyRef } from '../seller/model.ts'
 import { SellerError } from '../seller/errors.ts'
 import { createGrantTokenCache, type NonInteractiveAccess } from './grant-token-cache.ts'
 import { loadPrivateKey } from './keys.ts'
+import type { UrlGuard } from './url-guard.ts'
 import { createWalletAddressCache } from './wallet-address-cache.ts'
 
 /** The identity the service signs wallet requests with: a seller's wallet address and key. */
@@ -40,6 +41,8 @@ export function createOpenPayments(deps: {
   requestTimeoutMs: number
   walletAddressCacheMs: number
   logger: Logger
+  /** Which wallet URLs may be fetched (user-given addresses and the servers their documents name). */
+  urlGuard: UrlGuard
 }): OpenPayments {
   // Never below info: at debug the SDK logs whole responses, continuation and access tokens included.
   const sdkLevel = ['debug', 'trace'].includes(deps.logger.level) ? 'info' : deps.logger.level
@@ -75,13 +78,28 @@ export function createOpenPayments(deps: {
 
   return {
     async walletAddress(url, step) {
+      const refused = (why: string): WalletFailure => ({
+        failure: CommonError.InvalidWalletAddress,
+        message: `${url} cannot be used as a wallet address: it ${why}`,
+        step,
+        transient: false
+      })
+      const unsafe = await deps.urlGuard.check(url)
+      if (unsafe) return refused(unsafe)
       try {
-        return await addresses.get(url)
+        const wallet = await addresses.get(url)
+        // Its servers are fetched next: they must pass the same guard.
+        for (const server of [wallet.authServer, wallet.resourceServer]) {
+          const bad = await deps.urlGuard.check(server)
+          if (bad) return refused(`names a server that ${bad}`)
+        }
+        return wallet
       } catch (error) {
         const failure = toWalletFailure(step, error)
-        // A wallet address that does not exist or is not Open Payments is the caller's mistake, not an outage.
+        // A wallet address that does not exist or is not Open Payments is the caller's mistake, not
+        // an outage. Only the status is told: the remote answer is never echoed back.
         if (!failure.transient || failure.status === 404) {
-          return { ...failure, failure: CommonError.InvalidWalletAddress, transient: false, message: `${url} is not a usable Open Payments wallet address: ${failure.message}` }
+          return refused(`is not an Open Payments wallet address${failure.status ? ` (HTTP ${failure.status})` : ''}`)
         }
         return failure
       }
