@@ -1,5 +1,138 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import boundaries from 'eslint-plugin-boundaries'
+
+// ---------------------------------------------------------------------------------------------------
+// Imports run downward (docs/web.md "Layout", docs/architecture.md): each layer below may import only
+// the layers listed for it, so an upward import fails `npx eslint .` (eslint-plugin-boundaries).
+// Files are classified by folder (elements) or, for single files beside app.ts, by name (categories);
+// imports within one folder are free, except between the single files of a service's root.
+// Tests are not layered: they may build the whole app.
+// ---------------------------------------------------------------------------------------------------
+const WEB = 'apps/web/src'
+const PAY = 'services/payments/src'
+const SBX = 'services/sandbox-wallet/src'
+
+/** The web app's features, each with the features below it that it may import. */
+const webFeatures = {
+  'payments-client': [],
+  sessions: [],
+  media: [],
+  users: ['sessions', 'media', 'payments-client'],
+  jobs: ['media'],
+  applications: ['jobs', 'media'],
+  submissions: ['applications', 'jobs', 'media'],
+  payouts: ['submissions', 'jobs', 'payments-client'],
+  funding: ['payouts', 'jobs', 'payments-client'],
+  audio: ['jobs', 'media']
+}
+const sandboxFeatures = ['admin', 'consent', 'grant', 'incoming-payment', 'ledger', 'outgoing-payment', 'quote', 'wallet-address']
+
+const folder = (type, pattern, capture) => ({ type, pattern, partialMatch: false, ...(capture ? { capture } : {}) })
+const files = (category, root, names) => ({ category, pattern: `${root}/{${names.join(',')}}.ts` })
+const el = (...types) => types.map((type) => ({ element: { type } }))
+const file = (...categories) => categories.map((category) => ({ file: { categories: category } }))
+const webFeature = (...names) => ({ element: { type: 'web-feature', captured: names.map((feature) => ({ feature })) } })
+
+const webBelowFeatures = el('web-db', 'web-domain', 'web-i18n', 'web-views', 'web-http')
+const payBase = [...el('pay-base'), ...file('pay-base')]
+const sbxBase = [...el('sbx-base'), ...file('sbx-base')]
+
+const layers = {
+  files: [`${WEB}/**/*.{ts,tsx}`, `${PAY}/**/*.ts`, `${SBX}/**/*.{ts,tsx}`],
+  ignores: ['**/*.test.{ts,tsx}'],
+  plugins: { boundaries },
+  settings: {
+    'boundaries/root-path': import.meta.dirname,
+    'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
+    'boundaries/elements': [
+      // apps/web: db/ domain/ at the bottom, then i18n/, views/, http/ (plumbing), the features, the
+      // pages that assemble several features, and on top what src/ holds itself (app.ts, main.ts…, seed/).
+      folder('web-db', `${WEB}/db`),
+      folder('web-domain', `${WEB}/domain`),
+      folder('web-i18n', `${WEB}/i18n`),
+      folder('web-views', `${WEB}/views`),
+      folder('web-http', `${WEB}/http`),
+      folder('web-feature', `${WEB}/(${Object.keys(webFeatures).join('|')})`, ['feature']),
+      folder('web-page', `${WEB}/pages/*`, ['page']),
+      folder('web-app', `${WEB}/seed`),
+      folder('web-app', WEB),
+      // services/payments: input.ts errors.ts db.ts config.ts http/ open-payments/ at the bottom;
+      // seller/ webhook/ consent/ wallet-address/ above; payment/ and payout/ above those; app.ts main.ts index.ts on top.
+      folder('pay-base', `${PAY}/(http|open-payments)`),
+      folder('pay-mid', `${PAY}/(seller|webhook|consent|wallet-address)`, ['name']),
+      folder('pay-upper', `${PAY}/(payment|payout)`, ['name']),
+      folder('pay-root', PAY),
+      // services/sandbox-wallet: deps.ts config.ts http/ db/ at the bottom; the features; app.ts main.ts testing.ts seed.ts on top.
+      folder('sbx-base', `${SBX}/(http|db)`),
+      folder('sbx-feature', `${SBX}/(${sandboxFeatures.join('|')})`, ['name']),
+      folder('sbx-root', SBX)
+    ],
+    'boundaries/files': [
+      files('pay-base', PAY, ['input', 'errors', 'db', 'config']),
+      files('pay-top', PAY, ['app', 'main', 'index']),
+      files('sbx-base', SBX, ['deps', 'config']),
+      files('sbx-top', SBX, ['app', 'main', 'testing', 'seed'])
+    ]
+  },
+  rules: {
+    'boundaries/dependencies': [
+      'error',
+      {
+        default: 'disallow',
+        checkInternals: true,
+        policies: [
+          // apps/web
+          { from: el('web-domain'), allow: { to: el('web-db') } },
+          { from: el('web-i18n'), allow: { to: el('web-domain') } },
+          { from: el('web-views'), allow: { to: el('web-domain', 'web-i18n') } },
+          { from: el('web-http'), allow: { to: el('web-domain', 'web-i18n', 'web-views') } },
+          ...Object.entries(webFeatures).map(([feature, below]) => ({
+            from: webFeature(feature),
+            allow: { to: [...webBelowFeatures, ...(below.length ? [webFeature(...below)] : [])] }
+          })),
+          { from: el('web-page'), allow: { to: [...webBelowFeatures, ...el('web-feature')] } },
+          { from: el('web-app'), allow: { to: el('web-db', 'web-domain', 'web-i18n', 'web-views', 'web-http', 'web-feature', 'web-page', 'web-app') } },
+
+          // services/payments (payment/ and payout/ never import each other)
+          { from: [...el('pay-base'), ...file('pay-base')], allow: { to: payBase } },
+          { from: el('pay-mid'), allow: { to: [...payBase, ...el('pay-mid')] } },
+          { from: el('pay-upper'), allow: { to: [...payBase, ...el('pay-mid')] } },
+          { from: file('pay-top'), allow: { to: [...payBase, ...el('pay-mid', 'pay-upper'), ...file('pay-top')] } },
+          // Known violations in services/payments, left as they are for its owner to resolve (one policy
+          // per file, naming the exact imports); remove each once that import is gone:
+          // - errors.ts imports the error types of payment/, payout/ and seller/ (bottom → features)
+          { from: { file: { path: `${PAY}/errors.ts` } }, allow: { to: { file: { path: [`${PAY}/payment/errors.ts`, `${PAY}/payout/errors.ts`, `${PAY}/seller/errors.ts`] } } } },
+          // - http/errors.ts imports the error maps of payment/, payout/ and seller/ (plumbing → features)
+          { from: { file: { path: `${PAY}/http/errors.ts` } }, allow: { to: { file: { path: [`${PAY}/payment/errors.ts`, `${PAY}/payout/errors.ts`, `${PAY}/seller/errors.ts`] } } } },
+          // - open-payments/client.ts imports seller/model.ts (KeyRef) and seller/errors.ts (SellerError)
+          { from: { file: { path: `${PAY}/open-payments/client.ts` } }, allow: { to: { file: { path: [`${PAY}/seller/model.ts`, `${PAY}/seller/errors.ts`] } } } },
+          // - open-payments/keys.ts imports seller/model.ts (KeyRef)
+          { from: { file: { path: `${PAY}/open-payments/keys.ts` } }, allow: { to: { file: { path: `${PAY}/seller/model.ts` } } } },
+          // - payout/view.ts imports payment/view.ts (amountView)
+          { from: { file: { path: `${PAY}/payout/view.ts` } }, allow: { to: { file: { path: `${PAY}/payment/view.ts` } } } },
+          // - seller/service.ts imports payout/model.ts (payoutGrants)
+          { from: { file: { path: `${PAY}/seller/service.ts` } }, allow: { to: { file: { path: `${PAY}/payout/model.ts` } } } },
+
+          // services/sandbox-wallet: deps.ts names the features' service types (types only); no feature
+          // imports another feature's routes or views.
+          { from: [...el('sbx-base'), ...file('sbx-base')], allow: { to: sbxBase } },
+          { from: { file: { path: `${SBX}/deps.ts` } }, allow: { to: el('sbx-feature'), dependency: { kind: 'type' } } },
+          { from: el('sbx-feature'), allow: { to: [...sbxBase, ...el('sbx-feature')] } },
+          { from: el('sbx-feature'), disallow: { to: { element: { type: 'sbx-feature' }, file: { path: ['**/routes.ts', '**/*.tsx'] } } } },
+          { from: file('sbx-top'), allow: { to: [...sbxBase, ...el('sbx-feature'), ...file('sbx-top')] } },
+
+          // Within one folder anything goes (last: the last policy that matches decides); the single files
+          // of a service's root (pay-root, sbx-root) are layered by name above.
+          {
+            from: el('web-db', 'web-domain', 'web-i18n', 'web-views', 'web-http', 'web-feature', 'web-page', 'web-app', 'pay-base', 'pay-mid', 'pay-upper', 'sbx-base', 'sbx-feature'),
+            allow: { dependency: { relationship: { to: 'internal' } } }
+          }
+        ]
+      }
+    ]
+  }
+}
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'data/**', 'artifacts/**', '**/drizzle/**', '**/public/vendor/**'] },
@@ -15,5 +148,6 @@ export default tseslint.config(
   {
     files: ['scripts/**', '**/scripts/**', '**/bench/**', '.ci/**'],
     rules: { 'no-console': 'off' }
-  }
+  },
+  layers
 )

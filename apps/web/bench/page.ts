@@ -15,7 +15,7 @@ import { testWebConfig } from '../src/config.ts'
 import { createFakePaymentsClient } from '../src/payments-client/fake.ts'
 import { seedDemoData } from '../src/seed/seed.ts'
 import { jobs } from '../src/jobs/model.ts'
-import { users } from '../src/users/model.ts'
+import { users } from '../src/domain/user.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const GOAL_BYTES = 150 * 1024

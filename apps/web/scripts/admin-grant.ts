@@ -4,7 +4,7 @@
  *   npm run admin:revoke -- <username>
  * (`tsx apps/web/scripts/admin-grant.ts grant|revoke <username>`). See runAdminCommand for where it looks.
  */
-import { runAdminCommand } from '../src/admin/set-admin.ts'
+import { runAdminCommand } from '../src/pages/admin/set-admin.ts'
 
 const [action, username] = process.argv.slice(2)
 try {

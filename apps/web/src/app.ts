@@ -12,14 +12,14 @@ import fastifyCompress from '@fastify/compress'
 import type { Database, Logger } from '@voces/platform'
 import type { WebConfig } from './config.ts'
 import type { PaymentsClient } from './payments-client/types.ts'
-import { isUiLanguage } from './i18n/index.ts'
-import { errorPage } from './http/render.tsx'
+import { isUiLanguage } from './domain/languages.ts'
+import { errorPages } from './http/render.tsx'
+import { errorStatus } from './errors.ts'
 import { createUserService } from './users/service.ts'
 import { createSessionService, SESSION_COOKIE } from './sessions/service.ts'
 import { createMediaService } from './media/service.ts'
 import { userRoutes } from './users/routes.tsx'
 import { mediaRoutes } from './media/routes.tsx'
-import { dashboardRoutes } from './dashboard/routes.tsx'
 import { createJobService } from './jobs/service.ts'
 import { createJobTransitions } from './jobs/transitions.ts'
 import { jobRoutes } from './jobs/routes.tsx'
@@ -28,18 +28,24 @@ import { applicationRoutes } from './applications/routes.tsx'
 import { createSubmissionService } from './submissions/service.ts'
 import { submissionRoutes } from './submissions/routes.tsx'
 import { createPayoutService } from './payouts/service.ts'
-import { createFundingService } from './payments/service.ts'
-import { fundingRoutes } from './payments/routes.tsx'
+import { createFundingService } from './funding/service.ts'
+import { fundingRoutes } from './funding/routes.tsx'
 import { payoutRoutes } from './payouts/routes.tsx'
 import { createScheduler } from './scheduler.ts'
-import { createAdminService } from './admin/service.ts'
-import { adminRoutes } from './admin/routes.tsx'
 import { createAudioService } from './audio/service.ts'
 import { audioRoutes } from './audio/routes.tsx'
+import { recordingsFor } from './audio/recordings.ts'
+import { webhookRoutes } from './payments-client/webhooks.ts'
+import { jobPageRoutes } from './pages/job/routes.tsx'
+import { dashboardRoutes } from './pages/dashboard/routes.tsx'
+import { createAdminService } from './pages/admin/service.ts'
+import { adminRoutes } from './pages/admin/routes.tsx'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
 const PUBLIC_DIR = join(here, '..', 'public')
+/** The app-wide handlers answer any feature's failure (e.g. a file too large for any upload). */
+const errorPage = errorPages(errorStatus)
 
 export interface WebDeps {
   config: WebConfig
@@ -128,10 +134,12 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     immutable: true
   })
 
-  app.decorate('audio', services.audio)
   app.decorateRequest('user', null)
   app.decorateRequest('lang', 'es')
+  app.decorateRequest('recordings', null)
   app.addHook('onRequest', async (req) => {
+    // Looked up only when a page's speakers ask, for this request's listener (read when the page renders).
+    req.recordings = recordingsFor(services.audio, req)
     if (req.url.startsWith('/static/')) return
     req.user = await services.sessions.lookup(req.cookies[SESSION_COOKIE])
     const cookieLang = req.cookies.lang
@@ -180,12 +188,20 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   jobRoutes(app, { ...services, assetCode: config.asset.code })
   applicationRoutes(app, services)
   submissionRoutes(app, services)
-  fundingRoutes(app, { db: database.db, ...services, webhookSecret: config.payments.webhookSecret })
+  fundingRoutes(app, services)
   payoutRoutes(app, services)
+  webhookRoutes(app, {
+    db: database.db,
+    secret: config.payments.webhookSecret,
+    onPayment: (pendingId) => services.fundings.refreshByPendingId(pendingId),
+    onPayout: (payoutId) => services.payouts.refresh(payoutId)
+  })
+  audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, secureCookies: config.secureCookies })
+  // Pages that assemble several features.
+  jobPageRoutes(app, services)
   dashboardRoutes(app, services)
   const admin = createAdminService({ db: database.db, payments: deps.paymentsClient, fundings: services.fundings, payouts: services.payouts })
   adminRoutes(app, { admin, assetCode: config.asset.code, baseUrl: () => config.baseUrl })
-  audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, secureCookies: config.secureCookies })
 
   let started = false
   return {

@@ -9,10 +9,10 @@ import pg from 'pg'
 import { openEmbeddedDatabase } from '@voces/platform'
 import { Agent, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { MIGRATIONS_FOLDER } from '../src/app.ts'
-import { runAdminCommand, setAdmin } from '../src/admin/set-admin.ts'
-import { users } from '../src/users/model.ts'
+import { runAdminCommand, setAdmin } from '../src/pages/admin/set-admin.ts'
+import { users } from '../src/domain/user.ts'
 import { jobs } from '../src/jobs/model.ts'
-import { fundings } from '../src/payments/model.ts'
+import { fundings } from '../src/funding/model.ts'
 
 let t: TestWeb
 let admin: Agent

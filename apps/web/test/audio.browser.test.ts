@@ -15,7 +15,7 @@ import { launchChromium, screenshotPath } from '@voces/platform/browser'
 import { Agent, startTestWeb, type TestWeb } from './helpers.ts'
 import { makeWav } from './audio-fixtures.ts'
 import { audioClips } from '../src/audio/model.ts'
-import { users } from '../src/users/model.ts'
+import { users } from '../src/domain/user.ts'
 
 let t: TestWeb
 let browser: Browser

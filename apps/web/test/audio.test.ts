@@ -11,7 +11,7 @@ import { Agent, SAMPLE, jobFields } from './helpers.ts'
 import { makeWav, makeWebm } from './audio-fixtures.ts'
 import { audioClips, audioRequests } from '../src/audio/model.ts'
 import { createAudioService } from '../src/audio/service.ts'
-import { users } from '../src/users/model.ts'
+import { users } from '../src/domain/user.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { media } from '../src/media/model.ts'
 
@@ -402,7 +402,7 @@ describe('another web process', () => {
 
 describe('when the audio lookup fails', () => {
   test('the page is still served, every speaker falling back to speech synthesis', async () => {
-    const audio = web.app.audio
+    const audio = web.services.audio
     const resolve = audio.resolve
     audio.resolve = () => Promise.reject(new Error('database went away'))
     try {

@@ -7,9 +7,9 @@ import { Agent, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { submissions } from '../src/submissions/model.ts'
 import { payouts } from '../src/payouts/model.ts'
-import { fundings } from '../src/payments/model.ts'
+import { fundings } from '../src/funding/model.ts'
 import { applications } from '../src/applications/model.ts'
-import { users } from '../src/users/model.ts'
+import { users } from '../src/domain/user.ts'
 import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
 
 let t: TestWeb

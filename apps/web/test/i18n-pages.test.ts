@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { Agent, startTestWeb, type TestWeb } from './helpers.ts'
 import { seedDemoData } from '../src/seed/seed.ts'
 import { locales } from '../src/i18n/index.ts'
-import { users } from '../src/users/model.ts'
+import { users } from '../src/domain/user.ts'
 import { jobs } from '../src/jobs/model.ts'
 
 /**

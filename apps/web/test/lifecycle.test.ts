@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { Agent, SAMPLE, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
-import { fundings } from '../src/payments/model.ts'
+import { fundings } from '../src/funding/model.ts'
 
 let t: TestWeb
 async function jobByTitle(title: string): Promise<Job> {

@@ -7,7 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright'
 import { startTestWeb, type TestWeb } from './helpers.ts'
 import { seedDemoData } from '../src/seed/seed.ts'
 import { jobs, JOB_STATES } from '../src/jobs/model.ts'
-import { users } from '../src/users/model.ts'
+import { users } from '../src/domain/user.ts'
 
 const SHOTS = 'artifacts/web/pages'
 let t: TestWeb

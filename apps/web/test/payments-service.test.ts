@@ -13,9 +13,10 @@ import type { WebApp } from '../src/app.ts'
 import { Agent, jobFields } from './helpers.ts'
 import { startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
-import { fundings, webhookDeliveries, type Funding } from '../src/payments/model.ts'
+import { fundings, type Funding } from '../src/funding/model.ts'
+import { webhookDeliveries } from '../src/payments-client/model.ts'
 import { payouts } from '../src/payouts/model.ts'
-import { setAdmin } from '../src/admin/set-admin.ts'
+import { setAdmin } from '../src/pages/admin/set-admin.ts'
 
 let h: Harness
 let web: WebApp

@@ -18,8 +18,8 @@ import { startFullStack, type FullStack } from './full-stack.ts'
 import { launchChromium } from '@voces/platform/browser'
 import { jobs } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
-import { fundings } from '../src/payments/model.ts'
-import { setAdmin } from '../src/admin/set-admin.ts'
+import { fundings } from '../src/funding/model.ts'
+import { setAdmin } from '../src/pages/admin/set-admin.ts'
 
 /** The sandbox's default sending fee: 0.50 plus 1 % of the principal, rounded up (Rafiki's fee model). */
 const sandboxFee = (principal: bigint) => 50n + (principal + 99n) / 100n

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { Agent, startTestWeb, type TestWeb } from './helpers.ts'
-import { users } from '../src/users/model.ts'
+import { users } from '../src/domain/user.ts'
 import { sessions } from '../src/sessions/model.ts'
 
 let t: TestWeb

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { Agent, SAMPLE, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { media } from '../src/media/model.ts'
-import { fundings } from '../src/payments/model.ts'
+import { fundings } from '../src/funding/model.ts'
 
 let t: TestWeb
 let a: Agent

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { Agent, startTestWeb, type TestWeb } from './helpers.ts'
 import { seedDemoData } from '../src/seed/seed.ts'
-import { users } from '../src/users/model.ts'
+import { users } from '../src/domain/user.ts'
 import { jobs } from '../src/jobs/model.ts'
 
 let t: TestWeb

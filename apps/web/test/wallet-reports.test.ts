@@ -10,9 +10,9 @@ import { eq } from 'drizzle-orm'
 import { createLogger } from '@voces/platform'
 import { Agent, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
-import { fundings, type Funding } from '../src/payments/model.ts'
+import { fundings, type Funding } from '../src/funding/model.ts'
 import { payouts } from '../src/payouts/model.ts'
-import { setAdmin } from '../src/admin/set-admin.ts'
+import { setAdmin } from '../src/pages/admin/set-admin.ts'
 
 let t: TestWeb
 let owner: Agent

@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import type { ApplicationService } from './service.ts'
 import { APPLICATION_STATES, type ApplicationState } from './model.ts'
-import { errorPage, redirect } from '../http/render.tsx'
+import { errorPages, redirect } from '../http/render.tsx'
+import { commonErrorStatus } from '../http/errors.ts'
+import { mediaErrorStatus } from '../media/errors.ts'
+import { jobErrorStatus } from '../jobs/errors.ts'
+import { applicationErrorStatus } from './errors.ts'
 import { body, file, str } from '../http/form.ts'
 import { requireUser } from '../http/guards.ts'
+
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus })
 
 export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService }): void {
   app.post<{ Params: { id: string } }>('/jobs/:id/apply', async (req, reply) => {

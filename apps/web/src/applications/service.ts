@@ -3,10 +3,11 @@ import type { Db } from '@voces/platform'
 import { applications, type Application, type ApplicationState } from './model.ts'
 import type { ApplicationError } from './errors.ts'
 import { jobs, type Job } from '../jobs/model.ts'
-import { users, type User } from '../users/model.ts'
+import { users, type User } from '../domain/user.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { JobTransitions } from '../jobs/transitions.ts'
-import { isUuid, type MediaService } from '../media/service.ts'
+import { isUuid } from '../domain/ids.ts'
+import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 
 export interface ApplyInput {

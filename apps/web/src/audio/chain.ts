@@ -1,10 +1,7 @@
-import { LANGUAGES, type Language, type User, type UiLanguage } from '../users/model.ts'
+import { isLanguage, type Language, type UiLanguage } from '../domain/languages.ts'
+import type { User } from '../domain/user.ts'
 
 export const AUDIO_LANG_COOKIE = 'audio_lang'
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
-}
 
 /**
  * The languages a person hears, best first: the audio language they chose, then the languages

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
-import { users, type Language } from '../users/model.ts'
+import { users } from '../domain/user.ts'
+import type { Language } from '../domain/languages.ts'
 import { media } from '../media/model.ts'
 
 /**

@@ -1,18 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AudioService } from './service.ts'
-import { AUDIO_LANG_COOKIE, fieldTarget, isLanguage, isTarget } from './chain.ts'
-import { requestChain } from './attach.ts'
+import { AUDIO_LANG_COOKIE, fieldTarget, isTarget } from './chain.ts'
+import { isLanguage } from '../domain/languages.ts'
+import { requestChain } from './recordings.ts'
 import { ContributePage, SettingsPage } from './views/contribute.tsx'
 import { QueuePage, type QueueItem } from './views/queue.tsx'
 import { chimeWav } from './chime.ts'
-import { errorPage, page, redirect } from '../http/render.tsx'
+import { errorPages, page, redirect } from '../http/render.tsx'
 import { requireAdmin, requireUser } from '../http/guards.ts'
 import { body, file, str } from '../http/form.ts'
 import { safeLocalPath } from '../http/context.ts'
 import { translator, type T } from '../i18n/index.ts'
-import { isAppError } from '../http/errors.ts'
+import { commonErrorStatus } from '../http/errors.ts'
+import { mediaErrorStatus } from '../media/errors.ts'
+import { audioErrorStatus } from './errors.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { MediaService } from '../media/service.ts'
+
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...audioErrorStatus })
 
 export interface AudioRouteDeps {
   audio: AudioService
@@ -111,7 +116,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     if (!isLanguage(language) || !bytes) return errorPage(req, reply, 'invalid_input')
     if (fieldTarget(target) && (await textOf(target, translator(req.lang), user)) === null) return errorPage(req, reply, 'not_found')
     const clip = await audio.contribute({ contributor: user, target, language, bytes })
-    if (isAppError(clip)) return errorPage(req, reply, clip)
+    if (typeof clip === 'string') return errorPage(req, reply, clip)
     return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(str(b, 'next'))}`)
   })
 
@@ -124,7 +129,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     if (!isLanguage(language)) return errorPage(req, reply, 'invalid_input')
     if (fieldTarget(target) && (await textOf(target, translator(req.lang), req.user)) === null) return errorPage(req, reply, 'not_found')
     const request = await audio.request({ requester: req.user, target, language })
-    if (isAppError(request)) return errorPage(req, reply, request)
+    if (typeof request === 'string') return errorPage(req, reply, request)
     return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&asked=1${nextParam(str(b, 'next'))}`)
   })
 
@@ -180,7 +185,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
       const admin = requireAdmin(req, reply)
       if (!admin) return reply
       const result = await audio[action](admin, req.params.id)
-      if (isAppError(result)) return errorPage(req, reply, result)
+      if (typeof result === 'string') return errorPage(req, reply, result)
       return redirect(reply, `/admin/audio?done=${action === 'publish' ? 'published' : action === 'reject' ? 'rejected' : 'withdrawn'}`)
     })
   }

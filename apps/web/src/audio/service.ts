@@ -5,9 +5,10 @@ import type { AudioError } from './errors.ts'
 import { isTarget } from './chain.ts'
 import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
-import { isUuid } from '../media/service.ts'
+import { isUuid } from '../domain/ids.ts'
 import { audioSeconds } from './duration.ts'
-import { users, type Language, type User } from '../users/model.ts'
+import { users, type User } from '../domain/user.ts'
+import type { Language } from '../domain/languages.ts'
 import type { Job } from '../jobs/model.ts'
 
 /** What a speaker button plays: the clip and the language it is in. */

@@ -1,11 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { User, UiLanguage } from '../users/model.ts'
-import { translator, type T } from '../i18n/index.ts'
+import type { User } from '../domain/user.ts'
+import type { UiLanguage } from '../domain/languages.ts'
+import type { Recordings, ViewCtx } from '../views/context.ts'
+import { translator } from '../i18n/index.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null
     lang: UiLanguage
+    /** The recordings behind this request's speaker buttons; app.ts sets it (audio/recordings.ts). */
+    recordings: Recordings | null
   }
   interface FastifyContextConfig {
     /** Routes that authenticate otherwise (the webhook receiver) skip the CSRF check. */
@@ -13,14 +17,7 @@ declare module 'fastify' {
   }
 }
 
-/** What every view needs: the translator, who is looking, and the CSRF token for its forms. */
-export interface ViewCtx {
-  t: T
-  lang: UiLanguage
-  user: User | null
-  csrf: string
-  path: string
-}
+const noRecordings: Recordings = async () => undefined
 
 export function viewCtx(req: FastifyRequest, reply: FastifyReply): ViewCtx {
   return {
@@ -28,7 +25,9 @@ export function viewCtx(req: FastifyRequest, reply: FastifyReply): ViewCtx {
     lang: req.lang,
     user: req.user,
     csrf: reply.generateCsrf(),
-    path: req.url
+    path: req.url,
+    // Only a request that failed before the app's first hook has none: its speakers use speech synthesis.
+    recordings: req.recordings ?? noRecordings
   }
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { User } from '../users/model.ts'
+import type { User } from '../domain/user.ts'
 import { errorPage } from './render.tsx'
 
 /** The signed-in user, or a redirect to the login page (returns null; the caller returns the reply). */

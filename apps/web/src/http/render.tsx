@@ -1,11 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { viewCtx, type ViewCtx } from './context.ts'
+import { viewCtx } from './context.ts'
+import type { ViewCtx } from '../views/context.ts'
 import { Layout } from '../views/layout.tsx'
-import { errorStatus, type AppError } from './errors.ts'
+import { commonErrorStatus, type ErrorStatus } from './errors.ts'
 import { LinkButton } from '../views/form.tsx'
-import { attachAudio } from '../audio/attach.ts'
 
-/** Renders a full page in the layout. `body` receives the view context (translator, user, CSRF token). */
+/**
+ * Renders a full page in the layout. `body` receives the view context (translator, user, CSRF token,
+ * recordings); the page is built in one synchronous pass, so its speaker buttons' recordings are
+ * looked up together when the markup is awaited (views/speak.tsx).
+ */
 export async function page(
   req: FastifyRequest,
   reply: FastifyReply,
@@ -15,13 +19,11 @@ export async function page(
   const ctx = viewCtx(req, reply)
   const notice = typeof (req.query as Record<string, unknown> | undefined)?.ok === 'string' ? (req.query as { ok: string }).ok : undefined
   const content = body(ctx)
-  const rendered = await (
+  const html = await (
     <Layout ctx={ctx} title={options.rawTitle ? options.title : ctx.t(options.title)} titleSlug={options.titleSlug} notice={notice}>
       {content}
     </Layout>
   )
-  // Every recording the page's speaker buttons need, in one lookup (audio/attach.ts).
-  const html = await attachAudio(req, rendered, (l) => ctx.t(`languages.${l}`))
   return reply
     .status(options.status ?? 200)
     .header('cache-control', 'no-store')
@@ -29,19 +31,26 @@ export async function page(
     .send(html)
 }
 
-/** One error page shape for every expected failure, in the user's language. */
-export function errorPage(req: FastifyRequest, reply: FastifyReply, error: AppError): Promise<FastifyReply> {
-  return page(req, reply, { title: 'errors.title', titleSlug: 'errors.title', status: errorStatus[error] }, (ctx) => (
-    <>
-      <p class="alert error" role="alert" data-error={error} safe>
-        {ctx.t(`errors.${error}`)}
-      </p>
-      <p>
-        <LinkButton t={ctx.t} href="/" slug="nav.home" text={ctx.t('nav.home')} />
-      </p>
-    </>
-  ))
+/**
+ * The error page for the failures in `statusOf` (a feature's routes pass the maps of what they may
+ * answer): one shape for every expected failure, in the user's language, with the failure's status.
+ */
+export function errorPages<E extends string>(statusOf: ErrorStatus<E>) {
+  return (req: FastifyRequest, reply: FastifyReply, error: E): Promise<FastifyReply> =>
+    page(req, reply, { title: 'errors.title', titleSlug: 'errors.title', status: statusOf[error] }, (ctx) => (
+      <>
+        <p class="alert error" role="alert" data-error={error} safe>
+          {ctx.t(`errors.${error}`)}
+        </p>
+        <p>
+          <LinkButton ctx={ctx} href="/" slug="nav.home" text={ctx.t('nav.home')} />
+        </p>
+      </>
+    ))
 }
+
+/** The error page for failures any route may answer (not found, invalid input…). */
+export const errorPage = errorPages(commonErrorStatus)
 
 export function redirect(reply: FastifyReply, to: string, notice?: string): FastifyReply {
   const url = notice ? `${to}${to.includes('?') ? '&' : '?'}ok=${encodeURIComponent(notice)}` : to

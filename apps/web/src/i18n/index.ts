@@ -1,7 +1,7 @@
 import i18next, { type TFunction } from 'i18next'
 import es from './es.json' with { type: 'json' }
 import en from './en.json' with { type: 'json' }
-import { UI_LANGUAGES, type UiLanguage } from '../users/model.ts'
+import { UI_LANGUAGES, type UiLanguage } from '../domain/languages.ts'
 
 export type T = (key: string, options?: Record<string, unknown>) => string
 
@@ -40,10 +40,6 @@ export function translator(lang: UiLanguage): T {
     }
     return text
   }
-}
-
-export function isUiLanguage(value: unknown): value is UiLanguage {
-  return typeof value === 'string' && (UI_LANGUAGES as readonly string[]).includes(value)
 }
 
 export const locales = { es, en }

@@ -1,6 +1,8 @@
 import { bigint, index, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
-import { users, type Language } from '../users/model.ts'
+import { users } from '../domain/user.ts'
+import type { Language } from '../domain/languages.ts'
+import type { DeliverableType } from '../domain/deliverables.ts'
 
 export const JOB_STATES = [
   'draft',
@@ -14,8 +16,6 @@ export const JOB_STATES = [
 ] as const
 export type JobState = (typeof JOB_STATES)[number]
 export const ACTIVE_STATES: readonly JobState[] = ['recruiting', 'selecting', 'submitting', 'reviewing']
-export const DELIVERABLE_TYPES = ['text', 'audio', 'video', 'image'] as const
-export type DeliverableType = (typeof DELIVERABLE_TYPES)[number]
 
 export const jobs = web.table(
   'jobs',

@@ -2,32 +2,28 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { JobInput, JobService } from './service.ts'
 import { toDateInput } from './service.ts'
 import { formatMinorUnits } from '@voces/platform'
-import type { Job, DeliverableType } from './model.ts'
-import type { Language, User } from '../users/model.ts'
+import type { Job } from './model.ts'
+import type { DeliverableType } from '../domain/deliverables.ts'
+import type { Language } from '../domain/languages.ts'
+import type { User } from '../domain/user.ts'
 import type { MediaService } from '../media/service.ts'
-import type { ApplicationService } from '../applications/service.ts'
-import type { SubmissionService } from '../submissions/service.ts'
-import type { FundingService } from '../payments/service.ts'
-import type { PayoutService } from '../payouts/service.ts'
-import { errorPage, page, redirect } from '../http/render.tsx'
+import { errorPages, page, redirect } from '../http/render.tsx'
 import { body, file, list, str, type FormBody } from '../http/form.ts'
-import { isAppError } from '../http/errors.ts'
+import { commonErrorStatus } from '../http/errors.ts'
+import { mediaErrorStatus } from '../media/errors.ts'
+import { jobErrorStatus, type JobError } from './errors.ts'
 import { requireUser } from '../http/guards.ts'
 import { JobForm } from './views/job-form.tsx'
 import { Browse } from './views/browse.tsx'
-import { JobPage, type CreatorData, type OwnerData } from './views/job-page.tsx'
 
 export interface JobRouteDeps {
   jobs: JobService
   media: MediaService
-  applications: ApplicationService
-  submissions: SubmissionService
-  fundings: FundingService
-  payouts: PayoutService
   assetCode: string
 }
 
 const DAY = 86_400_000
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus })
 
 function readInput(b: FormBody): JobInput {
   const int = (k: string) => Number.parseInt(str(b, k), 10)
@@ -90,7 +86,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     const bytes = file(b, 'reference')
     if (!bytes) return input
     const stored = await deps.media.storeAny({ owner: user, purpose: 'job_reference', bytes })
-    if (isAppError(stored)) {
+    if (typeof stored === 'string') {
       await errorPage(req, reply, stored)
       return null
     }
@@ -130,48 +126,13 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     if (!input) return reply
     const publish = str(b, 'action') !== 'draft'
     const result = await jobs.create(user, input, publish)
-    if (isAppError(result)) {
+    if (typeof result === 'string') {
       await deps.media.remove([input.referenceMediaId])
       return page(req, reply, { title: 'jobs.new_title', titleSlug: 'jobs.new_title', status: 422 }, (ctx) => (
         <JobForm assetCode={deps.assetCode} ctx={ctx} action="/jobs" values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
       ))
     }
     return redirect(reply, `/jobs/${result.id}`, publish ? 'published' : 'draft_saved')
-  })
-
-  app.get<{ Params: { id: string } }>('/jobs/:id', async (req, reply) => {
-    const job = await jobs.getForViewer(req.user, req.params.id)
-    if (job === 'not_found') return errorPage(req, reply, job)
-    const user = req.user
-    let owner: OwnerData | null = null
-    let creator: CreatorData | null = null
-    if (user && (user.id === job.ownerId || user.isAdmin)) {
-      const open = await deps.fundings.openFor(job.id)
-      const refreshed = open ? await deps.fundings.refresh(open) : null
-      const [applications, submissions, history, budgetLeft, ledger, payouts] = await Promise.all([
-        deps.applications.listForJob(job),
-        deps.submissions.listForJob(job),
-        deps.fundings.history(job.id),
-        deps.fundings.budgetLeft(job),
-        deps.payouts.ledger(job),
-        deps.payouts.listForJob(job.id)
-      ])
-      // Back from the wallet (?funding=<id>), the payment's outcome stays on show even once final.
-      const shown = (req.query as Record<string, unknown>).funding
-      const openFunding = refreshed ?? history.find((f) => f.id === shown) ?? null
-      owner = { applications, submissions, history, budgetLeft, ledger, payouts, openFunding }
-    } else if (user) {
-      const application = await deps.applications.getMine(user.id, job.id)
-      const submission = application ? await deps.submissions.getMine(user.id, job.id) : null
-      const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
-      creator = { application, submission, payout }
-    }
-    // Creators see whether the money is really in escrow before they work.
-    const funded = owner ? owner.ledger.funded : (await deps.payouts.ledger(job)).funded
-    const reference = job.referenceMediaId ? await deps.media.get(job.referenceMediaId) : null
-    return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
-      <JobPage ctx={ctx} job={job} soon={jobs.isDeadlineSoon(job)} funded={funded} reference={reference} owner={owner} creator={creator} />
-    ))
   })
 
   app.get<{ Params: { id: string } }>('/jobs/:id/edit', async (req, reply) => {
@@ -193,9 +154,9 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     if (!input) return reply
     const publish = str(b, 'action') !== 'draft'
     const result = await jobs.update(user, req.params.id, input, publish)
-    if (isAppError(result)) await deps.media.remove([input.referenceMediaId])
+    if (typeof result === 'string') await deps.media.remove([input.referenceMediaId])
     if (result === 'not_found' || result === 'invalid_state') return errorPage(req, reply, result)
-    if (isAppError(result)) {
+    if (typeof result === 'string') {
       return page(req, reply, { title: 'jobs.edit_title', titleSlug: 'jobs.edit_title', status: 422 }, (ctx) => (
         <JobForm assetCode={deps.assetCode} ctx={ctx} action={`/jobs/${req.params.id}/edit`} values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
       ))
@@ -203,12 +164,12 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     return redirect(reply, `/jobs/${result.id}`, result.state === 'draft' ? 'draft_saved' : 'saved')
   })
 
-  const action = (path: string, run: (user: User, id: string) => Promise<Job | string>, notice: string, to: (job: Job) => string = (j) => `/jobs/${j.id}`) => {
+  const action = (path: string, run: (user: User, id: string) => Promise<Job | JobError | 'not_found'>, notice: string, to: (job: Job) => string = (j) => `/jobs/${j.id}`) => {
     app.post<{ Params: { id: string } }>(`/jobs/:id/${path}`, async (req, reply) => {
       const user = requireUser(req, reply)
       if (!user) return reply
       const result = await run(user, req.params.id)
-      if (typeof result === 'string') return errorPage(req, reply, isAppError(result) ? result : 'internal')
+      if (typeof result === 'string') return errorPage(req, reply, result)
       return redirect(reply, to(result), notice)
     })
   }

@@ -1,10 +1,11 @@
-import { and, count, desc, eq, ilike, inArray, notExists, or, sql, gte, lte } from 'drizzle-orm'
+import { and, count, desc, eq, ilike, inArray, or, sql, gte, lte } from 'drizzle-orm'
 import { parseDecimalAmount, queryRows, type Db, type Tx } from '@voces/platform'
-import { jobs, ACTIVE_STATES, DELIVERABLE_TYPES, JOB_STATES, type DeliverableType, type Job, type JobState } from './model.ts'
+import { jobs, ACTIVE_STATES, JOB_STATES, type Job, type JobState } from './model.ts'
+import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
 import type { JobError } from './errors.ts'
-import { LANGUAGES, type Language, type User } from '../users/model.ts'
-import { applications } from '../applications/model.ts'
-import { isUuid } from '../media/service.ts'
+import { LANGUAGES, type Language } from '../domain/languages.ts'
+import type { User } from '../domain/user.ts'
+import { isUuid } from '../domain/ids.ts'
 
 export interface JobInput {
   title: string
@@ -177,11 +178,12 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
         const job = await lockOwned(tx, owner, id)
         if (job === 'not_found') return job
         if (job.state !== 'selecting' && job.state !== 'recruiting') return 'invalid_state'
-        const [selected] = await tx
-          .select({ n: count() })
-          .from(applications)
-          .where(and(eq(applications.jobId, id), eq(applications.state, 'selected')))
-        if (!selected || selected.n === 0) return 'invalid_state'
+        // Applications sit above jobs (they reference them), so jobs read them in SQL, as transitions.ts does.
+        const [selected] = await queryRows<{ n: number | string }>(
+          tx,
+          sql`select count(*) as n from web.applications where job_id = ${id} and state = 'selected'`
+        )
+        if (!selected || Number(selected.n) === 0) return 'invalid_state'
         return setState(tx, job, 'submitting', { submitDeadline: new Date(now().getTime() + job.submitDays * DAY) })
       })
     },
@@ -216,14 +218,7 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
       }
       if (filter.soon) conditions.push(lte(jobs.recruitDeadline, new Date(now().getTime() + 3 * DAY)))
       if (filter.hideApplied && viewer) {
-        conditions.push(
-          notExists(
-            deps.db
-              .select({ one: sql`1` })
-              .from(applications)
-              .where(and(eq(applications.jobId, jobs.id), eq(applications.applicantId, viewer.id)))
-          )
-        )
+        conditions.push(sql`not exists (select 1 from web.applications a where a.job_id = ${jobs.id} and a.applicant_id = ${viewer.id})`)
       }
       const where = and(...conditions)
       const page = Math.max(1, filter.page)

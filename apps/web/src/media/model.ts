@@ -1,9 +1,8 @@
 import { bigint, index, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
-import { users } from '../users/model.ts'
+import { users } from '../domain/user.ts'
+import type { MediaKind } from '../domain/deliverables.ts'
 
-export const MEDIA_KINDS = ['audio', 'video', 'image', 'text'] as const
-export type MediaKind = (typeof MEDIA_KINDS)[number]
 /** What a file belongs to decides who may read it (see media/service.ts canRead). */
 export type MediaPurpose = 'profile' | 'job_reference' | 'application' | 'submission' | 'audio_clip'
 

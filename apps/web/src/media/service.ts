@@ -4,9 +4,11 @@ import { join } from 'node:path'
 import { eq, inArray, sql } from 'drizzle-orm'
 import { fileTypeFromBuffer } from 'file-type'
 import { queryRows, type Db } from '@voces/platform'
-import { media, type Media, type MediaKind, type MediaPurpose } from './model.ts'
+import { media, type Media, type MediaPurpose } from './model.ts'
+import type { MediaKind } from '../domain/deliverables.ts'
+import { isUuid } from '../domain/ids.ts'
 import type { MediaError } from './errors.ts'
-import type { User } from '../users/model.ts'
+import type { User } from '../domain/user.ts'
 
 /** What content (sniffed from the bytes, never the name or the browser's claim) each kind accepts. */
 const ALLOWED: Record<Exclude<MediaKind, 'text'>, readonly string[]> = {
@@ -151,7 +153,3 @@ export function createMediaService(deps: MediaDeps) {
 }
 
 export type MediaService = ReturnType<typeof createMediaService>
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
-}

@@ -1,6 +1,6 @@
 import { bigint, index, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
-import { users } from '../users/model.ts'
+import { users } from '../domain/user.ts'
 import { jobs } from '../jobs/model.ts'
 
 /**

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { PayoutService } from './service.ts'
-import { errorPage, redirect } from '../http/render.tsx'
+import { errorPages, redirect } from '../http/render.tsx'
+import { commonErrorStatus } from '../http/errors.ts'
+import { jobErrorStatus } from '../jobs/errors.ts'
 import { requireUser } from '../http/guards.ts'
+
+const errorPage = errorPages({ ...commonErrorStatus, ...jobErrorStatus })
 
 export function payoutRoutes(app: FastifyInstance, deps: { payouts: PayoutService }): void {
   app.post<{ Params: { id: string } }>('/payouts/:id/retry', async (req, reply) => {

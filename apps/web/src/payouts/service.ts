@@ -3,8 +3,8 @@ import { formatMinorUnits, queryRows, type Db, type Logger, type Tx } from '@voc
 import { payouts, type Payout } from './model.ts'
 import { jobs, type Job } from '../jobs/model.ts'
 import type { Submission } from '../submissions/model.ts'
-import { users, type User } from '../users/model.ts'
-import { isUuid } from '../media/service.ts'
+import { users, type User } from '../domain/user.ts'
+import { isUuid } from '../domain/ids.ts'
 import type { PaymentsClient, PayoutResult } from '../payments-client/types.ts'
 import { ledger, type Ledger } from './ledger.ts'
 

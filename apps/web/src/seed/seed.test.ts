@@ -3,7 +3,7 @@ import { count } from 'drizzle-orm'
 import { startTestWeb, Agent, type TestWeb } from '../../test/helpers.ts'
 import { seedDemoData } from './seed.ts'
 import { jobs, JOB_STATES } from '../jobs/model.ts'
-import { users } from '../users/model.ts'
+import { users } from '../domain/user.ts'
 
 let t: TestWeb
 beforeAll(async () => {

@@ -1,7 +1,9 @@
 import { count, eq, inArray } from 'drizzle-orm'
 import type { Db } from '@voces/platform'
-import { users, type Language } from '../users/model.ts'
-import { jobs, type DeliverableType, type JobState } from '../jobs/model.ts'
+import { users } from '../domain/user.ts'
+import type { Language } from '../domain/languages.ts'
+import { jobs, type JobState } from '../jobs/model.ts'
+import type { DeliverableType } from '../domain/deliverables.ts'
 import { applications } from '../applications/model.ts'
 import { submissions } from '../submissions/model.ts'
 

@@ -1,6 +1,6 @@
 import { index, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
-import { users } from '../users/model.ts'
+import { users } from '../domain/user.ts'
 
 /** The cookie holds a random token; the table holds only its SHA-256, so a database leak logs no one in. */
 export const sessions = web.table(

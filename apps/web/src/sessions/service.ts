@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, gt, lt } from 'drizzle-orm'
 import type { Db } from '@voces/platform'
 import { sessions } from './model.ts'
-import { users, type User } from '../users/model.ts'
+import { users, type User } from '../domain/user.ts'
 
 export const SESSION_COOKIE = 'sid'
 const SESSION_DAYS = 30

@@ -1,6 +1,6 @@
 import { index, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
-import { users } from '../users/model.ts'
+import { users } from '../domain/user.ts'
 import { jobs } from '../jobs/model.ts'
 
 /** draft → submitted → accepted | declined; accepted → complete when the creator marks it so. */

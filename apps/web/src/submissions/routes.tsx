@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import type { SubmissionService } from './service.ts'
 import type { JobService } from '../jobs/service.ts'
-import { errorPage, redirect } from '../http/render.tsx'
+import { errorPages, redirect } from '../http/render.tsx'
+import { commonErrorStatus } from '../http/errors.ts'
+import { mediaErrorStatus } from '../media/errors.ts'
+import { jobErrorStatus } from '../jobs/errors.ts'
+import { submissionErrorStatus } from './errors.ts'
 import { body, file, str } from '../http/form.ts'
 import { requireUser } from '../http/guards.ts'
+
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...submissionErrorStatus })
 
 export function submissionRoutes(app: FastifyInstance, deps: { submissions: SubmissionService; jobs: JobService }): void {
   app.post<{ Params: { id: string } }>('/jobs/:id/submission', async (req, reply) => {

@@ -2,11 +2,13 @@ import { and, desc, eq, inArray, count } from 'drizzle-orm'
 import type { Db, Tx } from '@voces/platform'
 import { submissions, type Submission } from './model.ts'
 import type { SubmissionError } from './errors.ts'
-import { jobs, type DeliverableType, type Job } from '../jobs/model.ts'
-import { users, type User } from '../users/model.ts'
+import { jobs, type Job } from '../jobs/model.ts'
+import type { DeliverableType } from '../domain/deliverables.ts'
+import { users, type User } from '../domain/user.ts'
 import { applications } from '../applications/model.ts'
 import type { JobTransitions } from '../jobs/transitions.ts'
-import { isUuid, type MediaService } from '../media/service.ts'
+import { isUuid } from '../domain/ids.ts'
+import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 
 export interface SubmissionInput {
@@ -110,7 +112,7 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
      * after the other and never exceed the number of people wanted; the payout is recorded in the
      * same transaction.
      */
-    async accept(owner: User, submissionId: string): Promise<Submission | SubmissionError | 'not_found' | 'invalid_state'> {
+    async accept(owner: User, submissionId: string): Promise<Submission | SubmissionError | 'full' | 'not_found' | 'invalid_state'> {
       return deps.db.transaction(async (tx) => {
         const found = await lockJobFor(tx, submissionId)
         if (!found || (found.job.ownerId !== owner.id && !owner.isAdmin)) return 'not_found'

@@ -1,6 +1,9 @@
-export type UserError =
-  | 'username_taken'
-  | 'invalid_credentials'
-  | 'wallet_unreachable'
-  | 'weak_password'
-  | 'invalid_username'
+import type { ErrorStatus } from '../http/errors.ts'
+
+export const userErrorStatus = {
+  username_taken: 409,
+  invalid_credentials: 401,
+  weak_password: 422,
+  invalid_username: 422
+} as const satisfies ErrorStatus
+export type UserError = keyof typeof userErrorStatus

@@ -1,20 +1,23 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { UserService } from './service.ts'
-import { LANGUAGES, type Language } from './model.ts'
+import { LANGUAGES, type Language } from '../domain/languages.ts'
 import type { SessionService } from '../sessions/service.ts'
 import { SESSION_COOKIE } from '../sessions/service.ts'
 import type { MediaService } from '../media/service.ts'
-import { isUiLanguage } from '../i18n/index.ts'
-import { errorPage, page, redirect } from '../http/render.tsx'
+import { isUiLanguage } from '../domain/languages.ts'
+import { errorPages, page, redirect } from '../http/render.tsx'
 import { safeLocalPath } from '../http/context.ts'
 import { body, file, list, str } from '../http/form.ts'
-import { isAppError } from '../http/errors.ts'
+import { commonErrorStatus } from '../http/errors.ts'
+import { mediaErrorStatus } from '../media/errors.ts'
 import { requireUser } from '../http/guards.ts'
 import { LoginForm, RegisterForm } from './views/auth.tsx'
 import { ProfileForm } from './views/profile.tsx'
-import { DELIVERABLE_TYPES, type DeliverableType } from '../jobs/model.ts'
-import type { MediaKind } from '../media/model.ts'
+import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
+import type { MediaKind } from '../domain/deliverables.ts'
+
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus })
 
 const registerSchema = z.object({
   username: z.string().max(64),
@@ -49,7 +52,7 @@ export function userRoutes(
     const values = { username: str(b, 'username'), displayName: str(b, 'displayName'), password: str(b, 'password'), role: str(b, 'role') || 'creator' }
     const parsed = registerSchema.safeParse(values)
     const result = parsed.success ? await users.register({ ...parsed.data, preferredLanguage: req.lang }) : 'invalid_input'
-    if (isAppError(result)) {
+    if (typeof result === 'string') {
       return page(req, reply, { title: 'register.title', titleSlug: 'register.title', status: 422 }, (ctx) => (
         <RegisterForm ctx={ctx} error={ctx.t(`errors.${result}`)} values={{ ...values, password: '' }} />
       ))
@@ -70,7 +73,7 @@ export function userRoutes(
     async (req, reply) => {
       const b = body(req)
       const result = await users.authenticate(str(b, 'username'), str(b, 'password'))
-      if (isAppError(result)) {
+      if (typeof result === 'string') {
         return page(req, reply, { title: 'login.title', titleSlug: 'login.title', status: 401 }, (ctx) => (
           <LoginForm ctx={ctx} error={ctx.t(`errors.${result}`)} username={str(b, 'username')} next={safeLocalPath(str(b, 'next'), '/dashboard')} />
         ))
@@ -112,7 +115,7 @@ export function userRoutes(
       const bytes = file(b, kind)
       if (!bytes) continue
       const stored = await media.store({ owner: user, purpose: 'profile', kind, bytes })
-      if (isAppError(stored)) {
+      if (typeof stored === 'string') {
         await media.remove(Object.values(uploaded))
         return errorPage(req, reply, stored)
       }
@@ -140,7 +143,7 @@ export function userRoutes(
       profileVideoId: uploaded.video,
       profileImageId: uploaded.image
     })
-    if (isAppError(result)) {
+    if (typeof result === 'string') {
       await media.remove(Object.values(uploaded))
       return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => (
         <ProfileForm ctx={ctx} user={user} walletError={ctx.t(`errors.${result}`)} error={ctx.t(`errors.${result}`)} />

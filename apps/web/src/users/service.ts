@@ -1,8 +1,10 @@
 import { hash, verify } from '@node-rs/argon2'
 import { eq } from 'drizzle-orm'
 import type { Db } from '@voces/platform'
-import { users, type JobDefaults, type Language, type UiLanguage, type User } from './model.ts'
+import { users, type JobDefaults, type User } from '../domain/user.ts'
+import type { Language, UiLanguage } from '../domain/languages.ts'
 import type { UserError } from './errors.ts'
+import type { PaymentsError } from '../payments-client/errors.ts'
 import type { PaymentsClient } from '../payments-client/types.ts'
 
 export type Role = 'funder' | 'creator' | 'both'
@@ -87,7 +89,7 @@ export function createUserService(deps: UserDeps) {
         profileVideoId?: string | undefined
         profileImageId?: string | undefined
       }
-    ): Promise<User | UserError | 'payments_unavailable'> {
+    ): Promise<User | PaymentsError> {
       let walletAddress: string | null = input.walletAddress.trim() || null
       if (walletAddress) {
         walletAddress = walletAddress.replace(/^\$/, 'https://').replace(/\/+$/, '')

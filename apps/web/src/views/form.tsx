@@ -1,8 +1,7 @@
-import type { T } from '../i18n/index.ts'
-import { SpeakButton } from './speak.tsx'
+import { SpeakButton, type Voice } from './speak.tsx'
 
 interface FieldProps {
-  t: T
+  ctx: Voice
   name: string
   slug: string
   label: string
@@ -29,7 +28,7 @@ export function Field(p: FieldProps): JSX.Element {
         <label for={id} data-audio-slug={p.slug} safe>
           {p.label}
         </label>
-        <SpeakButton slug={p.slug} text={p.label} t={p.t} />
+        <SpeakButton slug={p.slug} text={p.label} ctx={p.ctx} />
       </div>
       {p.hint ? (
         <p class="hint" id={`${id}-hint`} safe>
@@ -71,7 +70,7 @@ export function Field(p: FieldProps): JSX.Element {
 }
 
 export function Select(p: {
-  t: T
+  ctx: Voice
   name: string
   slug: string
   label: string
@@ -85,7 +84,7 @@ export function Select(p: {
         <label for={id} data-audio-slug={p.slug} safe>
           {p.label}
         </label>
-        <SpeakButton slug={p.slug} text={p.label} t={p.t} />
+        <SpeakButton slug={p.slug} text={p.label} ctx={p.ctx} />
       </div>
       <select id={id} name={p.name} data-audio-slug={p.slug}>
         {p.options.map((o) => (
@@ -99,7 +98,7 @@ export function Select(p: {
 }
 
 export function Checkboxes(p: {
-  t: T
+  ctx: Voice
   name: string
   slug: string
   legend: string
@@ -114,7 +113,7 @@ export function Checkboxes(p: {
           {p.legend}
         </span>
       </legend>
-      <SpeakButton slug={p.slug} text={p.legend} t={p.t} />
+      <SpeakButton slug={p.slug} text={p.legend} ctx={p.ctx} />
       {p.options.map((o) => (
         <label class="choice">
           <input type={p.type ?? 'checkbox'} name={p.name} value={o.value} checked={p.values.includes(o.value)} data-audio-slug={`${p.slug}.${o.value}`} />
@@ -129,7 +128,7 @@ export function Checkboxes(p: {
 
 /** A submit button with its speaker; `name`/`value` let one form carry several actions. */
 export function Submit(p: {
-  t: T
+  ctx: Voice
   slug: string
   text: string
   name?: string
@@ -141,7 +140,7 @@ export function Submit(p: {
       <button type="submit" class={`btn ${p.kind ?? 'primary'}`} name={p.name} value={p.value} data-audio-slug={p.slug}>
         <span safe>{p.text}</span>
       </button>
-      <SpeakButton slug={p.slug} text={p.text} t={p.t} />
+      <SpeakButton slug={p.slug} text={p.text} ctx={p.ctx} />
     </span>
   )
 }
@@ -152,7 +151,7 @@ export function Csrf({ token }: { token: string }): JSX.Element {
 
 /** A one-button POST form: every state change is a POST with a CSRF token, never a link. */
 export function PostButton(p: {
-  t: T
+  ctx: Voice
   csrf: string
   action: string
   slug: string
@@ -166,18 +165,18 @@ export function PostButton(p: {
       {Object.entries(p.fields ?? {}).map(([k, v]) => (
         <input type="hidden" name={k} value={v} />
       ))}
-      <Submit t={p.t} slug={p.slug} text={p.text} kind={p.kind ?? 'primary'} />
+      <Submit ctx={p.ctx} slug={p.slug} text={p.text} kind={p.kind ?? 'primary'} />
     </form>
   )
 }
 
-export function LinkButton(p: { t: T; href: string; slug: string; text: string; kind?: string }): JSX.Element {
+export function LinkButton(p: { ctx: Voice; href: string; slug: string; text: string; kind?: string }): JSX.Element {
   return (
     <span class="with-speak">
       <a class={`btn ${p.kind ?? 'secondary'}`} href={p.href} data-audio-slug={p.slug} safe>
         {p.text}
       </a>
-      <SpeakButton slug={p.slug} text={p.text} t={p.t} />
+      <SpeakButton slug={p.slug} text={p.text} ctx={p.ctx} />
     </span>
   )
 }

@@ -1,9 +1,4 @@
-import { formatMinorUnits } from '@voces/platform'
-import type { UiLanguage } from '../users/model.ts'
-
-export function money(value: bigint, assetCode: string, assetScale: number): string {
-  return `${formatMinorUnits(value, assetScale)} ${assetCode}`
-}
+import type { UiLanguage } from '../domain/languages.ts'
 
 // Intl formatters are costly to build: one per language, reused.
 const locale = (lang: UiLanguage) => (lang === 'es' ? 'es-MX' : 'en-US')

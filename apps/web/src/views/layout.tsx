@@ -1,6 +1,6 @@
 import type { PropsWithChildren } from '@kitajs/html'
 import { ASSET_VERSION } from './assets.ts'
-import type { ViewCtx } from '../http/context.ts'
+import type { ViewCtx } from './context.ts'
 import { Csrf } from './form.tsx'
 import { Speak, SpeakButton } from './speak.tsx'
 
@@ -28,8 +28,9 @@ const NOTICES = new Set([
 export function Layout(
   p: PropsWithChildren<{ ctx: ViewCtx; title: string; titleSlug: string; notice?: string | undefined }>
 ): JSX.Element {
-  const { t, lang, user, csrf } = p.ctx
-  const next = p.ctx.path
+  const { ctx } = p
+  const { t, lang, user, csrf } = ctx
+  const next = ctx.path
   return (
     <>
       {'<!doctype html>'}
@@ -55,7 +56,7 @@ export function Layout(
                   <a href="/jobs" data-audio-slug="nav.jobs" safe>
                     {t('nav.jobs')}
                   </a>
-                  <SpeakButton slug="nav.jobs" text={t('nav.jobs')} t={t} />
+                  <SpeakButton slug="nav.jobs" text={t('nav.jobs')} ctx={ctx} />
                 </li>
                 {user ? (
                   <>
@@ -63,20 +64,20 @@ export function Layout(
                       <a href="/dashboard" data-audio-slug="nav.dashboard" safe>
                         {t('nav.dashboard')}
                       </a>
-                      <SpeakButton slug="nav.dashboard" text={t('nav.dashboard')} t={t} />
+                      <SpeakButton slug="nav.dashboard" text={t('nav.dashboard')} ctx={ctx} />
                     </li>
                     <li>
                       <a href="/profile" data-audio-slug="nav.profile" safe>
                         {t('nav.profile')}
                       </a>
-                      <SpeakButton slug="nav.profile" text={t('nav.profile')} t={t} />
+                      <SpeakButton slug="nav.profile" text={t('nav.profile')} ctx={ctx} />
                     </li>
                     {user.isAdmin ? (
                       <li>
                         <a href="/admin" data-audio-slug="admin.title" safe>
                           {t('admin.title')}
                         </a>
-                        <SpeakButton slug="admin.title" text={t('admin.title')} t={t} />
+                        <SpeakButton slug="admin.title" text={t('admin.title')} ctx={ctx} />
                       </li>
                     ) : (
                       ''
@@ -88,7 +89,7 @@ export function Layout(
                           {t('nav.logout')}
                         </button>
                       </form>
-                      <SpeakButton slug="nav.logout" text={t('nav.logout')} t={t} />
+                      <SpeakButton slug="nav.logout" text={t('nav.logout')} ctx={ctx} />
                     </li>
                   </>
                 ) : (
@@ -97,13 +98,13 @@ export function Layout(
                       <a href="/login" data-audio-slug="nav.login" safe>
                         {t('nav.login')}
                       </a>
-                      <SpeakButton slug="nav.login" text={t('nav.login')} t={t} />
+                      <SpeakButton slug="nav.login" text={t('nav.login')} ctx={ctx} />
                     </li>
                     <li>
                       <a href="/register" data-audio-slug="nav.register" safe>
                         {t('nav.register')}
                       </a>
-                      <SpeakButton slug="nav.register" text={t('nav.register')} t={t} />
+                      <SpeakButton slug="nav.register" text={t('nav.register')} ctx={ctx} />
                     </li>
                   </>
                 )}
@@ -125,11 +126,11 @@ export function Layout(
               <h1 data-audio-slug={p.titleSlug} safe>
                 {p.title}
               </h1>
-              <SpeakButton slug={p.titleSlug} text={p.title} t={t} />
+              <SpeakButton slug={p.titleSlug} text={p.title} ctx={ctx} />
             </div>
             {p.notice && NOTICES.has(p.notice) ? (
               <div class="alert ok" role="status">
-                <Speak slug={`notice.${p.notice}`} text={t(`notice.${p.notice}`)} t={t} />
+                <Speak slug={`notice.${p.notice}`} text={t(`notice.${p.notice}`)} ctx={ctx} />
               </div>
             ) : (
               ''

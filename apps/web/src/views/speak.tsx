@@ -1,26 +1,50 @@
-import type { T } from '../i18n/index.ts'
+import type { ViewCtx } from './context.ts'
+import { htmlLang } from '../domain/languages.ts'
+
+/** What a speaker needs of the page: its words in the viewer's language, and this request's recordings. */
+export type Voice = Pick<ViewCtx, 't' | 'recordings'>
 
 /**
- * The one "label with speaker" component. `data-audio-slug` is the stable id that recorded audio
- * attaches to: after a page is rendered, audio/attach.ts finds these buttons by their exact markup,
- * loads every recording they need at once and turns recorded ones into links to the clip. Until a
- * recording exists, app.js speaks the text with speech synthesis and says it is not recorded yet.
+ * The one speaker button. `data-speak` (and the `data-audio-slug` of the label beside it) is the
+ * stable target that recordings attach to. Where the listener's languages have a recording the
+ * speaker is a plain link to it (works without JavaScript; app.js plays it in place); elsewhere a
+ * button that app.js answers with speech synthesis, saying it is not recorded yet. Every speaker of
+ * a page asks `ctx.recordings` while the page is built, and they are all answered by one lookup.
  */
-export function SpeakButton({ slug, text, t }: { slug: string; text: string; t: T }): JSX.Element {
-  return (
-    <button type="button" class="speak" data-speak={slug} aria-label={`${t('common.listen')}: ${text}`}>
-      <span aria-hidden="true">🔊</span>
-    </button>
-  )
+export function SpeakButton({ slug, text, ctx }: { slug: string; text: string; ctx: Voice }): JSX.Element {
+  const label = `${ctx.t('common.listen')}: ${text}`
+  return ctx.recordings(slug).then((heard) => {
+    if (!heard) {
+      return (
+        <button type="button" class="speak" data-speak={slug} aria-label={label}>
+          <span aria-hidden="true">🔊</span>
+        </button>
+      )
+    }
+    const src = `/audio/clips/${heard.clipId}`
+    return (
+      <a
+        class="speak"
+        href={src}
+        data-speak={slug}
+        data-audio-src={src}
+        data-audio-lang={heard.language}
+        lang={htmlLang(heard.language)}
+        aria-label={`${label} (${ctx.t(`languages.${heard.language}`)})`}
+      >
+        <span aria-hidden="true">🔊</span>
+      </a>
+    )
+  })
 }
 
-export function Speak({ slug, text, t }: { slug: string; text: string; t: T }): JSX.Element {
+export function Speak({ slug, text, ctx }: { slug: string; text: string; ctx: Voice }): JSX.Element {
   return (
     <span class="with-speak">
       <span data-audio-slug={slug} safe>
         {text}
       </span>
-      <SpeakButton slug={slug} text={text} t={t} />
+      <SpeakButton slug={slug} text={text} ctx={ctx} />
     </span>
   )
 }

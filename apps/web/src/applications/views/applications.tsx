@@ -1,4 +1,4 @@
-import type { ViewCtx } from '../../http/context.ts'
+import type { ViewCtx } from '../../views/context.ts'
 import type { Application } from '../model.ts'
 import type { Job } from '../../jobs/model.ts'
 import { Csrf, Field, PostButton, Submit } from '../../views/form.tsx'
@@ -14,13 +14,13 @@ export function ApplyForm({ ctx, job }: { ctx: ViewCtx; job: Job }): JSX.Element
       </h2>
       <form method="post" action={`/jobs/${job.id}/apply`} enctype="multipart/form-data" class="stack">
         <Csrf token={csrf} />
-        <Field t={t} name="note" multiline slug="applications.note" label={t('applications.note')} hint={t('applications.note_hint')} />
+        <Field ctx={ctx} name="note" multiline slug="applications.note" label={t('applications.note')} hint={t('applications.note_hint')} />
         <div data-recorder>
-          <Field t={t} name="audio" type="file" accept="audio/*" slug="applications.audio" label={t('applications.audio')} hint={t('applications.defaults_hint')} />
+          <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="applications.audio" label={t('applications.audio')} hint={t('applications.defaults_hint')} />
         </div>
-        <Field t={t} name="video" type="file" accept="video/*" slug="applications.video" label={t('applications.video')} />
-        <Field t={t} name="image" type="file" accept="image/*" slug="applications.image" label={t('applications.image')} />
-        <Submit t={t} slug="job.apply" text={t('applications.apply')} />
+        <Field ctx={ctx} name="video" type="file" accept="video/*" slug="applications.video" label={t('applications.video')} />
+        <Field ctx={ctx} name="image" type="file" accept="image/*" slug="applications.image" label={t('applications.image')} />
+        <Submit ctx={ctx} slug="job.apply" text={t('applications.apply')} />
       </form>
     </section>
   )
@@ -34,7 +34,7 @@ export function MyApplication({ ctx, application }: { ctx: ViewCtx; application:
         {t('applications.mine')}
       </h2>
       <p data-application-state={application.state}>
-        <Speak slug={`applications.state.${application.state}`} text={t(`applications.states.${application.state}`)} t={t} />
+        <Speak slug={`applications.state.${application.state}`} text={t(`applications.states.${application.state}`)} ctx={ctx} />
       </p>
     </section>
   )
@@ -66,14 +66,14 @@ export function ApplicationList({ ctx, job, rows }: { ctx: ViewCtx; job: Job; ro
                 </span>
               </p>
               {a.note ? <p safe>{a.note}</p> : ''}
-              {a.audioId ? <MediaPreview t={t} kind="audio" id={a.audioId} /> : ''}
-              {a.videoId ? <MediaPreview t={t} kind="video" id={a.videoId} /> : ''}
-              {a.imageId ? <MediaPreview t={t} kind="image" id={a.imageId} /> : ''}
+              {a.audioId ? <MediaPreview ctx={ctx} kind="audio" id={a.audioId} /> : ''}
+              {a.videoId ? <MediaPreview ctx={ctx} kind="video" id={a.videoId} /> : ''}
+              {a.imageId ? <MediaPreview ctx={ctx} kind="image" id={a.imageId} /> : ''}
               {canDecide ? (
                 <div class="row">
-                  {a.state !== 'selected' ? <PostButton t={t} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'selected' }} slug="applications.select" text={t('applications.select')} /> : ''}
-                  {a.state !== 'rejected' ? <PostButton t={t} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'rejected' }} slug="applications.reject" text={t('applications.reject')} kind="danger" /> : ''}
-                  {a.state !== 'pending' ? <PostButton t={t} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'pending' }} slug="applications.reset" text={t('applications.reset')} kind="secondary" /> : ''}
+                  {a.state !== 'selected' ? <PostButton ctx={ctx} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'selected' }} slug="applications.select" text={t('applications.select')} /> : ''}
+                  {a.state !== 'rejected' ? <PostButton ctx={ctx} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'rejected' }} slug="applications.reject" text={t('applications.reject')} kind="danger" /> : ''}
+                  {a.state !== 'pending' ? <PostButton ctx={ctx} csrf={csrf} action={`/applications/${a.id}/decide`} fields={{ state: 'pending' }} slug="applications.reset" text={t('applications.reset')} kind="secondary" /> : ''}
                 </div>
               ) : (
                 ''

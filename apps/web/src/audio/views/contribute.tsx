@@ -1,5 +1,5 @@
-import type { ViewCtx } from '../../http/context.ts'
-import { LANGUAGES, type Language } from '../../users/model.ts'
+import type { ViewCtx } from '../../views/context.ts'
+import { LANGUAGES, type Language } from '../../domain/languages.ts'
 import { Csrf, ErrorSummary, Field, LinkButton, Select, Submit } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
 import type { AudioClip, AudioRequest } from '../model.ts'
@@ -26,14 +26,14 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
     <div class="stack">
       {d.sent ? (
         <p class="alert ok" role="status">
-          <Speak slug="audio.sent" text={t('audio.sent')} t={t} />
+          <Speak slug="audio.sent" text={t('audio.sent')} ctx={ctx} />
         </p>
       ) : (
         ''
       )}
       {d.asked ? (
         <p class="alert ok" role="status">
-          <Speak slug="audio.asked" text={t('audio.asked')} t={t} />
+          <Speak slug="audio.asked" text={t('audio.asked')} ctx={ctx} />
         </p>
       ) : (
         ''
@@ -41,22 +41,22 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
       <ErrorSummary message={d.error} />
       {d.back ? (
         <p>
-          <LinkButton t={t} href={d.back} slug="audio.back" text={t('audio.back')} />
+          <LinkButton ctx={ctx} href={d.back} slug="audio.back" text={t('audio.back')} />
         </p>
       ) : (
         ''
       )}
       <section class="card" aria-labelledby="audio-target">
         <h2 id="audio-target">
-          <Speak slug="audio.target" text={t('audio.target')} t={t} />
+          <Speak slug="audio.target" text={t('audio.target')} ctx={ctx} />
         </h2>
         <p class="target-text" data-target={d.target}>
-          {d.text ? <Speak slug={d.target} text={d.text} t={t} /> : <span safe>{`${t('audio.unknown_text')}: ${d.target}`}</span>}
+          {d.text ? <Speak slug={d.target} text={d.text} ctx={ctx} /> : <span safe>{`${t('audio.unknown_text')}: ${d.target}`}</span>}
         </p>
       </section>
       <section aria-labelledby="audio-recorded">
         <h2 id="audio-recorded">
-          <Speak slug="audio.recorded" text={t('audio.recorded')} t={t} />
+          <Speak slug="audio.recorded" text={t('audio.recorded')} ctx={ctx} />
         </h2>
         {d.ready.size === 0 ? (
           <p safe>{t('audio.none_recorded')}</p>
@@ -86,31 +86,31 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
       {user ? (
         <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title">
           <h2 id="audio-record-title">
-            <Speak slug="audio.record_title" text={t('audio.record_title')} t={t} />
+            <Speak slug="audio.record_title" text={t('audio.record_title')} ctx={ctx} />
           </h2>
           <Csrf token={csrf} />
           <input type="hidden" name="target" value={d.target} />
           {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
-          <Select t={t} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} />
+          <Select ctx={ctx} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} />
           <div data-recorder>
-            <Field t={t} name="audio" type="file" accept="audio/*" slug="audio.file" label={t('audio.file')} hint={t('audio.file_hint')} required />
+            <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="audio.file" label={t('audio.file')} hint={t('audio.file_hint')} required />
           </div>
-          <Submit t={t} slug="audio.send" text={t('audio.send')} />
+          <Submit ctx={ctx} slug="audio.send" text={t('audio.send')} />
         </form>
       ) : (
         <p>
-          <LinkButton t={t} href={`/login?next=${encodeURIComponent(back)}`} slug="audio.login_to_record" text={t('audio.login_to_record')} kind="primary" />
+          <LinkButton ctx={ctx} href={`/login?next=${encodeURIComponent(back)}`} slug="audio.login_to_record" text={t('audio.login_to_record')} kind="primary" />
         </p>
       )}
       <form method="post" action="/audio/requests" class="card stack" aria-labelledby="audio-ask-title">
         <h2 id="audio-ask-title">
-          <Speak slug="audio.ask" text={t('audio.ask')} t={t} />
+          <Speak slug="audio.ask" text={t('audio.ask')} ctx={ctx} />
         </h2>
         <Csrf token={csrf} />
         <input type="hidden" name="target" value={d.target} />
         {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
-        <Select t={t} name="language" slug="audio.ask_language" label={t('audio.ask_language')} value={d.language} options={languageOptions} />
-        <Submit t={t} slug="audio.ask" text={t('audio.ask')} kind="secondary" />
+        <Select ctx={ctx} name="language" slug="audio.ask_language" label={t('audio.ask_language')} value={d.language} options={languageOptions} />
+        <Submit ctx={ctx} slug="audio.ask" text={t('audio.ask')} kind="secondary" />
       </form>
     </div>
   )
@@ -122,13 +122,13 @@ export function SettingsPage({ ctx, chosen, next, requests }: { ctx: ViewCtx; ch
   return (
     <div class="stack">
       <p>
-        <Speak slug="audio.intro" text={t('audio.intro')} t={t} />
+        <Speak slug="audio.intro" text={t('audio.intro')} ctx={ctx} />
       </p>
       <form method="post" action="/audio/language" class="card stack">
         <Csrf token={csrf} />
         <input type="hidden" name="next" value={next} />
         <Select
-          t={t}
+          ctx={ctx}
           name="language"
           slug="audio.my_language"
           label={t('audio.my_language')}
@@ -136,13 +136,13 @@ export function SettingsPage({ ctx, chosen, next, requests }: { ctx: ViewCtx; ch
           options={LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))}
         />
         <p class="hint">
-          <Speak slug="audio.my_language_hint" text={t('audio.my_language_hint')} t={t} />
+          <Speak slug="audio.my_language_hint" text={t('audio.my_language_hint')} ctx={ctx} />
         </p>
-        <Submit t={t} slug="audio.choose" text={t('audio.choose')} />
+        <Submit ctx={ctx} slug="audio.choose" text={t('audio.choose')} />
       </form>
       <section aria-labelledby="audio-wanted">
         <h2 id="audio-wanted">
-          <Speak slug="audio.open_requests" text={t('audio.open_requests')} t={t} />
+          <Speak slug="audio.open_requests" text={t('audio.open_requests')} ctx={ctx} />
         </h2>
         {requests.length === 0 ? (
           <p safe>{t('common.none')}</p>

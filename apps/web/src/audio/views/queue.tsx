@@ -1,8 +1,8 @@
-import type { ViewCtx } from '../../http/context.ts'
+import type { ViewCtx } from '../../views/context.ts'
 import { PostButton } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
 import type { AudioClip, AudioRequest } from '../model.ts'
-import type { Language } from '../../users/model.ts'
+import type { Language } from '../../domain/languages.ts'
 
 export interface QueueItem {
   clip: AudioClip
@@ -25,7 +25,7 @@ export function QueuePage(p: {
     <div class="stack">
       {done === 'published' || done === 'rejected' || done === 'withdrawn' ? (
         <p class="alert ok" role="status">
-          <Speak slug={`audio.${done}`} text={t(`audio.${done}`)} t={t} />
+          <Speak slug={`audio.${done}`} text={t(`audio.${done}`)} ctx={ctx} />
         </p>
       ) : (
         ''
@@ -47,8 +47,8 @@ export function QueuePage(p: {
               <p safe>{`${t('audio.contributor')}: ${contributor}`}</p>
               <audio controls="" preload="none" src={`/audio/clips/${clip.id}`} aria-label={`${text ?? clip.target} (${t(`languages.${clip.language}`)})`}></audio>
               <p class="row">
-                <PostButton t={t} csrf={csrf} action={`/admin/audio/${clip.id}/publish`} slug="audio.publish" text={t('audio.publish')} />
-                <PostButton t={t} csrf={csrf} action={`/admin/audio/${clip.id}/reject`} slug="audio.reject" text={t('audio.reject')} kind="danger" />
+                <PostButton ctx={ctx} csrf={csrf} action={`/admin/audio/${clip.id}/publish`} slug="audio.publish" text={t('audio.publish')} />
+                <PostButton ctx={ctx} csrf={csrf} action={`/admin/audio/${clip.id}/reject`} slug="audio.reject" text={t('audio.reject')} kind="danger" />
               </p>
             </li>
           ))}
@@ -59,7 +59,7 @@ export function QueuePage(p: {
       </p>
       <section aria-labelledby="audio-published" class="stack">
         <h2 id="audio-published">
-          <Speak slug="audio.recently_published" text={t('audio.recently_published')} t={t} />
+          <Speak slug="audio.recently_published" text={t('audio.recently_published')} ctx={ctx} />
         </h2>
         {published.length === 0 ? (
           <p safe>{t('common.none')}</p>
@@ -75,7 +75,7 @@ export function QueuePage(p: {
                 </p>
                 <p safe>{`${t('audio.contributor')}: ${contributor}`}</p>
                 <audio controls="" preload="none" src={`/audio/clips/${clip.id}`} aria-label={`${text ?? clip.target} (${t(`languages.${clip.language}`)})`}></audio>
-                <PostButton t={t} csrf={csrf} action={`/admin/audio/${clip.id}/withdraw`} slug="audio.withdraw" text={t('audio.withdraw')} kind="danger" />
+                <PostButton ctx={ctx} csrf={csrf} action={`/admin/audio/${clip.id}/withdraw`} slug="audio.withdraw" text={t('audio.withdraw')} kind="danger" />
               </li>
             ))}
           </ul>
@@ -83,7 +83,7 @@ export function QueuePage(p: {
       </section>
       <section aria-labelledby="audio-requests">
         <h2 id="audio-requests">
-          <Speak slug="audio.open_requests" text={t('audio.open_requests')} t={t} />
+          <Speak slug="audio.open_requests" text={t('audio.open_requests')} ctx={ctx} />
         </h2>
         {requests.length === 0 ? (
           <p safe>{t('common.none')}</p>

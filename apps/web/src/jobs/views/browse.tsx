@@ -1,6 +1,6 @@
-import type { ViewCtx } from '../../http/context.ts'
+import type { ViewCtx } from '../../views/context.ts'
 import type { Job } from '../model.ts'
-import { LANGUAGES } from '../../users/model.ts'
+import { LANGUAGES } from '../../domain/languages.ts'
 import { Checkboxes, Field, Select, Submit } from '../../views/form.tsx'
 import { JobCard } from './job-card.tsx'
 
@@ -13,7 +13,8 @@ export interface BrowseFilter {
 }
 
 export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soon: (j: Job) => boolean; page: number; pages: number | null; hasNext: boolean; total: number; totalCapped: boolean }): JSX.Element {
-  const { t, user } = p.ctx
+  const { ctx } = p
+  const { t, user } = ctx
   const f = p.filter
   const query = (page: number) =>
     `/jobs?${new URLSearchParams({ ...(f.language ? { language: f.language } : {}), ...(f.q ? { q: f.q } : {}), ...(f.hideApplied ? { hideApplied: '1' } : {}), ...(f.soon ? { soon: '1' } : {}), page: String(page) })}`
@@ -21,17 +22,17 @@ export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soo
   return (
     <>
       <form method="get" action="/jobs" class="stack" role="search">
-        <Field t={t} name="q" type="search" slug="browse.search" label={t('browse.search')} value={f.q} />
-        <Select t={t} name="language" slug="browse.language" label={t('browse.language')} value={f.language} options={[{ value: '', label: t('browse.all_languages') }, ...LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))]} />
+        <Field ctx={ctx} name="q" type="search" slug="browse.search" label={t('browse.search')} value={f.q} />
+        <Select ctx={ctx} name="language" slug="browse.language" label={t('browse.language')} value={f.language} options={[{ value: '', label: t('browse.all_languages') }, ...LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))]} />
         <Checkboxes
-          t={t}
+          ctx={ctx}
           name="flags"
           slug="browse.options"
           legend={t('browse.options')}
           values={flags}
           options={[...(user ? [{ value: 'hideApplied', label: t('browse.hide_applied') }] : []), { value: 'soon', label: t('jobs.deadline_soon') }]}
         />
-        <Submit t={t} slug="browse.submit" text={t('browse.submit')} />
+        <Submit ctx={ctx} slug="browse.submit" text={t('browse.submit')} />
       </form>
       <p role="status" safe>
         {p.totalCapped ? t('browse.count_many', { count: p.total }) : t('browse.count', { count: p.total })}

@@ -1,6 +1,7 @@
-import type { ViewCtx } from '../../http/context.ts'
+import type { ViewCtx } from '../../views/context.ts'
 import type { Job } from '../model.ts'
-import { date, money } from '../../views/format.ts'
+import { date } from '../../views/format.ts'
+import { money } from '../../domain/money.ts'
 import { Speak, SpeakButton } from '../../views/speak.tsx'
 
 export function StateBadge({ ctx, state }: { ctx: ViewCtx; state: Job['state'] }): JSX.Element {
@@ -19,14 +20,14 @@ export function JobCard({ ctx, job, soon }: { ctx: ViewCtx; job: Job; soon: bool
         <a href={`/jobs/${job.id}`} data-audio-slug={`job.${job.id}.title`} safe>
           {job.title}
         </a>{' '}
-        <SpeakButton slug={`job.${job.id}.title`} text={job.title} t={t} />
+        <SpeakButton slug={`job.${job.id}.title`} text={job.title} ctx={ctx} />
       </h2>
       <p class="row">
         <StateBadge ctx={ctx} state={job.state} />
         <span class="badge" safe>
           {t(`languages.${job.language}`)}
         </span>
-        {soon ? <Speak slug="jobs.deadline_soon" text={t('jobs.deadline_soon')} t={t} /> : ''}
+        {soon ? <Speak slug="jobs.deadline_soon" text={t('jobs.deadline_soon')} ctx={ctx} /> : ''}
       </p>
       <p>
         <strong safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</strong>{' '}

@@ -1,7 +1,7 @@
-import type { ViewCtx } from '../../http/context.ts'
+import type { ViewCtx } from '../../views/context.ts'
 import type { Ledger } from '../service.ts'
 import type { Payout } from '../model.ts'
-import { money } from '../../views/format.ts'
+import { money } from '../../domain/money.ts'
 import { PostButton } from '../../views/form.tsx'
 import { payoutFee, payoutReceived } from '../figures.ts'
 
@@ -76,7 +76,7 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
                 </td>
                 <td>
                   {payout.state === 'failed' && !payouts.some((o) => o.payout.reference.startsWith(`${payout.reference.replace(/:retry\d+$/, '')}:retry`) && o.payout.createdAt > payout.createdAt) ? (
-                    <PostButton t={t} csrf={ctx.csrf} action={`/payouts/${payout.id}/retry`} slug="ledger.retry" text={t('ledger.retry')} kind="secondary" />
+                    <PostButton ctx={ctx} csrf={ctx.csrf} action={`/payouts/${payout.id}/retry`} slug="ledger.retry" text={t('ledger.retry')} kind="secondary" />
                   ) : (
                     ''
                   )}

@@ -1,15 +1,10 @@
-import type { ViewCtx } from '../../http/context.ts'
+import type { ViewCtx } from '../../views/context.ts'
 import type { Submission } from '../model.ts'
 import type { Job } from '../../jobs/model.ts'
-import type { Payout } from '../../payouts/model.ts'
-import { payoutFee, payoutReceived } from '../../payouts/figures.ts'
 import { Csrf, Field, PostButton, Submit } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
-import { Speak } from '../../views/speak.tsx'
-import { money } from '../../views/format.ts'
 
 function Work({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
-  const { t } = ctx
   return (
     <div class="stack">
       {s.text ? (
@@ -19,10 +14,10 @@ function Work({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
       ) : (
         ''
       )}
-      {s.textFileId ? <MediaPreview t={t} kind="text" id={s.textFileId} /> : ''}
-      {s.audioId ? <MediaPreview t={t} kind="audio" id={s.audioId} /> : ''}
-      {s.videoId ? <MediaPreview t={t} kind="video" id={s.videoId} /> : ''}
-      {s.imageId ? <MediaPreview t={t} kind="image" id={s.imageId} /> : ''}
+      {s.textFileId ? <MediaPreview ctx={ctx} kind="text" id={s.textFileId} /> : ''}
+      {s.audioId ? <MediaPreview ctx={ctx} kind="audio" id={s.audioId} /> : ''}
+      {s.videoId ? <MediaPreview ctx={ctx} kind="video" id={s.videoId} /> : ''}
+      {s.imageId ? <MediaPreview ctx={ctx} kind="image" id={s.imageId} /> : ''}
     </div>
   )
 }
@@ -46,51 +41,28 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
       )}
       <form method="post" action={`/jobs/${job.id}/submission`} enctype="multipart/form-data" class="stack">
         <Csrf token={csrf} />
-        {wants('text') ? <Field t={t} name="text" multiline slug="submissions.text" label={t('submissions.text')} value={draft?.text ?? ''} /> : ''}
-        {wants('text') ? <Field t={t} name="textFile" type="file" accept="text/plain" slug="submissions.text_file" label={t('submissions.text_file')} /> : ''}
+        {wants('text') ? <Field ctx={ctx} name="text" multiline slug="submissions.text" label={t('submissions.text')} value={draft?.text ?? ''} /> : ''}
+        {wants('text') ? <Field ctx={ctx} name="textFile" type="file" accept="text/plain" slug="submissions.text_file" label={t('submissions.text_file')} /> : ''}
         {wants('audio') ? (
           <div class="field" data-recorder>
-            <Field t={t} name="audio" type="file" accept="audio/*" slug="submissions.audio" label={t('submissions.audio')} hint={t('submissions.audio_hint')} />
+            <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="submissions.audio" label={t('submissions.audio')} hint={t('submissions.audio_hint')} />
           </div>
         ) : (
           ''
         )}
-        {wants('video') ? <Field t={t} name="video" type="file" accept="video/*" slug="submissions.video" label={t('submissions.video')} /> : ''}
-        {wants('image') ? <Field t={t} name="image" type="file" accept="image/*" slug="submissions.image" label={t('submissions.image')} /> : ''}
+        {wants('video') ? <Field ctx={ctx} name="video" type="file" accept="video/*" slug="submissions.video" label={t('submissions.video')} /> : ''}
+        {wants('image') ? <Field ctx={ctx} name="image" type="file" accept="image/*" slug="submissions.image" label={t('submissions.image')} /> : ''}
         <div class="row">
-          <Submit t={t} slug="submissions.save_draft" text={t('submissions.save_draft')} name="action" value="draft" kind="secondary" />
-          <Submit t={t} slug="submissions.submit" text={t('submissions.submit')} name="action" value="submit" />
+          <Submit ctx={ctx} slug="submissions.save_draft" text={t('submissions.save_draft')} name="action" value="draft" kind="secondary" />
+          <Submit ctx={ctx} slug="submissions.submit" text={t('submissions.submit')} name="action" value="submit" />
         </div>
       </form>
     </section>
   )
 }
 
-/** A payout's state; once paid, what reached the wallet (not what left escrow) and what the wallets kept. */
-export function PayoutStatus({ ctx, payout }: { ctx: ViewCtx; payout: Payout | undefined }): JSX.Element {
-  const { t } = ctx
-  if (!payout) return ''
-  const sent = money(payout.amount, payout.assetCode, payout.assetScale)
-  const got = payoutReceived(payout)
-  const fee = payoutFee(payout)
-  const paid = payout.state === 'completed'
-  const shown = paid ? money(got.value, got.assetCode, got.assetScale) : sent
-  const note = paid && fee !== null && fee > 0n ? ` ${t('payouts.fee_note', { sent, fee: money(fee, payout.assetCode, payout.assetScale) })}` : ''
-  return (
-    <p data-payout-state={payout.state}>
-      <Speak slug={`payouts.state.${payout.state}`} text={`${t(`payouts.states.${payout.state}`)}: ${shown}.${note}`} t={t} />
-      {payout.state === 'pending' && payout.lastError ? (
-        <span class="hint" safe>
-          {` ${t(`payouts.waiting.${payout.lastError === 'no_wallet' ? 'no_wallet' : payout.lastError === 'awaiting_funds' ? 'awaiting_funds' : 'retry'}`)}`}
-        </span>
-      ) : (
-        ''
-      )}
-    </p>
-  )
-}
-
-export function MySubmission({ ctx, submission, payout }: { ctx: ViewCtx; submission: Submission; payout: Payout | undefined }): JSX.Element {
+/** The creator's own work; `payout` is what the page shows of its payout (payouts/views/status.tsx). */
+export function MySubmission({ ctx, submission, payout }: { ctx: ViewCtx; submission: Submission; payout: JSX.Element }): JSX.Element {
   const { t, csrf } = ctx
   return (
     <section class="card" aria-labelledby="mysub-h">
@@ -103,9 +75,9 @@ export function MySubmission({ ctx, submission, payout }: { ctx: ViewCtx; submis
         </span>
       </p>
       <Work ctx={ctx} s={submission} />
-      <PayoutStatus ctx={ctx} payout={payout} />
+      {payout}
       {submission.state === 'accepted' ? (
-        <PostButton t={t} csrf={csrf} action={`/submissions/${submission.id}/complete`} slug="submissions.mark_complete" text={t('submissions.mark_complete')} />
+        <PostButton ctx={ctx} csrf={csrf} action={`/submissions/${submission.id}/complete`} slug="submissions.mark_complete" text={t('submissions.mark_complete')} />
       ) : (
         ''
       )}
@@ -118,7 +90,8 @@ export interface SubmissionRow {
   creator: { id: string; username: string; displayName: string }
 }
 
-export function SubmissionList({ ctx, job, rows, payouts }: { ctx: ViewCtx; job: Job; rows: SubmissionRow[]; payouts: Payout[] }): JSX.Element {
+/** The job's submitted work, for its owner; `payoutOf` shows each one's payout (the page knows the payouts). */
+export function SubmissionList({ ctx, job, rows, payoutOf }: { ctx: ViewCtx; job: Job; rows: SubmissionRow[]; payoutOf: (s: Submission) => JSX.Element }): JSX.Element {
   const { t, csrf } = ctx
   const canDecide = job.state === 'submitting' || job.state === 'reviewing'
   return (
@@ -139,11 +112,11 @@ export function SubmissionList({ ctx, job, rows, payouts }: { ctx: ViewCtx; job:
                 </span>
               </p>
               <Work ctx={ctx} s={s} />
-              <PayoutStatus ctx={ctx} payout={payouts.filter((p) => p.kind === 'payout' && p.reference.split(':')[0] === s.id).at(-1)} />
+              {payoutOf(s)}
               {canDecide && s.state === 'submitted' ? (
                 <div class="row">
-                  <PostButton t={t} csrf={csrf} action={`/submissions/${s.id}/accept`} slug="submissions.accept" text={t('submissions.accept')} />
-                  <PostButton t={t} csrf={csrf} action={`/submissions/${s.id}/decline`} slug="submissions.decline" text={t('submissions.decline')} kind="danger" />
+                  <PostButton ctx={ctx} csrf={csrf} action={`/submissions/${s.id}/accept`} slug="submissions.accept" text={t('submissions.accept')} />
+                  <PostButton ctx={ctx} csrf={csrf} action={`/submissions/${s.id}/decline`} slug="submissions.decline" text={t('submissions.decline')} kind="danger" />
                 </div>
               ) : (
                 ''

@@ -1,18 +1,19 @@
-import type { ViewCtx } from '../../http/context.ts'
+import type { ViewCtx } from '../../views/context.ts'
 import { Checkboxes, Csrf, ErrorSummary, Field, Submit } from '../../views/form.tsx'
 
 export function RegisterForm(p: { ctx: ViewCtx; error?: string | undefined; values?: Record<string, string> }): JSX.Element {
-  const { t, csrf } = p.ctx
+  const { ctx } = p
+  const { t, csrf } = ctx
   const v = p.values ?? {}
   return (
     <form method="post" action="/register" class="stack">
       <ErrorSummary message={p.error} />
       <Csrf token={csrf} />
-      <Field t={t} name="username" slug="register.username" label={t('register.username')} hint={t('register.username_hint')} value={v.username} required autocomplete="username" />
-      <Field t={t} name="displayName" slug="register.display_name" label={t('register.display_name')} value={v.displayName} autocomplete="name" />
-      <Field t={t} name="password" type="password" slug="register.password" label={t('register.password')} hint={t('register.password_hint')} required autocomplete="new-password" />
+      <Field ctx={ctx} name="username" slug="register.username" label={t('register.username')} hint={t('register.username_hint')} value={v.username} required autocomplete="username" />
+      <Field ctx={ctx} name="displayName" slug="register.display_name" label={t('register.display_name')} value={v.displayName} autocomplete="name" />
+      <Field ctx={ctx} name="password" type="password" slug="register.password" label={t('register.password')} hint={t('register.password_hint')} required autocomplete="new-password" />
       <Checkboxes
-        t={t}
+        ctx={ctx}
         type="radio"
         name="role"
         slug="register.role"
@@ -24,21 +25,22 @@ export function RegisterForm(p: { ctx: ViewCtx; error?: string | undefined; valu
           { value: 'both', label: t('roles.both') }
         ]}
       />
-      <Submit t={t} slug="register.submit" text={t('register.submit')} />
+      <Submit ctx={ctx} slug="register.submit" text={t('register.submit')} />
     </form>
   )
 }
 
 export function LoginForm(p: { ctx: ViewCtx; error?: string | undefined; username?: string; next?: string }): JSX.Element {
-  const { t, csrf } = p.ctx
+  const { ctx } = p
+  const { t, csrf } = ctx
   return (
     <form method="post" action="/login" class="stack">
       <ErrorSummary message={p.error} />
       <Csrf token={csrf} />
       <input type="hidden" name="next" value={p.next ?? '/dashboard'} />
-      <Field t={t} name="username" slug="login.username" label={t('login.username')} value={p.username} required autocomplete="username" />
-      <Field t={t} name="password" type="password" slug="login.password" label={t('login.password')} required autocomplete="current-password" />
-      <Submit t={t} slug="login.submit" text={t('login.submit')} />
+      <Field ctx={ctx} name="username" slug="login.username" label={t('login.username')} value={p.username} required autocomplete="username" />
+      <Field ctx={ctx} name="password" type="password" slug="login.password" label={t('login.password')} required autocomplete="current-password" />
+      <Submit ctx={ctx} slug="login.submit" text={t('login.submit')} />
       <p>
         <a href="/register" data-audio-slug="login.no_account" safe>
           {t('login.no_account')}

@@ -1,11 +1,13 @@
-import type { ViewCtx } from '../../http/context.ts'
-import { LANGUAGES, UI_LANGUAGES, type User } from '../model.ts'
-import { DELIVERABLE_TYPES } from '../../jobs/model.ts'
+import type { ViewCtx } from '../../views/context.ts'
+import { LANGUAGES, UI_LANGUAGES } from '../../domain/languages.ts'
+import type { User } from '../../domain/user.ts'
+import { DELIVERABLE_TYPES } from '../../domain/deliverables.ts'
 import { Checkboxes, Csrf, ErrorSummary, Field, Select, Submit } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
 
 export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | undefined; walletError?: string | undefined }): JSX.Element {
-  const { t, csrf } = p.ctx
+  const { ctx } = p
+  const { t, csrf } = ctx
   const u = p.user
   const d = u.jobDefaults
   const roles = [u.isFunder ? 'funder' : '', u.isCreator ? 'creator' : ''].filter(Boolean)
@@ -13,9 +15,9 @@ export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | unde
     <form method="post" action="/profile" enctype="multipart/form-data" class="stack">
       <ErrorSummary message={p.error} />
       <Csrf token={csrf} />
-      <Field t={t} name="displayName" slug="profile.display_name" label={t('profile.display_name')} value={u.displayName} required />
+      <Field ctx={ctx} name="displayName" slug="profile.display_name" label={t('profile.display_name')} value={u.displayName} required />
       <Field
-        t={t}
+        ctx={ctx}
         name="walletAddress"
         type="url"
         slug="profile.wallet"
@@ -25,7 +27,7 @@ export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | unde
         error={p.walletError}
       />
       <Checkboxes
-        t={t}
+        ctx={ctx}
         name="roles"
         slug="profile.roles"
         legend={t('profile.roles')}
@@ -36,7 +38,7 @@ export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | unde
         ]}
       />
       <Select
-        t={t}
+        ctx={ctx}
         name="preferredLanguage"
         slug="profile.ui_language"
         label={t('profile.ui_language')}
@@ -44,29 +46,29 @@ export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | unde
         options={UI_LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))}
       />
       <Checkboxes
-        t={t}
+        ctx={ctx}
         name="nativeLanguages"
         slug="profile.native_languages"
         legend={t('profile.native_languages')}
         values={u.nativeLanguages}
         options={LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))}
       />
-      <Field t={t} name="note" multiline slug="profile.note" label={t('profile.note')} value={u.note} />
+      <Field ctx={ctx} name="note" multiline slug="profile.note" label={t('profile.note')} value={u.note} />
       <fieldset class="stack">
         <legend safe>{t('profile.media')}</legend>
-        {u.profileAudioId ? <MediaPreview t={t} kind="audio" id={u.profileAudioId} /> : ''}
+        {u.profileAudioId ? <MediaPreview ctx={ctx} kind="audio" id={u.profileAudioId} /> : ''}
         <div data-recorder>
-          <Field t={t} name="audio" type="file" accept="audio/*" slug="profile.audio" label={t('profile.audio')} />
+          <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="profile.audio" label={t('profile.audio')} />
         </div>
-        {u.profileVideoId ? <MediaPreview t={t} kind="video" id={u.profileVideoId} /> : ''}
-        <Field t={t} name="video" type="file" accept="video/*" slug="profile.video" label={t('profile.video')} />
-        {u.profileImageId ? <MediaPreview t={t} kind="image" id={u.profileImageId} /> : ''}
-        <Field t={t} name="image" type="file" accept="image/*" slug="profile.image" label={t('profile.image')} />
+        {u.profileVideoId ? <MediaPreview ctx={ctx} kind="video" id={u.profileVideoId} /> : ''}
+        <Field ctx={ctx} name="video" type="file" accept="video/*" slug="profile.video" label={t('profile.video')} />
+        {u.profileImageId ? <MediaPreview ctx={ctx} kind="image" id={u.profileImageId} /> : ''}
+        <Field ctx={ctx} name="image" type="file" accept="image/*" slug="profile.image" label={t('profile.image')} />
       </fieldset>
       <fieldset class="stack">
         <legend safe>{t('profile.defaults')}</legend>
         <Select
-          t={t}
+          ctx={ctx}
           name="defaultLanguage"
           slug="profile.default_language"
           label={t('jobs.language')}
@@ -74,17 +76,17 @@ export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | unde
           options={[{ value: '', label: '—' }, ...LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }))]}
         />
         <Checkboxes
-          t={t}
+          ctx={ctx}
           name="defaultDeliverables"
           slug="profile.default_deliverables"
           legend={t('jobs.deliverables')}
           values={d.deliverableTypes ?? []}
           options={DELIVERABLE_TYPES.map((k) => ({ value: k, label: t(`deliverables.${k}`) }))}
         />
-        <Field t={t} name="defaultAmount" slug="profile.default_amount" label={t('jobs.amount')} value={d.amount ?? ''} />
-        <Field t={t} name="defaultMaxResponses" type="number" min="1" slug="profile.default_people" label={t('jobs.people')} value={d.maxResponses ?? ''} />
+        <Field ctx={ctx} name="defaultAmount" slug="profile.default_amount" label={t('jobs.amount')} value={d.amount ?? ''} />
+        <Field ctx={ctx} name="defaultMaxResponses" type="number" min="1" slug="profile.default_people" label={t('jobs.people')} value={d.maxResponses ?? ''} />
       </fieldset>
-      <Submit t={t} slug="profile.save" text={t('common.save')} />
+      <Submit ctx={ctx} slug="profile.save" text={t('common.save')} />
     </form>
   )
 }

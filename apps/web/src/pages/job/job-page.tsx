@@ -1,0 +1,133 @@
+import type { ViewCtx } from '../../views/context.ts'
+import type { Job } from '../../jobs/model.ts'
+import type { Media } from '../../media/model.ts'
+import type { Application } from '../../applications/model.ts'
+import type { Submission } from '../../submissions/model.ts'
+import type { Funding } from '../../funding/model.ts'
+import type { Payout } from '../../payouts/model.ts'
+import type { Ledger } from '../../payouts/service.ts'
+import { ApplicationList, ApplyForm, MyApplication, type ApplicationRow } from '../../applications/views/applications.tsx'
+import { MySubmission, SubmissionList, SubmitForm, type SubmissionRow } from '../../submissions/views/submissions.tsx'
+import { FundingHistory, FundingSection } from '../../funding/views/funding.tsx'
+import { LedgerView } from '../../payouts/views/ledger.tsx'
+import { PayoutStatus } from '../../payouts/views/status.tsx'
+import { LinkButton, PostButton } from '../../views/form.tsx'
+import { MediaPreview } from '../../views/media.tsx'
+import { Speak, SpeakButton } from '../../views/speak.tsx'
+import { date } from '../../views/format.ts'
+import { money } from '../../domain/money.ts'
+import { StateBadge } from '../../jobs/views/job-card.tsx'
+import { ACTIVE_STATES } from '../../jobs/model.ts'
+
+export interface OwnerData {
+  applications: ApplicationRow[]
+  submissions: SubmissionRow[]
+  openFunding: Funding | null
+  history: Funding[]
+  budgetLeft: bigint
+  ledger: Ledger
+  payouts: { payout: Payout; receiver: { username: string; displayName: string } }[]
+}
+
+export interface CreatorData {
+  application: Application | null
+  submission: Submission | null
+  payout: Payout | undefined
+}
+
+/** A submission's payout as the owner sees it: the latest attempt (a retried payout supersedes the failed one). */
+function latestPayout(payouts: OwnerData['payouts'], submissionId: string): Payout | undefined {
+  return payouts.map((x) => x.payout).filter((p) => p.kind === 'payout' && p.reference.split(':')[0] === submissionId).at(-1)
+}
+
+/** The job page: the job, and for its owner or a creator the parts of every feature that concern them. */
+export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigint; reference: Media | null; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
+  const { ctx } = p
+  const { t, lang, csrf, user } = ctx
+  const { job, owner } = p
+  const budget = job.amountPerPerson * BigInt(job.maxResponses)
+  return (
+    <article class="stack">
+      <p class="row">
+        <StateBadge ctx={p.ctx} state={job.state} />
+        {p.soon ? <Speak slug="jobs.deadline_soon" text={t('jobs.deadline_soon')} ctx={ctx} /> : ''}
+      </p>
+      <div class="row">
+        <p class="description" data-audio-slug={`job.${job.id}.description`} safe>
+          {job.description}
+        </p>
+        <SpeakButton slug={`job.${job.id}.description`} text={job.description} ctx={ctx} />
+      </div>
+      {p.reference ? <MediaPreview ctx={ctx} kind={p.reference.kind} id={p.reference.id} /> : ''}
+      <dl class="facts">
+        <dt safe>{t('jobs.language')}</dt>
+        <dd safe>{`${t(`languages.${job.language}`)}${job.dialect ? ` (${job.dialect})` : ''}`}</dd>
+        <dt safe>{t('jobs.deliverables')}</dt>
+        <dd safe>{job.deliverableTypes.map((d) => t(`deliverables.${d}`)).join(', ')}</dd>
+        <dt safe>{t('jobs.amount')}</dt>
+        <dd safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</dd>
+        <dt safe>{t('jobs.people')}</dt>
+        <dd>{job.maxResponses}</dd>
+        <dt safe>{t('jobs.budget')}</dt>
+        <dd safe>{money(budget, job.assetCode, job.assetScale)}</dd>
+        <dt safe>{t('jobs.funded')}</dt>
+        <dd data-funded={String(p.funded)} safe>
+          {t('jobs.funded_value', { funded: money(p.funded, job.assetCode, job.assetScale), budget: money(budget, job.assetCode, job.assetScale) })}
+        </dd>
+        <dt safe>{t('jobs.recruit_deadline')}</dt>
+        <dd safe>{date(job.recruitDeadline, lang)}</dd>
+        <dt safe>{t('jobs.submit_deadline')}</dt>
+        <dd safe>{job.submitDeadline ? date(job.submitDeadline, lang) : t('jobs.submit_days_value', { count: job.submitDays })}</dd>
+        <dt safe>{t('jobs.expires')}</dt>
+        <dd safe>{date(job.expiresAt, lang)}</dd>
+      </dl>
+
+      {owner ? (
+        <>
+          <div class="row" aria-label={t('jobs.actions')}>
+            {job.state === 'draft' || job.state === 'recruiting' ? <LinkButton ctx={ctx} href={`/jobs/${job.id}/edit`} slug="jobs.edit" text={t('jobs.edit')} /> : ''}
+            {job.state === 'draft' ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/publish`} slug="jobs.publish" text={t('jobs.publish')} /> : ''}
+            {(job.state === 'recruiting' || job.state === 'selecting') && owner.applications.some((a) => a.application.state === 'selected') ? (
+              <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/start`} slug="jobs.start" text={t('jobs.start')} />
+            ) : (
+              ''
+            )}
+            {job.state === 'submitting' || job.state === 'reviewing' ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/complete`} slug="jobs.complete" text={t('jobs.complete')} /> : ''}
+            <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/duplicate`} slug="jobs.duplicate" text={t('jobs.duplicate')} kind="secondary" />
+            {job.state === 'draft' || ACTIVE_STATES.includes(job.state) ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/cancel`} slug="jobs.cancel" text={t('jobs.cancel')} kind="danger" /> : ''}
+          </div>
+          {job.state !== 'draft' ? (
+            <FundingSection ctx={p.ctx} job={job} open={owner.openFunding} budgetLeft={owner.budgetLeft} hasWallet={Boolean(user?.walletAddress)} />
+          ) : (
+            ''
+          )}
+          <ApplicationList ctx={p.ctx} job={job} rows={owner.applications} />
+          <SubmissionList ctx={p.ctx} job={job} rows={owner.submissions} payoutOf={(s) => <PayoutStatus ctx={p.ctx} payout={latestPayout(owner.payouts, s.id)} />} />
+          <LedgerView ctx={p.ctx} ledger={owner.ledger} payouts={owner.payouts} />
+          <FundingHistory ctx={p.ctx} history={owner.history} />
+        </>
+      ) : (
+        ''
+      )}
+
+      {p.creator ? <CreatorSection ctx={p.ctx} job={job} data={p.creator} /> : ''}
+      {!user && job.state === 'recruiting' ? <LinkButton ctx={ctx} href={`/login?next=/jobs/${job.id}`} slug="jobs.login_to_apply" text={t('jobs.login_to_apply')} kind="primary" /> : ''}
+    </article>
+  )
+}
+
+function CreatorSection({ ctx, job, data }: { ctx: ViewCtx; job: Job; data: CreatorData }): JSX.Element {
+  if (!data.application) return job.state === 'recruiting' ? <ApplyForm ctx={ctx} job={job} /> : ''
+  return (
+    <>
+      <MyApplication ctx={ctx} application={data.application} />
+      {data.submission && data.submission.state !== 'draft' ? (
+        <MySubmission ctx={ctx} submission={data.submission} payout={<PayoutStatus ctx={ctx} payout={data.payout} />} />
+      ) : data.application.state === 'selected' && job.state === 'submitting' ? (
+        <SubmitForm ctx={ctx} job={job} draft={data.submission} />
+      ) : (
+        ''
+      )}
+    </>
+  )
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify'
+import type { JobService } from '../../jobs/service.ts'
+import type { MediaService } from '../../media/service.ts'
+import type { ApplicationService } from '../../applications/service.ts'
+import type { SubmissionService } from '../../submissions/service.ts'
+import type { FundingService } from '../../funding/service.ts'
+import type { PayoutService } from '../../payouts/service.ts'
+import { errorPage, page } from '../../http/render.tsx'
+import { JobPage, type CreatorData, type OwnerData } from './job-page.tsx'
+
+export interface JobPageDeps {
+  jobs: JobService
+  media: MediaService
+  applications: ApplicationService
+  submissions: SubmissionService
+  fundings: FundingService
+  payouts: PayoutService
+}
+
+/**
+ * The job page assembles five features: the job (and its reference file), its applications and
+ * submissions, its funding and its payouts, each as the viewer may see them (owner, creator, visitor).
+ */
+export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
+  app.get<{ Params: { id: string } }>('/jobs/:id', async (req, reply) => {
+    const job = await deps.jobs.getForViewer(req.user, req.params.id)
+    if (job === 'not_found') return errorPage(req, reply, job)
+    const user = req.user
+    let owner: OwnerData | null = null
+    let creator: CreatorData | null = null
+    if (user && (user.id === job.ownerId || user.isAdmin)) {
+      const open = await deps.fundings.openFor(job.id)
+      const refreshed = open ? await deps.fundings.refresh(open) : null
+      const [applications, submissions, history, budgetLeft, ledger, payouts] = await Promise.all([
+        deps.applications.listForJob(job),
+        deps.submissions.listForJob(job),
+        deps.fundings.history(job.id),
+        deps.fundings.budgetLeft(job),
+        deps.payouts.ledger(job),
+        deps.payouts.listForJob(job.id)
+      ])
+      // Back from the wallet (?funding=<id>), the payment's outcome stays on show even once final.
+      const shown = (req.query as Record<string, unknown>).funding
+      const openFunding = refreshed ?? history.find((f) => f.id === shown) ?? null
+      owner = { applications, submissions, history, budgetLeft, ledger, payouts, openFunding }
+    } else if (user) {
+      const application = await deps.applications.getMine(user.id, job.id)
+      const submission = application ? await deps.submissions.getMine(user.id, job.id) : null
+      const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
+      creator = { application, submission, payout }
+    }
+    // Creators see whether the money is really in escrow before they work.
+    const funded = owner ? owner.ledger.funded : (await deps.payouts.ledger(job)).funded
+    const reference = job.referenceMediaId ? await deps.media.get(job.referenceMediaId) : null
+    return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
+      <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} funded={funded} reference={reference} owner={owner} creator={creator} />
+    ))
+  })
+}
