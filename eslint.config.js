@@ -57,7 +57,7 @@ const layers = {
       folder('web-page', `${WEB}/pages/*`, ['page']),
       folder('web-app', `${WEB}/seed`),
       folder('web-app', WEB),
-      // services/payments: input.ts errors.ts db.ts config.ts http/ open-payments/ at the bottom;
+      // services/payments: input.ts amount.ts errors.ts db.ts config.ts http/ open-payments/ at the bottom;
       // seller/ webhook/ consent/ wallet-address/ above; payment/ and payout/ above those; app.ts main.ts index.ts on top.
       folder('pay-base', `${PAY}/(http|open-payments)`),
       folder('pay-mid', `${PAY}/(seller|webhook|consent|wallet-address)`, ['name']),
@@ -69,7 +69,7 @@ const layers = {
       folder('sbx-root', SBX)
     ],
     'boundaries/files': [
-      files('pay-base', PAY, ['input', 'errors', 'db', 'config']),
+      files('pay-base', PAY, ['input', 'amount', 'errors', 'db', 'config']),
       files('pay-top', PAY, ['app', 'main', 'index']),
       files('sbx-base', SBX, ['deps', 'config']),
       files('sbx-top', SBX, ['app', 'main', 'testing', 'seed'])
@@ -99,21 +99,6 @@ const layers = {
           { from: el('pay-mid'), allow: { to: [...payBase, ...el('pay-mid')] } },
           { from: el('pay-upper'), allow: { to: [...payBase, ...el('pay-mid')] } },
           { from: file('pay-top'), allow: { to: [...payBase, ...el('pay-mid', 'pay-upper'), ...file('pay-top')] } },
-          // Known violations in services/payments, left as they are for its owner to resolve (one policy
-          // per file, naming the exact imports); remove each once that import is gone:
-          // - errors.ts imports the error types of payment/, payout/ and seller/ (bottom → features)
-          { from: { file: { path: `${PAY}/errors.ts` } }, allow: { to: { file: { path: [`${PAY}/payment/errors.ts`, `${PAY}/payout/errors.ts`, `${PAY}/seller/errors.ts`] } } } },
-          // - http/errors.ts imports the error maps of payment/, payout/ and seller/ (plumbing → features)
-          { from: { file: { path: `${PAY}/http/errors.ts` } }, allow: { to: { file: { path: [`${PAY}/payment/errors.ts`, `${PAY}/payout/errors.ts`, `${PAY}/seller/errors.ts`] } } } },
-          // - open-payments/client.ts imports seller/model.ts (KeyRef) and seller/errors.ts (SellerError)
-          { from: { file: { path: `${PAY}/open-payments/client.ts` } }, allow: { to: { file: { path: [`${PAY}/seller/model.ts`, `${PAY}/seller/errors.ts`] } } } },
-          // - open-payments/keys.ts imports seller/model.ts (KeyRef)
-          { from: { file: { path: `${PAY}/open-payments/keys.ts` } }, allow: { to: { file: { path: `${PAY}/seller/model.ts` } } } },
-          // - payout/view.ts imports payment/view.ts (amountView)
-          { from: { file: { path: `${PAY}/payout/view.ts` } }, allow: { to: { file: { path: `${PAY}/payment/view.ts` } } } },
-          // - seller/service.ts imports payout/model.ts (payoutGrants)
-          { from: { file: { path: `${PAY}/seller/service.ts` } }, allow: { to: { file: { path: `${PAY}/payout/model.ts` } } } },
-
           // services/sandbox-wallet: deps.ts names the features' service types (types only); no feature
           // imports another feature's routes or views.
           { from: [...el('sbx-base'), ...file('sbx-base')], allow: { to: sbxBase } },

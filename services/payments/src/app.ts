@@ -15,6 +15,7 @@ import { registerConsentRoutes } from './consent/routes.ts'
 import { createPaymentService, type PaymentService } from './payment/service.ts'
 import { createPaymentStore } from './payment/store.ts'
 import { registerPayoutRoutes } from './payout/routes.ts'
+import { payoutGrantStates } from './payout/store.ts'
 import { createPayoutService, type PayoutService } from './payout/service.ts'
 import { registerSellerRoutes } from './seller/routes.ts'
 import { createSellerService, type SellerService } from './seller/service.ts'
@@ -61,7 +62,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
     maxAttempts: Math.max(config.worker.maxAttempts, 20),
     timeoutMs: config.walletRequestTimeoutMs
   })
-  const sellers = createSellerService({ db, logger, openPayments, keysDir: config.sellerKeysDir })
+  const sellers = createSellerService({ db, logger, openPayments, keysDir: config.sellerKeysDir, payoutGrantStates: (ids) => payoutGrantStates(db, ids) })
   const consents = createConsentService({ db, logger, clock, openPayments, sellers, config })
   const store = createPaymentStore({ db, webhooks })
   const payments = createPaymentService({ db, logger, openPayments, sellers, store, consents, clock, config })

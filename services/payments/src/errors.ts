@@ -1,7 +1,4 @@
 import { OpenPaymentsClientError } from '@interledger/open-payments'
-import type { PaymentError } from './payment/errors.ts'
-import type { PayoutError } from './payout/errors.ts'
-import type { SellerError } from './seller/errors.ts'
 
 /** Errors any route can produce, whatever the resource. */
 export const CommonError = {
@@ -20,7 +17,73 @@ export const CommonError = {
 } as const
 export type CommonError = (typeof CommonError)[keyof typeof CommonError]
 
+/** Failures of payments (funding escrow). */
+export const PaymentError = {
+  UnknownPayment: 'unknown_payment',
+  StartInProgress: 'start_in_progress',
+  QuoteExpired: 'quote_expired'
+} as const
+export type PaymentError = (typeof PaymentError)[keyof typeof PaymentError]
+
+const paymentErrorStatus: { [k in PaymentError]: number } = {
+  unknown_payment: 404,
+  start_in_progress: 409,
+  quote_expired: 409
+}
+
+/** Failures of payouts and the escrow's standing grant. */
+export const PayoutError = {
+  UnknownPayout: 'unknown_payout',
+  ReferenceConflict: 'reference_conflict',
+  NoPayoutGrant: 'no_payout_grant',
+  UnknownPayoutGrant: 'unknown_payout_grant'
+} as const
+export type PayoutError = (typeof PayoutError)[keyof typeof PayoutError]
+
+const payoutErrorStatus: { [k in PayoutError]: number } = {
+  unknown_payout: 404,
+  reference_conflict: 409,
+  no_payout_grant: 409,
+  unknown_payout_grant: 404
+}
+
+/** Failures of sellers and their keys. */
+export const SellerError = {
+  UnknownSeller: 'unknown_seller',
+  SellerExists: 'seller_exists',
+  InvalidSellerKey: 'invalid_seller_key'
+} as const
+export type SellerError = (typeof SellerError)[keyof typeof SellerError]
+
+const sellerErrorStatus: { [k in SellerError]: number } = {
+  unknown_seller: 404,
+  seller_exists: 409,
+  invalid_seller_key: 400
+}
+
 export type ErrorCode = CommonError | PaymentError | PayoutError | SellerError
+
+const commonErrorStatus: { [k in CommonError]: number } = {
+  unauthorized: 401,
+  invalid_request: 400,
+  invalid_amount: 400,
+  not_found: 404,
+  wallet_rejected: 502,
+  wallet_unavailable: 503,
+  invalid_wallet_address: 400,
+  return_url_not_allowed: 400
+}
+
+/**
+ * Every expected failure of the service and its HTTP status, in one module below every feature;
+ * a new code without a status does not compile.
+ */
+export const errorStatus: { [k in ErrorCode]: number } = {
+  ...commonErrorStatus,
+  ...paymentErrorStatus,
+  ...payoutErrorStatus,
+  ...sellerErrorStatus
+}
 
 /**
  * An expected failure, returned as a value rather than thrown. `message` is safe to show to the

@@ -1,30 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Logger } from '@voces/platform'
 import type { ErrorBody } from '@voces/payments-contract'
-import { type CommonError, type ErrorCode, type Failure } from '../errors.ts'
-import { paymentErrorStatus } from '../payment/errors.ts'
-import { payoutErrorStatus } from '../payout/errors.ts'
-import { sellerErrorStatus } from '../seller/errors.ts'
+import { errorStatus, type Failure } from '../errors.ts'
 
-const commonErrorStatus: { [k in CommonError]: number } = {
-  unauthorized: 401,
-  invalid_request: 400,
-  invalid_amount: 400,
-  not_found: 404,
-  wallet_rejected: 502,
-  wallet_unavailable: 503,
-  invalid_wallet_address: 400,
-  return_url_not_allowed: 400
-}
-
-/** The one map from every expected failure to its HTTP status; a new code without a status does not compile. */
-export const errorStatus: { [k in ErrorCode]: number } = {
-  ...commonErrorStatus,
-  ...paymentErrorStatus,
-  ...payoutErrorStatus,
-  ...sellerErrorStatus
-}
-
+export { errorStatus }
 
 export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply {
   const body: ErrorBody = {

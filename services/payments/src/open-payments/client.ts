@@ -1,10 +1,8 @@
 import { createAuthenticatedClient, createUnauthenticatedClient, type AuthenticatedClient, type UnauthenticatedClient, type WalletAddress } from '@interledger/open-payments'
 import type { Logger } from '@voces/platform'
-import { CommonError, fail, isFailure, toWalletFailure, type Failure, type WalletFailure, type WalletStep } from '../errors.ts'
-import type { KeyRef } from '../seller/model.ts'
-import { SellerError } from '../seller/errors.ts'
+import { CommonError, fail, isFailure, toWalletFailure, type Failure, type WalletFailure, type WalletStep, SellerError } from '../errors.ts'
 import { createGrantTokenCache, type NonInteractiveAccess } from './grant-token-cache.ts'
-import { loadPrivateKey } from './keys.ts'
+import { loadPrivateKey, type KeyRef } from './keys.ts'
 import type { UrlGuard } from './url-guard.ts'
 import { createWalletAddressCache } from './wallet-address-cache.ts'
 

@@ -1,7 +1,9 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
 import { isAbsolute, resolve, sep } from 'node:path'
-import type { KeyRef } from '../seller/model.ts'
+
+/** Where a seller's private key is: a PEM file, or an environment variable. Never the key itself. */
+export type KeyRef = { kind: 'file'; path: string } | { kind: 'env'; name: string }
 
 /** A PEM Ed25519 key is a few hundred bytes: nothing larger is read. */
 const MAX_KEY_FILE_BYTES = 16 * 1024

@@ -4,7 +4,8 @@ import { sendFailure } from '../http/errors.ts'
 import { jsonSchema, PaymentHistoryResponse, PaymentStatusResponse, StartPaymentResponse } from '@voces/payments-contract'
 import { bearer, decimalAmount, errorResponses, identifier, walletAddressUrl } from '../http/schemas.ts'
 import type { FoundPayment, PaymentService } from './service.ts'
-import { amountView, paymentFee, paymentView } from './view.ts'
+import { amountView } from '../amount.ts'
+import { paymentFee, paymentView } from './view.ts'
 
 function startView({ payment: p, consent, created }: FoundPayment & { created: boolean }): StartPaymentResponse {
   const debit = amountView(p.debitValue, p.debitAssetCode, p.debitAssetScale)

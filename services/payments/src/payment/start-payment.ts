@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, inArray } from 'drizzle-orm'
-import { CommonError, fail, isFailure, type Failure } from '../errors.ts'
+import { CommonError, fail, isFailure, type Failure, PaymentError } from '../errors.ts'
 import { checkReturnUrl, parseAmount } from '../input.ts'
 import type { PaymentDeps } from './deps.ts'
-import { PaymentError } from './errors.ts'
 import { payments, type PaymentRow } from './model.ts'
 
 export interface StartPaymentInput {

@@ -1,14 +1,7 @@
-import { formatMinorUnits } from '@voces/platform'
-import type { Amount, PaymentView } from '@voces/payments-contract'
+import type { PaymentView } from '@voces/payments-contract'
+import { amountView, type AmountView } from '../amount.ts'
 import type { ConsentRow } from '../consent/model.ts'
 import type { PaymentRow } from './model.ts'
-
-export type AmountView = Amount
-
-export function amountView(value: bigint | null, assetCode: string | null, assetScale: number | null): AmountView | null {
-  if (value === null || assetCode === null || assetScale === null) return null
-  return { value: value.toString(), assetCode, assetScale, formatted: formatMinorUnits(value, assetScale) }
-}
 
 /** What the buyer paid beyond what escrow receives; shown in one asset only when both sides use it. */
 export function paymentFee(p: PaymentRow): AmountView | null {

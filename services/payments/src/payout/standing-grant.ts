@@ -1,8 +1,7 @@
 import { and, desc, eq, ne } from 'drizzle-orm'
 import { transitionIf } from '@voces/platform'
-import { fail, isFailure, type Failure } from '../errors.ts'
+import { fail, isFailure, type Failure, PayoutError } from '../errors.ts'
 import type { PayoutDeps } from './deps.ts'
-import { PayoutError } from './errors.ts'
 import { payoutGrants, type PayoutGrantRow } from './model.ts'
 
 /**

@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm'
-import { claimDue, transitionIf } from '@voces/platform'
+import { desc, inArray, sql } from 'drizzle-orm'
+import { claimDue, transitionIf, type Db } from '@voces/platform'
 import type { WebhookEventType } from '../webhook/model.ts'
 import type { PayoutDeps } from './deps.ts'
-import { payouts, type PayoutRow, type PayoutState } from './model.ts'
+import { payoutGrants, payouts, type PayoutRow, type PayoutState } from './model.ts'
 import { payoutEventData } from './view.ts'
 
 export type PayoutPatch = Partial<Omit<typeof payouts.$inferInsert, 'id'>>
@@ -19,4 +19,13 @@ export function transitionPayout(deps: PayoutDeps, id: string, from: PayoutState
 
 export function claimDuePayouts(deps: PayoutDeps, limit: number): Promise<PayoutRow[]> {
   return claimDue(deps.db, payouts, { ready: sql`state in ('pending', 'sending', 'needs_review')`, limit, leaseMs: deps.config.worker.leaseMs, now: deps.clock.now() })
+}
+
+/** The payout grants' states of these sellers, newest first (for the sellers' view). */
+export function payoutGrantStates(db: Db, sellerIds: string[]) {
+  return db
+    .select({ sellerId: payoutGrants.sellerId, state: payoutGrants.state })
+    .from(payoutGrants)
+    .where(inArray(payoutGrants.sellerId, sellerIds))
+    .orderBy(desc(payoutGrants.createdAt))
 }

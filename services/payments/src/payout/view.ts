@@ -1,6 +1,6 @@
 import type { PayoutGrantView, PayoutView } from '@voces/payments-contract'
 import type { ConsentRow } from '../consent/model.ts'
-import { amountView } from '../payment/view.ts'
+import { amountView } from '../amount.ts'
 import type { PayoutGrantRow, PayoutRow } from './model.ts'
 
 /** What left escrow beyond what the receiver gets; shown in one asset only when both sides use it. */

@@ -1,9 +1,10 @@
+import type { KeyRef } from '../open-payments/keys.ts'
 import type { SellerView } from '@voces/payments-contract'
 import { jsonb, text } from 'drizzle-orm/pg-core'
 import { createdAt, paymentsSchema } from '../db.ts'
 
 /** Where a seller's private key lives. The key itself is never stored, returned or logged. */
-export type KeyRef = { kind: 'file'; path: string } | { kind: 'env'; name: string }
+export type { KeyRef }
 
 export const sellers = paymentsSchema.table('sellers', {
   id: text('id').primaryKey(),

@@ -1,11 +1,9 @@
-import { desc, eq, inArray } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Db, Logger } from '@voces/platform'
-import { CommonError, fail, isFailure, type Failure } from '../errors.ts'
+import { CommonError, fail, isFailure, type Failure, SellerError } from '../errors.ts'
 import type { ClientIdentity, OpenPayments } from '../open-payments/client.ts'
 import { keyFileInDir, loadPrivateKey } from '../open-payments/keys.ts'
-import { payoutGrants } from '../payout/model.ts'
 import type { SellerKeyConfig } from '../config.ts'
-import { SellerError } from './errors.ts'
 import { sellers, type KeyRef, type SellerRow, type SellerView } from './model.ts'
 
 export interface RegisterSellerInput {
@@ -24,15 +22,16 @@ export interface SellerService {
   list(): Promise<SellerView[]>
 }
 
-export function createSellerService(deps: { db: Db; logger: Logger; openPayments: OpenPayments; keysDir: string }): SellerService {
+export function createSellerService(deps: {
+  db: Db
+  logger: Logger
+  openPayments: OpenPayments
+  keysDir: string
+  /** The payout grants' states of these sellers, newest first (given by the payout feature, which sits above). */
+  payoutGrantStates: (sellerIds: string[]) => Promise<{ sellerId: string; state: string }[]>
+}): SellerService {
   async function views(rows: SellerRow[]): Promise<SellerView[]> {
-    const grants = rows.length
-      ? await deps.db
-          .select({ sellerId: payoutGrants.sellerId, state: payoutGrants.state })
-          .from(payoutGrants)
-          .where(inArray(payoutGrants.sellerId, rows.map((r) => r.id)))
-          .orderBy(desc(payoutGrants.createdAt))
-      : []
+    const grants = rows.length ? await deps.payoutGrantStates(rows.map((r) => r.id)) : []
     // Wallet documents are fetched concurrently and cached; a wallet that is down only hides the asset.
     return Promise.all(
       rows.map(async (row) => {
