@@ -1,8 +1,9 @@
 import type { OutgoingPayment } from '@interledger/open-payments'
-import { formatMinorUnits, backoffMs } from '@voces/platform'
+import { formatMinorUnits } from '@voces/platform'
 import { isFailure, isWalletFailure, type Failure } from '../errors.ts'
 import type { ClientIdentity } from '../open-payments/client.ts'
 import { readIncomingPayment, type IncomingState } from '../open-payments/incoming.ts'
+import { notSettledPatch } from '../open-payments/not-settled.ts'
 import type { PaymentDeps } from './deps.ts'
 import type { PaymentRow } from './model.ts'
 
@@ -78,27 +79,14 @@ export function createPaymentSettlement(deps: PaymentDeps) {
 
   /** Not settled yet: look again with backoff, and past the deadline go to (or stay in) needs_review. */
   function later(p: PaymentRow, why: string, seen: { sent?: bigint | null; incoming?: IncomingState | Failure } = {}) {
-    const now = clock.now()
-    const received = seen.incoming && !isFailure(seen.incoming) ? seen.incoming.received : p.receivedValue
-    const overdue = p.settleBy !== null && p.settleBy.getTime() <= now.getTime()
-    if (overdue || p.state === 'needs_review') {
-      if (p.state !== 'needs_review') log.warn({ pendingId: p.id, why }, 'payment not settled by its deadline: needs review')
-      return store.transition(p.id, [p.state], {
-        state: 'needs_review',
-        attempts: p.attempts + 1,
-        sentValue: seen.sent ?? p.sentValue,
-        receivedValue: received,
-        failureCode: 'not_settled',
-        failureMessage: `Not settled by ${p.settleBy?.toISOString() ?? 'its deadline'}: ${why}`,
-        nextAttemptAt: new Date(now.getTime() + config.reviewRecheckMs)
-      })
-    }
-    return store.transition(p.id, [p.state], {
-      attempts: p.attempts + 1,
-      sentValue: seen.sent ?? p.sentValue,
-      receivedValue: received,
-      nextAttemptAt: new Date(now.getTime() + backoffMs(p.attempts, Math.max(FIRST_STATUS_CHECK_MS, config.worker.baseBackoffMs / 2), config.worker.maxBackoffMs))
+    const { overdue, patch } = notSettledPatch(p, why, seen, {
+      now: clock.now(),
+      recheckMs: config.reviewRecheckMs,
+      baseBackoffMs: Math.max(FIRST_STATUS_CHECK_MS, config.worker.baseBackoffMs / 2),
+      maxBackoffMs: config.worker.maxBackoffMs
     })
+    if (overdue && p.state !== 'needs_review') log.warn({ pendingId: p.id, why }, 'payment not settled by its deadline: needs review')
+    return store.transition(p.id, [p.state], patch)
   }
 
   function evidence(p: PaymentRow, incoming: IncomingState | Failure, sent: bigint | null, problem: string | undefined): string {

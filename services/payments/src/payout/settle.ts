@@ -1,6 +1,7 @@
-import { backoffMs, formatMinorUnits } from '@voces/platform'
+import { formatMinorUnits } from '@voces/platform'
 import { isFailure, type Failure } from '../errors.ts'
 import { completeIncomingPayment, readIncomingPayment, type IncomingState } from '../open-payments/incoming.ts'
+import { notSettledPatch } from '../open-payments/not-settled.ts'
 import type { PayoutDeps } from './deps.ts'
 import type { PayoutRow, PayoutState } from './model.ts'
 import { activePayoutGrant } from './standing-grant.ts'
@@ -92,26 +93,9 @@ export function createPayoutSettlement(deps: PayoutDeps) {
 
   /** Not settled yet: look again with backoff; past the deadline go to (or stay in) needs_review. */
   function later(p: PayoutRow, why: string, seen: { sent?: bigint | null; incoming?: IncomingState | Failure } = {}) {
-    const now = clock.now()
-    const received = seen.incoming && !isFailure(seen.incoming) ? seen.incoming.received : p.receivedValue
-    const overdue = p.settleBy !== null && p.settleBy.getTime() <= now.getTime()
-    if (overdue || p.state === 'needs_review') {
-      if (p.state !== 'needs_review') log.warn({ payoutId: p.id, why }, 'payout not settled by its deadline: needs review')
-      return transitionPayout(deps, p.id, [p.state], {
-        state: 'needs_review',
-        attempts: p.attempts + 1,
-        sentValue: seen.sent ?? p.sentValue,
-        receivedValue: received,
-        failureMessage: `Not settled by ${p.settleBy?.toISOString() ?? 'its deadline'}: ${why}`,
-        nextAttemptAt: new Date(now.getTime() + deps.config.reviewRecheckMs)
-      })
-    }
-    return transitionPayout(deps, p.id, [p.state], {
-      attempts: p.attempts + 1,
-      sentValue: seen.sent ?? p.sentValue,
-      receivedValue: received,
-      nextAttemptAt: new Date(now.getTime() + backoffMs(p.attempts, 200, worker.maxBackoffMs))
-    })
+    const { overdue, patch } = notSettledPatch(p, why, seen, { now: clock.now(), recheckMs: deps.config.reviewRecheckMs, baseBackoffMs: 200, maxBackoffMs: worker.maxBackoffMs })
+    if (overdue && p.state !== 'needs_review') log.warn({ payoutId: p.id, why }, 'payout not settled by its deadline: needs review')
+    return transitionPayout(deps, p.id, [p.state], patch)
   }
 
   return { settle, closeIncoming }
