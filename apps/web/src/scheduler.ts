@@ -1,16 +1,12 @@
-import type { Logger } from '@voces/platform'
+import { createPoller, type Logger } from '@voces/platform'
 
 /**
  * Runs background tasks every `intervalMs`, one round at a time (a slow round delays the next instead
- * of overlapping it). Work is claimed in the database with SKIP LOCKED, so several app processes may
- * run schedulers side by side.
+ * of overlapping it), on the house's one poll loop (platform's createPoller). Work is claimed in the
+ * database with SKIP LOCKED, so several app processes may run schedulers side by side.
  */
 export function createScheduler(deps: { intervalMs: number; logger: Logger; tasks: Record<string, () => Promise<unknown>> }) {
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> | undefined
-  let stopped = true
-
-  async function round(): Promise<void> {
+  async function round(): Promise<number> {
     for (const [name, task] of Object.entries(deps.tasks)) {
       try {
         await task()
@@ -18,27 +14,14 @@ export function createScheduler(deps: { intervalMs: number; logger: Logger; task
         deps.logger.error({ err: error, task: name }, 'scheduled task failed')
       }
     }
+    // Every round waits the interval: the tasks take what is due and nothing more.
+    return 0
   }
-
-  function schedule(): void {
-    if (stopped) return
-    timer = setTimeout(() => {
-      running = round().finally(schedule)
-    }, deps.intervalMs)
-    timer.unref()
-  }
+  const poller = createPoller({ name: 'web-scheduler', intervalMs: deps.intervalMs, logger: deps.logger, round })
 
   return {
-    start(): void {
-      if (!stopped) return
-      stopped = false
-      schedule()
-    },
-    async stop(): Promise<void> {
-      stopped = true
-      if (timer) clearTimeout(timer)
-      await running
-    },
+    start: () => poller.start(),
+    stop: () => poller.stop(),
     /** One round now (tests). */
     runOnce: round
   }
