@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
+import { createHash, createHmac } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
@@ -14,6 +15,7 @@ import type { WebConfig } from './config.ts'
 import type { PaymentsClient } from './payments-client/types.ts'
 import { isUiLanguage } from './domain/languages.ts'
 import { errorPages } from './http/render.tsx'
+import { refuseControlCharacters, requestFailure, startReadingBody } from './http/input.ts'
 import { errorStatus } from './errors.ts'
 import { createUserService } from './users/service.ts'
 import { createSessionService, SESSION_COOKIE } from './sessions/service.ts'
@@ -124,6 +126,11 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   await app.register(fastifyRateLimit, { global: false })
   await app.register(fastifyCsrf, {
     cookieKey: '_csrf',
+    // Each token is bound to the session it was made for (an HMAC of the session cookie's hash), so a
+    // planted CSRF cookie and token from another session are refused; login and logout also clear the
+    // secret (users/routes.tsx), so a session never keeps the secret it had before.
+    getUserInfo: (req) => req.csrfBinding,
+    csrfOpts: { hmacKey: createHmac('sha256', config.cookieSecret).update('csrf-session-binding').digest() },
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies, signed: true }
   })
   await app.register(fastifyStatic, {
@@ -137,11 +144,15 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   app.decorateRequest('user', null)
   app.decorateRequest('lang', 'es')
   app.decorateRequest('recordings', null)
+  // @fastify/csrf refuses an empty binding: a visitor without a session gets a fixed one.
+  app.decorateRequest('csrfBinding', 'no-session')
+  app.decorateRequest('readingBody', false)
   app.addHook('onRequest', async (req) => {
     // Looked up only when a page's speakers ask, for this request's listener (read when the page renders).
     req.recordings = recordingsFor(services.audio, req)
     if (req.url.startsWith('/static/')) return
     req.user = await services.sessions.lookup(req.cookies[SESSION_COOKIE])
+    if (req.user) req.csrfBinding = createHash('sha256').update(req.cookies[SESSION_COOKIE]!).digest('base64url')
     const cookieLang = req.cookies.lang
     req.lang = req.user?.preferredLanguage ?? (isUiLanguage(cookieLang) ? cookieLang : 'es')
   })
@@ -158,6 +169,9 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     reply.header('referrer-policy', 'same-origin')
     reply.header('x-frame-options', 'DENY')
   })
+  app.addHook('preParsing', startReadingBody)
+  // After the multipart plugin's own preValidation hook: every text field has been read by now.
+  app.addHook('preValidation', refuseControlCharacters)
   // Every POST carries the form's CSRF token, except routes that authenticate their caller otherwise.
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method !== 'POST' || req.routeOptions.config?.skipCsrf) return done()
@@ -165,10 +179,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   })
 
   app.setErrorHandler(async (error: Error & { code?: string; statusCode?: number }, req, reply) => {
-    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return errorPage(req, reply, 'csrf')
-    if (error.statusCode === 429) return errorPage(req, reply, 'rate_limited')
-    if (error.statusCode === 413 || error.code === 'FST_REQ_FILE_TOO_LARGE') return errorPage(req, reply, 'file_too_large')
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return errorPage(req, reply, 'invalid_input')
+    const failure = requestFailure(req, error)
+    if (failure) return errorPage(req, reply, failure)
     req.log.error({ err: error, url: req.url }, 'unhandled error')
     return errorPage(req, reply, 'internal')
   })

@@ -10,6 +10,8 @@ describe("the features' error maps, combined", () => {
       forbidden: 403,
       invalid_input: 422,
       csrf: 403,
+      control_characters: 400,
+      malformed_body: 400,
       rate_limited: 429,
       login_required: 401,
       username_taken: 409,

@@ -60,6 +60,8 @@ export class Agent {
       const value = pair!.slice(i + 1)
       if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name)
       else this.cookies.set(name, value)
+      // A new session (login, logout) has a new CSRF secret: like a browser, the next form comes from a new page.
+      if (name === 'sid' || name === '_csrf') this.csrf = ''
     }
   }
 

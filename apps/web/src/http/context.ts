@@ -10,6 +10,8 @@ declare module 'fastify' {
     lang: UiLanguage
     /** The recordings behind this request's speaker buttons; app.ts sets it (audio/recordings.ts). */
     recordings: Recordings | null
+    /** What this request's CSRF tokens are bound to: the session (hashed), 'no-session' without one; app.ts sets it. */
+    csrfBinding: string
   }
   interface FastifyContextConfig {
     /** Routes that authenticate otherwise (the webhook receiver) skip the CSRF check. */
@@ -24,7 +26,7 @@ export function viewCtx(req: FastifyRequest, reply: FastifyReply): ViewCtx {
     t: translator(req.lang),
     lang: req.lang,
     user: req.user,
-    csrf: reply.generateCsrf(),
+    csrf: reply.generateCsrf({ userInfo: req.csrfBinding }),
     path: req.url,
     // Only a request that failed before the app's first hook has none: its speakers use speech synthesis.
     recordings: req.recordings ?? noRecordings

@@ -12,6 +12,8 @@ export const commonErrorStatus = {
   not_found: 404,
   forbidden: 403,
   invalid_input: 422,
+  control_characters: 400,
+  malformed_body: 400,
   csrf: 403,
   rate_limited: 429,
   login_required: 401

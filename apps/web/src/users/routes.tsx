@@ -17,6 +17,8 @@ import { ProfileForm } from './views/profile.tsx'
 import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
 import type { MediaKind } from '../domain/deliverables.ts'
 
+/** The cookie @fastify/csrf-protection keeps the CSRF secret in (app.ts). */
+const CSRF_COOKIE = '_csrf'
 const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus })
 
 const registerSchema = z.object({
@@ -41,6 +43,8 @@ export function userRoutes(
       secure: deps.secureCookies,
       expires: expiresAt
     })
+    // A new session gets a new CSRF secret: the next page issues one (a planted secret does not survive login).
+    reply.clearCookie(CSRF_COOKIE, { path: '/' })
   }
 
   app.get('/register', (req, reply) =>
@@ -86,6 +90,7 @@ export function userRoutes(
   app.post('/logout', async (req, reply) => {
     await sessions.destroy(req.cookies[SESSION_COOKIE])
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    reply.clearCookie(CSRF_COOKIE, { path: '/' })
     return redirect(reply, '/', 'logged_out')
   })
 
