@@ -50,11 +50,21 @@ export function createOpenPayments(deps: {
   let anonymous: Promise<UnauthenticatedClient> | undefined
   const clients = new Map<string, Promise<AuthenticatedClient>>()
   const tokens = createGrantTokenCache()
+  // The guard runs where the fetch happens, on a cache miss only: a cached document was checked
+  // when it was fetched, and the hot path (every quote start) does no DNS look-up for it.
   const addresses = createWalletAddressCache({
     ttlMs: deps.walletAddressCacheMs,
     fetch: async (url) => {
+      const unsafe = await deps.urlGuard.check(url)
+      if (unsafe) throw new RefusedUrl(unsafe)
       anonymous ??= createUnauthenticatedClient(base)
-      return (await anonymous).walletAddress.get({ url })
+      const wallet = await (await anonymous).walletAddress.get({ url })
+      // Its servers are fetched next: they must pass the same guard.
+      for (const server of [wallet.authServer, wallet.resourceServer]) {
+        const bad = await deps.urlGuard.check(server)
+        if (bad) throw new RefusedUrl(`names a server that ${bad}`)
+      }
+      return wallet
     }
   })
 
@@ -82,17 +92,10 @@ export function createOpenPayments(deps: {
         step,
         transient: false
       })
-      const unsafe = await deps.urlGuard.check(url)
-      if (unsafe) return refused(unsafe)
       try {
-        const wallet = await addresses.get(url)
-        // Its servers are fetched next: they must pass the same guard.
-        for (const server of [wallet.authServer, wallet.resourceServer]) {
-          const bad = await deps.urlGuard.check(server)
-          if (bad) return refused(`names a server that ${bad}`)
-        }
-        return wallet
+        return await addresses.get(url)
       } catch (error) {
+        if (error instanceof RefusedUrl) return refused(error.message)
         const failure = toWalletFailure(step, error)
         // A wallet address that does not exist or is not Open Payments is the caller's mistake, not
         // an outage. Only the status is told: the remote answer is never echoed back.
@@ -135,3 +138,6 @@ export function createOpenPayments(deps: {
     }
   }
 }
+
+/** A wallet URL the guard refused: never fetched. */
+class RefusedUrl extends Error {}

@@ -32,7 +32,8 @@ export function createPaymentService(deps: PaymentDeps): PaymentService {
     async start(input) {
       const started = await startPayment(deps, input)
       if ('failure' in started) return started
-      return { ...started, consent: await withConsent(started.payment) }
+      // A new payment comes with the consent it just asked for; an open one returned as it is needs its own.
+      return { ...started, consent: started.consent ?? (await withConsent(started.payment)) }
     },
     finisher: createPaymentFinisher(deps, steps),
     async get(id) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import { CommonError, fail, isFailure, type Failure, PaymentError } from '../errors.ts'
 import { checkReturnUrl, parseAmount } from '../input.ts'
+import type { ConsentRow } from '../consent/model.ts'
 import type { PaymentDeps } from './deps.ts'
 import { payments, type PaymentRow } from './model.ts'
 
@@ -24,7 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * The intent is written first; a second start for the same offer, seller, buyer and amount
  * while one is open returns the open one. Returns the payment and whether it was new.
  */
-export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, retried = false): Promise<{ payment: PaymentRow; created: boolean } | Failure> {
+export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, retried = false): Promise<{ payment: PaymentRow; consent?: ConsentRow; created: boolean } | Failure> {
   const badReturnUrl = checkReturnUrl(input.returnUrl, deps.config.allowedReturnOrigins)
   if (badReturnUrl) return badReturnUrl
   const seller = await deps.sellers.get(input.sellerId)
@@ -125,7 +126,7 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
   })
   if (!updated) return fail(CommonError.WalletUnavailable, 'The payment start was interrupted; start again')
   log.info({ quoteId: quote.id, debit: quote.debitAmount }, 'payment awaiting consent')
-  return { payment: updated, created: true }
+  return { payment: updated, consent, created: true }
 }
 
 
