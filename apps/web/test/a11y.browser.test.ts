@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { and, eq, ne } from 'drizzle-orm'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { AxeBuilder } from '@axe-core/playwright'
+import type { Browser, Page } from 'playwright-core'
 import type { Database } from '@voces/platform'
 import { launchChromium } from '@voces/platform/browser'
 import type { Harness } from '../../../services/payments/test/harness.ts'
@@ -17,12 +16,12 @@ import { seedDemoData } from '../src/seed/seed.ts'
 import { setAdmin } from '../src/pages/admin/set-admin.ts'
 import { Agent, jobFields } from './helpers.ts'
 import { startFullStack, type FullStack } from './full-stack.ts'
+import { PHONE, expectAxeClean, loggedIn as signIn } from './browser.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { users } from '../src/domain/user.ts'
 import { applications } from '../src/applications/model.ts'
 
 const SHOTS = 'artifacts/web/a11y'
-const PHONE = { width: 390, height: 844 }
 let h: Harness
 let web: WebApp
 let database: Database
@@ -44,22 +43,8 @@ afterAll(async () => {
   await stack?.close()
 })
 
-async function axe(page: Page, label: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  expect(result.violations.map((v) => `${label} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
-}
-
-async function loggedIn(username: string, password = 'demo123', options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: PHONE, ...options })
-  const page = await context.newPage()
-  await page.goto(`${base}/login`)
-  await page.locator('#f-username').fill(username)
-  await page.locator('#f-password').fill(password)
-  await page.locator('button[type=submit][data-audio-slug="login.submit"]').click()
-  await page.waitForURL(/\/dashboard/)
-  await page.close()
-  return context
-}
+const axe = expectAxeClean
+const loggedIn = (username: string, password?: string, options?: { javaScriptEnabled?: boolean }) => signIn(browser, base, username, password, options)
 
 /** Every visible interactive element smaller than 44×44 px (checkboxes and radios count with their label). */
 function smallTargets(page: Page): Promise<string[]> {
@@ -228,11 +213,15 @@ describe('verified accessibility', () => {
     await page.locator('button.approve').click()
     await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job!.id}`))
     // Without scripts nothing polls: the plain refresh link shows the money once it arrived.
-    for (let i = 0; i < 40 && !(await page.textContent('#funding'))?.includes('Pago recibido'); i++) {
-      await new Promise((r) => setTimeout(r, 250))
-      await page.reload()
-    }
-    expect(await page.textContent('#funding')).toContain('Pago recibido')
+    await expect
+      .poll(
+        async () => {
+          await page.reload()
+          return page.textContent('#funding')
+        },
+        { timeout: 10_000, interval: 250 }
+      )
+      .toContain('Pago recibido')
     expect(await page.textContent('[data-ledger="funded"]')).toContain('7.00 USD')
     await context.close()
 

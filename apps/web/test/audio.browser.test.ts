@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
-import { AxeBuilder } from '@axe-core/playwright'
+import { PHONE, expectAxeClean } from './browser.ts'
 import { launchChromium, screenshotPath } from '@voces/platform/browser'
 import { Agent, startTestWeb, type TestWeb } from './helpers.ts'
 import { makeWav } from './audio-fixtures.ts'
@@ -43,13 +43,12 @@ afterAll(async () => {
 
 async function check(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: screenshotPath(`audio-${name}`), fullPage: true })
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+  await expectAxeClean(page)
 }
 
 /** A phone-sized page signed in as `username`, recording what it plays and what it speaks. */
 async function signedIn(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+  const context = await browser.newContext({ viewport: PHONE })
   // In the page (no DOM types here): remember what is played and spoken instead of making sound.
   await context.addInitScript({
     content: `
@@ -166,7 +165,7 @@ describe('a recording contributed through the page is heard from then on', () =>
   })
 
   test('the audio settings page: choose Otomi while signed out, then hear Otomi', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await browser.newContext({ viewport: PHONE })
     const page = await context.newPage()
     await page.goto(`${t.baseUrl}/jobs`)
     expect(await page.locator('.speak[data-speak="browse.title"]').getAttribute('data-audio-lang')).toBe('es')

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { eq } from 'drizzle-orm'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
-import { AxeBuilder } from '@axe-core/playwright'
+import { PHONE, expectAxeClean } from './browser.ts'
 import { startTestWeb, type TestWeb } from './helpers.ts'
 import { seedDemoData } from '../src/seed/seed.ts'
 import { jobs, JOB_STATES } from '../src/jobs/model.ts'
@@ -28,7 +28,7 @@ afterAll(async () => {
 })
 
 async function as(username: string | null): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+  const context = await browser.newContext({ viewport: PHONE })
   if (username) {
     const page = await context.newPage()
     await page.goto(`${t.baseUrl}/login`)
@@ -46,8 +46,7 @@ async function scan(context: BrowserContext, path: string, name: string): Promis
   const res = await page.goto(`${t.baseUrl}${path}`)
   expect(res?.status(), path).toBeLessThan(500)
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  expect(result.violations.map((v) => `${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+  await expectAxeClean(page, path)
   // Nothing is wider than the phone.
   expect(await page.evaluate<number>('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(390)
   await page.close()

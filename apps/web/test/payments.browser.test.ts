@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
-import { AxeBuilder } from '@axe-core/playwright'
+import { PHONE, expectAxeClean } from './browser.ts'
 import type { Database } from '@voces/platform'
 import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
 import { formatMinorUnits } from '@voces/platform'
@@ -44,10 +44,7 @@ afterAll(async () => {
   await stack?.close()
 })
 
-async function axe(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
-}
+const axe = (page: Page) => expectAxeClean(page)
 
 async function login(page: Page, username: string): Promise<void> {
   await page.goto(`${base}/login`)
@@ -68,7 +65,7 @@ describe('paying for a job in the browser', () => {
     const [paid] = await database.db.select().from(jobs).where(eq(jobs.title, 'Pagar en el navegador'))
     const [denied] = await database.db.select().from(jobs).where(eq(jobs.title, 'Pago rechazado'))
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await browser.newContext({ viewport: PHONE })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await login(page, 'browser_funder')
@@ -94,7 +91,7 @@ describe('paying for a job in the browser', () => {
 
     // A creator applies, is selected, uploads audio and is paid from escrow when accepted.
     const creatorWallet = await h.buyer('USD', 0n)
-    const creatorContext = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const creatorContext = await browser.newContext({ viewport: PHONE })
     const cpage = await creatorContext.newPage()
     cpage.setDefaultTimeout(15_000)
     await cpage.goto(`${base}/register`)
@@ -203,7 +200,7 @@ describe('paying for a job in the browser', () => {
     const status = async () => (await h.api('GET', `/payments/${f!.pendingId}/status`)).json.status as string
     // The escrow's incoming payment and the funder's outgoing payment cannot be read past the deadline.
     await h.sandbox.admin.setFaults({ errorRate: 1, paths: ['/incoming-payments/', '/outgoing-payments/'] })
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await browser.newContext({ viewport: PHONE })
     try {
       await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
       await waitFor(status, (st) => st === 'sending', 20_000)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from '@voces/platform/browser'
-import { AxeBuilder } from '@axe-core/playwright'
+import { PHONE, expectAxeClean } from './browser.ts'
 import { startTestWeb, type TestWeb } from './helpers.ts'
 
 const SHOTS = 'artifacts/web'
@@ -22,8 +22,7 @@ afterAll(async () => {
 /** Zero axe violations (WCAG 2.1 A/AA), and a screenshot kept as an artifact. */
 async function check(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+  await expectAxeClean(page)
 }
 
 async function register(page: Page, username: string, role: 'funder' | 'creator'): Promise<void> {
@@ -38,7 +37,7 @@ async function register(page: Page, username: string, role: 'funder' | 'creator'
 
 describe('the story in a real browser', () => {
   test('register, log in, create and publish a job, apply to it', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await browser.newContext({ viewport: PHONE })
     const page = await context.newPage()
     page.setDefaultTimeout(10_000)
     await page.goto(t.baseUrl)
