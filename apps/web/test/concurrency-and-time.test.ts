@@ -161,7 +161,7 @@ describe('a payout whose answer was lost', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {
       const client = createHttpPaymentsClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiToken: 't', sellerId: 's' })
-      const r = await client.createPayout({ receiverWalletAddressUrl: 'https://wallet.test/x', amount: '1.00', reference: 'r' })
+      const r = await client.createPayout({ receiverWalletAddressUrl: 'https://wallet.test/x', amount: '1.00', fixed: 'receive', reference: 'r' })
       expect(r).toMatchObject({ ok: false, error: 'conflict' })
     } finally {
       server.close()
