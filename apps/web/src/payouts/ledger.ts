@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db, type Tx } from '@voces/platform'
 import type { Job } from '../jobs/model.ts'
+import type { EscrowState } from '../domain/escrow.ts'
 
 /**
  * One job's escrow: funded = paid out + refunded + payout fees + held, always. Every figure is read
@@ -29,6 +30,9 @@ export interface Ledger {
   available: bigint
 }
 
+/** The ledger's identity: every unit that arrived is paid out, refunded, kept as a fee or still held. */
+export const balances = (l: Ledger): boolean => l.funded === l.paidOut + l.refunded + l.payoutFees + l.held && l.held >= 0n
+
 /** What one creator's payout takes from escrow: her pay plus the payout fee reserved for it. */
 export const perPersonCost = (job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPerson'>): bigint => job.amountPerPerson + (job.payoutFeePerPerson ?? 0n)
 
@@ -36,6 +40,19 @@ export const perPersonCost = (job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPe
 export function shortfall(l: Ledger, job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPerson'>, people: number): bigint {
   const missing = perPersonCost(job) * BigInt(people) - l.available
   return missing > 0n ? missing : 0n
+}
+
+const CLOSED: readonly Job['state'][] = ['canceled', 'expired', 'complete']
+
+/**
+ * Whether the job's money is in escrow, as lists and pages say it: `funded` when what arrived covers
+ * the pay and payout fees of every person the job may take; `partly` when escrow holds some;
+ * `unfunded` when it holds nothing; `closed` for a job that ended (its money was paid or refunded).
+ */
+export function escrowState(l: Ledger, job: Pick<Job, 'state' | 'amountPerPerson' | 'payoutFeePerPerson' | 'maxResponses'>): EscrowState {
+  if (CLOSED.includes(job.state)) return 'closed'
+  if (job.payoutFeePerPerson !== null && l.funded >= perPersonCost(job) * BigInt(job.maxResponses)) return 'funded'
+  return l.held > 0n ? 'partly' : 'unfunded'
 }
 
 /** Reads one job's ledger in one statement (inside a transaction when given one, e.g. to decide a payout). */

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { claimDue, formatMinorUnits, queryRows, transitionIf, type Db, type Logger, type Tx } from '@voces/platform'
 import { payouts, type Payout } from './model.ts'
 import { jobs, type Job } from '../jobs/model.ts'
@@ -6,7 +6,8 @@ import type { Submission } from '../submissions/model.ts'
 import { users, type User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
 import type { PaymentsClient, PayoutResult } from '../payments-client/types.ts'
-import { ledger, perPersonCost, type Ledger } from './ledger.ts'
+import { escrowState, ledger, perPersonCost, shortfall, type Ledger } from './ledger.ts'
+import type { EscrowState } from '../domain/escrow.ts'
 
 export type { Ledger }
 
@@ -20,6 +21,19 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
 
   return {
     ledger: (job: Pick<Job, 'id' | 'assetCode' | 'assetScale'>) => ledger(deps.db, job),
+
+    /** What escrow lacks for `people` creators' payouts of this job (the jobs feature's EscrowShortfall). */
+    async escrowShortfall(tx: Tx, job: Job, people: number): Promise<bigint> {
+      return shortfall(await ledger(tx, job), job, people)
+    },
+
+    escrowState,
+
+    /** Each job's escrow state, for lists (browse, my work): one ledger per job, the same figures as its page. */
+    async escrowStates(list: Job[]): Promise<Map<string, EscrowState>> {
+      const states = await Promise.all(list.map(async (job) => [job.id, escrowState(await ledger(deps.db, job), job)] as const))
+      return new Map(states)
+    },
 
     /** Records the creator's payout for an accepted submission; the unique reference makes it once only. */
     async schedulePayout(tx: Tx, job: Job, submission: Submission): Promise<void> {
@@ -161,8 +175,14 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         .orderBy(payouts.createdAt)
     },
 
+    /** A person's payouts and refunds, newest first, with their job's title (My money). */
     async listForReceiver(userId: string) {
-      return deps.db.select().from(payouts).where(eq(payouts.receiverId, userId)).orderBy(payouts.createdAt)
+      return deps.db
+        .select({ payout: payouts, title: jobs.title })
+        .from(payouts)
+        .innerJoin(jobs, eq(jobs.id, payouts.jobId))
+        .where(eq(payouts.receiverId, userId))
+        .orderBy(desc(payouts.createdAt))
     },
 
     /** The latest payout of each submission (a retried payout supersedes the failed one). */

@@ -49,11 +49,12 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
       creator = { application, submission, payout }
     }
-    // Creators see whether the money is really in escrow before they work.
-    const funded = owner ? owner.ledger.funded : (await deps.payouts.ledger(job)).funded
+    // Everyone sees whether the money is really in escrow, from the same ledger as the owner's.
+    const ledger = owner ? owner.ledger : await deps.payouts.ledger(job)
+    const escrow = deps.payouts.escrowState(ledger, job)
     const reference = job.referenceMediaId ? await deps.media.get(job.referenceMediaId) : null
     return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
-      <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} funded={funded} reference={reference} owner={owner} creator={creator} />
+      <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} ledger={ledger} escrow={escrow} reference={reference} owner={owner} creator={creator} />
     ))
   })
 }
