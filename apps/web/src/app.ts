@@ -77,7 +77,7 @@ function createServices(deps: WebDeps) {
   const jobs = createJobService({ db, asset: deps.config.asset, onClosed, onEdited: audio.jobEdited, escrowShortfall: payouts.escrowShortfall })
   const transitions = createJobTransitions({ db, onClosed })
   const applications = createApplicationService({ db, jobs, media, transitions })
-  const submissions = createSubmissionService({ db, media, transitions, onAccepted: payouts.schedulePayout })
+  const submissions = createSubmissionService({ db, media, transitions, onAccepted: payouts.schedulePayout, escrowShortfall: payouts.escrowShortfall })
   const fundings = createFundingService({
     db,
     payments: deps.paymentsClient,

@@ -147,7 +147,7 @@ describe('money the wallets have not confirmed in time (needs_review)', () => {
     expect(page).toContain('data-speak="funding.needs_review_explain"')
     expect(page).not.toContain('El pago falló')
     expect(page).not.toContain('Pago recibido')
-    expect(page).toContain('data-funded="0"')
+    expect(page).toContain('data-held="0"')
     // Still open: a new quote start does not start a second payment.
     await owner.post(`/jobs/${job.id}/funding`)
     expect(await fundingsOf(job.id)).toHaveLength(1)
