@@ -29,6 +29,8 @@ export interface OwnerData {
   budgetLeft: { total: bigint; reserve: bigint }
   ledger: Ledger
   payouts: { payout: Payout; receiver: { username: string; displayName: string } }[]
+  /** What escrow lacks for everyone selected: the work starts only at 0. */
+  shortfall: bigint
 }
 
 export interface CreatorData {
@@ -91,7 +93,16 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
             {job.state === 'draft' || job.state === 'recruiting' ? <LinkButton ctx={ctx} href={`/jobs/${job.id}/edit`} slug="jobs.edit" text={t('jobs.edit')} /> : ''}
             {job.state === 'draft' ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/publish`} slug="jobs.publish" text={t('jobs.publish')} /> : ''}
             {(job.state === 'recruiting' || job.state === 'selecting') && owner.applications.some((a) => a.application.state === 'selected') ? (
-              <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/start`} slug="jobs.start" text={t('jobs.start')} />
+              owner.shortfall > 0n ? (
+                <p data-start-needs-funds={String(owner.shortfall)}>
+                  <Speak slug="escrow.start_needs_funds" text={t('escrow.start_needs_funds')} ctx={ctx} />{' '}
+                  <a href="#funding" data-audio-slug="escrow.fund_now" safe>
+                    {t('escrow.fund_now')}
+                  </a>
+                </p>
+              ) : (
+                <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/start`} slug="jobs.start" text={t('jobs.start')} />
+              )
             ) : (
               ''
             )}

@@ -7,6 +7,7 @@ import type { FundingService } from '../../funding/service.ts'
 import type { PayoutService } from '../../payouts/service.ts'
 import { errorPage, page } from '../../http/render.tsx'
 import { JobPage, type CreatorData, type OwnerData } from './job-page.tsx'
+import { shortfall } from '../../payouts/ledger.ts'
 
 export interface JobPageDeps {
   jobs: JobService
@@ -42,7 +43,8 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       // Back from the wallet (?funding=<id>), the payment's outcome stays on show even once final.
       const shown = (req.query as Record<string, unknown>).funding
       const openFunding = refreshed ?? history.find((f) => f.id === shown) ?? null
-      owner = { applications, submissions, history, budgetLeft, ledger, payouts, openFunding }
+      const selected = applications.filter((a) => a.application.state === 'selected').length
+      owner = { applications, submissions, history, budgetLeft, ledger, payouts, openFunding, shortfall: shortfall(ledger, job, selected) }
     } else if (user) {
       const application = await deps.applications.getMine(user.id, job.id)
       const submission = application ? await deps.submissions.getMine(user.id, job.id) : null
