@@ -10,8 +10,11 @@ export interface PayoutFeeQuote {
   assetScale: number
 }
 
-/** The probe's incoming payment lives only as long as the quote call; it is completed at once after. */
-const PROBE_TTL_MS = 60_000
+/**
+ * The probe's incoming payment is completed right after the quote; its expiry only bounds a probe
+ * that could not be closed, with room for the two servers' clocks not agreeing to the second.
+ */
+const PROBE_TTL_MS = 10 * 60_000
 
 /**
  * What a fixed-receive payout of `amount` out of the seller's escrow would cost now, asked of the
