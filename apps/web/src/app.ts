@@ -74,10 +74,10 @@ function createServices(deps: WebDeps) {
   const onClosed = payouts.scheduleRefund
   // Community recordings behind the speaker buttons: 30 s of WAV fits in 3 MB, Opus in far less.
   const audio = createAudioService({ db, media, logger: deps.logger, maxBytes: Math.min(deps.config.maxUploadBytes, 3 * 1024 * 1024) })
-  const jobs = createJobService({ db, asset: deps.config.asset, onClosed, onEdited: audio.jobEdited })
+  const jobs = createJobService({ db, asset: deps.config.asset, onClosed, onEdited: audio.jobEdited, escrowShortfall: payouts.escrowShortfall })
   const transitions = createJobTransitions({ db, onClosed })
   const applications = createApplicationService({ db, jobs, media, transitions })
-  const submissions = createSubmissionService({ db, media, transitions, onAccepted: payouts.schedulePayout })
+  const submissions = createSubmissionService({ db, media, transitions, onAccepted: payouts.schedulePayout, escrowShortfall: payouts.escrowShortfall })
   const fundings = createFundingService({
     db,
     payments: deps.paymentsClient,
@@ -197,7 +197,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     loginRateLimit: config.loginRateLimit
   })
   mediaRoutes(app, services.media)
-  jobRoutes(app, { ...services, assetCode: config.asset.code })
+  jobRoutes(app, { ...services, assetCode: config.asset.code, escrowStates: (list) => services.payouts.escrowStates(list) })
   applicationRoutes(app, services)
   submissionRoutes(app, services)
   fundingRoutes(app, services)

@@ -33,6 +33,7 @@ describe("the features' error maps, combined", () => {
       empty_submission: 422,
       already_submitted: 409,
       full: 409,
+      underfunded: 409,
       file_too_large: 413,
       file_type: 415,
       no_wallet: 422,

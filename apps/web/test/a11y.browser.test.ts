@@ -189,7 +189,8 @@ describe('verified accessibility', () => {
     await page.keyboard.press('Space')
     await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job!.id}`))
     await page.getByText('Pago recibido').first().waitFor()
-    await page.locator('[data-ledger="funded"]', { hasText: '10.00 USD' }).waitFor()
+    // The pay and the escrow wallet's fee for paying it (0.50 + 1 %): the funder pays the fees.
+    await page.locator('[data-ledger="funded"]', { hasText: '10.60 USD' }).waitFor()
     await page.screenshot({ path: `${SHOTS}/keyboard-funded.png`, fullPage: true })
     await context.close()
   }, 120_000)
@@ -222,7 +223,7 @@ describe('verified accessibility', () => {
         { timeout: 10_000, interval: 250 }
       )
       .toContain('Pago recibido')
-    expect(await page.textContent('[data-ledger="funded"]')).toContain('7.00 USD')
+    expect(await page.textContent('[data-ledger="funded"]')).toContain('7.57 USD')
     await context.close()
 
     const admin = await loggedIn('demo_funder', 'demo123', { javaScriptEnabled: false })

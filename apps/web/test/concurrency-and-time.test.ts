@@ -51,6 +51,12 @@ describe('concurrent accepts', () => {
   test('never exceed the number of people wanted, and each accept records exactly one payout', async () => {
     const { job: j, ids } = await jobWithSubmissions('Race', 5, 2)
     expect(ids).toHaveLength(5)
+    // Accept means pay: escrow holds the two people's pay first.
+    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
+    await owner.post(`/jobs/${j.id}/funding`)
+    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
+    t.payments.settle(f!.pendingId!, 'completed')
+    await t.web.services.fundings.refreshOpen()
     const results = await Promise.all(ids.map((id) => owner.post(`/submissions/${id}/accept`)))
     expect(results.filter((r) => r.status === 303)).toHaveLength(2)
     expect(results.filter((r) => r.status === 409)).toHaveLength(3)
@@ -161,7 +167,7 @@ describe('a payout whose answer was lost', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {
       const client = createHttpPaymentsClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiToken: 't', sellerId: 's' })
-      const r = await client.createPayout({ receiverWalletAddressUrl: 'https://wallet.test/x', amount: '1.00', reference: 'r' })
+      const r = await client.createPayout({ receiverWalletAddressUrl: 'https://wallet.test/x', amount: '1.00', fixed: 'receive', reference: 'r' })
       expect(r).toMatchObject({ ok: false, error: 'conflict' })
     } finally {
       server.close()

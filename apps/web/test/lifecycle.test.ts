@@ -75,7 +75,7 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect((await jobByTitle('Lifecycle')).state).toBe('selecting')
   })
 
-  test('the owner selects, rejects and starts the work', async () => {
+  test('the owner selects and rejects; the work cannot start before escrow holds the money', async () => {
     const page = await owner.get(`/jobs/${job.id}`)
     const ids = [...page.html.matchAll(/data-application="([^"]+)"/g)].map((m) => m[1]!)
     expect(ids).toHaveLength(3)
@@ -83,6 +83,53 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     // Two people wanted: a third selection is refused.
     expect((await owner.post(`/applications/${ids[2]!}/decide`, { state: 'selected' })).status).toBe(409)
     await owner.post(`/applications/${ids[2]!}/decide`, { state: 'rejected' })
+    // Nobody works on money that is not there: escrow is empty, so the work cannot start yet.
+    const refused = await owner.post(`/jobs/${job.id}/start`)
+    expect(refused.status).toBe(409)
+    expect(refused.html).toContain('data-error="underfunded"')
+    expect(refused.html).toContain(`href="/jobs/${job.id}#funding"`)
+    expect((await jobByTitle('Lifecycle')).state).toBe('selecting')
+  })
+
+  test('funding: quote shown, status re-read, the job counts as funded only when money arrived', async () => {
+    const noWallet = await owner.post(`/jobs/${job.id}/funding`)
+    expect(noWallet.status).toBe(422)
+    await owner.postMultipart('/profile', { displayName: 'Funder', walletAddress: 'https://wallet.test/funder1', roles: 'funder', preferredLanguage: 'es' })
+    t.payments.fee = 30n
+    // Each payout costs escrow 0.20 (the fake's payout fee quote): the funder pays it with the pay.
+    t.payments.payoutFee = 20n
+    const start = await owner.post(`/jobs/${job.id}/funding`)
+    expect(start.status).toBe(303)
+    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))
+    expect(f!.state).toBe('awaiting_consent')
+    expect(f!.requested).toBe(2540n)
+    expect(f!.payoutFeeReserve).toBe(40n)
+    // A second click does not start a second payment.
+    await owner.post(`/jobs/${job.id}/funding`)
+    expect(await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))).toHaveLength(1)
+    const page = await owner.get(start.location!)
+    expect(page.html).toContain('25.70 MXN') // debit, fee included
+    expect(page.html).toMatch(/data-funding-fee-reserve[^>]*>0.40 MXN/)
+    expect(page.html).toMatch(/data-funding-for-creators[^>]*>25.00 MXN/)
+    expect(page.html).toContain('0.30 MXN') // fee
+    expect(page.html).toContain(f!.pendingId!)
+    expect(page.html).toContain(`http://wallet.test/consent/${f!.pendingId}`)
+    const status1 = await owner.get(`/jobs/${job.id}/funding/${f!.id}/status`)
+    expect(JSON.parse(status1.html)).toMatchObject({ state: 'awaiting_consent', final: false })
+    t.payments.settle(f!.pendingId!, 'completed')
+    const status2 = await owner.get(`/jobs/${job.id}/funding/${f!.id}/status`)
+    expect(JSON.parse(status2.html)).toMatchObject({ state: 'completed', final: true })
+    const ledger = await t.web.services.payouts.ledger(job)
+    expect(ledger.funded).toBe(2540n)
+    expect(ledger.fees).toBe(30n)
+    expect(ledger.feeReserve).toBe(40n)
+    // Paid: the box no longer asks to approve and pay, and everyone sees the money in escrow.
+    const after = await owner.get(`/jobs/${job.id}`)
+    expect(after.html).not.toContain(`http://wallet.test/consent/${f!.pendingId}`)
+    expect(after.html).toContain('data-escrow="funded"')
+    expect(after.html).toMatch(/data-held="2540"/)
+    expect((await maria.get(`/jobs/${job.id}`)).html).toContain('data-escrow="funded"')
+    // Now the work starts.
     expect((await owner.post(`/jobs/${job.id}/start`)).status).toBe(303)
     const started = await jobByTitle('Lifecycle')
     expect(started.state).toBe('submitting')
@@ -104,34 +151,6 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect((await jobByTitle('Lifecycle')).state).toBe('reviewing')
   })
 
-  test('funding: quote shown, status re-read, the job counts as funded only when money arrived', async () => {
-    const noWallet = await owner.post(`/jobs/${job.id}/funding`)
-    expect(noWallet.status).toBe(422)
-    await owner.postMultipart('/profile', { displayName: 'Funder', walletAddress: 'https://wallet.test/funder1', roles: 'funder', preferredLanguage: 'es' })
-    t.payments.fee = 30n
-    const start = await owner.post(`/jobs/${job.id}/funding`)
-    expect(start.status).toBe(303)
-    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))
-    expect(f!.state).toBe('awaiting_consent')
-    expect(f!.requested).toBe(2500n)
-    // A second click does not start a second payment.
-    await owner.post(`/jobs/${job.id}/funding`)
-    expect(await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))).toHaveLength(1)
-    const page = await owner.get(start.location!)
-    expect(page.html).toContain('25.30 MXN') // debit, fee included
-    expect(page.html).toContain('0.30 MXN') // fee
-    expect(page.html).toContain(f!.pendingId!)
-    expect(page.html).toContain(`http://wallet.test/consent/${f!.pendingId}`)
-    const status1 = await owner.get(`/jobs/${job.id}/funding/${f!.id}/status`)
-    expect(JSON.parse(status1.html)).toMatchObject({ state: 'awaiting_consent', final: false })
-    t.payments.settle(f!.pendingId!, 'completed')
-    const status2 = await owner.get(`/jobs/${job.id}/funding/${f!.id}/status`)
-    expect(JSON.parse(status2.html)).toMatchObject({ state: 'completed', final: true })
-    const ledger = await t.web.services.payouts.ledger(job)
-    expect(ledger.funded).toBe(2500n)
-    expect(ledger.fees).toBe(30n)
-  })
-
   test('accepting pays the creator from escrow exactly once', async () => {
     await maria.postMultipart('/profile', { displayName: 'María', walletAddress: 'https://wallet.test/maria1', roles: 'creator', preferredLanguage: 'es' })
     const page = await owner.get(`/jobs/${job.id}`)
@@ -146,16 +165,25 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect(rows[0]!.reference).toBe(subs[0])
     expect(rows[0]!.state).toBe('sending')
     expect(t.payments.payoutsByReference.size).toBe(1)
+    // Fixed receive: the creator gets exactly her pay; escrow pays the 0.20 fee from the reserve.
+    expect(rows[0]).toMatchObject({ amount: 1250n, debited: 1270n })
     t.payments.settlePayout(rows[0]!.remoteId!, 'completed')
     await t.web.services.payouts.processDue()
     const ledger = await t.web.services.payouts.ledger(job)
     expect(ledger.paidOut).toBe(1250n)
-    expect(ledger.held).toBe(1250n)
-    expect(ledger.funded).toBe(ledger.paidOut + ledger.refunded + ledger.held)
+    expect(ledger.payoutFees).toBe(20n)
+    expect(ledger.held).toBe(2540n - 1270n)
+    expect(ledger.funded).toBe(ledger.paidOut + ledger.refunded + ledger.payoutFees + ledger.held)
     // The creator sees the payout; "My money" counts it.
     expect((await maria.get(`/jobs/${job.id}`)).html).toContain('data-payout-state="completed"')
-    expect((await maria.get('/dashboard/money')).html).toMatch(/data-money="earned"[^>]*>12.50 MXN/)
-    expect((await owner.get('/dashboard/money')).html).toMatch(/data-money="spent"[^>]*>25.00 MXN/)
+    const mine = (await maria.get('/dashboard/money')).html
+    expect(mine).toMatch(/data-money="earned"[^>]*>12.50 MXN/)
+    expect(mine).toMatch(/data-money="fees"[^>]*>0.00 MXN/)
+    // Each payment listed, with its exact amount; the payout's fee is the funder's, not hers.
+    expect(mine).toMatch(/data-money-entry="payout"[^]*?data-money-amount[^>]*>12.50 MXN/)
+    const owners = (await owner.get('/dashboard/money')).html
+    expect(owners).toMatch(/data-money="spent"[^>]*>25.40 MXN/)
+    expect(owners).toMatch(/data-money-entry="funding"[^]*?data-money-amount[^>]*>25.40 MXN[^]*?data-money-fee[^>]*>0.30 MXN/)
     expect((await maria.post(`/submissions/${subs[0]!}/complete`)).status).toBe(303)
   })
 
@@ -183,11 +211,12 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
     await t.web.services.payouts.processDue()
     const refund = (await t.database.db.select().from(payouts).where(eq(payouts.jobId, job.id))).find((p) => p.kind === 'refund')!
-    expect(refund.amount).toBe(1250n)
+    // What escrow holds goes back, the unspent fee reserve with it; the refund's own fee comes out of it.
+    expect(refund.amount).toBe(1270n)
     t.payments.settlePayout(refund.remoteId!, 'completed')
     await t.web.services.payouts.processDue()
     const ledger = await t.web.services.payouts.ledger(job)
-    expect(ledger).toMatchObject({ funded: 2500n, paidOut: 1250n, refunded: 1250n, held: 0n })
+    expect(ledger).toMatchObject({ funded: 2540n, paidOut: 1250n, refunded: 1250n, payoutFees: 40n, held: 0n })
     expect((await owner.get(`/jobs/${job.id}`)).html).toContain('data-ledger-balanced="true"')
   })
 })

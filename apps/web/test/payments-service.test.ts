@@ -34,7 +34,8 @@ afterAll(() => stack?.close())
 /**
  * The sandbox's default sending fee (Rafiki's fee model, packages/backend/src/fee/model.ts): 0.50 plus
  * 1 % of the principal, rounded up. A funding's principal is what escrow receives (the quote is for the
- * incoming payment's amount); a payout's is what leaves escrow (fixed debit), so the creator gets less.
+ * incoming payment's amount); a creator's payout's is her pay (fixed receive: escrow pays the fee on
+ * top); a refund's is what leaves escrow (fixed send: the funder gets that less the fee).
  */
 const FEE_FIXED = 50n
 const FEE_BASIS_POINTS = 100n
@@ -77,7 +78,7 @@ describe('against the real payments service', () => {
     expect([BigInt(config.feeFixed), BigInt(config.feeBasisPoints)]).toEqual([FEE_FIXED, FEE_BASIS_POINTS])
   })
 
-  test('a funder pays escrow through the sandbox consent page; a creator is paid on accept; the rest is refunded; every figure is the wallets\'', async () => {
+  test('work starts only on money in escrow; a creator receives exactly her pay; the unspent fee reserve is refunded; every figure is the wallets\'', async () => {
     const funderWallet = await h.buyer('USD', 100_00n)
     const creatorWallet = await h.buyer('USD', 0n)
     const escrowBefore = await h.sandbox.admin.balance(h.seller.name)
@@ -89,35 +90,51 @@ describe('against the real payments service', () => {
     await owner.postMultipart('/jobs', jobFields({ title: 'Real money', amount: '10.00', maxResponses: '2', recruitLimit: '1', submitLimit: '1', deliverableTypes: ['text'] }))
     const job = await jobByTitle('Real money')
 
-    // Quote: 20.00 to escrow; the funder's wallet is debited that plus the sandbox's fee, shown as such.
-    const fundingFee = sandboxFee(20_00n)
-    const quote = await owner.post(`/jobs/${job.id}/funding`)
-    expect(quote.status, (await database.db.select().from(fundings)).map((x) => x.failureReason).join()).toBe(303)
-    const page = await owner.get(quote.location!)
-    expect(page.html).toContain('20.00 USD')
-    expect(page.html).toContain(usd(20_00n + fundingFee))
-    expect(page.html).toMatch(new RegExp(`data-funding-fee[^>]*>${usd(fundingFee)}<`))
-    const [f] = await database.db.select().from(fundings).where(eq(fundings.jobId, job.id))
-    expect(f).toMatchObject({ state: 'awaiting_consent', debitAmount: 20_00n + fundingFee, receiveAmount: 20_00n, fee: fundingFee })
-
-    // The funder approves in the sandbox wallet; the browser comes back to our return URL.
-    const back = await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
-    expect(back.location!.startsWith(`${base}/jobs/${job.id}/funding/${f!.id}/return`)).toBe(true)
-    await owner.get(back.location!.slice(base.length))
-    await waitFor(async () => (await database.db.select().from(fundings).where(eq(fundings.id, f!.id)))[0]!.state, (s) => s === 'completed', 30_000)
-    expect((await web.services.payouts.ledger(job)).funded).toBe(20_00n)
-    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - 20_00n - fundingFee)
-    // The signed webhook arrived and was accepted.
-    await waitFor(async () => (await database.db.select().from(webhookDeliveries)).length, (n) => n > 0, 30_000)
-
-    // A creator applies, is selected, submits, and is accepted: paid from escrow.
+    // A creator applies and is selected; with nothing in escrow the work cannot start.
     const creator = new Agent(base)
     await creator.register('real_creator', 'creator')
     await creator.postMultipart('/profile', { displayName: 'C', walletAddress: creatorWallet.url, roles: 'creator', preferredLanguage: 'es' })
     await creator.postMultipart(`/jobs/${job.id}/apply`, { note: 'hola' })
     const appId = /data-application="([^"]+)"/.exec((await owner.get(`/jobs/${job.id}`)).html)![1]!
     await owner.post(`/applications/${appId}/decide`, { state: 'selected' })
-    await owner.post(`/jobs/${job.id}/start`)
+    expect((await creator.get(`/jobs/${job.id}`)).html).toContain('data-escrow="unfunded"')
+    const refused = await owner.post(`/jobs/${job.id}/start`)
+    expect(refused.status).toBe(409)
+    expect(refused.html).toContain('data-error="underfunded"')
+    expect((await jobByTitle('Real money')).state).toBe('selecting')
+
+    // Quote: escrow is to receive the pay of two people and what paying each will cost at the escrow
+    // wallet (its own quote: 0.50 + 1 % of 10.00); the funder's wallet is debited that plus its fee.
+    const payoutFee = sandboxFee(10_00n)
+    const toEscrow = 2n * (10_00n + payoutFee)
+    const fundingFee = sandboxFee(toEscrow)
+    const quote = await owner.post(`/jobs/${job.id}/funding`)
+    expect(quote.status, (await database.db.select().from(fundings)).map((x) => x.failureReason).join()).toBe(303)
+    expect((await jobByTitle('Real money')).payoutFeePerPerson).toBe(payoutFee)
+    const page = await owner.get(quote.location!)
+    expect(page.html).toContain(usd(toEscrow))
+    expect(page.html).toContain(usd(toEscrow + fundingFee))
+    expect(page.html).toMatch(new RegExp(`data-funding-fee[^>]*>${usd(fundingFee)}<`))
+    expect(page.html).toMatch(new RegExp(`data-funding-fee-reserve[^>]*>${usd(2n * payoutFee)}<`))
+    const [f] = await database.db.select().from(fundings).where(eq(fundings.jobId, job.id))
+    expect(f).toMatchObject({ state: 'awaiting_consent', debitAmount: toEscrow + fundingFee, receiveAmount: toEscrow, fee: fundingFee, payoutFeeReserve: 2n * payoutFee })
+
+    // The funder approves in the sandbox wallet; the browser comes back to our return URL.
+    const back = await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
+    expect(back.location!.startsWith(`${base}/jobs/${job.id}/funding/${f!.id}/return`)).toBe(true)
+    await owner.get(back.location!.slice(base.length))
+    await waitFor(async () => (await database.db.select().from(fundings).where(eq(fundings.id, f!.id)))[0]!.state, (s) => s === 'completed', 30_000)
+    expect((await web.services.payouts.ledger(job)).funded).toBe(toEscrow)
+    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - toEscrow - fundingFee)
+    expect(await h.sandbox.admin.balance(h.seller.name)).toBe(escrowBefore + toEscrow)
+    // The signed webhook arrived and was accepted.
+    await waitFor(async () => (await database.db.select().from(webhookDeliveries)).length, (n) => n > 0, 30_000)
+    const paidPage = (await owner.get(`/jobs/${job.id}`)).html
+    expect(paidPage).toContain('data-escrow="funded"')
+    expect(paidPage).toContain(`data-held="${toEscrow}"`)
+
+    // Now the work starts; the creator submits and is accepted: paid from escrow, fixed receive.
+    expect((await owner.post(`/jobs/${job.id}/start`)).status).toBe(303)
     await creator.postMultipart(`/jobs/${job.id}/submission`, { text: 'Nican tlahtoa', action: 'submit' })
     const subId = /data-submission="([^"]+)"/.exec((await owner.get(`/jobs/${job.id}`)).html)![1]!
     expect((await owner.post(`/submissions/${subId}/accept`)).status).toBe(303)
@@ -129,15 +146,15 @@ describe('against the real payments service', () => {
       (s) => s === 'completed' || s === 'failed',
       40_000
     )
-    // The payout debits escrow 10.00; the creator's wallet receives that less the sandbox's fee on it.
-    const payoutFee = sandboxFee(10_00n)
+    // The creator's wallet receives exactly 10.00; escrow pays 10.00 plus the fee.
     const [sent] = await database.db.select().from(payouts).where(eq(payouts.reference, subId))
-    expect(sent).toMatchObject({ state: 'completed', amount: 10_00n, received: 10_00n - payoutFee, receivedAssetCode: 'USD', fee: payoutFee })
+    expect(sent).toMatchObject({ state: 'completed', amount: 10_00n, debited: 10_00n + payoutFee, received: 10_00n, receivedAssetCode: 'USD', fee: payoutFee })
     const remote = await h.api('GET', `/payouts/${sent!.remoteId}`)
-    expect(remote.json.payout).toMatchObject({ amount: { value: '1000' }, receiveAmount: { value: String(10_00n - payoutFee) }, fee: { value: String(payoutFee) } })
-    expect(await h.sandbox.admin.balance(creatorWallet.name)).toBe(10_00n - payoutFee)
+    expect(remote.json.payout).toMatchObject({ fixed: 'receive', amount: { value: '1000' }, receiveAmount: { value: '1000' }, debitAmount: { value: String(10_00n + payoutFee) }, fee: { value: String(payoutFee) } })
+    expect(await h.sandbox.admin.balance(creatorWallet.name)).toBe(10_00n)
 
-    // Completing the job refunds the 10.00 still held; the funder's wallet gets it less the fee.
+    // Completing the job refunds what escrow still holds: the second person's pay and the unspent
+    // fee reserve. A refund is fixed send: its own fee comes out of it, shown in the ledger.
     expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
     await waitFor(
       async () => {
@@ -147,26 +164,34 @@ describe('against the real payments service', () => {
       (s) => s === 'completed' || s === 'failed',
       40_000
     )
+    const heldAtClose = toEscrow - (10_00n + payoutFee)
+    const refundFee = sandboxFee(heldAtClose)
+    const [refund] = await database.db.select().from(payouts).where(eq(payouts.kind, 'refund'))
+    expect(refund).toMatchObject({ state: 'completed', amount: heldAtClose, received: heldAtClose - refundFee, fee: refundFee })
     const ledger = await web.services.payouts.ledger(job)
-    expect(ledger).toMatchObject({ funded: 20_00n, fees: fundingFee, paidOut: 10_00n, refunded: 10_00n, payoutFees: 2n * payoutFee, held: 0n })
-    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - 20_00n - fundingFee + 10_00n - payoutFee)
+    expect(ledger).toMatchObject({ funded: toEscrow, fees: fundingFee, paidOut: 10_00n, refunded: heldAtClose - refundFee, payoutFees: payoutFee + refundFee, held: 0n })
+    expect(ledger.funded).toBe(ledger.paidOut + ledger.refunded + ledger.payoutFees + ledger.held)
+    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - toEscrow - fundingFee + heldAtClose - refundFee)
     // Escrow holds nothing for this job any more, as the ledger says.
     expect(await h.sandbox.admin.balance(h.seller.name)).toBe(escrowBefore + ledger.held)
 
     // My money and the ledger show what the wallets report.
     const creatorMoney = (await creator.get('/dashboard/money')).html
     expect(creatorMoney).toMatch(new RegExp(`data-money="earned"[^>]*>${usd(await h.sandbox.admin.balance(creatorWallet.name))}<`))
-    expect(creatorMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(payoutFee)}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(0n)}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money-entry="payout"[^]*?data-money-amount[^>]*>${usd(10_00n)}<`))
     const funderMoney = (await owner.get('/dashboard/money')).html
-    expect(funderMoney).toMatch(new RegExp(`data-money="spent"[^>]*>${usd(20_00n)}<`))
-    expect(funderMoney).toMatch(new RegExp(`data-money="refunded"[^>]*>${usd(10_00n - payoutFee)}<`))
-    expect(funderMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(fundingFee + payoutFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="spent"[^>]*>${usd(toEscrow)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="refunded"[^>]*>${usd(heldAtClose - refundFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(fundingFee + refundFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money-entry="refund"[^]*?data-money-amount[^>]*>${usd(heldAtClose - refundFee)}<[^]*?data-money-fee[^>]*>${usd(refundFee)}<`))
     const jobPage = (await owner.get(`/jobs/${job.id}`)).html
     expect(jobPage).toContain('data-ledger-balanced="true"')
+    expect(jobPage).toContain('data-escrow="closed"')
+    expect(jobPage).not.toContain('data-funding-funded')
     expect(jobPage).toMatch(new RegExp(`data-ledger="fees"[^>]*>${usd(fundingFee)}<`))
-    expect(jobPage).toMatch(new RegExp(`data-ledger="payout_fees"[^>]*>${usd(2n * payoutFee)}<`))
-    expect(jobPage).toMatch(new RegExp(`data-payout="${sent!.id}"[^]*?data-payout-received[^>]*>${usd(10_00n - payoutFee)}<[^]*?data-payout-fee[^>]*>${usd(payoutFee)}<`))
-    expect(jobPage).not.toMatch(/data-payout-fee[^>]*>0\.00 USD</)
+    expect(jobPage).toMatch(new RegExp(`data-ledger="payout_fees"[^>]*>${usd(payoutFee + refundFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-payout="${sent!.id}"[^]*?data-payout-received[^>]*>${usd(10_00n)}<[^]*?data-payout-fee[^>]*>${usd(payoutFee)}<`))
   }, 180_000)
 
   test('the funder declines at the wallet: the page says so, and "Try again" is a new payment that completes', async () => {
@@ -191,8 +216,10 @@ describe('against the real payments service', () => {
     const approved = await backFromWallet(owner, await h.sandbox.approveConsent(next!.paymentUrl!))
     expect(approved.returnUrl.pathname).toBe(`/jobs/${job.id}/funding/${next!.id}/return`)
     await waitFor(async () => (await fundingsOf(job.id))[1]!.state, (s) => s === 'completed', 30_000)
-    expect((await web.services.payouts.ledger(job)).funded).toBe(5_00n)
-    expect(await h.sandbox.admin.balance(wallet.name)).toBe(100_00n - 5_00n - sandboxFee(5_00n))
+    // Escrow receives the pay and the payout fee reserve (one person).
+    const toEscrow = 5_00n + sandboxFee(5_00n)
+    expect((await web.services.payouts.ledger(job)).funded).toBe(toEscrow)
+    expect(await h.sandbox.admin.balance(wallet.name)).toBe(100_00n - toEscrow - sandboxFee(toEscrow))
   }, 60_000)
 
   test('the approval window closes at the wallet: told as such, never as a decline; the payment then expires', async () => {
@@ -216,6 +243,24 @@ describe('against the real payments service', () => {
     expect(after).toContain('data-speak="funding.try_again"')
   }, 60_000)
 
+  test('a funding that fails for want of money says so in the funder\'s language and offers Try again in one tap', async () => {
+    const { owner, job } = await funderWithJob('poor_funder', 'Not enough money', '5.00', 1_00n)
+    await owner.post(`/jobs/${job.id}/funding`)
+    const [f] = await fundingsOf(job.id)
+    await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
+    await waitFor(async () => (await web.services.fundings.refresh((await fundingsOf(job.id))[0]!)).state, (s) => s === 'failed', 30_000)
+    expect((await fundingsOf(job.id))[0]).toMatchObject({ state: 'failed', failureCode: 'payment_failed' })
+    const page = (await owner.get(`/jobs/${job.id}?funding=${f!.id}`)).html
+    expect(page).toContain('data-funding-reason="escrow.reasons.not_enough_funds"')
+    expect(page).toContain('Su billetera no pudo enviar el pago, casi siempre porque no tenía suficiente dinero.')
+    expect(page).toContain(`action="/jobs/${job.id}/funding"`)
+    expect(page).toContain('data-speak="funding.try_again"')
+    expect(page).toContain('data-escrow="unfunded"')
+    // Try again is one POST: a new quote for the same job.
+    expect((await owner.post(`/jobs/${job.id}/funding`)).status).toBe(303)
+    expect(await fundingsOf(job.id)).toHaveLength(2)
+  }, 60_000)
+
   test('a payment the wallets cannot confirm in time is "being confirmed", not funded; an admin checks again and it is', async () => {
     const admin = new Agent(base)
     await admin.register('real_admin', 'funder')
@@ -234,7 +279,7 @@ describe('against the real payments service', () => {
       const page = (await owner.get(`/jobs/${job.id}?funding=${f!.id}`)).html
       expect(page).toContain('Estamos confirmando que su pago llegó')
       expect(page).not.toContain('El pago falló')
-      expect(page).toContain('data-funded="0"')
+      expect(page).toContain('data-held="0"')
       expect((await fundingsOf(job.id))[0]!.state).toBe('needs_review')
 
       const money = (await admin.get('/admin/money')).html
@@ -248,7 +293,9 @@ describe('against the real payments service', () => {
     await admin.get('/admin/money')
     expect((await admin.post(`/admin/fundings/${f!.id}/reconcile`)).location).toBe('/admin/money?done=reconciled')
     expect((await fundingsOf(job.id))[0]!.state).toBe('completed')
-    expect((await web.services.payouts.ledger(job)).funded).toBe(5_00n)
-    expect((await owner.get(`/jobs/${job.id}`)).html).toContain('data-funded="500"')
+    const toEscrow = 5_00n + sandboxFee(5_00n)
+    expect((await web.services.payouts.ledger(job)).funded).toBe(toEscrow)
+    // The header's "in escrow" is the ledger's held figure.
+    expect((await owner.get(`/jobs/${job.id}`)).html).toContain(`data-held="${toEscrow}"`)
   }, 90_000)
 })

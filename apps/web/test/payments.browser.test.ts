@@ -74,7 +74,9 @@ describe('paying for a job in the browser', () => {
     await page.goto(`${base}/jobs/${paid!.id}`)
     await page.getByRole('button', { name: 'Pedir cotización', exact: true }).click()
     await page.waitForURL(/funding=/)
-    expect(await page.textContent('#funding')).toContain('30.00 USD')
+    // Escrow is to receive the pay of two people and the fees of paying them (the escrow wallet's quote).
+    const toEscrow = 2n * (15_00n + sandboxFee(15_00n))
+    expect(await page.textContent('#funding')).toContain(usd(toEscrow))
     expect(await page.textContent('#funding')).toContain('Esperando su aprobación')
     await axe(page)
     await page.screenshot({ path: `${SHOTS}/pay-01-quote.png`, fullPage: true })
@@ -85,7 +87,8 @@ describe('paying for a job in the browser', () => {
     await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${paid!.id}`))
     // The page polls and reloads itself when the money has arrived.
     await page.getByText('Pago recibido').first().waitFor()
-    await page.locator('[data-ledger="funded"]', { hasText: '30.00 USD' }).waitFor()
+    await page.locator('[data-ledger="funded"]', { hasText: usd(toEscrow) }).waitFor()
+    expect(await page.getAttribute('[data-escrow]', 'data-escrow')).toBe('funded')
     await axe(page)
     await page.screenshot({ path: `${SHOTS}/pay-03-funded.png`, fullPage: true })
 
@@ -128,12 +131,13 @@ describe('paying for a job in the browser', () => {
     expect(await h.sandbox.admin.balance(creatorWallet.name)).toBeGreaterThan(0n)
     await cpage.goto(`${base}/jobs/${paid!.id}`)
     expect(await cpage.getAttribute('[data-payout-state]', 'data-payout-state')).toBe('completed')
-    // What reached her wallet: the 15.00 that left escrow less the wallet's fee on it.
-    expect(await h.sandbox.admin.balance(creatorWallet.name)).toBe(15_00n - sandboxFee(15_00n))
-    expect(await cpage.textContent('[data-payout-state]')).toContain(usd(15_00n - sandboxFee(15_00n)))
+    // What reached her wallet: exactly the job's pay; escrow paid the fee from the funder's reserve.
+    expect(await h.sandbox.admin.balance(creatorWallet.name)).toBe(15_00n)
+    expect(await cpage.textContent('[data-payout-state]')).toContain(usd(15_00n))
     await cpage.goto(`${base}/dashboard/money`)
-    expect(await cpage.textContent('[data-money="earned"]')).toContain(usd(15_00n - sandboxFee(15_00n)))
-    expect(await cpage.textContent('[data-money="fees"]')).toContain(usd(sandboxFee(15_00n)))
+    expect(await cpage.textContent('[data-money="earned"]')).toContain(usd(15_00n))
+    expect(await cpage.textContent('[data-money="fees"]')).toContain(usd(0n))
+    expect(await cpage.textContent('[data-money-entry="payout"] [data-money-amount]')).toContain(usd(15_00n))
     await axe(cpage)
     await cpage.screenshot({ path: `${SHOTS}/pay-05-creator-paid.png`, fullPage: true })
     await creatorContext.close()
@@ -161,7 +165,7 @@ describe('paying for a job in the browser', () => {
     await page.locator('button.approve').click()
     await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${denied!.id}`))
     await page.getByText('Pago recibido').first().waitFor()
-    await page.locator('[data-ledger="funded"]', { hasText: '5.00 USD' }).waitFor()
+    await page.locator('[data-ledger="funded"]', { hasText: usd(5_00n + sandboxFee(5_00n)) }).waitFor()
     await page.screenshot({ path: `${SHOTS}/pay-06b-tried-again.png`, fullPage: true })
 
     // Cancel the funded job: escrow refunds the funder.
@@ -176,8 +180,11 @@ describe('paying for a job in the browser', () => {
     )
     expect(await h.sandbox.admin.balance(wallet.name)).toBeGreaterThan(before)
     await page.reload()
+    // The refund returns what escrow held (the second person's pay and the unspent fee reserve) less its own fee.
+    const held = toEscrow - (15_00n + sandboxFee(15_00n))
     expect(await page.textContent('[data-ledger="paid_out"]')).toContain('15.00 USD')
-    expect(await page.textContent('[data-ledger="refunded"]')).toContain('15.00 USD')
+    expect(await page.textContent('[data-ledger="refunded"]')).toContain(usd(held - sandboxFee(held)))
+    expect(await page.getAttribute('[data-escrow]', 'data-escrow')).toBe('closed')
     expect(await page.textContent('[data-ledger="held"]')).toContain('0.00 USD')
     expect(await page.getAttribute('[data-ledger-balanced]', 'data-ledger-balanced')).toBe('true')
     await axe(page)

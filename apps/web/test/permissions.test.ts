@@ -5,6 +5,15 @@ import { jobs } from '../src/jobs/model.ts'
 import { media } from '../src/media/model.ts'
 import { fundings } from '../src/funding/model.ts'
 
+/** The owner (agent a) pays the job into escrow; the fake payments service confirms it. */
+async function fund(jobId: string) {
+  await a.post(`/jobs/${jobId}/funding`)
+  const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, jobId))
+  t.payments.settle(f!.pendingId!, 'completed')
+  await t.web.services.fundings.refreshOpen()
+  return f!
+}
+
 let t: TestWeb
 let a: Agent
 let b: Agent
@@ -28,15 +37,15 @@ beforeAll(async () => {
   const page = await a.get(`/jobs/${ids.job}`)
   ids.application = /data-application="([^"]+)"/.exec(page.html)![1]!
   await a.post(`/applications/${ids.application}/decide`, { state: 'selected' })
+  // Work starts only on money in escrow.
+  await a.postMultipart('/profile', { displayName: 'A', walletAddress: 'https://wallet.test/a', roles: 'funder', preferredLanguage: 'es' })
+  ids.funding = (await fund(ids.job)).id
   await a.post(`/jobs/${ids.job}/start`)
   await creator.postMultipart(`/jobs/${ids.job}/submission`, { text: 'secret work', audio: SAMPLE.mp3, action: 'submit' })
   ids.submission = /data-submission="([^"]+)"/.exec((await a.get(`/jobs/${ids.job}`)).html)![1]!
   const files = await t.database.db.select().from(media)
   ids.applicationMedia = files.find((f) => f.purpose === 'application')!.id
   ids.submissionMedia = files.find((f) => f.purpose === 'submission')!.id
-  await a.postMultipart('/profile', { displayName: 'A', walletAddress: 'https://wallet.test/a', roles: 'funder', preferredLanguage: 'es' })
-  await a.post(`/jobs/${ids.job}/funding`)
-  ids.funding = (await t.database.db.select().from(fundings))[0]!.id
 })
 afterAll(() => t.close())
 
@@ -161,6 +170,7 @@ describe('a refused form stores no file', () => {
     await c.postMultipart(`/jobs/${j.id}/apply`, { note: 'hola' })
     const application = /data-application="([^"]+)"/.exec((await a.get(`/jobs/${j.id}`)).html)![1]!
     await a.post(`/applications/${application}/decide`, { state: 'selected' })
+    await fund(j.id)
     expect((await a.post(`/jobs/${j.id}/start`)).status).toBe(303)
     const before = await count()
     const bad = await c.postMultipart(`/jobs/${j.id}/submission`, { text: '', textFile: SAMPLE.text, audio: SAMPLE.exe, action: 'submit' })

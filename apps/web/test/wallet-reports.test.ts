@@ -147,7 +147,7 @@ describe('money the wallets have not confirmed in time (needs_review)', () => {
     expect(page).toContain('data-speak="funding.needs_review_explain"')
     expect(page).not.toContain('El pago falló')
     expect(page).not.toContain('Pago recibido')
-    expect(page).toContain('data-funded="0"')
+    expect(page).toContain('data-held="0"')
     // Still open: a new quote start does not start a second payment.
     await owner.post(`/jobs/${job.id}/funding`)
     expect(await fundingsOf(job.id)).toHaveLength(1)
@@ -212,7 +212,8 @@ describe('money the wallets have not confirmed in time (needs_review)', () => {
     expect(done.location).toBe('/admin/money?done=reconciled')
     expect(logged.some(([o]) => (o as Record<string, unknown>).action === 'payout_reconciled')).toBe(true)
     const [paid] = await t.database.db.select().from(payouts).where(eq(payouts.id, p!.id))
-    expect(paid).toMatchObject({ state: 'completed', received: 935n, fee: 65n })
+    // Fixed receive: the creator gets the whole 10.00; escrow paid the fee on top.
+    expect(paid).toMatchObject({ state: 'completed', received: 1000n, fee: 65n, debited: 1065n })
     t.payments.payoutFee = 0n
   })
 })
@@ -233,7 +234,7 @@ describe('a state this app does not know', () => {
 })
 
 describe('fees, as the wallets report them', () => {
-  test("the ledger shows each payout's fee and what arrived; My money shows what reached the creator's wallet", async () => {
+  test("the funder pays the fees: the creator receives exactly her pay, the ledger shows each payout's fee", async () => {
     // Like the sandbox's default (0.50 + 1 % of what is sent, rounded up), in the fake's figures.
     const fee = (sent: bigint) => 50n + (sent + 99n) / 100n
     t.payments.fee = fee(1500n)
@@ -242,10 +243,13 @@ describe('fees, as the wallets report them', () => {
       const job = await newJob('Fees told', '15.00', '1')
       await owner.post(`/jobs/${job.id}/funding`)
       const [f] = await fundingsOf(job.id)
+      // Escrow is to receive the pay and the payout fee reserve: 15.00 + 0.65.
+      expect(f).toMatchObject({ requested: 1565n, payoutFeeReserve: 65n })
       const quote = (await owner.get(`/jobs/${job.id}`)).html
-      // The quote box: debited 15.65, fee 0.65, escrow receives 15.00.
+      // The quote box: debited 16.30, funding fee 0.65, escrow receives 15.65 of which 0.65 for payout fees.
       expect(quote).toMatch(/data-funding-fee[^>]*>0.65 MXN</)
-      expect(quote).toContain('15.65 MXN')
+      expect(quote).toContain('16.30 MXN')
+      expect(quote).toMatch(/data-funding-fee-reserve[^>]*>0.65 MXN</)
       t.payments.settle(f!.pendingId!, 'completed')
       await t.web.services.fundings.refreshOpen()
       const creator = new Agent(t.baseUrl)
@@ -254,7 +258,7 @@ describe('fees, as the wallets report them', () => {
       await creator.postMultipart(`/jobs/${job.id}/apply`, { note: 'hola' })
       const appId = /data-application="([^"]+)"/.exec((await owner.get(`/jobs/${job.id}`)).html)![1]!
       await owner.post(`/applications/${appId}/decide`, { state: 'selected' })
-      await owner.post(`/jobs/${job.id}/start`)
+      expect((await owner.post(`/jobs/${job.id}/start`)).status).toBe(303)
       await creator.postMultipart(`/jobs/${job.id}/submission`, { text: 'Nican', action: 'submit' })
       const subId = /data-submission="([^"]+)"/.exec((await owner.get(`/jobs/${job.id}`)).html)![1]!
       await owner.post(`/submissions/${subId}/accept`)
@@ -263,27 +267,26 @@ describe('fees, as the wallets report them', () => {
       t.payments.settlePayout(p!.remoteId!, 'completed')
       await t.web.services.payouts.processDue()
 
-      const received = 1500n - fee(1500n)
       const ledger = await t.web.services.payouts.ledger(job)
-      expect(ledger).toMatchObject({ funded: 1500n, fees: fee(1500n), paidOut: 1500n, payoutFees: fee(1500n), held: 0n })
+      expect(ledger).toMatchObject({ funded: 1565n, fees: fee(1500n), paidOut: 1500n, payoutFees: fee(1500n), held: 0n })
       const jobPage = (await owner.get(`/jobs/${job.id}`)).html
       expect(jobPage).toMatch(/data-ledger="payout_fees"[^>]*>0.65 MXN</)
-      expect(jobPage).toMatch(new RegExp(`data-payout="${p!.id}"[^]*?data-payout-amount[^>]*>15.00 MXN<[^]*?data-payout-received[^>]*>14.35 MXN<[^]*?data-payout-fee[^>]*>0.65 MXN<`))
-      expect(Number(received)).toBe(1435)
-      // The creator: what reached her wallet, and what the wallets kept — never "Fees 0.00".
+      expect(jobPage).toContain('data-ledger-balanced="true"')
+      expect(jobPage).toMatch(new RegExp(`data-payout="${p!.id}"[^]*?data-payout-amount[^>]*>15.65 MXN<[^]*?data-payout-received[^>]*>15.00 MXN<[^]*?data-payout-fee[^>]*>0.65 MXN<`))
+      // The creator: exactly her pay, and no fee of hers (the funder paid it).
       const mine = (await creator.get('/dashboard/money')).html
-      expect(mine).toMatch(/data-money="earned"[^>]*>14.35 MXN</)
-      expect(mine).toMatch(/data-money="fees"[^>]*>0.65 MXN</)
+      expect(mine).toMatch(/data-money="earned"[^>]*>15.00 MXN</)
+      expect(mine).toMatch(/data-money="fees"[^>]*>0.00 MXN</)
       const onJob = (await creator.get(`/jobs/${job.id}`)).html
-      expect(onJob).toContain('Pagado: 14.35 MXN.')
-      expect(onJob).toContain('Salieron 15.00 MXN de la garantía; las billeteras cobraron 0.65 MXN de comisiones.')
+      expect(onJob).toContain('Pagado: 15.00 MXN.')
+      expect(onJob).not.toContain('las billeteras cobraron')
       // The funder's My money: spent what escrow received, and the funding fee on top.
       const funderMoney = (await owner.get('/dashboard/money')).html
       expect(funderMoney).toMatch(/data-money="fees"[^>]*>[^<]*MXN</)
       expect(funderMoney).not.toMatch(/data-money="fees"[^>]*>0.00 MXN</)
       // The admin money page: the same figures for the payout.
       const adminMoney = (await admin.get('/admin/money')).html
-      expect(adminMoney).toMatch(new RegExp(`data-payout="${p!.id}"[^]*?data-payout-received[^>]*>14.35 MXN<[^]*?data-payout-fee[^>]*>0.65 MXN<`))
+      expect(adminMoney).toMatch(new RegExp(`data-payout="${p!.id}"[^]*?data-payout-received[^>]*>15.00 MXN<[^]*?data-payout-fee[^>]*>0.65 MXN<`))
     } finally {
       t.payments.fee = 0n
       t.payments.payoutFee = 0n

@@ -28,7 +28,7 @@ describe('the HTTP surface, without a wallet', () => {
     ['GET', '/payouts/%00'],
     ['GET', '/offers/%00/payments'],
     ['POST', '/offers/o1/quotes/start', { sellerId: 'a\u0000b', buyerWalletAddressUrl: 'https://wallet.example/alice', amount: '1.00' }],
-    ['POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: 'https://wallet.example/bob', amount: '1.00', reference: 'r\u0000' }]
+    ['POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: 'https://wallet.example/bob', amount: '1.00', fixed: 'send', reference: 'r\u0000' }]
   ])('%s %s with a NUL byte is a 400 that changes nothing', async (method, url, body?: object) => {
     const response = await service.app.inject({
       method: method as 'GET' | 'POST',

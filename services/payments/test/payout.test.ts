@@ -19,7 +19,7 @@ describe('escrow payouts under a standing grant', () => {
     (await waitFor(() => h.api('GET', `/payouts/${id}`), (r) => ['completed', 'failed'].includes(r.json.payout?.status))).json.payout
 
   test('without a connected escrow wallet a payout is refused clearly', async () => {
-    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '1.00', reference: 'too-early' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '1.00', fixed: 'send', reference: 'too-early' })
     expect(r.status).toBe(409)
     expect(r.json.error.code).toBe('no_payout_grant')
   })
@@ -38,7 +38,7 @@ describe('escrow payouts under a standing grant', () => {
 
   test('a creator is paid from escrow without further consent, and the payout is announced', async () => {
     const escrowBefore = await h.sandbox.admin.balance(h.seller.name)
-    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '20.00', reference: 'job-1/creator' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '20.00', fixed: 'send', reference: 'job-1/creator' })
     expect(r.status, JSON.stringify(r.json)).toBe(201)
     const done = await payoutDone(r.json.payout.id)
     expect(done.status).toBe('completed')
@@ -50,8 +50,23 @@ describe('escrow payouts under a standing grant', () => {
     expect(event.type).toBe('payout.completed')
   })
 
+  test('a fixed-receive payout delivers exactly the amount; escrow pays the fee the fee quote announced', async () => {
+    const feeQuote = await h.api('POST', '/sellers/marketplace/payout-fee', { amount: '15.00' })
+    expect(feeQuote.status, JSON.stringify(feeQuote.json)).toBe(200)
+    // The sandbox charges as Rafiki is configured here: 0.50 + 1% on the sending side.
+    expect(feeQuote.json).toMatchObject({ receiveAmount: { value: '1500' }, fee: { value: '65', assetCode: 'USD' }, debitAmount: { value: '1565' } })
+    const escrowBefore = await h.sandbox.admin.balance(h.seller.name)
+    const creatorBefore = await h.sandbox.admin.balance(creator.name)
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '15.00', fixed: 'receive', reference: 'job-1b/exact' })
+    expect(r.status, JSON.stringify(r.json)).toBe(201)
+    const done = await payoutDone(r.json.payout.id)
+    expect(done).toMatchObject({ status: 'completed', fixed: 'receive', receiveAmount: { value: '1500' }, debitAmount: { value: '1565' }, fee: { value: '65' } })
+    expect(await h.sandbox.admin.balance(creator.name)).toBe(creatorBefore + 15_00n)
+    expect(await h.sandbox.admin.balance(h.seller.name)).toBe(escrowBefore - 15_65n)
+  })
+
   test('a reused reference never pays twice; a different payout under it is a conflict', async () => {
-    const body = { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '5.00', reference: 'job-2/creator' }
+    const body = { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '5.00', fixed: 'send', reference: 'job-2/creator' }
     const first = await h.api('POST', '/payouts', body)
     await payoutDone(first.json.payout.id)
     const creatorAfter = await h.sandbox.admin.balance(creator.name)
@@ -71,7 +86,7 @@ describe('escrow payouts under a standing grant', () => {
 
   test('a creator with a wallet in another currency receives the converted amount', async () => {
     const euro = await h.buyer('EUR', 0n)
-    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: euro.url, amount: '10.00', reference: 'job-3/creator-eur' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: euro.url, amount: '10.00', fixed: 'send', reference: 'job-3/creator-eur' })
     const done = await payoutDone(r.json.payout.id)
     expect(done.status).toBe('completed')
     expect(done.receiveAmount.assetCode).toBe('EUR')
@@ -80,13 +95,13 @@ describe('escrow payouts under a standing grant', () => {
 
   test('a funder is refunded the same way', async () => {
     const funder = await h.buyer('MXN', 0n)
-    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: funder.url, amount: '3.00', reference: 'job-4/refund' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: funder.url, amount: '3.00', fixed: 'send', reference: 'job-4/refund' })
     expect((await payoutDone(r.json.payout.id)).status).toBe('completed')
     expect(await h.sandbox.admin.balance(funder.name)).toBeGreaterThan(0n)
   })
 
   test('more than the grant allows fails clearly and is announced', async () => {
-    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '400.00', reference: 'job-5/too-much' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '400.00', fixed: 'send', reference: 'job-5/too-much' })
     const done = r.json.payout?.status === 'failed' ? r.json.payout : await payoutDone(r.json.payout.id)
     expect(done.status).toBe('failed')
     expect(done.failure.message).toMatch(/payout grant/)
@@ -97,7 +112,7 @@ describe('escrow payouts under a standing grant', () => {
   test('a sent payout is never failed because the escrow grant became unusable; it completes from the money that arrived', async () => {
     const settings = h.sandbox.sandbox.deps.config
     settings.settlementDelayMs = 60_000
-    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '2.00', reference: 'job-7/grant-lost' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '2.00', fixed: 'send', reference: 'job-7/grant-lost' })
     const id = r.json.payout.id as string
     await waitFor(() => h.api('GET', `/payouts/${id}`), (x) => x.json.payout?.status === 'sending')
     // The standing grant can no longer be used (as after a failed token rotation).
@@ -146,7 +161,7 @@ describe('escrow payouts under a standing grant', () => {
     expect(created.status, JSON.stringify(created.json)).toBe(201)
     expect(JSON.stringify(created.json)).not.toMatch(/PRIVATE KEY|\.pem/)
     expect(created.json.seller).toMatchObject({ id: 'shop', keySource: 'file', assetCode: 'EUR', payoutGrant: 'none' })
-    const r = await h.api('POST', '/payouts', { sellerId: 'shop', receiverWalletAddressUrl: creator.url, amount: '1.00', reference: 'shop-1' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'shop', receiverWalletAddressUrl: creator.url, amount: '1.00', fixed: 'send', reference: 'shop-1' })
     expect(r.status).toBe(409)
     expect(r.json.error.code).toBe('no_payout_grant')
   })

@@ -121,7 +121,7 @@ describe('payments that agree with real wallets', () => {
     const grant = await h.api('POST', '/sellers/marketplace/payout-grant', { debitLimit: '100.00' })
     await visit(await h.sandbox.approveConsent(grant.json.redirectUrl))
     const creator = await h.buyer('USD', 0n)
-    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '15.00', reference: 'rw-payout' })
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '15.00', fixed: 'send', reference: 'rw-payout' })
     expect(r.status, JSON.stringify(r.json)).toBe(201)
     const done = await payoutDone(r.json.payout.id)
     expect(done.status).toBe('completed')
@@ -134,7 +134,7 @@ describe('payments that agree with real wallets', () => {
     expect(incoming?.payment.completed).toBe(true)
 
     // Over the grant's limit: refused, and its incoming payment is closed rather than left open for a month.
-    const over = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '90.00', reference: 'rw-payout-over' })
+    const over = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '90.00', fixed: 'send', reference: 'rw-payout-over' })
     const failed = await payoutDone(over.json.payout.id)
     expect(failed.status).toBe('failed')
     const left = await h.sandbox.sandbox.deps.incomingPayments.resolveReceiver(failed.incomingPaymentId)

@@ -54,7 +54,7 @@ test('no request to an address the user chose unless it is allowed: loopback, pr
     }
     const start = await h.api('POST', '/offers/ssrf/quotes/start', { sellerId: 'marketplace', buyerWalletAddressUrl: targets[0], amount: '1.00' })
     expect(start.status).toBe(400)
-    const payout = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: targets[0], amount: '1.00', reference: 'ssrf-1' })
+    const payout = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: targets[0], amount: '1.00', fixed: 'send', reference: 'ssrf-1' })
     expect([400, 409]).toContain(payout.status)
     expect(hits).toBe(0)
   } finally {

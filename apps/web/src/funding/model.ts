@@ -32,7 +32,10 @@ export const fundings = web.table(
     paymentUrl: text('payment_url'),
     incomingPaymentId: text('incoming_payment_id'),
     quoteId: text('quote_id'),
+    /** What escrow is to receive: pay for the people still to fund plus their payout fee reserve. */
     requested: bigint('requested', { mode: 'bigint' }).notNull(),
+    /** Of `requested`, what is reserved for escrow's payout fees (the funder pays them; unspent, it is refunded). */
+    payoutFeeReserve: bigint('payout_fee_reserve', { mode: 'bigint' }).notNull().default(sql`0`),
     debitAmount: bigint('debit_amount', { mode: 'bigint' }),
     debitAssetCode: text('debit_asset_code'),
     debitAssetScale: integer('debit_asset_scale'),
@@ -44,6 +47,8 @@ export const fundings = web.table(
     assetScale: integer('asset_scale').notNull(),
     quoteExpiresAt: timestamp('quote_expires_at', { withTimezone: true }),
     state: text('state').$type<FundingState>().notNull().default('starting'),
+    /** The payments service's failure code (payment_failed, consent_expired, superseded, …): why, in people's words. */
+    failureCode: text('failure_code'),
     failureReason: text('failure_reason'),
     /** What the payer's wallet's last redirect said instead of approving (unverified: shown, never acted on). */
     walletResult: text('wallet_result'),

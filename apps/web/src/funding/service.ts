@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
-import { formatMinorUnits, type Db, type Logger } from '@voces/platform'
+import { formatMinorUnits, queryRows, type Db, type Logger } from '@voces/platform'
 import { fundings, FINAL_FUNDING_STATES, OPEN_FUNDING_STATES, type Funding, type FundingState } from './model.ts'
 import type { FundingError } from './errors.ts'
 import type { PaymentsError } from '../payments-client/errors.ts'
@@ -19,9 +19,41 @@ const CLOSED: readonly Job['state'][] = ['canceled', 'expired', 'complete']
  * never by a webhook payload or a browser redirect alone.
  */
 export function createFundingService(deps: { db: Db; payments: PaymentsClient; payouts: PayoutService; logger: Logger; baseUrl: string }) {
-  async function budgetLeft(job: Job): Promise<bigint> {
+  /**
+   * What escrow still lacks for the job: the pay of every person it may take (or of everyone already
+   * selected, if more) plus the reserve for their payouts' fees at the escrow wallet's latest quote,
+   * less what arrived. Unspent reserve goes back with the refund when the job closes.
+   */
+  async function budgetLeft(job: Job): Promise<{ total: bigint; reserve: bigint }> {
     const l = await deps.payouts.ledger(job)
-    return job.amountPerPerson * BigInt(job.maxResponses) - l.funded
+    const [selected] = await queryRows<{ n: number | string }>(
+      deps.db,
+      sql`select count(*) as n from web.applications where job_id = ${job.id} and state = 'selected'`
+    )
+    const people = BigInt(Math.max(job.maxResponses, Number(selected?.n ?? 0)))
+    const clamp = (v: bigint) => (v > 0n ? v : 0n)
+    const pay = clamp(job.amountPerPerson * people - (l.funded - l.feeReserve))
+    const reserve = clamp((job.payoutFeePerPerson ?? 0n) * people - l.feeReserve)
+    return { total: pay + reserve, reserve }
+  }
+
+  /**
+   * Asks the escrow wallet what one payout of the job's pay costs now and keeps it on the job: the
+   * funder pays it into escrow with the pay, so a creator receives exactly what the job promises.
+   */
+  async function quotePayoutFee(job: Job): Promise<Job | PaymentsError> {
+    const result = await deps.payments.quotePayoutFee(formatMinorUnits(job.amountPerPerson, job.assetScale))
+    if (!result.ok) {
+      deps.logger.warn({ jobId: job.id, reason: result.message }, 'payout fee quote failed')
+      return result.error === 'unreachable' ? 'payments_unavailable' : 'wallet_unreachable'
+    }
+    const fee = result.value
+    if (fee.assetCode !== job.assetCode || fee.assetScale !== job.assetScale) {
+      deps.logger.error({ jobId: job.id, fee }, 'payout fee quoted in another asset than the job')
+      return 'wallet_unreachable'
+    }
+    const [updated] = await deps.db.update(jobs).set({ payoutFeePerPerson: BigInt(fee.value) }).where(eq(jobs.id, job.id)).returning()
+    return updated ?? job
   }
 
   /** Records a change unless the payment already ended; either way answers the row as it now is. */
@@ -89,7 +121,7 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
     if (!FINAL_FUNDING_STATES.includes(ended.state)) return ended
     const [row] = await deps.db
       .insert(fundings)
-      .values({ id, jobId: old.jobId, payerId: old.payerId, payerWallet: old.payerWallet, requested: old.requested, assetCode: old.assetCode, assetScale: old.assetScale, ...quoted(q) })
+      .values({ id, jobId: old.jobId, payerId: old.payerId, payerWallet: old.payerWallet, requested: old.requested, payoutFeeReserve: old.payoutFeeReserve, assetCode: old.assetCode, assetScale: old.assetScale, ...quoted(q) })
       .onConflictDoNothing()
       .returning()
     if (row) return row
@@ -103,7 +135,7 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
     if (!funding.pendingId || FINAL_FUNDING_STATES.includes(funding.state)) return funding
     const result = await deps.payments.getPaymentStatus(funding.pendingId)
     if (!result.ok) {
-      if (result.error === 'not_found') return (await update(funding.id, { state: 'failed', failureReason: 'unknown to the payments service' })) ?? funding
+      if (result.error === 'not_found') return (await update(funding.id, { state: 'failed', failureCode: 'unknown_payment', failureReason: 'unknown to the payments service' })) ?? funding
       return funding
     }
     return record(funding, result.value)
@@ -120,7 +152,7 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
       if (r && (r.assetCode !== funding.assetCode || r.assetScale !== funding.assetScale)) {
         const reason = `asset_mismatch: received ${r.value} ${r.assetCode}/${r.assetScale}, expected ${funding.assetCode}/${funding.assetScale}`
         deps.logger.error({ fundingId: funding.id, jobId: funding.jobId, received: r }, 'funding arrived in another asset')
-        return (await update(funding.id, { state: 'failed', failureReason: reason })) ?? funding
+        return (await update(funding.id, { state: 'failed', failureCode: 'asset_mismatch', failureReason: reason })) ?? funding
       }
       const received = r ? BigInt(r.value) : (funding.receiveAmount ?? 0n)
       const done = await deps.db.transaction(async (tx) => {
@@ -137,7 +169,7 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
       return done ?? (await current(funding.id)) ?? funding
     }
     const state: FundingState = status
-    return (await update(funding.id, { state, walletResult, failureReason: remote.failureReason ?? null })) ?? funding
+    return (await update(funding.id, { state, walletResult, failureCode: remote.failureCode ?? null, failureReason: remote.failureReason ?? null })) ?? funding
   }
 
   return {
@@ -155,7 +187,9 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
       const open = await this.openFor(job.id)
       if (open?.state === 'awaiting_consent' && open.walletResult) return tryAgain(open)
       if (open) return open
-      const amount = await budgetLeft(job)
+      const priced = await quotePayoutFee(job)
+      if (typeof priced === 'string') return priced
+      const { total: amount, reserve } = await budgetLeft(priced)
       if (amount <= 0n) return 'already_funded'
       const [intent] = await deps.db
         .insert(fundings)
@@ -164,6 +198,7 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
           payerId: owner.id,
           payerWallet: owner.walletAddress,
           requested: amount,
+          payoutFeeReserve: reserve,
           assetCode: job.assetCode,
           assetScale: job.assetScale
         })
@@ -177,7 +212,7 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
         returnUrl: returnUrl(intent.id, job.id)
       })
       if (!result.ok) {
-        await update(intent.id, { state: 'failed', failureReason: `${result.error}: ${result.message}`.slice(0, 500) })
+        await update(intent.id, { state: 'failed', failureCode: result.error, failureReason: `${result.error}: ${result.message}`.slice(0, 500) })
         return quoteFailed(job.id, result)
       }
       const [row] = await deps.db
@@ -217,7 +252,7 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
       // An intent whose quote call never answered (a crash mid-call) is closed after ten minutes.
       await deps.db
         .update(fundings)
-        .set({ state: 'failed', failureReason: 'no answer from the payments service', updatedAt: new Date() })
+        .set({ state: 'failed', failureCode: 'unreachable', failureReason: 'no answer from the payments service', updatedAt: new Date() })
         .where(and(eq(fundings.state, 'starting'), sql`${fundings.createdAt} < now() - interval '10 minutes'`))
     },
 
@@ -240,8 +275,14 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
       return deps.db.select().from(fundings).where(eq(fundings.jobId, jobId)).orderBy(desc(fundings.createdAt))
     },
 
-    listForPayer(userId: string): Promise<Funding[]> {
-      return deps.db.select().from(fundings).where(eq(fundings.payerId, userId)).orderBy(desc(fundings.createdAt))
+    /** A person's payments into escrow, newest first, with their job's title (My money). */
+    listForPayer(userId: string): Promise<{ funding: Funding; title: string }[]> {
+      return deps.db
+        .select({ funding: fundings, title: jobs.title })
+        .from(fundings)
+        .innerJoin(jobs, eq(jobs.id, fundings.jobId))
+        .where(eq(fundings.payerId, userId))
+        .orderBy(desc(fundings.createdAt))
     }
   }
 }

@@ -9,6 +9,8 @@ export const jobErrorStatus = {
   no_deliverables: 422,
   invalid_numbers: 422,
   /** The job already has as many people as it wants (selected or accepted). */
-  full: 409
+  full: 409,
+  /** Escrow does not yet hold the pay (and payout fees) of everyone selected: fund it first. */
+  underfunded: 409
 } as const satisfies ErrorStatus
 export type JobError = keyof typeof jobErrorStatus

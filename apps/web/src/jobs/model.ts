@@ -33,6 +33,11 @@ export const jobs = web.table(
     amountPerPerson: bigint('amount_per_person', { mode: 'bigint' }).notNull(),
     assetCode: text('asset_code').notNull(),
     assetScale: integer('asset_scale').notNull(),
+    /**
+     * What one payout of amountPerPerson costs escrow in fees, as the escrow wallet last quoted it
+     * (at the latest funding start): the funder pays it into escrow with the pay. Null until funded.
+     */
+    payoutFeePerPerson: bigint('payout_fee_per_person', { mode: 'bigint' }),
     maxResponses: integer('max_responses').notNull(),
     recruitLimit: integer('recruit_limit').notNull(),
     recruitDeadline: timestamp('recruit_deadline', { withTimezone: true }).notNull(),

@@ -3,6 +3,7 @@ import type { JobInput, JobService } from './service.ts'
 import { toDateInput } from './service.ts'
 import { formatMinorUnits } from '@voces/platform'
 import type { Job } from './model.ts'
+import type { EscrowState } from '../domain/escrow.ts'
 import type { DeliverableType } from '../domain/deliverables.ts'
 import type { Language } from '../domain/languages.ts'
 import type { User } from '../domain/user.ts'
@@ -15,11 +16,15 @@ import { jobErrorStatus, type JobError } from './errors.ts'
 import { requireUser } from '../http/guards.ts'
 import { JobForm } from './views/job-form.tsx'
 import { Browse } from './views/browse.tsx'
+import { Speak } from '../views/speak.tsx'
+import { LinkButton } from '../views/form.tsx'
 
 export interface JobRouteDeps {
   jobs: JobService
   media: MediaService
   assetCode: string
+  /** Whether each job's money is in escrow (payouts/ledger.ts), for the badge on every card. */
+  escrowStates: (jobs: Job[]) => Promise<Map<string, EscrowState>>
 }
 
 const DAY = 86_400_000
@@ -105,8 +110,9 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
       page: Math.min(10_000, Math.max(1, Number.parseInt(one('page'), 10) || 1))
     }
     const result = await jobs.browse(req.user, filter)
+    const escrow = await deps.escrowStates(result.jobs)
     return page(req, reply, { title: 'browse.title', titleSlug: 'browse.title' }, (ctx) => (
-      <Browse ctx={ctx} filter={filter} jobs={result.jobs} soon={(j) => jobs.isDeadlineSoon(j)} page={result.page} pages={result.pages} hasNext={result.hasNext} total={result.total} totalCapped={result.totalCapped} />
+      <Browse ctx={ctx} filter={filter} jobs={result.jobs} escrow={escrow} soon={(j) => jobs.isDeadlineSoon(j)} page={result.page} pages={result.pages} hasNext={result.hasNext} total={result.total} totalCapped={result.totalCapped} />
     ))
   })
 
@@ -169,6 +175,19 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
       const user = requireUser(req, reply)
       if (!user) return reply
       const result = await run(user, req.params.id)
+      // Not enough in escrow to start: say so and lead straight to the top-up on the job page.
+      if (result === 'underfunded') {
+        return page(req, reply, { title: 'errors.title', titleSlug: 'errors.title', status: jobErrorStatus.underfunded }, (ctx) => (
+          <>
+            <p class="alert error" role="alert" data-error={result}>
+              <Speak slug="escrow.start_needs_funds" text={ctx.t('escrow.start_needs_funds')} ctx={ctx} />
+            </p>
+            <p>
+              <LinkButton ctx={ctx} href={`/jobs/${req.params.id}#funding`} slug="escrow.fund_now" text={ctx.t('escrow.fund_now')} kind="primary" />
+            </p>
+          </>
+        ))
+      }
       if (typeof result === 'string') return errorPage(req, reply, result)
       return redirect(reply, to(result), notice)
     })

@@ -29,10 +29,23 @@ const DAY = 86_400_000
 
 /** Called inside the transaction that moved a job to canceled, expired or complete (e.g. to refund escrow). */
 export type OnJobClosed = (tx: Tx, job: Job) => Promise<void>
+/**
+ * What escrow lacks for `people` creators of the job (0 when it holds their pay and payout fees),
+ * read in the start's transaction under the job's row lock. Given by the composition root (payouts).
+ */
+export type EscrowShortfall = (tx: Tx, job: Job, people: number) => Promise<bigint>
 /** Called in the edit's transaction (audio recorded for the old title or description must be checked again). */
 export type OnJobEdited = (tx: Tx, before: Job, after: Job) => Promise<void>
 
-export function createJobService(deps: { db: Db; asset: { code: string; scale: number }; onClosed: OnJobClosed; onEdited?: OnJobEdited; now?: () => Date }) {
+export function createJobService(deps: {
+  db: Db
+  asset: { code: string; scale: number }
+  onClosed: OnJobClosed
+  onEdited?: OnJobEdited
+  /** Work starts only when escrow holds the pay (and payout fees) of everyone selected. */
+  escrowShortfall: EscrowShortfall
+  now?: () => Date
+}) {
   const now = deps.now ?? (() => new Date())
 
   /** Turns form input into column values, or the reason it cannot. Dates are whole days, ending at 23:59:59 UTC. */
@@ -184,6 +197,8 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
           sql`select count(*) as n from web.applications where job_id = ${id} and state = 'selected'`
         )
         if (!selected || Number(selected.n) === 0) return 'invalid_state'
+        // Nobody works on money that is not there: the owner tops escrow up first (the job page offers it).
+        if ((await deps.escrowShortfall(tx, job, Number(selected.n))) > 0n) return 'underfunded'
         return setState(tx, job, 'submitting', { submitDeadline: new Date(now().getTime() + job.submitDays * DAY) })
       })
     },

@@ -13,7 +13,7 @@ import type {
 
 type FakePayment = PaymentStatus & { offerId: string; buyer: string; amount: string; receive: bigint; assetScale: number }
 /** A payout as the fake holds it: `amount` is the decimal string it was asked to send. */
-type FakePayout = Pick<PayoutResult, 'id' | 'status' | 'failureReason'> & { reference: string; amount: string; receiver: string }
+type FakePayout = Pick<PayoutResult, 'id' | 'status' | 'failureReason'> & { reference: string; amount: string; fixed: 'receive' | 'send'; receiver: string }
 
 /**
  * An in-memory stand-in for the payments service, for tests and for running the app without it.
@@ -59,17 +59,22 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
       receivedAmount: p.status === 'completed' ? { value: String(p.receive), assetCode, assetScale: p.assetScale } : undefined,
       fee: minor(fake.fee),
       walletResult: p.walletResult,
+      failureCode: p.failureReason?.split(' ')[0],
       failureReason: p.failureReason
     }
   }
 
   function payoutView(p: FakePayout): PayoutResult {
-    const sent = parse(p.amount)
+    // As the service: fixed receive adds the fee to what leaves escrow, fixed send takes it out.
+    const asked = parse(p.amount)
+    const sent = p.fixed === 'receive' ? asked + fake.payoutFee : asked
     const receive = sent - fake.payoutFee
     return {
       id: p.id,
       status: p.status,
-      amount: minor(sent),
+      fixed: p.fixed,
+      amount: minor(asked),
+      debitAmount: minor(sent),
       receiveAmount: minor(receive),
       sentAmount: p.status === 'completed' ? minor(receive) : undefined,
       fee: minor(fake.payoutFee),
@@ -149,7 +154,7 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
       fake.payoutCalls++
       if (fake.unreachable) return down
       const existing = fake.payoutsByReference.get(input.reference)
-      if (existing && (existing.receiver !== input.receiverWalletAddressUrl || existing.amount !== input.amount)) {
+      if (existing && (existing.receiver !== input.receiverWalletAddressUrl || existing.amount !== input.amount || existing.fixed !== input.fixed)) {
         return { ok: false, error: 'conflict', message: '409 reference_conflict fake: reference used for a different payout' }
       }
       if (existing) return { ok: true, value: payoutView(existing) }
@@ -158,6 +163,7 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
         status: 'sending',
         reference: input.reference,
         amount: input.amount,
+        fixed: input.fixed,
         receiver: input.receiverWalletAddressUrl
       }
       fake.payoutsByReference.set(input.reference, payout)
@@ -177,6 +183,10 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
       const found = fake.onReconcile.get(id)
       if (found) p.status = found as PayoutResult['status']
       return { ok: true, value: payoutView(p) }
+    },
+    async quotePayoutFee() {
+      if (fake.unreachable) return down
+      return { ok: true, value: minor(fake.payoutFee) }
     },
     async checkWallet(url) {
       if (fake.unreachable) return down

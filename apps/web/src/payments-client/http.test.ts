@@ -131,12 +131,12 @@ describe('HTTP payments client', () => {
 
   test('failures become values: refused, unknown, unreachable, and an escrow not yet connected is retryable', async () => {
     answers.set('/payouts', { status: 409, body: { success: false, error: { code: 'no_payout_grant', message: 'connect first' } } })
-    expect(await client().createPayout({ receiverWalletAddressUrl: 'http://w/c', amount: '1.00', reference: 'r' })).toMatchObject({ ok: false, error: 'unreachable' })
+    expect(await client().createPayout({ receiverWalletAddressUrl: 'http://w/c', amount: '1.00', fixed: 'receive', reference: 'r' })).toMatchObject({ ok: false, error: 'unreachable' })
     // A reused reference is its own failure (the payout stays in flight rather than failing, see de0d51f).
     answers.set('/payouts', { status: 409, body: { success: false, error: { code: 'reference_conflict', message: 'other amount' } } })
-    expect(await client().createPayout({ receiverWalletAddressUrl: 'http://w/c', amount: '1.00', reference: 'r' })).toMatchObject({ ok: false, error: 'conflict' })
+    expect(await client().createPayout({ receiverWalletAddressUrl: 'http://w/c', amount: '1.00', fixed: 'receive', reference: 'r' })).toMatchObject({ ok: false, error: 'conflict' })
     answers.set('/payouts', { status: 400, body: { success: false, error: { code: 'invalid_amount', message: 'too many decimals' } } })
-    expect(await client().createPayout({ receiverWalletAddressUrl: 'http://w/c', amount: '1.00', reference: 'r' })).toMatchObject({ ok: false, error: 'rejected' })
+    expect(await client().createPayout({ receiverWalletAddressUrl: 'http://w/c', amount: '1.00', fixed: 'receive', reference: 'r' })).toMatchObject({ ok: false, error: 'rejected' })
     answers.set('/payments/nope/status', { status: 404, body: { success: false, error: { code: 'not_found', message: 'no payment' } } })
     expect(await client().getPaymentStatus('nope')).toMatchObject({ ok: false, error: 'not_found' })
     answers.set('/payments/down/status', { status: 503, body: { success: false, error: { code: 'wallet_unavailable', message: '' } } })

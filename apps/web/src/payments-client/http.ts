@@ -2,6 +2,7 @@ import {
   PaymentHistoryResponse,
   PaymentState,
   PaymentStatusResponse,
+  PayoutFeeQuoteResponse,
   PayoutGrantResponse,
   PayoutResponse,
   PayoutState,
@@ -188,6 +189,11 @@ export function createHttpPaymentsClient(options: {
       const { id, assetCode, assetScale } = r.value.walletAddress
       return { ok: true, value: { id, assetCode, assetScale } }
     },
+    async quotePayoutFee(amount) {
+      const path = `/sellers/${encodeURIComponent(options.sellerId)}/payout-fee`
+      const r = decode(await call('POST', path, { amount }, slowTimeoutMs), PayoutFeeQuoteResponse, path)
+      return r.ok ? { ok: true, value: minor(r.value.fee) } : r
+    },
     async startPayoutGrant(input) {
       const path = `/sellers/${encodeURIComponent(options.sellerId)}/payout-grant`
       const r = decode(
@@ -247,6 +253,7 @@ function toPaymentStatus(p: PaymentView): PaymentStatus {
     receivedAmount: status === 'completed' ? optional(p.receiveAmount) : undefined,
     fee: optional(p.fee),
     walletResult: p.walletResult ?? undefined,
+    failureCode: p.failure?.code,
     failureReason: failureOf(p.failure)
   }
 }
@@ -255,7 +262,9 @@ function toPayoutResult(p: PayoutView): PayoutResult {
   return {
     id: p.id,
     status: p.status,
+    fixed: p.fixed,
     amount: minor(p.amount),
+    debitAmount: optional(p.debitAmount),
     receiveAmount: optional(p.receiveAmount),
     sentAmount: optional(p.sentAmount),
     fee: optional(p.fee),

@@ -62,6 +62,8 @@ export interface PaymentStatus {
   /** What the buyer's wallet is debited beyond what escrow receives, when both are in one asset. */
   fee?: OpenPaymentsAmount | undefined
   walletResult?: WalletResult | undefined
+  /** The service's failure code (e.g. `payment_failed`, `consent_expired`, `superseded`): why, for people. */
+  failureCode?: string | undefined
   failureReason?: string | undefined
 }
 
@@ -72,6 +74,8 @@ export interface PayoutInput {
   receiverWalletAddressUrl: string
   /** Decimal string at the asset's scale. */
   amount: string
+  /** `receive`: the receiver gets exactly `amount` (escrow pays the fee on top); `send`: `amount` leaves escrow. */
+  fixed: 'receive' | 'send'
   /** Idempotency key: the same reference never pays twice. */
   reference: string
 }
@@ -79,13 +83,17 @@ export interface PayoutInput {
 export interface PayoutResult {
   id: string
   status: PayoutStatus
-  /** What leaves escrow (the escrow wallet's asset). */
+  /** Which side the service fixed (a fixed-receive payout to a wallet in another asset goes as `send`). */
+  fixed?: 'receive' | 'send' | undefined
+  /** The amount asked for (the escrow wallet's asset). */
   amount?: OpenPaymentsAmount | undefined
+  /** What leaves escrow under the quote, fees included (known once quoted). */
+  debitAmount?: OpenPaymentsAmount | undefined
   /** What the receiver's wallet receives, in its own asset (known once quoted). */
   receiveAmount?: OpenPaymentsAmount | undefined
   /** What the escrow wallet reports sent, fees excluded (display only). */
   sentAmount?: OpenPaymentsAmount | undefined
-  /** amount − receiveAmount, when both are in one asset: what the payout cost in fees. */
+  /** debitAmount − receiveAmount, when both are in one asset: what the payout cost in fees. */
   fee?: OpenPaymentsAmount | undefined
   failureReason?: string | undefined
 }
@@ -130,6 +138,8 @@ export interface PaymentsClient {
   /** Operators: the same for a payout. */
   reconcilePayout(id: string): Promise<Result<PayoutResult>>
   checkWallet(walletAddressUrl: string): Promise<Result<WalletInfo>>
+  /** What one fixed-receive payout of `amount` (decimal) would cost escrow in fees now, in minor units of escrow's asset. */
+  quotePayoutFee(amount: string): Promise<Result<OpenPaymentsAmount>>
   /** Operators: connect the escrow wallet for payouts; the value is the wallet's consent URL. */
   startPayoutGrant(input: PayoutGrantInput): Promise<Result<{ redirectUrl: string }>>
   /** Operators: the webhook delivery log, newest first. */

@@ -26,3 +26,16 @@ export function payoutReceived(p: Payout): Amount {
 export function payoutFee(p: Payout): bigint | null {
   return p.fee
 }
+
+/** What left (or leaves) escrow for this payout, fees included: the quote's debit once known, else what was asked. */
+export function payoutDebited(p: Payout): bigint {
+  return p.debited ?? p.amount
+}
+
+/**
+ * Whose fee it is: a creator's payout is fixed receive, so escrow (the funder's reserve) pays its fee
+ * and she gets her whole pay; a refund is fixed send, so its fee comes out of what the funder gets.
+ */
+export function feeBorneByReceiver(p: Pick<Payout, 'kind'>): boolean {
+  return p.kind === 'refund'
+}

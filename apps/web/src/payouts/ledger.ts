@@ -1,8 +1,12 @@
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db, type Tx } from '@voces/platform'
 import type { Job } from '../jobs/model.ts'
+import type { EscrowState } from '../domain/escrow.ts'
 
-/** One job's escrow: funded = paid out + refunded + held, always. */
+/**
+ * One job's escrow: funded = paid out + refunded + payout fees + held, always. Every figure is read
+ * here only, so the header, the funding box, the ledger and the admin page show the same numbers.
+ */
 export interface Ledger {
   assetCode: string
   assetScale: number
@@ -10,44 +14,80 @@ export interface Ledger {
   funded: bigint
   /** What the funder's wallets paid in fees on top (only debits in the escrow asset; others cannot be subtracted). */
   fees: bigint
-  /** Left escrow to creators (their fees included). */
+  /** Of what was funded, the reserve for escrow's payout fees (the funder paid it; unspent, it goes back with a refund). */
+  feeReserve: bigint
+  /** What creators received from escrow (completed payouts: exactly the pay, fixed receive). */
   paidOut: bigint
-  /** Left escrow back to the funder (fees included). */
+  /** What the funder received back (completed refunds, their own fee excluded). */
   refunded: bigint
-  /** Of what left escrow, what the wallets kept as fees on completed payouts and refunds (as the payments service reports them). */
+  /** What the escrow wallet kept as fees on completed payouts and refunds (as the payments service reports them). */
   payoutFees: bigint
-  /** Payouts and refunds recorded but not yet confirmed. */
+  /** Payouts and refunds recorded but not yet confirmed: what they take from escrow, fees included. */
   inFlight: bigint
-  /** Still in escrow: funded − paid out − refunded. */
+  /** Still in escrow: funded − what completed payouts and refunds took (fees included). */
   held: bigint
   /** held − in flight − failed payouts still owed: what escrow can still commit. */
   available: bigint
 }
 
+/** The ledger's identity: every unit that arrived is paid out, refunded, kept as a fee or still held. */
+export const balances = (l: Ledger): boolean => l.funded === l.paidOut + l.refunded + l.payoutFees + l.held && l.held >= 0n
+
+/** What one creator's payout takes from escrow: her pay plus the payout fee reserved for it. */
+export const perPersonCost = (job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPerson'>): bigint => job.amountPerPerson + (job.payoutFeePerPerson ?? 0n)
+
+/** What escrow lacks for `people` creators' payouts (0 when it holds enough). */
+export function shortfall(l: Ledger, job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPerson'>, people: number): bigint {
+  const missing = perPersonCost(job) * BigInt(people) - l.available
+  return missing > 0n ? missing : 0n
+}
+
+const CLOSED: readonly Job['state'][] = ['canceled', 'expired', 'complete']
+
+/**
+ * Whether the job's money is in escrow, as lists and pages say it: `funded` when what arrived covers
+ * the pay and payout fees of every person the job may take; `partly` when escrow holds some;
+ * `unfunded` when it holds nothing; `closed` for a job that ended (its money was paid or refunded).
+ */
+export function escrowState(l: Ledger, job: Pick<Job, 'state' | 'amountPerPerson' | 'payoutFeePerPerson' | 'maxResponses'>): EscrowState {
+  if (CLOSED.includes(job.state)) return 'closed'
+  if (job.payoutFeePerPerson !== null && l.funded >= perPersonCost(job) * BigInt(job.maxResponses)) return 'funded'
+  return l.held > 0n ? 'partly' : 'unfunded'
+}
+
 /** Reads one job's ledger in one statement (inside a transaction when given one, e.g. to decide a payout). */
 export async function ledger(db: Db | Tx, job: Pick<Job, 'id' | 'assetCode' | 'assetScale'>): Promise<Ledger> {
+  // What a payout takes from escrow: its quoted debit once known, else its amount plus the job's
+  // payout fee reserve per person (a refund is fixed send: its amount is what leaves).
+  const takes = sql.raw(`coalesce(p.debited, p.amount + case when p.kind = 'payout' then coalesce(j.payout_fee_per_person, 0) else 0 end)`)
   const [row] = await queryRows<Record<string, string | null>>(
     db,
     sql`select
       (select coalesce(sum(received), 0) from web.fundings where job_id = ${job.id} and state = 'completed') as funded,
+      (select coalesce(sum(payout_fee_reserve), 0) from web.fundings where job_id = ${job.id} and state = 'completed') as fee_reserve,
       (select coalesce(sum(fee), 0) from web.fundings where job_id = ${job.id} and state = 'completed'
          and debit_asset_code = ${job.assetCode} and debit_asset_scale = ${job.assetScale}) as fees,
-      (select coalesce(sum(fee), 0) from web.payouts where job_id = ${job.id} and state = 'completed') as payout_fees,
-      (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'payout' and state = 'completed') as paid_out,
-      (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and kind = 'refund' and state = 'completed') as refunded,
-      (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and state in ('pending', 'sending', 'needs_review', 'unknown')) as in_flight,
+      (select coalesce(sum(${takes} - coalesce(p.fee, 0)) filter (where p.kind = 'payout'), 0)
+         from web.payouts p join web.jobs j on j.id = p.job_id where p.job_id = ${job.id} and p.state = 'completed') as paid_out,
+      (select coalesce(sum(${takes} - coalesce(p.fee, 0)) filter (where p.kind = 'refund'), 0)
+         from web.payouts p join web.jobs j on j.id = p.job_id where p.job_id = ${job.id} and p.state = 'completed') as refunded,
+      (select coalesce(sum(coalesce(p.fee, 0)), 0) from web.payouts p where p.job_id = ${job.id} and p.state = 'completed') as payout_fees,
+      (select coalesce(sum(${takes}), 0) from web.payouts p join web.jobs j on j.id = p.job_id
+         where p.job_id = ${job.id} and p.state in ('pending', 'sending', 'needs_review', 'unknown')) as in_flight,
       -- A creator's payout whose every attempt failed is still owed (the owner may retry it): escrow keeps it.
-      (select coalesce(sum(a), 0) from (select max(amount) as a from web.payouts where job_id = ${job.id} and kind = 'payout'
-         group by split_part(reference, ':', 1) having bool_and(state = 'failed')) f) as failed_owed`
+      (select coalesce(sum(a), 0) from (select max(${takes}) as a from web.payouts p join web.jobs j on j.id = p.job_id
+         where p.job_id = ${job.id} and p.kind = 'payout'
+         group by split_part(p.reference, ':', 1) having bool_and(p.state = 'failed')) f) as failed_owed`
   )
   const n = (k: string) => BigInt(row?.[k] ?? 0)
   const funded = n('funded')
-  const held = funded - n('paid_out') - n('refunded')
+  const held = funded - n('paid_out') - n('refunded') - n('payout_fees')
   return {
     assetCode: job.assetCode,
     assetScale: job.assetScale,
     funded,
     fees: n('fees'),
+    feeReserve: n('fee_reserve'),
     paidOut: n('paid_out'),
     refunded: n('refunded'),
     payoutFees: n('payout_fees'),

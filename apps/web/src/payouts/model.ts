@@ -4,8 +4,9 @@ import { users } from '../domain/user.ts'
 import { jobs } from '../jobs/model.ts'
 
 /**
- * Money leaving escrow: a payout to a creator (one per accepted submission) or a refund to the funder
- * (one per job). `reference` is unique and is the idempotency key sent to the payments service, so a
+ * Money leaving escrow: a payout to a creator (one per accepted submission; fixed receive, so she gets
+ * exactly the job's pay and escrow pays the fee from the funder's reserve) or a refund to the funder
+ * (fixed send of what escrow holds: the refund's own fee comes out of it and is shown). `reference` is unique and is the idempotency key sent to the payments service, so a
  * retry can never pay twice. `needs_review`: the receiver's wallet has not confirmed the money's arrival
  * by the payout's deadline (the payments service keeps checking; an operator can reconcile it);
  * `unknown`: the service sent a state this app does not know. Both count as in flight.
@@ -27,7 +28,10 @@ export const payouts = web.table(
       .notNull()
       .references(() => users.id),
     receiverWallet: text('receiver_wallet'),
+    /** A creator's payout: what she receives, exactly (fixed receive). A refund: what leaves escrow (fixed send). */
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
+    /** What left (or leaves) escrow, fees included, as the payments service reports it; null until quoted. */
+    debited: bigint('debited', { mode: 'bigint' }),
     assetCode: text('asset_code').notNull(),
     assetScale: integer('asset_scale').notNull(),
     state: text('state').$type<PayoutState>().notNull().default('pending'),

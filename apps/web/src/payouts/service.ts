@@ -1,12 +1,13 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
-import { formatMinorUnits, queryRows, type Db, type Logger, type Tx } from '@voces/platform'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { claimDue, formatMinorUnits, queryRows, transitionIf, type Db, type Logger, type Tx } from '@voces/platform'
 import { payouts, type Payout } from './model.ts'
 import { jobs, type Job } from '../jobs/model.ts'
 import type { Submission } from '../submissions/model.ts'
 import { users, type User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
 import type { PaymentsClient, PayoutResult } from '../payments-client/types.ts'
-import { ledger, type Ledger } from './ledger.ts'
+import { escrowState, ledger, perPersonCost, shortfall, type Ledger } from './ledger.ts'
+import type { EscrowState } from '../domain/escrow.ts'
 
 export type { Ledger }
 
@@ -20,6 +21,19 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
 
   return {
     ledger: (job: Pick<Job, 'id' | 'assetCode' | 'assetScale'>) => ledger(deps.db, job),
+
+    /** What escrow lacks for `people` creators' payouts of this job (the jobs feature's EscrowShortfall). */
+    async escrowShortfall(tx: Tx, job: Job, people: number): Promise<bigint> {
+      return shortfall(await ledger(tx, job), job, people)
+    },
+
+    escrowState,
+
+    /** Each job's escrow state, for lists (browse, my work): one ledger per job, the same figures as its page. */
+    async escrowStates(list: Job[]): Promise<Map<string, EscrowState>> {
+      const states = await Promise.all(list.map(async (job) => [job.id, escrowState(await ledger(deps.db, job), job)] as const))
+      return new Map(states)
+    },
 
     /** Records the creator's payout for an accepted submission; the unique reference makes it once only. */
     async schedulePayout(tx: Tx, job: Job, submission: Submission): Promise<void> {
@@ -60,81 +74,25 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         .onConflictDoNothing({ target: payouts.reference })
     },
 
-    /** One worker round: send due payouts, then re-read those in flight. */
+    /**
+     * One worker round: claim due payouts on the platform's leased queue, decide each under its job's
+     * row lock (a creator's payout goes only when escrow holds it, fees included), send, then re-read
+     * those in flight. A payout whose answer was lost stays `sending` without a remote id and is
+     * claimed again when its lease runs out, with the same wallet and reference.
+     */
     async processDue(now: Date = new Date()): Promise<number> {
-      const claimed = await deps.db.transaction(async (tx) => {
-        // Claim due rows; rows another worker holds are skipped, not waited for.
-        const due = await queryRows<{ id: string; wallet: string | null }>(
-          tx,
-          // Once a wallet was sent, every retry sends the same one (same reference, same payout).
-          sql`select p.id, coalesce(p.receiver_wallet, u.wallet_address) as wallet from web.payouts p
-              join web.users u on u.id = p.receiver_id
-              where p.next_attempt_at <= ${now}
-                and (p.state = 'pending' or (p.state = 'sending' and p.remote_id is null))
-              order by p.created_at
-              limit 10
-              for update of p skip locked`
-        )
-        const wallets = new Map(due.map((d) => [d.id, d.wallet]))
-        const rows = due.length
-          ? (await tx.select().from(payouts).where(inArray(payouts.id, due.map((d) => d.id))).orderBy(payouts.createdAt)).map((payout) => ({
-              payout,
-              wallet: wallets.get(payout.id) ?? null
-            }))
-          : []
-        const ready: { payout: Payout; wallet: string }[] = []
-        for (const { payout, wallet } of rows) {
-          if (!wallet) {
-            await tx
-              .update(payouts)
-              .set({ lastError: 'no_wallet', nextAttemptAt: new Date(now.getTime() + retryMs), updatedAt: now })
-              .where(eq(payouts.id, payout.id))
-            continue
-          }
-          if (payout.kind === 'payout') {
-            // Escrow must hold this payout's money, net of the others sent or being sent before it.
-            const l = await ledger(tx, { id: payout.jobId, assetCode: payout.assetCode, assetScale: payout.assetScale })
-            const [others] = await queryRows<{ s: string }>(
-              tx,
-              sql`select coalesce(sum(amount), 0) as s from web.payouts
-                  where job_id = ${payout.jobId} and state = 'sending' and id <> ${payout.id}`
-            )
-            if (l.held - BigInt(others?.s ?? 0) < payout.amount) {
-              await tx
-                .update(payouts)
-                .set({ lastError: 'awaiting_funds', nextAttemptAt: new Date(now.getTime() + retryMs), updatedAt: now })
-                .where(eq(payouts.id, payout.id))
-              continue
-            }
-          }
-          await tx
-            .update(payouts)
-            .set({ state: 'sending', receiverWallet: wallet, attempts: payout.attempts + 1, nextAttemptAt: new Date(now.getTime() + retryMs), updatedAt: now })
-            .where(eq(payouts.id, payout.id))
-          ready.push({ payout, wallet })
-        }
-        return ready
+      const due = await claimDue(deps.db, payouts, {
+        ready: sql`state = 'pending' or (state = 'sending' and remote_id is null)`,
+        limit: 10,
+        leaseMs: retryMs,
+        now
       })
-
-      for (const { payout, wallet } of claimed) {
-        const result = await deps.payments.createPayout({
-          receiverWalletAddressUrl: wallet,
-          amount: formatMinorUnits(payout.amount, payout.assetScale),
-          reference: payout.reference
-        })
-        if (result.ok) {
-          await record(payout.id, result.value)
-        } else if (result.error === 'unreachable' || result.error === 'conflict') {
-          // A conflict means an earlier attempt with this reference reached the service: still in flight,
-          // never failed (a Retry would pay twice). It is tried again later with the same wallet.
-          deps.logger.warn({ payoutId: payout.id, reason: result.message }, `payout deferred: ${result.error}`)
-          await deps.db.update(payouts).set({ lastError: result.message.slice(0, 500), updatedAt: new Date() }).where(eq(payouts.id, payout.id))
-        } else {
-          await deps.db
-            .update(payouts)
-            .set({ state: 'failed', lastError: result.message.slice(0, 500), updatedAt: new Date() })
-            .where(eq(payouts.id, payout.id))
-        }
+      let sent = 0
+      for (const claimed of due.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+        const ready = await decide(claimed, now)
+        if (!ready) continue
+        sent++
+        await send(ready.payout, ready.wallet)
       }
 
       // Re-read payouts the service is still sending, or still checking.
@@ -144,7 +102,7 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         .where(and(inArray(payouts.state, ['sending', 'needs_review', 'unknown']), sql`${payouts.remoteId} is not null`))
         .limit(20)
       for (const p of inFlight) await this.refresh(p.remoteId!)
-      return claimed.length
+      return sent
     },
 
     /** Re-reads one payout from the payments service (after a webhook, or while sending). */
@@ -217,8 +175,14 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         .orderBy(payouts.createdAt)
     },
 
+    /** A person's payouts and refunds, newest first, with their job's title (My money). */
     async listForReceiver(userId: string) {
-      return deps.db.select().from(payouts).where(eq(payouts.receiverId, userId)).orderBy(payouts.createdAt)
+      return deps.db
+        .select({ payout: payouts, title: jobs.title })
+        .from(payouts)
+        .innerJoin(jobs, eq(jobs.id, payouts.jobId))
+        .where(eq(payouts.receiverId, userId))
+        .orderBy(desc(payouts.createdAt))
     },
 
     /** The latest payout of each submission (a retried payout supersedes the failed one). */
@@ -236,6 +200,63 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
   }
 
   /**
+   * Under the job's row lock: a payout goes only to a wallet, and a creator's payout only when escrow
+   * holds it (her pay plus its fee), net of the others already being sent. Otherwise it waits (its
+   * lease is its next attempt) with the reason recorded.
+   */
+  async function decide(claimed: Payout, now: Date): Promise<{ payout: Payout; wallet: string } | undefined> {
+    return deps.db.transaction(async (tx) => {
+      const [job] = await tx.select().from(jobs).where(eq(jobs.id, claimed.jobId)).for('update')
+      const [receiver] = await tx.select({ wallet: users.walletAddress }).from(users).where(eq(users.id, claimed.receiverId))
+      // Once a wallet was sent, every retry sends the same one (same reference, same payout).
+      const wallet = claimed.receiverWallet ?? receiver?.wallet ?? null
+      const wait = (lastError: string) => transitionIf(tx as unknown as Db, payouts, claimed.id, (c) => c.state === claimed.state, { lastError, updatedAt: now }).then(() => undefined)
+      if (!job) return undefined
+      if (!wallet) return wait('no_wallet')
+      if (claimed.kind === 'payout' && claimed.state === 'pending') {
+        const l = await ledger(tx, job)
+        const [others] = await queryRows<{ s: string }>(
+          tx,
+          sql`select coalesce(sum(coalesce(debited, amount + ${job.payoutFeePerPerson ?? 0n})), 0) as s from web.payouts
+              where job_id = ${job.id} and kind = 'payout' and state in ('sending', 'needs_review', 'unknown') and id <> ${claimed.id}`
+        )
+        if (l.held - BigInt(others?.s ?? 0) < perPersonCost(job)) return wait('awaiting_funds')
+      }
+      const moved = await transitionIf(tx as unknown as Db, payouts, claimed.id, (c) => c.state === claimed.state && c.remoteId === null, {
+        state: 'sending',
+        receiverWallet: wallet,
+        attempts: claimed.attempts + 1,
+        updatedAt: now
+      })
+      return moved ? { payout: moved, wallet } : undefined
+    })
+  }
+
+  /** Calls the payments service outside any transaction and records its answer. */
+  async function send(payout: Payout, wallet: string): Promise<void> {
+    const result = await deps.payments.createPayout({
+      receiverWalletAddressUrl: wallet,
+      amount: formatMinorUnits(payout.amount, payout.assetScale),
+      // A creator receives exactly her pay (escrow pays the fee); a refund sends what escrow holds.
+      fixed: payout.kind === 'payout' ? 'receive' : 'send',
+      reference: payout.reference
+    })
+    if (result.ok) {
+      await record(payout.id, result.value)
+    } else if (result.error === 'unreachable' || result.error === 'conflict') {
+      // A conflict means an earlier attempt with this reference reached the service: still in flight,
+      // never failed (a Retry would pay twice). It is tried again later with the same wallet.
+      deps.logger.warn({ payoutId: payout.id, reason: result.message }, `payout deferred: ${result.error}`)
+      await deps.db.update(payouts).set({ lastError: result.message.slice(0, 500), updatedAt: new Date() }).where(eq(payouts.id, payout.id))
+    } else {
+      await deps.db
+        .update(payouts)
+        .set({ state: 'failed', lastError: result.message.slice(0, 500), updatedAt: new Date() })
+        .where(eq(payouts.id, payout.id))
+    }
+  }
+
+  /**
    * Records what the payments service reports about a payout: its state, what the receiver's wallet
    * receives and what the payout cost in fees (the service's figures, kept as they are).
    */
@@ -243,6 +264,7 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
     const state = remote.status === 'pending' ? 'sending' : remote.status
     const received = remote.receiveAmount
     const fee = remote.fee
+    const debited = remote.debitAmount
     await deps.db
       .update(payouts)
       .set({
@@ -251,6 +273,7 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         lastError: remote.failureReason ?? null,
         ...(received ? { received: BigInt(received.value), receivedAssetCode: received.assetCode, receivedAssetScale: received.assetScale } : {}),
         ...(fee ? { fee: BigInt(fee.value) } : {}),
+        ...(debited ? { debited: BigInt(debited.value) } : {}),
         updatedAt: new Date()
       })
       // A final state is never overwritten by a late, stale answer.

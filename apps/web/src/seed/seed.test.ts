@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { count } from 'drizzle-orm'
+import { and, count, eq, inArray } from 'drizzle-orm'
+import { applications } from '../applications/model.ts'
+import { submissions } from '../submissions/model.ts'
 import { startTestWeb, Agent, type TestWeb } from '../../test/helpers.ts'
 import { seedDemoData } from './seed.ts'
 import { jobs, JOB_STATES } from '../jobs/model.ts'
@@ -31,5 +33,14 @@ test('the demo seed is idempotent and covers every job state', async () => {
   const maria = new Agent(t.baseUrl)
   await maria.get('/login')
   await maria.post('/login', { username: 'maria_nahuatl', password: 'demo123' })
-  expect((await maria.get('/')).html).toMatch(/data-count="home.pending_work">\s*[1-9]/)
+  // Nobody works on an unfunded job: the seed pays nothing, so no creator has work, and selected
+  // people wait on jobs still selecting (funded, then started, by their owner).
+  expect((await maria.get('/')).html).not.toContain('data-count="home.pending_work"')
+  const working = await t.database.db
+    .select({ n: count() })
+    .from(applications)
+    .innerJoin(jobs, eq(jobs.id, applications.jobId))
+    .where(and(eq(applications.state, 'selected'), inArray(jobs.state, ['submitting', 'reviewing', 'complete'])))
+  expect(working[0]!.n).toBe(0)
+  expect(await t.database.db.select({ n: count() }).from(submissions)).toEqual([{ n: 0 }])
 })

@@ -5,7 +5,6 @@ import type { Language } from '../domain/languages.ts'
 import { jobs, type JobState } from '../jobs/model.ts'
 import type { DeliverableType } from '../domain/deliverables.ts'
 import { applications } from '../applications/model.ts'
-import { submissions } from '../submissions/model.ts'
 
 export const DEMO_PASSWORD = 'demo123'
 
@@ -59,7 +58,8 @@ const PLAN: [JobState, number][] = [
 /**
  * Demo users and ~26 jobs in every state, for a fresh clone. Idempotent: users are created only if
  * missing, and jobs only when demo_funder has none. No payments are invented: "My money" stays empty
- * until real payments happen.
+ * until real payments happen, and so no creator is working on any seeded job (work starts only once
+ * escrow holds the money).
  */
 export async function seedDemoData(deps: {
   db: Db
@@ -131,21 +131,13 @@ export async function seedDemoData(deps: {
           .returning()
         made++
         if (state === 'draft' || state === 'recruiting' && k % 2 === 0 || state === 'expired' || state === 'canceled') continue
-        // Applications from creators other than the owner; the first `people` of them selected past recruiting.
+        // Applications from creators other than the owner. Nobody works on money that is not in escrow,
+        // and the seed invents no payments: so creators are selected only on jobs still selecting (the
+        // owner funds, then starts the work), and jobs past that show applications, never work.
         const applicants = creators.filter((c) => c.id !== owner.id).slice(0, Math.min(3, seed.people + 1))
         for (const [idx, c] of applicants.entries()) {
-          const selected = state !== 'recruiting' && state !== 'selecting' && idx < seed.people
+          const selected = state === 'selecting' && idx < seed.people
           await tx.insert(applications).values({ jobId: job!.id, applicantId: c.id, note: 'Hablo esta lengua desde niña/o.', state: selected ? 'selected' : 'pending' })
-          if (!selected || state === 'submitting') continue
-          const text = seed.types.includes('text') ? 'Texto de ejemplo entregado.' : 'Grabación entregada (ejemplo).'
-          await tx.insert(submissions).values({
-            jobId: job!.id,
-            creatorId: c.id,
-            text,
-            state: state === 'complete' ? 'complete' : 'submitted',
-            submittedAt: day(-3),
-            decidedAt: state === 'complete' ? day(-1) : null
-          })
         }
       }
     }

@@ -7,6 +7,7 @@ import type { DeliverableType } from '../domain/deliverables.ts'
 import { users, type User } from '../domain/user.ts'
 import { applications } from '../applications/model.ts'
 import type { JobTransitions } from '../jobs/transitions.ts'
+import type { EscrowShortfall } from '../jobs/service.ts'
 import { isUuid } from '../domain/ids.ts'
 import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
@@ -22,7 +23,7 @@ export interface SubmissionInput {
 /** Called inside the accept transaction: records the creator's payout (exactly once per submission). */
 export type OnAccepted = (tx: Tx, job: Job, submission: Submission) => Promise<void>
 
-export function createSubmissionService(deps: { db: Db; media: MediaService; transitions: JobTransitions; onAccepted: OnAccepted }) {
+export function createSubmissionService(deps: { db: Db; media: MediaService; transitions: JobTransitions; onAccepted: OnAccepted; escrowShortfall: EscrowShortfall }) {
   async function lockJobFor(tx: Tx, submissionId: string) {
     if (!isUuid(submissionId)) return null
     const [row] = await tx.select().from(submissions).where(eq(submissions.id, submissionId))
@@ -112,7 +113,7 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
      * after the other and never exceed the number of people wanted; the payout is recorded in the
      * same transaction.
      */
-    async accept(owner: User, submissionId: string): Promise<Submission | SubmissionError | 'full' | 'not_found' | 'invalid_state'> {
+    async accept(owner: User, submissionId: string): Promise<Submission | SubmissionError | 'full' | 'underfunded' | 'not_found' | 'invalid_state'> {
       return deps.db.transaction(async (tx) => {
         const found = await lockJobFor(tx, submissionId)
         if (!found || (found.job.ownerId !== owner.id && !owner.isAdmin)) return 'not_found'
@@ -124,6 +125,8 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
           .from(submissions)
           .where(and(eq(submissions.jobId, job.id), inArray(submissions.state, ['accepted', 'complete'])))
         if ((accepted?.n ?? 0) >= job.maxResponses) return 'full'
+        // Accept means pay: never on money escrow does not hold (the job row is locked, so two accepts queue).
+        if ((await deps.escrowShortfall(tx, job, 1)) > 0n) return 'underfunded'
         const [updated] = await tx
           .update(submissions)
           .set({ state: 'accepted', decidedAt: new Date() })

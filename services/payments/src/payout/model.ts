@@ -33,6 +33,8 @@ export type PayoutGrantRow = typeof payoutGrants.$inferSelect
 
 /** `needs_review`: not settled either way by its deadline; still checked, and an operator can reconcile it. */
 export type PayoutState = 'pending' | 'sending' | 'needs_review' | 'completed' | 'failed'
+/** Which side the payout fixes (see the contract's PayoutFixed). */
+export type PayoutFixed = 'receive' | 'send'
 
 export const payouts = paymentsSchema.table(
   'payouts',
@@ -44,13 +46,17 @@ export const payouts = paymentsSchema.table(
     grantId: text('grant_id'),
     receiverWalletAddressUrl: text('receiver_wallet_address_url').notNull(),
     state: text('state').$type<PayoutState>().notNull(),
-    /** What leaves escrow, in the seller wallet's asset. */
+    /** `receive`: amountValue is what the receiver gets; `send`: what leaves escrow. */
+    fixed: text('fixed').$type<PayoutFixed>().notNull().default('send'),
+    /** The amount asked for, in the seller wallet's asset (see `fixed`). */
     amountValue: minorUnits('amount_value').notNull(),
     assetCode: text('asset_code').notNull(),
     assetScale: integer('asset_scale').notNull(),
     incomingPaymentId: text('incoming_payment_id'),
     quoteId: text('quote_id'),
     quoteExpiresAt: at('quote_expires_at'),
+    /** What leaves escrow under the quote, fees included. */
+    debitValue: minorUnits('debit_value'),
     receiveValue: minorUnits('receive_value'),
     receiveAssetCode: text('receive_asset_code'),
     receiveAssetScale: integer('receive_asset_scale'),

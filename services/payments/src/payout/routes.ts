@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
-import { jsonSchema, PayoutGrantResponse, PayoutResponse } from '@voces/payments-contract'
+import { jsonSchema, PayoutFeeQuoteResponse, PayoutGrantResponse, PayoutResponse } from '@voces/payments-contract'
+import { amountView } from '../amount.ts'
 import { bearer, decimalAmount, errorResponses, identifier, walletAddressUrl } from '../http/schemas.ts'
 import type { PayoutService } from './service.ts'
 import { payoutGrantView, payoutView } from './view.ts'
@@ -36,7 +37,27 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
     }
   )
 
-  app.post<{ Body: { sellerId: string; receiverWalletAddressUrl: string; amount: string; reference: string } }>(
+  app.post<{ Params: { id: string }; Body: { amount: string } }>(
+    '/sellers/:id/payout-fee',
+    {
+      schema: {
+        summary: "What a fixed-receive payout of `amount` would cost the seller's escrow in fees now (the escrow wallet's own quote, never paid)",
+        tags: ['payouts'],
+        security: bearer,
+        params: { type: 'object', required: ['id'], properties: { id: identifier } },
+        body: { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount: decimalAmount } },
+        response: { 200: jsonSchema(PayoutFeeQuoteResponse), ...errorResponses }
+      }
+    },
+    async (request, reply) => {
+      const q = await deps.payouts.quoteFee(request.params.id, request.body.amount)
+      if (isFailure(q)) return sendFailure(reply, q)
+      const view = (v: bigint) => amountView(v, q.assetCode, q.assetScale)!
+      return { success: true, receiveAmount: view(q.receive), debitAmount: view(q.debit), fee: view(q.debit - q.receive) } satisfies PayoutFeeQuoteResponse
+    }
+  )
+
+  app.post<{ Body: { sellerId: string; receiverWalletAddressUrl: string; amount: string; fixed: 'receive' | 'send'; reference: string } }>(
     '/payouts',
     {
       schema: {
@@ -45,9 +66,9 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
         security: bearer,
         body: {
           type: 'object',
-          required: ['sellerId', 'receiverWalletAddressUrl', 'amount', 'reference'],
+          required: ['sellerId', 'receiverWalletAddressUrl', 'amount', 'fixed', 'reference'],
           additionalProperties: false,
-          properties: { sellerId: identifier, receiverWalletAddressUrl: walletAddressUrl, amount: decimalAmount, reference: identifier }
+          properties: { sellerId: identifier, receiverWalletAddressUrl: walletAddressUrl, amount: decimalAmount, fixed: { type: 'string', enum: ['receive', 'send'] }, reference: identifier }
         },
         response: { 200: jsonSchema(PayoutResponse), 201: jsonSchema(PayoutResponse), ...errorResponses }
       }

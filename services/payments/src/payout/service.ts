@@ -8,13 +8,15 @@ import { createPayoutGrantFinisher } from './finish-grant.ts'
 import { activePayoutGrant } from './standing-grant.ts'
 import { startPayoutGrant, type StartPayoutGrantInput } from './start-grant.ts'
 import { createPayoutSteps } from './steps.ts'
+import { quotePayoutFee, type PayoutFeeQuote } from './quote-fee.ts'
 import { claimDuePayouts } from './store.ts'
-import { payouts, type PayoutGrantRow, type PayoutRow } from './model.ts'
+import { payouts, type PayoutFixed, type PayoutGrantRow, type PayoutRow } from './model.ts'
 
 export interface CreatePayoutInput {
   sellerId: string
   receiverWalletAddressUrl: string
   amount: string
+  fixed: PayoutFixed
   reference: string
 }
 
@@ -29,6 +31,8 @@ export interface PayoutService {
   /** Checks a sent payout's money now (an operator's "check again"); returns it as it then stands. */
   reconcile(id: string): Promise<PayoutRow | Failure>
   processDue(): Promise<number>
+  /** What a fixed-receive payout of `amount` would cost the seller's escrow in fees now (quote-fee.ts). */
+  quoteFee(sellerId: string, amount: string): Promise<PayoutFeeQuote | Failure>
 }
 
 export function createPayoutService(deps: PayoutDeps): PayoutService {
@@ -64,6 +68,7 @@ export function createPayoutService(deps: PayoutDeps): PayoutService {
           grantId: grant.id,
           receiverWalletAddressUrl,
           state: 'pending',
+          fixed: input.fixed,
           amountValue: value,
           assetCode: wallet.assetCode,
           assetScale: wallet.assetScale,
@@ -93,6 +98,8 @@ export function createPayoutService(deps: PayoutDeps): PayoutService {
       return (await steps.settle(payout)) ?? (await this.get(id))
     },
 
+    quoteFee: (sellerId, amount) => quotePayoutFee(deps, sellerId, amount),
+
     async processDue() {
       const due = await claimDuePayouts(deps, 10)
       await Promise.all(
@@ -106,7 +113,7 @@ export function createPayoutService(deps: PayoutDeps): PayoutService {
 }
 
 function sameOrConflict(existing: PayoutRow, input: CreatePayoutInput, value: bigint): { payout: PayoutRow; created: boolean } | Failure {
-  const same = existing.sellerId === input.sellerId && existing.receiverWalletAddressUrl === input.receiverWalletAddressUrl && existing.amountValue === value
+  const same = existing.sellerId === input.sellerId && existing.receiverWalletAddressUrl === input.receiverWalletAddressUrl && existing.amountValue === value && existing.fixed === input.fixed
   if (!same) return fail(PayoutError.ReferenceConflict, `The reference ${input.reference} was already used for a different payout`)
   return { payout: existing, created: false }
 }

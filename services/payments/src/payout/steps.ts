@@ -11,8 +11,8 @@ import { transitionPayout } from './store.ts'
 const PAYOUT_INCOMING_TTL_MS = 24 * 60 * 60_000
 
 /**
- * The payout steps. `pending`: incoming payment on the receiver's wallet, a fixed-send quote on
- * the escrow wallet, and the outgoing payment under the standing grant. Before creating it the
+ * The payout steps. `pending`: incoming payment on the receiver's wallet, a fixed-receive (or
+ * fixed-send) quote on the escrow wallet, and the outgoing payment under the standing grant. Before creating it the
  * attempt is recorded, so a retry after a lost answer finds the payment instead of paying twice.
  * `sending` / `needs_review`: settled from the receiver's incoming payment (settle.ts).
  */
@@ -69,14 +69,19 @@ export function createPayoutSteps(deps: PayoutDeps) {
     if (!p.quoteId || !p.quoteExpiresAt || p.quoteExpiresAt.getTime() < clock.now().getTime() + 1000) {
       const receiver = await deps.openPayments.walletAddress(p.receiverWalletAddressUrl, 'receiver_wallet_address')
       if (isFailure(receiver)) return stepFailed(p, receiver)
-      // The amount the receiver gets is known only from the quote (fixed-send, maybe in another
-      // asset), so the incoming payment has none: the payout completes it once paid, so that its
-      // owner is credited at once, and it expires on its own if the payout stalls.
+      // Fixed receive (the receiver gets exactly the amount, the fee is added to what leaves escrow)
+      // needs the receiver's wallet in the escrow's asset; otherwise, and for fixed send, only the
+      // quote knows what arrives, so the incoming payment has no amount. Either way the payout
+      // completes the incoming payment once paid, so that its owner is credited at once, and it
+      // expires on its own if the payout stalls.
+      const amount = { value: p.amountValue.toString(), assetCode: p.assetCode, assetScale: p.assetScale }
+      const exact = p.fixed === 'receive' && receiver.assetCode === p.assetCode && receiver.assetScale === p.assetScale
       const incoming = await deps.openPayments.withToken(seller, { authServer: receiver.authServer, access: 'incoming-payment' }, 'incoming_payment', (client, accessToken) =>
         client.incomingPayment.create(
           { url: receiver.resourceServer, accessToken },
           {
             walletAddress: receiver.id,
+            ...(exact ? { incomingAmount: amount } : {}),
             expiresAt: new Date(clock.now().getTime() + PAYOUT_INCOMING_TTL_MS).toISOString(),
             metadata: { reference: p.reference, payoutId: p.id }
           }
@@ -86,7 +91,7 @@ export function createPayoutSteps(deps: PayoutDeps) {
       const quote = await deps.openPayments.withToken(seller, { authServer: wallet.authServer, access: 'quote' }, 'quote', (client, accessToken) =>
         client.quote.create(
           { url: wallet.resourceServer, accessToken },
-          { walletAddress: wallet.id, receiver: incoming.id, method: 'ilp', debitAmount: { value: p.amountValue.toString(), assetCode: p.assetCode, assetScale: p.assetScale } }
+          { walletAddress: wallet.id, receiver: incoming.id, method: 'ilp', ...(exact ? { receiveAmount: amount } : { debitAmount: amount }) }
         )
       )
       if (isFailure(quote)) {
@@ -99,6 +104,7 @@ export function createPayoutSteps(deps: PayoutDeps) {
         incomingPaymentId: incoming.id,
         quoteId: quote.id,
         quoteExpiresAt: quote.expiresAt ? new Date(quote.expiresAt) : null,
+        debitValue: BigInt(quote.debitAmount.value),
         receiveValue: BigInt(quote.receiveAmount.value),
         receiveAssetCode: quote.receiveAmount.assetCode,
         receiveAssetScale: quote.receiveAmount.assetScale,

@@ -6,28 +6,38 @@ import { LinkButton, PostButton } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
 import { dateTime } from '../../views/format.ts'
 import { money } from '../../domain/money.ts'
+import type { EscrowState } from '../../domain/escrow.ts'
 
 /**
  * The seed's "Approve quote & pay", done properly: get a quote (POST), see what the wallet will be
  * debited and what escrow receives, approve it in the wallet, come back to a live status.
  */
-export function FundingSection(p: { ctx: ViewCtx; job: Job; open: Funding | null; budgetLeft: bigint; hasWallet: boolean }): JSX.Element {
+export function FundingSection(p: { ctx: ViewCtx; job: Job; open: Funding | null; budget: { total: bigint; reserve: bigint }; escrow: EscrowState; hasWallet: boolean }): JSX.Element {
+  const closed = p.escrow === 'closed'
   // A payment shown after it ended (declined, expired, failed) leaves the job to fund: offer a new start.
-  const canStart = p.budgetLeft > 0n && p.hasWallet
+  const canStart = !closed && p.budget.total > 0n && p.hasWallet
   const { ctx } = p
   const { t, csrf } = ctx
   const { job, open } = p
+  const m = (v: bigint) => money(v, job.assetCode, job.assetScale)
+  // Once nothing is left to pay, the box no longer reads as a call to pay.
+  const title = closed || p.budget.total <= 0n || open?.state === 'completed' ? 'escrow.funding_done' : 'funding.title'
   return (
     <section class="card stack" aria-labelledby="fund-h" id="funding">
       <div class="title-row">
-        <h2 id="fund-h" data-audio-slug="funding.title" safe>
-          {t('funding.title')}
+        <h2 id="fund-h" data-audio-slug={title} safe>
+          {t(title)}
         </h2>
       </div>
-      {open ? (
-        <FundingStatus ctx={p.ctx} job={job} funding={open} canStart={canStart} />
-      ) : p.budgetLeft <= 0n ? (
-        <p>
+      {open ? <FundingStatus ctx={p.ctx} job={job} funding={open} canStart={canStart} /> : ''}
+      {open && open.state !== 'completed' ? (
+        ''
+      ) : closed ? (
+        <p data-funding-closed>
+          <Speak slug="escrow.funding_closed" text={t('escrow.funding_closed')} ctx={ctx} />
+        </p>
+      ) : p.budget.total <= 0n ? (
+        <p data-funding-funded>
           <Speak slug="funding.funded" text={t('funding.funded')} ctx={ctx} />
         </p>
       ) : !p.hasWallet ? (
@@ -36,12 +46,31 @@ export function FundingSection(p: { ctx: ViewCtx; job: Job; open: Funding | null
         </p>
       ) : (
         <>
-          <p safe>{t('funding.explain', { amount: money(p.budgetLeft, job.assetCode, job.assetScale) })}</p>
+          <p data-funding-needs={String(p.budget.total)}>
+            <Speak
+              slug="escrow.explain"
+              text={
+                job.payoutFeePerPerson === null
+                  ? t('escrow.explain_unpriced', { amount: m(p.budget.total) })
+                  : t('escrow.explain_fees', { amount: m(p.budget.total), pay: m(p.budget.total - p.budget.reserve), reserve: m(p.budget.reserve) })
+              }
+              ctx={ctx}
+            />
+          </p>
           <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/funding`} slug="funding.get_quote" text={t('funding.get_quote')} />
         </>
       )}
     </section>
   )
+}
+
+/** Why a payment ended without paying, in the payer's words: from the payments service's failure code. */
+export function failureMessage(f: Pick<Funding, 'state' | 'failureCode'>): 'escrow.reasons.not_enough_funds' | 'escrow.reasons.declined' | 'escrow.reasons.expired' | 'escrow.reasons.unreachable' | 'escrow.reasons.other' {
+  if (f.state === 'rejected') return 'escrow.reasons.declined'
+  if (f.state === 'expired' || f.failureCode === 'consent_expired' || f.failureCode === 'quote_expired') return 'escrow.reasons.expired'
+  if (f.failureCode === 'payment_failed') return 'escrow.reasons.not_enough_funds'
+  if (f.failureCode === 'unreachable' || f.failureCode === 'start_interrupted') return 'escrow.reasons.unreachable'
+  return 'escrow.reasons.other'
 }
 
 /**
@@ -72,7 +101,7 @@ export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; j
       data-state={f.state}
       data-wallet-result={f.walletResult ?? undefined}
     >
-      {f.debitAmount !== null && f.receiveAmount !== null ? (
+      {f.debitAmount !== null && f.receiveAmount !== null && f.state !== 'completed' ? (
         <dl class="facts" aria-label={t('funding.quote')}>
           <dt safe>{t('funding.debit')}</dt>
           <dd safe>{money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</dd>
@@ -82,7 +111,11 @@ export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; j
           </dd>
           <dt safe>{t('funding.escrow_receives')}</dt>
           <dd safe>{money(f.receiveAmount, f.assetCode, f.assetScale)}</dd>
-          {f.quoteExpiresAt ? (
+          <dt safe>{t('escrow.for_creators')}</dt>
+          <dd data-funding-for-creators safe>{money(f.receiveAmount - f.payoutFeeReserve, f.assetCode, f.assetScale)}</dd>
+          <dt safe>{t('escrow.fee_reserve')}</dt>
+          <dd data-funding-fee-reserve safe>{money(f.payoutFeeReserve, f.assetCode, f.assetScale)}</dd>
+          {f.quoteExpiresAt && f.state === 'awaiting_consent' ? (
             <>
               <dt safe>{t('funding.quote_expires')}</dt>
               <dd safe>{dateTime(f.quoteExpiresAt, lang)}</dd>
@@ -117,6 +150,10 @@ export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; j
       {reported ? (
         <div class="alert error" role="alert" data-wallet-said={walletResultMessage(reported)}>
           <Speak slug={walletResultMessage(reported)} text={t(walletResultMessage(reported))} ctx={ctx} />
+        </div>
+      ) : final && f.state !== 'completed' ? (
+        <div class="alert error" role="alert" data-funding-reason={failureMessage(f)}>
+          <Speak slug={failureMessage(f)} text={t(failureMessage(f))} ctx={ctx} />
         </div>
       ) : (
         ''

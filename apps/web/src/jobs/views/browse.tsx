@@ -3,6 +3,7 @@ import type { Job } from '../model.ts'
 import { LANGUAGES } from '../../domain/languages.ts'
 import { Checkboxes, Field, Select, Submit } from '../../views/form.tsx'
 import { JobCard } from './job-card.tsx'
+import type { EscrowState } from '../../domain/escrow.ts'
 
 export interface BrowseFilter {
   language: string
@@ -12,7 +13,7 @@ export interface BrowseFilter {
   page: number
 }
 
-export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soon: (j: Job) => boolean; page: number; pages: number | null; hasNext: boolean; total: number; totalCapped: boolean }): JSX.Element {
+export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; escrow: Map<string, EscrowState>; soon: (j: Job) => boolean; page: number; pages: number | null; hasNext: boolean; total: number; totalCapped: boolean }): JSX.Element {
   const { ctx } = p
   const { t, user } = ctx
   const f = p.filter
@@ -42,7 +43,7 @@ export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; soo
       ) : (
         <ul class="cards">
           {p.jobs.map((j) => (
-            <JobCard ctx={p.ctx} job={j} soon={p.soon(j)} />
+            <JobCard ctx={p.ctx} job={j} soon={p.soon(j)} escrow={p.escrow.get(j.id)} />
           ))}
         </ul>
       )}

@@ -3,6 +3,8 @@ import type { Job } from '../model.ts'
 import { date } from '../../views/format.ts'
 import { money } from '../../domain/money.ts'
 import { Speak, SpeakButton } from '../../views/speak.tsx'
+import { EscrowBadge } from '../../views/escrow.tsx'
+import type { EscrowState } from '../../domain/escrow.ts'
 
 export function StateBadge({ ctx, state }: { ctx: ViewCtx; state: Job['state'] }): JSX.Element {
   return (
@@ -12,7 +14,7 @@ export function StateBadge({ ctx, state }: { ctx: ViewCtx; state: Job['state'] }
   )
 }
 
-export function JobCard({ ctx, job, soon }: { ctx: ViewCtx; job: Job; soon: boolean }): JSX.Element {
+export function JobCard({ ctx, job, soon, escrow }: { ctx: ViewCtx; job: Job; soon: boolean; escrow?: EscrowState | undefined }): JSX.Element {
   const { t, lang } = ctx
   return (
     <li class="card">
@@ -28,6 +30,7 @@ export function JobCard({ ctx, job, soon }: { ctx: ViewCtx; job: Job; soon: bool
           {t(`languages.${job.language}`)}
         </span>
         {soon ? <Speak slug="jobs.deadline_soon" text={t('jobs.deadline_soon')} ctx={ctx} /> : ''}
+        {escrow ? <EscrowBadge ctx={ctx} state={escrow} /> : ''}
       </p>
       <p>
         <strong safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</strong>{' '}

@@ -9,6 +9,7 @@ import { webhookDeliveries } from '../../payments-client/model.ts'
 import { payouts, type Payout } from '../../payouts/model.ts'
 import type { FundingService } from '../../funding/service.ts'
 import type { PayoutService, Ledger } from '../../payouts/service.ts'
+import { balances } from '../../payouts/ledger.ts'
 import type { PaymentsClient, Result, WebhookDelivery } from '../../payments-client/types.ts'
 import { isUuid } from '../../domain/ids.ts'
 
@@ -161,7 +162,7 @@ export function createAdminService(deps: { db: Db; payments: PaymentsClient; fun
       const ledgers = await Promise.all(
         ledgerJobs.map(async (job) => {
           const ledger = await deps.payouts.ledger(job)
-          return { job, ledger, balances: ledger.funded === ledger.paidOut + ledger.refunded + ledger.held && ledger.held >= 0n }
+          return { job, ledger, balances: balances(ledger) }
         })
       )
       // Totals per asset: escrow as a whole.

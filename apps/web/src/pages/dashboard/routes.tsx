@@ -49,8 +49,9 @@ export function dashboardRoutes(
     const user = requireUser(req, reply)
     if (!user) return reply
     const [rows, submissions] = await Promise.all([deps.applications.listMine(user.id), deps.submissions.listMine(user.id)])
+    const escrow = await deps.payouts.escrowStates(rows.map((r) => r.job))
     return page(req, reply, { title: 'home.my_applications', titleSlug: 'home.my_applications' }, (ctx) => (
-      <MyApplications ctx={ctx} rows={rows} submissions={submissions} />
+      <MyApplications ctx={ctx} rows={rows} submissions={submissions} escrow={escrow} />
     ))
   })
 
@@ -58,13 +59,14 @@ export function dashboardRoutes(
     const user = requireUser(req, reply)
     if (!user) return reply
     const rows = await dashboard.pendingWork(user.id)
-    return page(req, reply, { title: 'home.pending_work', titleSlug: 'home.pending_work' }, (ctx) => <PendingWork ctx={ctx} rows={rows} />)
+    const escrow = await deps.payouts.escrowStates(rows.map((r) => r.job))
+    return page(req, reply, { title: 'home.pending_work', titleSlug: 'home.pending_work' }, (ctx) => <PendingWork ctx={ctx} rows={rows} escrow={escrow} />)
   })
 
   app.get('/dashboard/money', async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
-    const lines = await dashboard.money(user.id)
-    return page(req, reply, { title: 'home.money', titleSlug: 'home.money' }, (ctx) => <Money ctx={ctx} lines={lines} />)
+    const mine = await dashboard.money(user.id)
+    return page(req, reply, { title: 'home.money', titleSlug: 'home.money' }, (ctx) => <Money ctx={ctx} lines={mine.lines} entries={mine.entries} />)
   })
 }

@@ -2,7 +2,27 @@ import type { ApplicationService } from '../../applications/service.ts'
 import type { SubmissionService } from '../../submissions/service.ts'
 import type { PayoutService } from '../../payouts/service.ts'
 import type { FundingService } from '../../funding/service.ts'
-import { payoutFee, payoutReceived } from '../../payouts/figures.ts'
+import { feeBorneByReceiver, payoutFee, payoutReceived } from '../../payouts/figures.ts'
+import type { Amount } from '../../payouts/figures.ts'
+
+/**
+ * One payment in My money: a payout or refund to the person, or her payment into escrow, with
+ * exactly what arrived and the fees, as the wallets reported them.
+ */
+export interface MoneyEntry {
+  kind: 'payout' | 'refund' | 'funding'
+  id: string
+  jobId: string
+  title: string
+  at: Date
+  /** payout / refund: what reached (or will reach) her wallet; funding: what escrow received (or is to). */
+  amount: Amount
+  /** Fees she paid on it, in the asset they were paid in; null when not hers (a payout's fee is the funder's) or not known. */
+  fee: Amount | null
+  state: string
+  /** Final and counted: completed. */
+  done: boolean
+}
 
 export interface MoneyLine {
   assetCode: string
@@ -15,8 +35,13 @@ export interface MoneyLine {
   fees: bigint
   /** What the person's wallet received back from refunds (after fees). */
   refunded: bigint
-  /** Payouts to the person still on their way: what leaves escrow for them. */
+  /** Payouts to the person still on their way: exactly what she will receive. */
   pending: bigint
+}
+
+export interface MyMoney {
+  lines: MoneyLine[]
+  entries: MoneyEntry[]
 }
 
 /**
@@ -25,7 +50,7 @@ export interface MoneyLine {
  */
 export function createDashboardService(deps: { applications: ApplicationService; submissions: SubmissionService; payouts: PayoutService; fundings: FundingService }) {
   return {
-    async money(userId: string): Promise<MoneyLine[]> {
+    async money(userId: string): Promise<MyMoney> {
       const [received, paid] = await Promise.all([deps.payouts.listForReceiver(userId), deps.fundings.listForPayer(userId)])
       const lines = new Map<string, MoneyLine>()
       const line = (assetCode: string, assetScale: number) => {
@@ -34,23 +59,31 @@ export function createDashboardService(deps: { applications: ApplicationService;
         if (!l) lines.set(key, (l = { assetCode, assetScale, earned: 0n, spent: 0n, fees: 0n, refunded: 0n, pending: 0n }))
         return l
       }
-      for (const p of received) {
+      const entries: MoneyEntry[] = []
+      for (const { payout: p, title } of received) {
+        const got = payoutReceived(p)
+        const fee = payoutFee(p)
+        // A creator's payout fee is paid by escrow (the funder): never hers. A refund's fee is the funder's own.
+        const hers = feeBorneByReceiver(p) && fee !== null ? { value: fee, assetCode: p.assetCode, assetScale: p.assetScale } : null
         if (p.state === 'completed') {
-          const got = payoutReceived(p)
           const l = line(got.assetCode, got.assetScale)
           if (p.kind === 'payout') l.earned += got.value
           else l.refunded += got.value
-          const fee = payoutFee(p)
-          if (fee !== null) line(p.assetCode, p.assetScale).fees += fee
-        } else if (p.state !== 'failed' && p.kind === 'payout') line(p.assetCode, p.assetScale).pending += p.amount
+          if (hers) line(hers.assetCode, hers.assetScale).fees += hers.value
+        } else if (p.state !== 'failed' && p.kind === 'payout') line(got.assetCode, got.assetScale).pending += got.value
+        entries.push({ kind: p.kind, id: p.id, jobId: p.jobId, title, at: p.createdAt, amount: got, fee: p.state === 'completed' ? hers : null, state: p.state, done: p.state === 'completed' })
       }
-      for (const f of paid) {
+      for (const { funding: f, title } of paid) {
+        const fee = f.fee !== null && f.debitAssetCode !== null && f.debitAssetScale !== null ? { value: f.fee, assetCode: f.debitAssetCode, assetScale: f.debitAssetScale } : null
+        const amount = { value: f.state === 'completed' ? f.received : (f.receiveAmount ?? f.requested), assetCode: f.assetCode, assetScale: f.assetScale }
+        entries.push({ kind: 'funding', id: f.id, jobId: f.jobId, title, at: f.createdAt, amount, fee, state: f.state, done: f.state === 'completed' })
         if (f.state !== 'completed') continue
         line(f.assetCode, f.assetScale).spent += f.received
         // The funding fee is in the payer's wallet's asset (null when that differs from escrow's).
-        if (f.fee !== null && f.debitAssetCode !== null && f.debitAssetScale !== null) line(f.debitAssetCode, f.debitAssetScale).fees += f.fee
+        if (fee) line(fee.assetCode, fee.assetScale).fees += fee.value
       }
-      return [...lines.values()]
+      entries.sort((a, b) => b.at.getTime() - a.at.getTime())
+      return { lines: [...lines.values()], entries }
     },
 
     /** Selected applications whose job is taking submissions and that have not been submitted yet. */

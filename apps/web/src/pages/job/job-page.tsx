@@ -18,15 +18,19 @@ import { date } from '../../views/format.ts'
 import { money } from '../../domain/money.ts'
 import { StateBadge } from '../../jobs/views/job-card.tsx'
 import { ACTIVE_STATES } from '../../jobs/model.ts'
+import { EscrowBadge } from '../../views/escrow.tsx'
+import type { EscrowState } from '../../domain/escrow.ts'
 
 export interface OwnerData {
   applications: ApplicationRow[]
   submissions: SubmissionRow[]
   openFunding: Funding | null
   history: Funding[]
-  budgetLeft: bigint
+  budgetLeft: { total: bigint; reserve: bigint }
   ledger: Ledger
   payouts: { payout: Payout; receiver: { username: string; displayName: string } }[]
+  /** What escrow lacks for everyone selected: the work starts only at 0. */
+  shortfall: bigint
 }
 
 export interface CreatorData {
@@ -41,15 +45,16 @@ function latestPayout(payouts: OwnerData['payouts'], submissionId: string): Payo
 }
 
 /** The job page: the job, and for its owner or a creator the parts of every feature that concern them. */
-export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigint; reference: Media | null; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
+export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledger; escrow: EscrowState; reference: Media | null; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
   const { ctx } = p
   const { t, lang, csrf, user } = ctx
   const { job, owner } = p
-  const budget = job.amountPerPerson * BigInt(job.maxResponses)
+  const m = (v: bigint) => money(v, job.assetCode, job.assetScale)
   return (
     <article class="stack">
       <p class="row">
         <StateBadge ctx={p.ctx} state={job.state} />
+        <EscrowBadge ctx={ctx} state={p.escrow} />
         {p.soon ? <Speak slug="jobs.deadline_soon" text={t('jobs.deadline_soon')} ctx={ctx} /> : ''}
       </p>
       <div class="row">
@@ -69,10 +74,10 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigi
         <dt safe>{t('jobs.people')}</dt>
         <dd>{job.maxResponses}</dd>
         <dt safe>{t('jobs.budget')}</dt>
-        <dd safe>{money(budget, job.assetCode, job.assetScale)}</dd>
-        <dt safe>{t('jobs.funded')}</dt>
-        <dd data-funded={String(p.funded)} safe>
-          {t('jobs.funded_value', { funded: money(p.funded, job.assetCode, job.assetScale), budget: money(budget, job.assetCode, job.assetScale) })}
+        <dd safe>{m(job.amountPerPerson * BigInt(job.maxResponses))}</dd>
+        <dt safe>{t('escrow.held')}</dt>
+        <dd data-held={String(p.ledger.held)} safe>
+          {m(p.ledger.held)}
         </dd>
         <dt safe>{t('jobs.recruit_deadline')}</dt>
         <dd safe>{date(job.recruitDeadline, lang)}</dd>
@@ -88,7 +93,16 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigi
             {job.state === 'draft' || job.state === 'recruiting' ? <LinkButton ctx={ctx} href={`/jobs/${job.id}/edit`} slug="jobs.edit" text={t('jobs.edit')} /> : ''}
             {job.state === 'draft' ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/publish`} slug="jobs.publish" text={t('jobs.publish')} /> : ''}
             {(job.state === 'recruiting' || job.state === 'selecting') && owner.applications.some((a) => a.application.state === 'selected') ? (
-              <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/start`} slug="jobs.start" text={t('jobs.start')} />
+              owner.shortfall > 0n ? (
+                <p data-start-needs-funds={String(owner.shortfall)}>
+                  <Speak slug="escrow.start_needs_funds" text={t('escrow.start_needs_funds')} ctx={ctx} />{' '}
+                  <a href="#funding" data-audio-slug="escrow.fund_now" safe>
+                    {t('escrow.fund_now')}
+                  </a>
+                </p>
+              ) : (
+                <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/start`} slug="jobs.start" text={t('jobs.start')} />
+              )
             ) : (
               ''
             )}
@@ -97,7 +111,7 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigi
             {job.state === 'draft' || ACTIVE_STATES.includes(job.state) ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/cancel`} slug="jobs.cancel" text={t('jobs.cancel')} kind="danger" /> : ''}
           </div>
           {job.state !== 'draft' ? (
-            <FundingSection ctx={p.ctx} job={job} open={owner.openFunding} budgetLeft={owner.budgetLeft} hasWallet={Boolean(user?.walletAddress)} />
+            <FundingSection ctx={p.ctx} job={job} open={owner.openFunding} budget={owner.budgetLeft} escrow={p.escrow} hasWallet={Boolean(user?.walletAddress)} />
           ) : (
             ''
           )}

@@ -7,6 +7,7 @@ import type { FundingService } from '../../funding/service.ts'
 import type { PayoutService } from '../../payouts/service.ts'
 import { errorPage, page } from '../../http/render.tsx'
 import { JobPage, type CreatorData, type OwnerData } from './job-page.tsx'
+import { shortfall } from '../../payouts/ledger.ts'
 
 export interface JobPageDeps {
   jobs: JobService
@@ -42,18 +43,20 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       // Back from the wallet (?funding=<id>), the payment's outcome stays on show even once final.
       const shown = (req.query as Record<string, unknown>).funding
       const openFunding = refreshed ?? history.find((f) => f.id === shown) ?? null
-      owner = { applications, submissions, history, budgetLeft, ledger, payouts, openFunding }
+      const selected = applications.filter((a) => a.application.state === 'selected').length
+      owner = { applications, submissions, history, budgetLeft, ledger, payouts, openFunding, shortfall: shortfall(ledger, job, selected) }
     } else if (user) {
       const application = await deps.applications.getMine(user.id, job.id)
       const submission = application ? await deps.submissions.getMine(user.id, job.id) : null
       const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
       creator = { application, submission, payout }
     }
-    // Creators see whether the money is really in escrow before they work.
-    const funded = owner ? owner.ledger.funded : (await deps.payouts.ledger(job)).funded
+    // Everyone sees whether the money is really in escrow, from the same ledger as the owner's.
+    const ledger = owner ? owner.ledger : await deps.payouts.ledger(job)
+    const escrow = deps.payouts.escrowState(ledger, job)
     const reference = job.referenceMediaId ? await deps.media.get(job.referenceMediaId) : null
     return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
-      <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} funded={funded} reference={reference} owner={owner} creator={creator} />
+      <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} ledger={ledger} escrow={escrow} reference={reference} owner={owner} creator={creator} />
     ))
   })
 }

@@ -3,7 +3,9 @@ import type { Ledger } from '../service.ts'
 import type { Payout } from '../model.ts'
 import { money } from '../../domain/money.ts'
 import { PostButton } from '../../views/form.tsx'
-import { payoutFee, payoutReceived } from '../figures.ts'
+import { Speak } from '../../views/speak.tsx'
+import { payoutDebited, payoutFee, payoutReceived } from '../figures.ts'
+import { balances } from '../ledger.ts'
 
 /** What a payout delivered, once it completed; before that a dash rather than a guess. */
 export function receivedText(p: Payout): string {
@@ -17,7 +19,7 @@ export function feeText(p: Payout): string {
   return p.state === 'completed' && f !== null ? money(f, p.assetCode, p.assetScale) : '—'
 }
 
-/** The job's escrow ledger: funded = paid out + refunded + held, always. */
+/** The job's escrow ledger: funded = paid out + refunded + payout fees + held, always. */
 export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Ledger; payouts: { payout: Payout; receiver: { username: string; displayName: string } }[] }): JSX.Element {
   const { t } = ctx
   const m = (v: bigint) => money(v, ledger.assetCode, ledger.assetScale)
@@ -26,9 +28,11 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
       <h2 id="ledger-h" safe>
         {t('ledger.title')}
       </h2>
-      <dl class="facts" data-ledger-balanced={String(ledger.funded === ledger.paidOut + ledger.refunded + ledger.held)}>
+      <dl class="facts" data-ledger-balanced={String(balances(ledger))}>
         <dt safe>{t('ledger.funded')}</dt>
         <dd data-ledger="funded" safe>{m(ledger.funded)}</dd>
+        <dt safe>{t('escrow.ledger_fee_reserve')}</dt>
+        <dd data-ledger="fee_reserve" safe>{m(ledger.feeReserve)}</dd>
         <dt safe>{t('ledger.fees')}</dt>
         <dd data-ledger="fees" safe>{m(ledger.fees)}</dd>
         <dt safe>{t('ledger.paid_out')}</dt>
@@ -42,6 +46,9 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
         <dt safe>{t('ledger.in_flight')}</dt>
         <dd data-ledger="in_flight" safe>{m(ledger.inFlight)}</dd>
       </dl>
+      <p class="hint">
+        <Speak slug="escrow.refund_fee" text={t('escrow.refund_fee')} ctx={ctx} />
+      </p>
       {payouts.length > 0 ? (
         <div class="table-wrap" tabindex="0" role="region" aria-label={t('ledger.title')}>
         <table>
@@ -61,7 +68,7 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
               <tr data-payout={payout.id} data-payout-state={payout.state}>
                 <td safe>{t(`ledger.kinds.${payout.kind}`)}</td>
                 <td safe>{receiver.displayName}</td>
-                <td data-payout-amount safe>{m(payout.amount)}</td>
+                <td data-payout-amount safe>{m(payoutDebited(payout))}</td>
                 <td data-payout-received safe>{receivedText(payout)}</td>
                 <td data-payout-fee safe>{feeText(payout)}</td>
                 <td>

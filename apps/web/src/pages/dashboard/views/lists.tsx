@@ -2,10 +2,13 @@ import type { ViewCtx } from '../../../views/context.ts'
 import { JOB_STATES, type Job, type JobState } from '../../../jobs/model.ts'
 import type { Application } from '../../../applications/model.ts'
 import type { Submission } from '../../../submissions/model.ts'
-import type { MoneyLine } from '../service.ts'
+import type { MoneyEntry, MoneyLine } from '../service.ts'
+import { Speak } from '../../../views/speak.tsx'
+import { EscrowBadge } from '../../../views/escrow.tsx'
+import type { EscrowState } from '../../../domain/escrow.ts'
 import { StateBadge } from '../../../jobs/views/job-card.tsx'
 import { LinkButton } from '../../../views/form.tsx'
-import { date } from '../../../views/format.ts'
+import { date, dateTime } from '../../../views/format.ts'
 import { money } from '../../../domain/money.ts'
 
 export function MyJobs({ ctx, jobs, counts, state }: { ctx: ViewCtx; jobs: Job[]; counts: Record<JobState, number>; state: JobState | undefined }): JSX.Element {
@@ -53,7 +56,7 @@ export function MyJobs({ ctx, jobs, counts, state }: { ctx: ViewCtx; jobs: Job[]
   )
 }
 
-export function MyApplications({ ctx, rows, submissions }: { ctx: ViewCtx; rows: { application: Application; job: Job }[]; submissions: { submission: Submission; job: Job }[] }): JSX.Element {
+export function MyApplications({ ctx, rows, submissions, escrow }: { ctx: ViewCtx; rows: { application: Application; job: Job }[]; submissions: { submission: Submission; job: Job }[]; escrow: Map<string, EscrowState> }): JSX.Element {
   const { t } = ctx
   const byJob = new Map(submissions.map((s) => [s.job.id, s.submission]))
   return rows.length === 0 ? (
@@ -71,6 +74,7 @@ export function MyApplications({ ctx, rows, submissions }: { ctx: ViewCtx; rows:
             </h2>
             <p class="row">
               <StateBadge ctx={ctx} state={job.state} />
+              {escrow.get(job.id) ? <EscrowBadge ctx={ctx} state={escrow.get(job.id)!} /> : ''}
               <span class="badge" safe>
                 {t(`applications.states.${application.state}`)}
               </span>
@@ -89,7 +93,7 @@ export function MyApplications({ ctx, rows, submissions }: { ctx: ViewCtx; rows:
   )
 }
 
-export function PendingWork({ ctx, rows }: { ctx: ViewCtx; rows: { application: Application; job: Job }[] }): JSX.Element {
+export function PendingWork({ ctx, rows, escrow }: { ctx: ViewCtx; rows: { application: Application; job: Job }[]; escrow: Map<string, EscrowState> }): JSX.Element {
   const { t, lang } = ctx
   return rows.length === 0 ? (
     <p safe>{t('common.none')}</p>
@@ -102,6 +106,13 @@ export function PendingWork({ ctx, rows }: { ctx: ViewCtx; rows: { application: 
               {job.title}
             </a>
           </h2>
+          {escrow.get(job.id) ? (
+            <p>
+              <EscrowBadge ctx={ctx} state={escrow.get(job.id)!} />
+            </p>
+          ) : (
+            ''
+          )}
           <p safe>{`${t('jobs.submit_deadline')}: ${date(job.submitDeadline, lang)}`}</p>
         </li>
       ))}
@@ -109,29 +120,61 @@ export function PendingWork({ ctx, rows }: { ctx: ViewCtx; rows: { application: 
   )
 }
 
-export function Money({ ctx, lines }: { ctx: ViewCtx; lines: MoneyLine[] }): JSX.Element {
-  const { t } = ctx
-  if (lines.length === 0) return <p safe>{t('money.none')}</p>
+export function Money({ ctx, lines, entries }: { ctx: ViewCtx; lines: MoneyLine[]; entries: MoneyEntry[] }): JSX.Element {
+  const { t, lang } = ctx
+  if (lines.length === 0 && entries.length === 0) return <p safe>{t('money.none')}</p>
+  const m = (a: { value: bigint; assetCode: string; assetScale: number }) => money(a.value, a.assetCode, a.assetScale)
   return (
     <>
       {lines.map((l) => {
-        const m = (v: bigint) => money(v, l.assetCode, l.assetScale)
+        const lm = (v: bigint) => money(v, l.assetCode, l.assetScale)
         return (
           <dl class="facts card">
             <dt safe>{t('money.earned')}</dt>
-            <dd data-money="earned" safe>{m(l.earned)}</dd>
+            <dd data-money="earned" safe>{lm(l.earned)}</dd>
             <dt safe>{t('money.pending')}</dt>
-            <dd data-money="pending" safe>{m(l.pending)}</dd>
+            <dd data-money="pending" safe>{lm(l.pending)}</dd>
             <dt safe>{t('money.spent')}</dt>
-            <dd data-money="spent" safe>{m(l.spent)}</dd>
+            <dd data-money="spent" safe>{lm(l.spent)}</dd>
             <dt safe>{t('money.fees')}</dt>
-            <dd data-money="fees" safe>{m(l.fees)}</dd>
+            <dd data-money="fees" safe>{lm(l.fees)}</dd>
             <dt safe>{t('money.refunded')}</dt>
-            <dd data-money="refunded" safe>{m(l.refunded)}</dd>
+            <dd data-money="refunded" safe>{lm(l.refunded)}</dd>
           </dl>
         )
       })}
       <p class="hint" safe>{t('money.explain')}</p>
+      <h2 id="money-entries-h" data-audio-slug="escrow.money.title" safe>
+        {t('escrow.money.title')}
+      </h2>
+      <ul class="cards" aria-labelledby="money-entries-h">
+        {entries.map((e) => {
+          const what = t(`escrow.money.kinds.${e.kind}`)
+          const status = e.kind === 'funding' ? t(`funding.states.${e.state}`) : t(`payouts.states.${e.state}`)
+          const fee = e.fee ? m(e.fee) : e.kind === 'payout' ? t('escrow.money.fee_paid_by_funder') : '—'
+          const said = `${what}: ${m(e.amount)}. ${t('escrow.money.fee')}: ${fee}. ${status}.`
+          return (
+            <li class="card" data-money-entry={e.kind} data-money-entry-id={e.id} data-money-done={String(e.done)}>
+              <h3>
+                <a href={`/jobs/${e.jobId}`} data-audio-slug={`job.${e.jobId}.title`} safe>
+                  {e.title}
+                </a>
+              </h3>
+              <p>
+                <Speak slug={`money.entry.${e.id}`} text={said} ctx={ctx} />
+              </p>
+              <dl class="facts">
+                <dt safe>{t('escrow.money.amount')}</dt>
+                <dd data-money-amount safe>{m(e.amount)}</dd>
+                <dt safe>{t('escrow.money.fee')}</dt>
+                <dd data-money-fee safe>{fee}</dd>
+                <dt safe>{t('escrow.money.date')}</dt>
+                <dd safe>{dateTime(e.at, lang)}</dd>
+              </dl>
+            </li>
+          )
+        })}
+      </ul>
     </>
   )
 }
