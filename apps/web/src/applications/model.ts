@@ -3,10 +3,8 @@ import { web } from '../db/schema.ts'
 import { users } from '../domain/user.ts'
 import { jobs } from '../jobs/model.ts'
 
-/** What the owner may set: pending, selected or rejected ("not chosen", also set for every pending one when the work starts). */
 export const APPLICATION_STATES = ['pending', 'selected', 'rejected'] as const
-/** `withdrawn`: the applicant took it back before selection (only the applicant can). */
-export type ApplicationState = (typeof APPLICATION_STATES)[number] | 'withdrawn'
+export type ApplicationState = (typeof APPLICATION_STATES)[number]
 
 export const applications = web.table(
   'applications',

@@ -20,7 +20,9 @@ export interface Ledger {
   inFlight: bigint
   /** Still in escrow: funded − paid out − refunded. */
   held: bigint
-  /** held − in flight − failed payouts still owed: what escrow can still commit. */
+  /** Pay of submissions under dispute: frozen until an admin decides (never refunded meanwhile). */
+  frozen: bigint
+  /** held − in flight − failed payouts still owed − frozen: what escrow can still commit. */
   available: bigint
 }
 
@@ -38,7 +40,10 @@ export async function ledger(db: Db | Tx, job: Pick<Job, 'id' | 'assetCode' | 'a
       (select coalesce(sum(amount), 0) from web.payouts where job_id = ${job.id} and state in ('pending', 'sending', 'needs_review', 'unknown')) as in_flight,
       -- A creator's payout whose every attempt failed is still owed (the owner may retry it): escrow keeps it.
       (select coalesce(sum(a), 0) from (select max(amount) as a from web.payouts where job_id = ${job.id} and kind = 'payout'
-         group by split_part(reference, ':', 1) having bool_and(state = 'failed')) f) as failed_owed`
+         group by split_part(reference, ':', 1) having bool_and(state = 'failed')) f) as failed_owed,
+      -- A disputed person's share stays in escrow until an admin decides (disputes/ sits above; read in SQL).
+      (select coalesce(count(*), 0) * (select amount_per_person from web.jobs where id = ${job.id})
+         from web.disputes where job_id = ${job.id} and state = 'open') as frozen`
   )
   const n = (k: string) => BigInt(row?.[k] ?? 0)
   const funded = n('funded')
@@ -53,6 +58,7 @@ export async function ledger(db: Db | Tx, job: Pick<Job, 'id' | 'assetCode' | 'a
     payoutFees: n('payout_fees'),
     inFlight: n('in_flight'),
     held,
-    available: held - n('in_flight') - n('failed_owed')
+    frozen: n('frozen'),
+    available: held - n('in_flight') - n('failed_owed') - n('frozen')
   }
 }

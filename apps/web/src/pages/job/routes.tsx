@@ -42,12 +42,24 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       // Back from the wallet (?funding=<id>), the payment's outcome stays on show even once final.
       const shown = (req.query as Record<string, unknown>).funding
       const openFunding = refreshed ?? history.find((f) => f.id === shown) ?? null
-      owner = { applications, submissions, history, budgetLeft, ledger, payouts, openFunding }
+      const rounds = deps.submissions.review.changeRounds
+      owner = {
+        applications,
+        submissions,
+        history,
+        budgetLeft,
+        ledger,
+        payouts,
+        openFunding,
+        releaseAt: (s) => (s.submittedAt ? deps.submissions.releaseAt(s.submittedAt) : null),
+        roundsLeft: (s) => rounds - s.changeRounds
+      }
     } else if (user) {
       const application = await deps.applications.getMine(user.id, job.id)
       const submission = application ? await deps.submissions.getMine(user.id, job.id) : null
       const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
-      creator = { application, submission, payout }
+      const releaseAt = submission?.submittedAt ? deps.submissions.releaseAt(submission.submittedAt) : null
+      creator = { application, submission, payout, releaseAt }
     }
     // Creators see whether the money is really in escrow before they work.
     const funded = owner ? owner.ledger.funded : (await deps.payouts.ledger(job)).funded
