@@ -24,6 +24,7 @@ const webFeatures = {
   submissions: ['applications', 'jobs', 'media'],
   payouts: ['submissions', 'jobs', 'payments-client'],
   funding: ['payouts', 'jobs', 'payments-client'],
+  disputes: ['submissions', 'jobs'],
   audio: ['jobs', 'media']
 }
 const sandboxFeatures = ['admin', 'consent', 'grant', 'incoming-payment', 'ledger', 'outgoing-payment', 'quote', 'wallet-address']

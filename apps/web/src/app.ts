@@ -10,7 +10,7 @@ import fastifyMultipart from '@fastify/multipart'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifyCompress from '@fastify/compress'
-import type { Database, Logger } from '@voces/platform'
+import { systemClock, type Clock, type Database, type Logger } from '@voces/platform'
 import type { WebConfig } from './config.ts'
 import type { PaymentsClient } from './payments-client/types.ts'
 import { isUiLanguage } from './domain/languages.ts'
@@ -29,6 +29,10 @@ import { createApplicationService } from './applications/service.ts'
 import { applicationRoutes } from './applications/routes.tsx'
 import { createSubmissionService } from './submissions/service.ts'
 import { submissionRoutes } from './submissions/routes.tsx'
+import { createAutoRelease } from './submissions/auto-release.ts'
+import { createDisputeService } from './disputes/service.ts'
+import { disputeRoutes } from './disputes/routes.tsx'
+import { reviewEvents } from './review-events.ts'
 import { createPayoutService } from './payouts/service.ts'
 import { createFundingService } from './funding/service.ts'
 import { fundingRoutes } from './funding/routes.tsx'
@@ -39,6 +43,7 @@ import { audioRoutes } from './audio/routes.tsx'
 import { recordingsFor } from './audio/recordings.ts'
 import { webhookRoutes } from './payments-client/webhooks.ts'
 import { jobPageRoutes } from './pages/job/routes.tsx'
+import { jobConfirmRoutes } from './pages/job/confirm.tsx'
 import { dashboardRoutes } from './pages/dashboard/routes.tsx'
 import { createAdminService } from './pages/admin/service.ts'
 import { adminRoutes } from './pages/admin/routes.tsx'
@@ -54,6 +59,8 @@ export interface WebDeps {
   database: Database
   logger: Logger
   paymentsClient: PaymentsClient
+  /** Where review windows and auto-release read the time (tests move it). */
+  clock?: Clock
 }
 
 export interface WebApp {
@@ -74,10 +81,40 @@ function createServices(deps: WebDeps) {
   const onClosed = payouts.scheduleRefund
   // Community recordings behind the speaker buttons: 30 s of WAV fits in 3 MB, Opus in far less.
   const audio = createAudioService({ db, media, logger: deps.logger, maxBytes: Math.min(deps.config.maxUploadBytes, 3 * 1024 * 1024) })
-  const jobs = createJobService({ db, asset: deps.config.asset, onClosed, onEdited: audio.jobEdited, escrowShortfall: payouts.escrowShortfall })
+  const clock = deps.clock ?? systemClock
+  // Events of reviews, disputes and applications: logged for now; notices subscribe to them (review-events.ts).
+  const events = reviewEvents(deps.logger)
+  const jobs = createJobService({
+    db,
+    asset: deps.config.asset,
+    onClosed,
+    onEdited: audio.jobEdited,
+    escrowShortfall: payouts.escrowShortfall,
+    // Starting the work tells every applicant still pending that they were not chosen.
+    onStarted: (tx, job) => applications.closeUnchosen(tx, job)
+  })
   const transitions = createJobTransitions({ db, onClosed })
-  const applications = createApplicationService({ db, jobs, media, transitions })
-  const submissions = createSubmissionService({ db, media, transitions, onAccepted: payouts.schedulePayout, escrowShortfall: payouts.escrowShortfall })
+  const applications = createApplicationService({ db, jobs, media, transitions, events })
+  const review = { windowMs: deps.config.reviewWindowMs, changeRounds: deps.config.changeRounds }
+  const submissions = createSubmissionService({
+    db,
+    media,
+    transitions,
+    onAccepted: payouts.schedulePayout,
+    escrowShortfall: payouts.escrowShortfall,
+    events,
+    clock,
+    review
+  })
+  const autoRelease = createAutoRelease({
+    db,
+    logger: deps.logger,
+    windowMs: review.windowMs,
+    pay: { onAccepted: payouts.schedulePayout, escrowShortfall: payouts.escrowShortfall },
+    events,
+    clock
+  })
+  const disputes = createDisputeService({ db, money: payouts, events, clock })
   const fundings = createFundingService({
     db,
     payments: deps.paymentsClient,
@@ -93,12 +130,13 @@ function createServices(deps: WebDeps) {
     logger: deps.logger,
     tasks: {
       jobTransitions: () => transitions.tick(),
+      autoRelease: () => autoRelease.tick(clock.now()),
       payouts: () => payouts.processDue(),
       fundings: () => fundings.refreshOpen(),
       sessions: () => sessions.purgeExpired()
     }
   })
-  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, fundings, scheduler, audio }
+  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio }
 }
 
 /** The composition root: every service is built here from explicit dependencies, then the routes. */
@@ -202,6 +240,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   submissionRoutes(app, services)
   fundingRoutes(app, services)
   payoutRoutes(app, services)
+  disputeRoutes(app, services)
   webhookRoutes(app, {
     db: database.db,
     secret: config.payments.webhookSecret,
@@ -211,6 +250,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, secureCookies: config.secureCookies })
   // Pages that assemble several features.
   jobPageRoutes(app, services)
+  jobConfirmRoutes(app, services)
   dashboardRoutes(app, services)
   const admin = createAdminService({ db: database.db, payments: deps.paymentsClient, fundings: services.fundings, payouts: services.payouts })
   adminRoutes(app, { admin, assetCode: config.asset.code, baseUrl: () => config.baseUrl })

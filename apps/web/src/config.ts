@@ -19,6 +19,11 @@ const schema = z.object({
   WEB_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   WEB_SCHEDULER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
   WEB_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  /** How long a funder has to accept, decline or send back a submission before it is accepted and paid. */
+  WEB_REVIEW_WINDOW_MS: z.coerce.number().int().positive().optional(),
+  WEB_REVIEW_WINDOW_DAYS: z.coerce.number().positive().default(7),
+  /** How many times a funder may send one submission back for changes. */
+  WEB_CHANGE_ROUNDS: z.coerce.number().int().min(0).max(10).default(1),
   WEB_ASSET_CODE: z.string().regex(/^[A-Z]{3}$/).default('MXN'),
   WEB_ASSET_SCALE: z.coerce.number().int().min(0).max(9).default(2),
   PAYMENTS_URL: env.url().default('http://localhost:4001'),
@@ -47,6 +52,10 @@ export interface WebConfig {
   /** false in tests that drive the scheduler by hand. */
   schedulerEnabled: boolean
   loginRateLimit: number
+  /** Review window of a submission (then it is accepted and paid automatically); "coming" is told 2 days before. */
+  reviewWindowMs: number
+  /** Rounds of "send back for changes" per submission. */
+  changeRounds: number
   asset: { code: string; scale: number }
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
   payments: { url: string; apiToken: string; sellerId: string; webhookSecret: string }
@@ -81,6 +90,8 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
     schedulerIntervalMs: e.WEB_SCHEDULER_INTERVAL_MS,
     schedulerEnabled: true,
     loginRateLimit: e.WEB_LOGIN_RATE_LIMIT,
+    reviewWindowMs: e.WEB_REVIEW_WINDOW_MS ?? Math.round(e.WEB_REVIEW_WINDOW_DAYS * 86_400_000),
+    changeRounds: e.WEB_CHANGE_ROUNDS,
     asset: { code: e.WEB_ASSET_CODE, scale: e.WEB_ASSET_SCALE },
     // OWASP's argon2id recommendation: 19 MiB, 2 iterations.
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },

@@ -229,7 +229,10 @@ describe('verified accessibility', () => {
     const admin = await loggedIn('demo_funder', 'demo123', { javaScriptEnabled: false })
     const apage = await admin.newPage()
     await apage.goto(`${base}/admin/users?q=ana_quechua`)
-    await apage.locator('[data-user="ana_quechua"] button[data-audio-slug="admin.users.disable"]').click()
+    // Disabling asks first (a confirmation page, a plain form).
+    await apage.locator('[data-user="ana_quechua"] a[data-audio-slug="admin.users.disable"]').click()
+    await apage.waitForURL(/\/disable$/)
+    await apage.locator('button[data-audio-slug="admin.users.disable"]').click()
     await apage.waitForURL(/done=disabled/)
     expect(await apage.getAttribute('[data-user="ana_quechua"]', 'data-disabled')).toBe('true')
     await apage.locator('[data-user="ana_quechua"] button[data-audio-slug="admin.users.enable"]').click()

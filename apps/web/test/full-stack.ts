@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createLogger, createTestDatabase, type Database } from '@voces/platform'
+import { createLogger, createTestDatabase, type Clock, type Database } from '@voces/platform'
 import { startHarness, visit, type Harness } from '../../../services/payments/test/harness.ts'
 import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig, type WebConfig } from '../src/config.ts'
@@ -21,7 +21,7 @@ export interface FullStack {
  * The web app wired to the real payments service and sandbox wallet over HTTP, with shared webhook
  * secret and return origin, as `npm start` wires them: for tests of the whole money path.
  */
-export async function startFullStack(options: { scheduler?: boolean; connectEscrow?: boolean } = {}): Promise<FullStack> {
+export async function startFullStack(options: { scheduler?: boolean; connectEscrow?: boolean; clock?: Clock } = {}): Promise<FullStack> {
   const secret = `whsec_${randomBytes(24).toString('base64')}`
   const config = testWebConfig({
     asset: { code: 'USD', scale: 2 },
@@ -32,7 +32,7 @@ export async function startFullStack(options: { scheduler?: boolean; connectEscr
   // The payments service needs our URL (webhooks, return origin) and we need its: wire the client late.
   const late: { client?: PaymentsClient } = {}
   const client = new Proxy({} as PaymentsClient, { get: (_t, key: keyof PaymentsClient) => late.client![key] })
-  const web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: client })
+  const web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: client, ...(options.clock ? { clock: options.clock } : {}) })
   const base = await web.start()
   config.baseUrl = base
   const h = await startHarness({ webhook: { url: `${base}/webhooks/payments`, secret }, allowedReturnOrigins: [base] })

@@ -125,6 +125,9 @@ describe('paying for a job in the browser', () => {
     await cpage.screenshot({ path: `${SHOTS}/pay-04-submitted.png`, fullPage: true })
 
     await page.goto(`${base}/jobs/${paid!.id}`)
+    // Accepting asks first, saying what happens to the money.
+    await page.getByRole('link', { name: 'Aceptar y pagar', exact: true }).click()
+    await page.waitForURL(/\/accept$/)
     await page.getByRole('button', { name: 'Aceptar y pagar', exact: true }).click()
     await page.waitForURL(/ok=accepted/)
     await waitFor(async () => (await database.db.select().from(payouts).where(eq(payouts.jobId, paid!.id)))[0]?.state, (st) => st === 'completed', 20_000)
@@ -171,6 +174,8 @@ describe('paying for a job in the browser', () => {
     // Cancel the funded job: escrow refunds the funder.
     const before = await h.sandbox.admin.balance(wallet.name)
     await page.goto(`${base}/jobs/${paid!.id}`)
+    await page.getByRole('link', { name: 'Cancelar trabajo', exact: true }).click()
+    await page.waitForURL(/\/cancel$/)
     await page.getByRole('button', { name: 'Cancelar trabajo', exact: true }).click()
     await page.waitForURL(/ok=canceled/)
     await waitFor(

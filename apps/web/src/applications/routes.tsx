@@ -26,6 +26,14 @@ export function applicationRoutes(app: FastifyInstance, deps: { applications: Ap
     return redirect(reply, `/jobs/${req.params.id}`, 'applied')
   })
 
+  app.post<{ Params: { id: string } }>('/applications/:id/withdraw', async (req, reply) => {
+    const user = requireUser(req, reply)
+    if (!user) return reply
+    const result = await deps.applications.withdraw(user, req.params.id)
+    if (typeof result === 'string') return errorPage(req, reply, result)
+    return redirect(reply, `/jobs/${result.job.id}`, 'withdrawn')
+  })
+
   app.post<{ Params: { id: string } }>('/applications/:id/decide', async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply

@@ -1,5 +1,5 @@
 import { and, count, desc, eq } from 'drizzle-orm'
-import type { Db } from '@voces/platform'
+import type { Db, Tx } from '@voces/platform'
 import { applications, type Application, type ApplicationState } from './model.ts'
 import type { ApplicationError } from './errors.ts'
 import { jobs, type Job } from '../jobs/model.ts'
@@ -17,8 +17,46 @@ export interface ApplyInput {
   image?: Buffer | undefined
 }
 
-export function createApplicationService(deps: { db: Db; jobs: JobService; media: MediaService; transitions: JobTransitions }) {
+/** Told inside the transaction that did it (app.ts wires them; notices subscribe). */
+export interface ApplicationEvents {
+  /** The applicant took the application back before anyone was selected (the row is gone). */
+  onApplicationWithdrawn(tx: Tx, event: { application: Application; job: Job }): Promise<void>
+  /** The work started without this applicant. */
+  onNotChosen(tx: Tx, event: { application: Application; job: Job }): Promise<void>
+}
+
+export function createApplicationService(deps: { db: Db; jobs: JobService; media: MediaService; transitions: JobTransitions; events?: ApplicationEvents }) {
+  const events = deps.events ?? { onApplicationWithdrawn: async () => {}, onNotChosen: async () => {} }
   return {
+    /**
+     * The applicant withdraws a pending application while the job is still choosing; applying again is
+     * then possible. Selected applications are not withdrawn here (the owner has counted on them).
+     */
+    async withdraw(user: User, applicationId: string): Promise<{ application: Application; job: Job } | 'not_found' | 'invalid_state'> {
+      if (!isUuid(applicationId)) return 'not_found'
+      return deps.db.transaction(async (tx) => {
+        const [row] = await tx.select().from(applications).where(eq(applications.id, applicationId))
+        if (!row || row.applicantId !== user.id) return 'not_found'
+        const [job] = await tx.select().from(jobs).where(eq(jobs.id, row.jobId)).for('update')
+        if (!job) return 'not_found'
+        if (row.state !== 'pending' || (job.state !== 'recruiting' && job.state !== 'selecting')) return 'invalid_state'
+        const [gone] = await tx.delete(applications).where(and(eq(applications.id, applicationId), eq(applications.state, 'pending'))).returning()
+        if (!gone) return 'invalid_state'
+        await events.onApplicationWithdrawn(tx, { application: gone, job })
+        return { application: gone, job }
+      })
+    },
+
+    /** When the work starts (in its transaction): every application still pending is not chosen, and told so. */
+    async closeUnchosen(tx: Tx, job: Job): Promise<void> {
+      const unchosen = await tx
+        .update(applications)
+        .set({ state: 'rejected' })
+        .where(and(eq(applications.jobId, job.id), eq(applications.state, 'pending')))
+        .returning()
+      for (const application of unchosen) await events.onNotChosen(tx, { application, job })
+    },
+
     /** Apply once per job, never to one's own; files default to the applicant's profile files. */
     async apply(user: User, jobId: string, input: ApplyInput): Promise<Application | ApplicationError | MediaError | 'not_found'> {
       const job = await deps.jobs.getForViewer(user, jobId)

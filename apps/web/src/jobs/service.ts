@@ -37,6 +37,9 @@ export type EscrowShortfall = (tx: Tx, job: Job, people: number) => Promise<bigi
 /** Called in the edit's transaction (audio recorded for the old title or description must be checked again). */
 export type OnJobEdited = (tx: Tx, before: Job, after: Job) => Promise<void>
 
+/** Called in the transaction that started the work (applications still pending are then not chosen). */
+export type OnJobStarted = (tx: Tx, job: Job) => Promise<void>
+
 export function createJobService(deps: {
   db: Db
   asset: { code: string; scale: number }
@@ -44,6 +47,7 @@ export function createJobService(deps: {
   onEdited?: OnJobEdited
   /** Work starts only when escrow holds the pay (and payout fees) of everyone selected. */
   escrowShortfall: EscrowShortfall
+  onStarted?: OnJobStarted
   now?: () => Date
 }) {
   const now = deps.now ?? (() => new Date())
@@ -199,7 +203,9 @@ export function createJobService(deps: {
         if (!selected || Number(selected.n) === 0) return 'invalid_state'
         // Nobody works on money that is not there: the owner tops escrow up first (the job page offers it).
         if ((await deps.escrowShortfall(tx, job, Number(selected.n))) > 0n) return 'underfunded'
-        return setState(tx, job, 'submitting', { submitDeadline: new Date(now().getTime() + job.submitDays * DAY) })
+        const started = await setState(tx, job, 'submitting', { submitDeadline: new Date(now().getTime() + job.submitDays * DAY) })
+        await deps.onStarted?.(tx, started)
+        return started
       })
     },
 

@@ -4,7 +4,8 @@ import { users } from '../domain/user.ts'
 import type { MediaKind } from '../domain/deliverables.ts'
 
 /** What a file belongs to decides who may read it (see media/service.ts canRead). */
-export type MediaPurpose = 'profile' | 'job_reference' | 'application' | 'submission' | 'audio_clip'
+/** `review`: a funder's spoken reason for sending work back or declining it (heard by that creator). */
+export type MediaPurpose = 'profile' | 'job_reference' | 'application' | 'submission' | 'audio_clip' | 'review'
 
 export const media = web.table(
   'media',

@@ -112,6 +112,11 @@ export function createMediaService(deps: MediaDeps) {
       if (viewer.isAdmin || viewer.id === file.ownerId) return true
       if (file.purpose === 'job_reference') return (await referenceIsPublic(file)) || (await ownsReferencingJob(viewer.id, file))
       if (file.purpose === 'application' || file.purpose === 'submission') return ownsJob(viewer.id, file.jobId)
+      if (file.purpose === 'review') {
+        // The creator whose submission it explains (submissions sit above media: read in SQL).
+        const rows = await queryRows(deps.db, sql`select 1 from web.submissions where review_audio_id = ${file.id} and creator_id = ${viewer.id} limit 1`)
+        return rows.length > 0
+      }
       if (file.purpose === 'profile') {
         const rows = await queryRows(
           deps.db,

@@ -26,7 +26,9 @@ export interface Ledger {
   inFlight: bigint
   /** Still in escrow: funded − what completed payouts and refunds took (fees included). */
   held: bigint
-  /** held − in flight − failed payouts still owed: what escrow can still commit. */
+  /** Pay of submissions under dispute: frozen until an admin decides (never refunded meanwhile). */
+  frozen: bigint
+  /** held − in flight − failed payouts still owed − frozen: what escrow can still commit. */
   available: bigint
 }
 
@@ -77,7 +79,10 @@ export async function ledger(db: Db | Tx, job: Pick<Job, 'id' | 'assetCode' | 'a
       -- A creator's payout whose every attempt failed is still owed (the owner may retry it): escrow keeps it.
       (select coalesce(sum(a), 0) from (select max(${takes}) as a from web.payouts p join web.jobs j on j.id = p.job_id
          where p.job_id = ${job.id} and p.kind = 'payout'
-         group by split_part(p.reference, ':', 1) having bool_and(p.state = 'failed')) f) as failed_owed`
+         group by split_part(p.reference, ':', 1) having bool_and(p.state = 'failed')) f) as failed_owed,
+      -- A disputed person's share (pay and payout fee) stays in escrow until an admin decides (disputes/ sits above; read in SQL).
+      (select coalesce(count(*), 0) * (select amount_per_person + coalesce(payout_fee_per_person, 0) from web.jobs where id = ${job.id})
+         from web.disputes where job_id = ${job.id} and state = 'open') as frozen`
   )
   const n = (k: string) => BigInt(row?.[k] ?? 0)
   const funded = n('funded')
@@ -93,6 +98,7 @@ export async function ledger(db: Db | Tx, job: Pick<Job, 'id' | 'assetCode' | 'a
     payoutFees: n('payout_fees'),
     inFlight: n('in_flight'),
     held,
-    available: held - n('in_flight') - n('failed_owed')
+    frozen: n('frozen'),
+    available: held - n('in_flight') - n('failed_owed') - n('frozen')
   }
 }

@@ -35,8 +35,11 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
       return new Map(states)
     },
 
-    /** Records the creator's payout for an accepted submission; the unique reference makes it once only. */
-    async schedulePayout(tx: Tx, job: Job, submission: Submission): Promise<void> {
+    /**
+     * Records the creator's payout for an accepted submission; the unique reference makes it once only.
+     * `amount` (a dispute's split) defaults to the job's pay per person.
+     */
+    async schedulePayout(tx: Tx, job: Job, submission: Submission, amount: bigint = job.amountPerPerson): Promise<void> {
       await tx
         .insert(payouts)
         .values({
@@ -44,18 +47,22 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
           kind: 'payout',
           reference: submission.id,
           receiverId: submission.creatorId,
-          amount: job.amountPerPerson,
+          amount,
           assetCode: job.assetCode,
           assetScale: job.assetScale
         })
         .onConflictDoNothing({ target: payouts.reference })
     },
 
-    /** Records a refund of whatever escrow still holds for a closed job, beyond payouts already owed. */
-    async scheduleRefund(tx: Tx, job: Job): Promise<void> {
+    /**
+     * Records a refund of whatever escrow still holds for a closed job, beyond payouts already owed; with
+     * `amount` (a dispute's decision, the job still open), that much of it and no more.
+     */
+    async scheduleRefund(tx: Tx, job: Job, amount?: bigint): Promise<void> {
       const l = await ledger(tx, job)
       // Payouts still waiting for money, and failed ones the owner may retry, count as owed: the refund never takes a creator's pay.
-      if (l.available <= 0n) return
+      const refund = amount === undefined ? l.available : amount < l.available ? amount : l.available
+      if (refund <= 0n) return
       const [existing] = await queryRows<{ n: string | number }>(
         tx,
         sql`select count(*) as n from web.payouts where job_id = ${job.id} and kind = 'refund'`
@@ -67,7 +74,7 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
           kind: 'refund',
           reference: `refund:${job.id}:${Number(existing?.n ?? 0) + 1}`,
           receiverId: job.ownerId,
-          amount: l.available,
+          amount: refund,
           assetCode: job.assetCode,
           assetScale: job.assetScale
         })

@@ -1,15 +1,20 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SubmissionService } from './service.ts'
 import type { JobService } from '../jobs/service.ts'
-import { errorPages, redirect } from '../http/render.tsx'
+import { errorPages, page, redirect } from '../http/render.tsx'
 import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { submissionErrorStatus } from './errors.ts'
 import { body, file, str } from '../http/form.ts'
 import { requireUser } from '../http/guards.ts'
+import { ReviewConfirm, type ReviewAction } from './views/review.tsx'
 
-const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...submissionErrorStatus })
+const errorStatus = { ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...submissionErrorStatus }
+const errorPage = errorPages(errorStatus)
+type Failure = keyof typeof errorStatus
+/** Failures of the reason itself: the form is shown again with what was typed. */
+const REASON_FAILURES: readonly Failure[] = ['reason_required', 'file_type', 'file_too_large']
 
 export function submissionRoutes(app: FastifyInstance, deps: { submissions: SubmissionService; jobs: JobService }): void {
   app.post<{ Params: { id: string } }>('/jobs/:id/submission', async (req, reply) => {
@@ -29,16 +34,61 @@ export function submissionRoutes(app: FastifyInstance, deps: { submissions: Subm
     return redirect(reply, `/jobs/${job.id}`, submit ? 'submitted' : 'draft_saved')
   })
 
-  const decision = (path: string, notice: string, run: typeof deps.submissions.accept) => {
-    app.post<{ Params: { id: string } }>(`/submissions/:id/${path}`, async (req, reply) => {
+  /** The confirmation page (GET) before accepting, declining or sending back; the POST does it. */
+  async function confirmPage(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, action: ReviewAction, error?: Failure, reason = '') {
+    const user = requireUser(req, reply)
+    if (!user) return reply
+    const found = await deps.submissions.forOwner(user, req.params.id)
+    if (found === 'not_found') return errorPage(req, reply, found)
+    const roundsLeft = deps.submissions.review.changeRounds - found.submission.changeRounds
+    return page(req, reply, { title: `review.title.${action}`, titleSlug: `review.title.${action}`, status: error ? errorStatus[error] : 200 }, (ctx) => (
+      <ReviewConfirm
+        ctx={ctx}
+        action={action}
+        job={found.job}
+        submission={found.submission}
+        creator={found.creator.displayName}
+        roundsLeft={roundsLeft}
+        reason={reason}
+        error={error ? ctx.t(`errors.${error}`) : undefined}
+      />
+    ))
+  }
+
+  for (const action of ['accept', 'decline', 'changes'] as const) {
+    app.get<{ Params: { id: string } }>(`/submissions/:id/${action}`, (req, reply) => confirmPage(req, reply, action))
+  }
+
+  app.post<{ Params: { id: string } }>('/submissions/:id/accept', async (req, reply) => {
+    const user = requireUser(req, reply)
+    if (!user) return reply
+    const result = await deps.submissions.accept(user, req.params.id)
+    if (typeof result === 'string') return errorPage(req, reply, result)
+    return redirect(reply, `/jobs/${result.jobId}`, 'accepted')
+  })
+
+  for (const [action, notice] of [
+    ['decline', 'declined'],
+    ['changes', 'changes_requested']
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/submissions/:id/${action}`, async (req, reply) => {
       const user = requireUser(req, reply)
       if (!user) return reply
-      const result = await run(user, req.params.id)
+      const b = body(req)
+      const reason = { text: str(b, 'reason'), audio: file(b, 'reasonAudio') }
+      const result = action === 'decline' ? await deps.submissions.decline(user, req.params.id, reason) : await deps.submissions.requestChanges(user, req.params.id, reason)
+      // A missing reason shows the same form again, saying so (nothing was changed).
+      if (typeof result === 'string' && REASON_FAILURES.includes(result)) return confirmPage(req, reply, action, result, reason.text)
       if (typeof result === 'string') return errorPage(req, reply, result)
       return redirect(reply, `/jobs/${result.jobId}`, notice)
     })
   }
-  decision('accept', 'accepted', (u, id) => deps.submissions.accept(u, id))
-  decision('decline', 'declined', (u, id) => deps.submissions.decline(u, id))
-  decision('complete', 'completed', (u, id) => deps.submissions.markComplete(u, id))
+
+  app.post<{ Params: { id: string } }>('/submissions/:id/complete', async (req, reply) => {
+    const user = requireUser(req, reply)
+    if (!user) return reply
+    const result = await deps.submissions.markComplete(user, req.params.id)
+    if (typeof result === 'string') return errorPage(req, reply, result)
+    return redirect(reply, `/jobs/${result.jobId}`, 'completed')
+  })
 }

@@ -1,7 +1,9 @@
-import { and, desc, eq, inArray, count } from 'drizzle-orm'
-import type { Db, Tx } from '@voces/platform'
+import { and, desc, eq, inArray } from 'drizzle-orm'
+import { systemClock, type Clock, type Db } from '@voces/platform'
 import { submissions, type Submission } from './model.ts'
 import type { SubmissionError } from './errors.ts'
+import { acceptLocked, lockJobFor, type OnAccepted } from './accept.ts'
+import { noSubmissionEvents, type SubmissionEvents } from './events.ts'
 import { jobs, type Job } from '../jobs/model.ts'
 import type { DeliverableType } from '../domain/deliverables.ts'
 import { users, type User } from '../domain/user.ts'
@@ -9,6 +11,7 @@ import { applications } from '../applications/model.ts'
 import type { JobTransitions } from '../jobs/transitions.ts'
 import type { EscrowShortfall } from '../jobs/service.ts'
 import { isUuid } from '../domain/ids.ts'
+import { DAY_MS, RELEASE_NOTICE_MS } from '../domain/review.ts'
 import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 
@@ -20,22 +23,80 @@ export interface SubmissionInput {
   image?: Buffer | undefined
 }
 
-/** Called inside the accept transaction: records the creator's payout (exactly once per submission). */
-export type OnAccepted = (tx: Tx, job: Job, submission: Submission) => Promise<void>
+export type { OnAccepted }
 
-export function createSubmissionService(deps: { db: Db; media: MediaService; transitions: JobTransitions; onAccepted: OnAccepted; escrowShortfall: EscrowShortfall }) {
-  async function lockJobFor(tx: Tx, submissionId: string) {
-    if (!isUuid(submissionId)) return null
-    const [row] = await tx.select().from(submissions).where(eq(submissions.id, submissionId))
-    if (!row) return null
-    const [job] = await tx.select().from(jobs).where(eq(jobs.id, row.jobId)).for('update')
-    if (!job) return null
-    // Re-read under the job lock: another request may have changed it meanwhile.
-    const [submission] = await tx.select().from(submissions).where(eq(submissions.id, submissionId))
-    return { job, submission: submission! }
+/** A funder's reason for sending work back or declining it: typed, spoken (a recording), or both. */
+export interface ReasonInput {
+  text: string
+  audio?: Buffer | undefined
+}
+
+export function createSubmissionService(deps: {
+  db: Db
+  media: MediaService
+  transitions: JobTransitions
+  onAccepted: OnAccepted
+  /** Accept means pay: never on money escrow does not hold. */
+  escrowShortfall: EscrowShortfall
+  events?: SubmissionEvents
+  clock?: Clock
+  /** The review window (auto-release) and the rounds of changes a funder may ask for. */
+  review?: { windowMs: number; changeRounds: number }
+}) {
+  const clock = deps.clock ?? systemClock
+  const events = deps.events ?? noSubmissionEvents
+  const review = deps.review ?? { windowMs: 7 * DAY_MS, changeRounds: 1 }
+
+  /** Stores a spoken reason, or says why it cannot; a reason is required (typed or spoken). */
+  async function storeReason(owner: User, job: Job, input: ReasonInput): Promise<{ text: string; audioId: string | null } | SubmissionError | MediaError> {
+    const text = input.text.trim().slice(0, 2000)
+    if (!text && !input.audio) return 'reason_required'
+    if (!input.audio) return { text, audioId: null }
+    const stored = await deps.media.store({ owner, purpose: 'review', jobId: job.id, kind: 'audio', bytes: input.audio })
+    return typeof stored === 'string' ? stored : { text, audioId: stored.id }
+  }
+
+  /** The funder's decision that leaves the work unpaid for now: changes requested, or declined. */
+  async function sendBack(owner: User, submissionId: string, input: ReasonInput, to: 'changes_requested' | 'declined'): Promise<Submission | SubmissionError | MediaError | 'not_found' | 'invalid_state'> {
+    if (!isUuid(submissionId)) return 'not_found'
+    const [row] = await deps.db.select().from(submissions).where(eq(submissions.id, submissionId))
+    const [owned] = row ? await deps.db.select().from(jobs).where(eq(jobs.id, row.jobId)) : []
+    if (!row || !owned || (owned.ownerId !== owner.id && !owner.isAdmin)) return 'not_found'
+    if (row.state !== 'submitted') return 'invalid_state'
+    if (to === 'changes_requested' && row.changeRounds >= review.changeRounds) return 'no_change_rounds'
+    const reason = await storeReason(owner, owned, input)
+    if (typeof reason === 'string') return reason
+    const result = await deps.db.transaction(async (tx) => {
+      const found = await lockJobFor(tx, submissionId)
+      if (!found) return 'not_found' as const
+      const { job, submission } = found
+      if (submission.state !== 'submitted') return 'invalid_state' as const
+      if (to === 'changes_requested' && (job.state !== 'submitting' && job.state !== 'reviewing')) return 'invalid_state' as const
+      if (to === 'changes_requested' && submission.changeRounds >= review.changeRounds) return 'no_change_rounds' as const
+      const [updated] = await tx
+        .update(submissions)
+        .set({
+          state: to,
+          reviewReason: reason.text || null,
+          reviewAudioId: reason.audioId,
+          nextAttemptAt: null,
+          releaseNoticeAt: null,
+          ...(to === 'declined' ? { decidedAt: clock.now() } : { changeRounds: submission.changeRounds + 1 })
+        })
+        .where(eq(submissions.id, submissionId))
+        .returning()
+      if (to === 'changes_requested') await events.onChangesRequested(tx, { job, submission: updated! })
+      return updated!
+    })
+    if (typeof result === 'string') await deps.media.remove([reason.audioId ?? undefined])
+    return result
   }
 
   return {
+    /** The review window's length, and when a submission sent at `submittedAt` is accepted automatically. */
+    review,
+    releaseAt: (submittedAt: Date) => new Date(submittedAt.getTime() + review.windowMs),
+
     /** Saves a draft or submits, for selected applicants of a job that is taking submissions. */
     async save(user: User, job: Job, input: SubmissionInput, submit: boolean): Promise<Submission | SubmissionError | MediaError | 'not_found' | 'invalid_state'> {
       const [application] = await deps.db
@@ -43,12 +104,14 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
         .from(applications)
         .where(and(eq(applications.jobId, job.id), eq(applications.applicantId, user.id)))
       if (!application || application.state !== 'selected') return 'not_selected'
-      if (job.state !== 'submitting') return 'invalid_state'
       const [existing] = await deps.db
         .select()
         .from(submissions)
         .where(and(eq(submissions.jobId, job.id), eq(submissions.creatorId, user.id)))
-      if (existing && existing.state !== 'draft') return 'already_submitted'
+      // Work sent back for changes is sent again while the job is still being reviewed.
+      const resubmitting = existing?.state === 'changes_requested'
+      if (job.state !== 'submitting' && !(resubmitting && job.state === 'reviewing')) return 'invalid_state'
+      if (existing && existing.state !== 'draft' && !resubmitting) return 'already_submitted'
       const wants = (t: DeliverableType) => job.deliverableTypes.includes(t)
       if ((input.text.trim() || input.textFile) && !wants('text')) return 'wrong_deliverable'
       for (const k of ['audio', 'video', 'image'] as const) if (input[k] && !wants(k)) return 'wrong_deliverable'
@@ -80,15 +143,31 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
         values[column] = stored.id
       }
       const dropStored = () => deps.media.remove(files.map(([, , c]) => values[c] ?? undefined))
-      const state = submit ? ('submitted' as const) : ('draft' as const)
-      const submittedAt = submit ? new Date() : null
+      // Sent back for changes, a saved draft stays "changes requested" (its reason still shown).
+      const state = submit ? ('submitted' as const) : resubmitting ? ('changes_requested' as const) : ('draft' as const)
+      const submittedAt = submit ? clock.now() : null
+      // The auto-release queue's first step: the "coming" notice, 2 days before the window ends.
+      const nextAttemptAt = submittedAt ? new Date(Math.max(submittedAt.getTime(), submittedAt.getTime() + review.windowMs - RELEASE_NOTICE_MS)) : null
       let saved: Submission | undefined
       if (existing) {
-        ;[saved] = await deps.db
-          .update(submissions)
-          .set({ ...values, state, submittedAt })
-          .where(and(eq(submissions.id, existing.id), eq(submissions.state, 'draft')))
-          .returning()
+        const update = { ...values, state, submittedAt, nextAttemptAt, releaseNoticeAt: null }
+        saved = resubmitting
+          ? await deps.db.transaction(async (tx) => {
+              const [row] = await tx
+                .update(submissions)
+                .set(update)
+                .where(and(eq(submissions.id, existing.id), eq(submissions.state, 'changes_requested')))
+                .returning()
+              if (row && submit) await events.onResubmitted(tx, { job, submission: row })
+              return row
+            })
+          : (
+              await deps.db
+                .update(submissions)
+                .set(update)
+                .where(and(eq(submissions.id, existing.id), eq(submissions.state, 'draft')))
+                .returning()
+            )[0]
         if (!saved) {
           await dropStored()
           return 'already_submitted'
@@ -96,7 +175,7 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
       } else {
         ;[saved] = await deps.db
           .insert(submissions)
-          .values({ ...values, jobId: job.id, creatorId: user.id, state, submittedAt })
+          .values({ ...values, jobId: job.id, creatorId: user.id, state, submittedAt, nextAttemptAt })
           .onConflictDoNothing()
           .returning()
         if (!saved) {
@@ -111,45 +190,21 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
     /**
      * The owner accepts a submission. The job row is locked, so concurrent accepts are counted one
      * after the other and never exceed the number of people wanted; the payout is recorded in the
-     * same transaction.
+     * same transaction (accept.ts).
      */
     async accept(owner: User, submissionId: string): Promise<Submission | SubmissionError | 'full' | 'underfunded' | 'not_found' | 'invalid_state'> {
       return deps.db.transaction(async (tx) => {
         const found = await lockJobFor(tx, submissionId)
         if (!found || (found.job.ownerId !== owner.id && !owner.isAdmin)) return 'not_found'
-        const { job, submission } = found
-        if (job.state !== 'submitting' && job.state !== 'reviewing') return 'invalid_state'
-        if (submission.state !== 'submitted') return 'invalid_state'
-        const [accepted] = await tx
-          .select({ n: count() })
-          .from(submissions)
-          .where(and(eq(submissions.jobId, job.id), inArray(submissions.state, ['accepted', 'complete'])))
-        if ((accepted?.n ?? 0) >= job.maxResponses) return 'full'
-        // Accept means pay: never on money escrow does not hold (the job row is locked, so two accepts queue).
-        if ((await deps.escrowShortfall(tx, job, 1)) > 0n) return 'underfunded'
-        const [updated] = await tx
-          .update(submissions)
-          .set({ state: 'accepted', decidedAt: new Date() })
-          .where(eq(submissions.id, submissionId))
-          .returning()
-        await deps.onAccepted(tx, job, updated!)
-        return updated!
+        return acceptLocked(tx, found, clock.now(), deps)
       })
     },
 
-    async decline(owner: User, submissionId: string): Promise<Submission | 'not_found' | 'invalid_state'> {
-      return deps.db.transaction(async (tx) => {
-        const found = await lockJobFor(tx, submissionId)
-        if (!found || (found.job.ownerId !== owner.id && !owner.isAdmin)) return 'not_found'
-        if (found.submission.state !== 'submitted') return 'invalid_state'
-        const [updated] = await tx
-          .update(submissions)
-          .set({ state: 'declined', decidedAt: new Date() })
-          .where(eq(submissions.id, submissionId))
-          .returning()
-        return updated!
-      })
-    },
+    /** Declining needs a reason (typed or spoken); the pay stays in escrow (refunded when the job closes). */
+    decline: (owner: User, submissionId: string, reason: ReasonInput) => sendBack(owner, submissionId, reason, 'declined'),
+
+    /** Sends submitted work back with a reason, within the rounds allowed; the creator may send it again. */
+    requestChanges: (owner: User, submissionId: string, reason: ReasonInput) => sendBack(owner, submissionId, reason, 'changes_requested'),
 
     /** The creator marks accepted work complete. */
     async markComplete(user: User, submissionId: string): Promise<Submission | 'not_found' | 'invalid_state'> {
@@ -163,6 +218,19 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
         .where(and(eq(submissions.id, submissionId), eq(submissions.state, 'accepted')))
         .returning()
       return updated ?? 'invalid_state'
+    },
+
+    /** A submission with its job and creator, for the job's owner (or an admin) only. */
+    async forOwner(owner: User, submissionId: string) {
+      if (!isUuid(submissionId)) return 'not_found' as const
+      const [row] = await deps.db
+        .select({ submission: submissions, job: jobs, creator: { username: users.username, displayName: users.displayName } })
+        .from(submissions)
+        .innerJoin(jobs, eq(jobs.id, submissions.jobId))
+        .innerJoin(users, eq(users.id, submissions.creatorId))
+        .where(eq(submissions.id, submissionId))
+      if (!row || (row.job.ownerId !== owner.id && !owner.isAdmin) || row.submission.state === 'draft') return 'not_found' as const
+      return row
     },
 
     async getMine(userId: string, jobId: string): Promise<Submission | null> {
@@ -179,7 +247,7 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
         .select({ submission: submissions, creator: { id: users.id, username: users.username, displayName: users.displayName } })
         .from(submissions)
         .innerJoin(users, eq(users.id, submissions.creatorId))
-        .where(and(eq(submissions.jobId, job.id), inArray(submissions.state, ['submitted', 'accepted', 'declined', 'complete'])))
+        .where(and(eq(submissions.jobId, job.id), inArray(submissions.state, ['submitted', 'changes_requested', 'accepted', 'declined', 'disputed', 'complete'])))
         .orderBy(submissions.submittedAt)
     },
 

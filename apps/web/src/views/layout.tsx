@@ -8,6 +8,10 @@ export { ASSET_VERSION }
 
 /** Messages a redirect may ask the next page to show (`?ok=<key>`); anything else is ignored. */
 const NOTICES = new Set([
+  'changes_requested',
+  'dispute_opened',
+  'dispute_decided',
+  'withdrawn',
   'saved',
   'registered',
   'logged_out',

@@ -26,8 +26,10 @@ export function ApplyForm({ ctx, job }: { ctx: ViewCtx; job: Job }): JSX.Element
   )
 }
 
-export function MyApplication({ ctx, application }: { ctx: ViewCtx; application: Application }): JSX.Element {
-  const { t } = ctx
+export function MyApplication({ ctx, job, application }: { ctx: ViewCtx; job: Job; application: Application }): JSX.Element {
+  const { t, csrf } = ctx
+  // Not chosen once the work started without her: said so, not left "pending" for ever.
+  const choosing = job.state === 'recruiting' || job.state === 'selecting'
   return (
     <section class="card" aria-labelledby="myapp-h">
       <h2 id="myapp-h" safe>
@@ -36,6 +38,18 @@ export function MyApplication({ ctx, application }: { ctx: ViewCtx; application:
       <p data-application-state={application.state}>
         <Speak slug={`applications.state.${application.state}`} text={t(`applications.states.${application.state}`)} ctx={ctx} />
       </p>
+      {application.state === 'rejected' && !choosing ? (
+        <p data-not-chosen>
+          <Speak slug="review.not_chosen" text={t('review.not_chosen')} ctx={ctx} />
+        </p>
+      ) : (
+        ''
+      )}
+      {application.state === 'pending' && choosing ? (
+        <PostButton ctx={ctx} csrf={csrf} action={`/applications/${application.id}/withdraw`} slug="review.withdraw" text={t('review.withdraw')} kind="secondary" />
+      ) : (
+        ''
+      )}
     </section>
   )
 }

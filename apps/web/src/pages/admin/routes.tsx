@@ -9,6 +9,7 @@ import { AdminUsers } from './views/users.tsx'
 import { AdminJobs } from './views/jobs.tsx'
 import { AdminMoney } from './views/money.tsx'
 import { AdminWebhooks } from './views/webhooks.tsx'
+import { ConfirmForm } from '../../views/confirm.tsx'
 
 const DECIMAL = /^\d{1,15}(\.\d{1,9})?$/
 const INTERVAL = /^R\d*\/[0-9T:.Z+-]+\/P[0-9YMWDTHS.]+$/
@@ -76,6 +77,25 @@ export function adminRoutes(app: FastifyInstance, deps: { admin: AdminService; a
     if (typeof result === 'string') return redirect(reply, '/admin/users')
     req.log.info({ admin: admin.username, action: 'role_set', user: result.username, role }, 'admin action')
     return done(reply, `/admin/users?q=${encodeURIComponent(result.username)}`, 'saved')
+  })
+
+  // Disabling asks first (a confirmation page, works without JavaScript); enabling undoes it.
+  app.get<{ Params: { id: string } }>('/admin/users/:id/disable', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply
+    const user = await deps.admin.getUser(req.params.id)
+    if (!user) return redirect(reply, '/admin/users')
+    return page(req, reply, { title: 'review.title.disable', titleSlug: 'review.title.disable' }, (ctx) => (
+      <ConfirmForm
+        ctx={ctx}
+        action={`/admin/users/${user.id}/disable`}
+        money={ctx.t('review.money.disable', { name: `@${user.username}` })}
+        moneySlug="review.money.disable"
+        button={ctx.t('admin.users.disable')}
+        buttonSlug="admin.users.disable"
+        back={`/admin/users?q=${encodeURIComponent(user.username)}`}
+        kind="danger"
+      />
+    ))
   })
 
   for (const action of ['disable', 'enable'] as const) {

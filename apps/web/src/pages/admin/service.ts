@@ -49,6 +49,12 @@ export function createAdminService(deps: { db: Db; payments: PaymentsClient; fun
       return { users: rows.slice(0, ADMIN_PAGE_SIZE), hasMore: rows.length > ADMIN_PAGE_SIZE }
     },
 
+    async getUser(userId: string): Promise<User | null> {
+      if (!isUuid(userId)) return null
+      const [row] = await db.select().from(users).where(eq(users.id, userId))
+      return row ?? null
+    },
+
     async setRole(userId: string, role: string): Promise<User | AdminError> {
       if (!isUuid(userId)) return 'not_found'
       if (role !== 'funder' && role !== 'creator' && role !== 'both') return 'invalid_input'

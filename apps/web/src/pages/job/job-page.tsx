@@ -31,12 +31,16 @@ export interface OwnerData {
   payouts: { payout: Payout; receiver: { username: string; displayName: string } }[]
   /** What escrow lacks for everyone selected: the work starts only at 0. */
   shortfall: bigint
+  /** When submitted work is accepted automatically, and how many rounds of changes are left for it. */
+  releaseAt: (s: Submission) => Date | null
+  roundsLeft: (s: Submission) => number
 }
 
 export interface CreatorData {
   application: Application | null
   submission: Submission | null
   payout: Payout | undefined
+  releaseAt: Date | null
 }
 
 /** A submission's payout as the owner sees it: the latest attempt (a retried payout supersedes the failed one). */
@@ -106,9 +110,8 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
             ) : (
               ''
             )}
-            {job.state === 'submitting' || job.state === 'reviewing' ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/complete`} slug="jobs.complete" text={t('jobs.complete')} /> : ''}
+            {job.state === 'submitting' || job.state === 'reviewing' ? <LinkButton ctx={ctx} href={`/jobs/${job.id}/complete`} slug="jobs.complete" text={t('jobs.complete')} kind="primary" /> : ''}
             <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/duplicate`} slug="jobs.duplicate" text={t('jobs.duplicate')} kind="secondary" />
-            {job.state === 'draft' || ACTIVE_STATES.includes(job.state) ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/cancel`} slug="jobs.cancel" text={t('jobs.cancel')} kind="danger" /> : ''}
           </div>
           {job.state !== 'draft' ? (
             <FundingSection ctx={p.ctx} job={job} open={owner.openFunding} budget={owner.budgetLeft} escrow={p.escrow} hasWallet={Boolean(user?.walletAddress)} />
@@ -116,9 +119,27 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
             ''
           )}
           <ApplicationList ctx={p.ctx} job={job} rows={owner.applications} />
-          <SubmissionList ctx={p.ctx} job={job} rows={owner.submissions} payoutOf={(s) => <PayoutStatus ctx={p.ctx} payout={latestPayout(owner.payouts, s.id)} />} />
+          <SubmissionList
+            ctx={p.ctx}
+            job={job}
+            rows={owner.submissions}
+            payoutOf={(s) => <PayoutStatus ctx={p.ctx} payout={latestPayout(owner.payouts, s.id)} />}
+            releaseAt={owner.releaseAt}
+            roundsLeft={owner.roundsLeft}
+          />
           <LedgerView ctx={p.ctx} ledger={owner.ledger} payouts={owner.payouts} />
           <FundingHistory ctx={p.ctx} history={owner.history} />
+          {/* Far from the payment box: canceling refunds escrow (and costs fees), so it asks first (a confirmation page). */}
+          {job.state === 'draft' || ACTIVE_STATES.includes(job.state) ? (
+            <section class="card" aria-labelledby="cancel-h" data-cancel-zone>
+              <h2 id="cancel-h" safe>
+                {t('review.cancel_zone')}
+              </h2>
+              <LinkButton ctx={ctx} href={`/jobs/${job.id}/cancel`} slug="jobs.cancel" text={t('jobs.cancel')} kind="danger" />
+            </section>
+          ) : (
+            ''
+          )}
         </>
       ) : (
         ''
@@ -132,11 +153,14 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
 
 function CreatorSection({ ctx, job, data }: { ctx: ViewCtx; job: Job; data: CreatorData }): JSX.Element {
   if (!data.application) return job.state === 'recruiting' ? <ApplyForm ctx={ctx} job={job} /> : ''
+  const resubmit = data.submission?.state === 'changes_requested' && (job.state === 'submitting' || job.state === 'reviewing')
   return (
     <>
-      <MyApplication ctx={ctx} application={data.application} />
-      {data.submission && data.submission.state !== 'draft' ? (
-        <MySubmission ctx={ctx} submission={data.submission} payout={<PayoutStatus ctx={ctx} payout={data.payout} />} />
+      <MyApplication ctx={ctx} job={job} application={data.application} />
+      {resubmit ? (
+        <SubmitForm ctx={ctx} job={job} draft={data.submission} />
+      ) : data.submission && data.submission.state !== 'draft' ? (
+        <MySubmission ctx={ctx} job={job} submission={data.submission} payout={<PayoutStatus ctx={ctx} payout={data.payout} />} releaseAt={data.releaseAt} />
       ) : data.application.state === 'selected' && job.state === 'submitting' ? (
         <SubmitForm ctx={ctx} job={job} draft={data.submission} />
       ) : (

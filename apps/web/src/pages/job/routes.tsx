@@ -44,12 +44,25 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       const shown = (req.query as Record<string, unknown>).funding
       const openFunding = refreshed ?? history.find((f) => f.id === shown) ?? null
       const selected = applications.filter((a) => a.application.state === 'selected').length
-      owner = { applications, submissions, history, budgetLeft, ledger, payouts, openFunding, shortfall: shortfall(ledger, job, selected) }
+      const rounds = deps.submissions.review.changeRounds
+      owner = {
+        applications,
+        submissions,
+        history,
+        budgetLeft,
+        ledger,
+        payouts,
+        openFunding,
+        shortfall: shortfall(ledger, job, selected),
+        releaseAt: (s) => (s.submittedAt ? deps.submissions.releaseAt(s.submittedAt) : null),
+        roundsLeft: (s) => rounds - s.changeRounds
+      }
     } else if (user) {
       const application = await deps.applications.getMine(user.id, job.id)
       const submission = application ? await deps.submissions.getMine(user.id, job.id) : null
       const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
-      creator = { application, submission, payout }
+      const releaseAt = submission?.submittedAt ? deps.submissions.releaseAt(submission.submittedAt) : null
+      creator = { application, submission, payout, releaseAt }
     }
     // Everyone sees whether the money is really in escrow, from the same ledger as the owner's.
     const ledger = owner ? owner.ledger : await deps.payouts.ledger(job)

@@ -1,8 +1,18 @@
 import type { ViewCtx } from '../../views/context.ts'
 import type { Submission } from '../model.ts'
 import type { Job } from '../../jobs/model.ts'
-import { Csrf, Field, PostButton, Submit } from '../../views/form.tsx'
+import { Csrf, Field, LinkButton, PostButton, Submit } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
+import { Speak } from '../../views/speak.tsx'
+import { AutoReleaseLine, ReviewReason } from './review.tsx'
+
+/** Work either side may still dispute (its pay is in escrow, not yet paid out). */
+const DISPUTABLE = ['submitted', 'changes_requested', 'declined']
+const canDispute = (job: Job, s: Submission) => DISPUTABLE.includes(s.state) && (job.state === 'submitting' || job.state === 'reviewing')
+
+function DisputeLink({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
+  return <LinkButton ctx={ctx} href={`/submissions/${s.id}/dispute`} slug="review.dispute.open" text={ctx.t('review.dispute.open')} />
+}
 
 function Work({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
   return (
@@ -31,6 +41,14 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
       <h2 id="submit-h" data-audio-slug="submissions.title" safe>
         {t('submissions.title')}
       </h2>
+      {draft?.state === 'changes_requested' ? (
+        <div class="alert" data-changes-requested>
+          <Speak slug="review.changes.creator" text={t('review.changes.creator')} ctx={ctx} />
+          <ReviewReason ctx={ctx} submission={draft} />
+        </div>
+      ) : (
+        ''
+      )}
       {draft ? (
         <>
           <h3 safe>{t('submissions.preview')}</h3>
@@ -62,7 +80,7 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
 }
 
 /** The creator's own work; `payout` is what the page shows of its payout (payouts/views/status.tsx). */
-export function MySubmission({ ctx, submission, payout }: { ctx: ViewCtx; submission: Submission; payout: JSX.Element }): JSX.Element {
+export function MySubmission({ ctx, job, submission, payout, releaseAt }: { ctx: ViewCtx; job: Job; submission: Submission; payout: JSX.Element; releaseAt: Date | null }): JSX.Element {
   const { t, csrf } = ctx
   return (
     <section class="card" aria-labelledby="mysub-h">
@@ -75,7 +93,11 @@ export function MySubmission({ ctx, submission, payout }: { ctx: ViewCtx; submis
         </span>
       </p>
       <Work ctx={ctx} s={submission} />
+      {submission.state === 'declined' ? <ReviewReason ctx={ctx} submission={submission} /> : ''}
+      {submission.state === 'disputed' ? <Speak slug="review.dispute.frozen" text={t('review.dispute.frozen')} ctx={ctx} /> : ''}
+      {submission.state === 'submitted' && releaseAt ? <AutoReleaseLine ctx={ctx} job={job} releaseAt={releaseAt} /> : ''}
       {payout}
+      {canDispute(job, submission) ? <DisputeLink ctx={ctx} s={submission} /> : ''}
       {submission.state === 'accepted' ? (
         <PostButton ctx={ctx} csrf={csrf} action={`/submissions/${submission.id}/complete`} slug="submissions.mark_complete" text={t('submissions.mark_complete')} />
       ) : (
@@ -91,8 +113,9 @@ export interface SubmissionRow {
 }
 
 /** The job's submitted work, for its owner; `payoutOf` shows each one's payout (the page knows the payouts). */
-export function SubmissionList({ ctx, job, rows, payoutOf }: { ctx: ViewCtx; job: Job; rows: SubmissionRow[]; payoutOf: (s: Submission) => JSX.Element }): JSX.Element {
-  const { t, csrf } = ctx
+export function SubmissionList(p: { ctx: ViewCtx; job: Job; rows: SubmissionRow[]; payoutOf: (s: Submission) => JSX.Element; releaseAt: (s: Submission) => Date | null; roundsLeft: (s: Submission) => number }): JSX.Element {
+  const { ctx, job, rows, payoutOf } = p
+  const { t } = ctx
   const canDecide = job.state === 'submitting' || job.state === 'reviewing'
   return (
     <section aria-labelledby="subs-h">
@@ -112,15 +135,23 @@ export function SubmissionList({ ctx, job, rows, payoutOf }: { ctx: ViewCtx; job
                 </span>
               </p>
               <Work ctx={ctx} s={s} />
+              <ReviewReason ctx={ctx} submission={s} />
+              {s.state === 'submitted' && p.releaseAt(s) ? <AutoReleaseLine ctx={ctx} job={job} releaseAt={p.releaseAt(s)!} /> : ''}
+              {s.state === 'disputed' ? <Speak slug="review.dispute.frozen" text={t('review.dispute.frozen')} ctx={ctx} /> : ''}
               {payoutOf(s)}
-              {canDecide && s.state === 'submitted' ? (
-                <div class="row">
-                  <PostButton ctx={ctx} csrf={csrf} action={`/submissions/${s.id}/accept`} slug="submissions.accept" text={t('submissions.accept')} />
-                  <PostButton ctx={ctx} csrf={csrf} action={`/submissions/${s.id}/decline`} slug="submissions.decline" text={t('submissions.decline')} kind="danger" />
-                </div>
-              ) : (
-                ''
-              )}
+              {/* Each decision opens its confirmation page first (what happens to the money), then posts. */}
+              <div class="row">
+                {canDecide && s.state === 'submitted' ? (
+                  <>
+                    <LinkButton ctx={ctx} href={`/submissions/${s.id}/accept`} slug="submissions.accept" text={t('submissions.accept')} kind="primary" />
+                    {p.roundsLeft(s) > 0 ? <LinkButton ctx={ctx} href={`/submissions/${s.id}/changes`} slug="review.changes.button" text={t('review.changes.button')} /> : ''}
+                    <LinkButton ctx={ctx} href={`/submissions/${s.id}/decline`} slug="submissions.decline" text={t('submissions.decline')} kind="danger" />
+                  </>
+                ) : (
+                  ''
+                )}
+                {canDispute(job, s) ? <DisputeLink ctx={ctx} s={s} /> : ''}
+              </div>
             </li>
           ))}
         </ul>

@@ -41,6 +41,11 @@ export function AdminNav({ ctx, current, done }: { ctx: ViewCtx; current: string
             </li>
           ))}
           <li>
+            <a href="/admin/disputes" class="btn secondary" data-audio-slug="review.admin_title" safe>
+              {t('review.admin_title')}
+            </a>
+          </li>
+          <li>
             <a href="/admin/audio" class="btn secondary" data-audio-slug="admin.audio" safe>
               {t('admin.audio')}
             </a>

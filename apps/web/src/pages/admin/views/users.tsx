@@ -1,6 +1,6 @@
 import type { ViewCtx } from '../../../views/context.ts'
 import type { User } from '../../../domain/user.ts'
-import { Csrf, Field, PostButton, Select, Submit } from '../../../views/form.tsx'
+import { Csrf, Field, LinkButton, PostButton, Select, Submit } from '../../../views/form.tsx'
 import { AdminNav, Pager } from './parts.tsx'
 
 function role(u: User): 'funder' | 'creator' | 'both' {
@@ -39,7 +39,7 @@ export function AdminUsers(p: { ctx: ViewCtx; users: User[]; q: string; page: nu
               {u.disabled ? (
                 <PostButton ctx={ctx} csrf={ctx.csrf} action={`/admin/users/${u.id}/enable`} slug="admin.users.enable" text={t('admin.users.enable')} kind="secondary" />
               ) : (
-                <PostButton ctx={ctx} csrf={ctx.csrf} action={`/admin/users/${u.id}/disable`} slug="admin.users.disable" text={t('admin.users.disable')} kind="danger" />
+                <LinkButton ctx={ctx} href={`/admin/users/${u.id}/disable`} slug="admin.users.disable" text={t('admin.users.disable')} kind="danger" />
               )}
             </li>
           ))}
