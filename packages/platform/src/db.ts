@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import pg from 'pg'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -33,6 +34,13 @@ export class DatabaseLockedError extends Error {
 }
 
 /**
+ * The PostgreSQL extensions migrations may create. PGlite ships each one as a bundle that must be
+ * loaded when the database opens; on PostgreSQL they come with the server (Debian: postgresql-contrib).
+ * unaccent: job search ignores accents (web's 0004_job_search migration).
+ */
+const EMBEDDED_OPTIONS: PGliteOptions = { extensions: { unaccent } }
+
+/**
  * Opens the embedded database under `dataDir` (or in memory with 'memory'), guarded by a
  * lock file so that a second process cannot open the same directory: PGlite is single-process,
  * and two writers would corrupt it.
@@ -41,13 +49,13 @@ export async function openEmbeddedDatabase(dataDir: string | 'memory'): Promise<
   let releaseLock = () => {}
   let client: PGlite
   if (dataDir === 'memory') {
-    client = new PGlite()
+    client = new PGlite(EMBEDDED_OPTIONS)
   } else {
     const dir = resolve(dataDir)
     mkdirSync(dir, { recursive: true })
     releaseLock = acquireDirectoryLock(dir)
     try {
-      client = new PGlite(join(dir, 'pgdata'))
+      client = new PGlite(join(dir, 'pgdata'), EMBEDDED_OPTIONS)
       await client.waitReady
     } catch (error) {
       releaseLock()

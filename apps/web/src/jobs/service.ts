@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, inArray, or, sql, gte, lte } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, sql, gte, lte } from 'drizzle-orm'
 import { parseDecimalAmount, queryRows, type Db, type Tx } from '@voces/platform'
 import { jobs, ACTIVE_STATES, JOB_STATES, type Job, type JobState } from './model.ts'
 import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
@@ -6,6 +6,7 @@ import type { JobError } from './errors.ts'
 import { LANGUAGES, type Language } from '../domain/languages.ts'
 import type { User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
+import { jobSearch } from './search.ts'
 
 export interface JobInput {
   title: string
@@ -212,10 +213,8 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
       if (filter.language && (LANGUAGES as readonly string[]).includes(filter.language)) {
         conditions.push(eq(jobs.language, filter.language as Language))
       }
-      if (filter.q) {
-        const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-        conditions.push(or(ilike(jobs.title, pattern), ilike(jobs.description, pattern))!)
-      }
+      const search = filter.q ? jobSearch(filter.q) : null
+      if (search) conditions.push(search.where)
       if (filter.soon) conditions.push(lte(jobs.recruitDeadline, new Date(now().getTime() + 3 * DAY)))
       if (filter.hideApplied && viewer) {
         conditions.push(sql`not exists (select 1 from web.applications a where a.job_id = ${jobs.id} and a.applicant_id = ${viewer.id})`)
@@ -229,7 +228,8 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
           .select()
           .from(jobs)
           .where(where)
-          .orderBy(sql`${jobs.publishedAt} desc nulls last`, desc(jobs.id))
+          // With a search, the best matches first; otherwise (and among equals) the newest.
+          .orderBy(...(search ? [sql`${search.rank} desc`] : []), sql`${jobs.publishedAt} desc nulls last`, desc(jobs.id))
           .limit(PAGE_SIZE + 1)
           .offset((page - 1) * PAGE_SIZE),
         queryRows<{ n: number | string }>(deps.db, sql`select count(*) as n from (select 1 from ${jobs} where ${where} limit ${COUNT_CAP + 1}) capped`)
