@@ -28,7 +28,7 @@ const PROFILE = process.env.BENCH_PROFILE !== '0'
 
 type Page = 'browse' | 'job' | 'search'
 interface Ready { type: 'ready'; kind: 'embedded' | 'postgres'; jobs: number; pages: Record<Page, string>; statics: Record<Page, string> }
-interface Load { rps: number; p50: number; p99: number; bytes: number; requests: number }
+interface Load { cpuMs: number; rps: number; p50: number; p99: number; bytes: number; requests: number }
 
 // The goals of issue 14: dynamic/static throughput and p99 on PostgreSQL; on embedded PGlite, the ratio only.
 const GOALS: Record<'embedded' | 'postgres', Record<Page, { ratio?: number; p99?: number }>> = {
@@ -37,25 +37,30 @@ const GOALS: Record<'embedded' | 'postgres', Record<Page, { ratio?: number; p99?
 }
 
 async function load(url: string, seconds = SECONDS): Promise<Load> {
+  const cpuBefore = await serverCpuMs()
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { 'accept-encoding': ENCODING } })
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`)
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytes: Math.round(result.throughput.total / result.requests.total), requests: result.requests.total }
+  const cpuMs = ((await serverCpuMs()) - cpuBefore) / result.requests.total
+  return { cpuMs, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytes: Math.round(result.throughput.total / result.requests.total), requests: result.requests.total }
 }
 
-function ask(child: ChildProcess, message: object, answer: string): Promise<void> {
-  const reply = new Promise<void>((resolve) => {
+function ask<T = unknown>(child: ChildProcess, message: object, answer: string): Promise<T> {
+  const reply = new Promise<T>((resolve) => {
     const on = (m: { type: string }) => {
       if (m.type !== answer) return
       child.off('message', on)
-      resolve()
+      resolve(m as T)
     }
     child.on('message', on)
   })
   child.send(message)
   return reply
 }
+
+/** The server process's CPU time so far (all its threads), in ms. */
+const serverCpuMs = async () => (await ask<{ ms: number }>(server, { type: 'cpu' }, 'cpu')).ms
 
 const server = fork(join(here, 'web-server.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env })
 const exited = once(server, 'exit')
@@ -71,7 +76,7 @@ try {
       `accept-encoding: ${ENCODING}; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}\n`
   )
   const pad = (s: string | number, n: number) => String(s).padStart(n)
-  console.log('page    | dynamic rps | p50 ms | p99 ms | static rps | p99 ms |  bytes | dynamic/static | goal        | met')
+  console.log('page    | dynamic rps | p50 ms | p99 ms | static rps | p99 ms |  bytes | dynamic/static | goal        | met | server CPU ms/req dynamic, static, ratio')
   let missed = false
   for (const name of Object.keys(ready.pages) as Page[]) {
     await load(ready.pages[name], 1) // warm-up: compiled templates, caches, JIT
@@ -85,10 +90,13 @@ try {
     const goalText = [goal.ratio !== undefined ? `≥ ${goal.ratio}` : '', goal.p99 !== undefined ? `p99 < ${goal.p99}` : ''].filter(Boolean).join(', ')
     console.log(
       `${name.padEnd(7)} | ${pad(dynamic.rps.toFixed(0), 11)} | ${pad(dynamic.p50.toFixed(0), 6)} | ${pad(dynamic.p99.toFixed(0), 6)} | ${pad(stat.rps.toFixed(0), 10)} | ` +
-        `${pad(stat.p99.toFixed(0), 6)} | ${pad(dynamic.bytes, 6)} | ${pad(ratio.toFixed(2), 14)} | ${goalText.padEnd(11)} | ${met ? 'yes' : 'NO'}`
+        `${pad(stat.p99.toFixed(0), 6)} | ${pad(dynamic.bytes, 6)} | ${pad(ratio.toFixed(2), 14)} | ${goalText.padEnd(11)} | ${met ? 'yes' : ' NO'} | ` +
+        `${dynamic.cpuMs.toFixed(2)}, ${stat.cpuMs.toFixed(2)}, ${(stat.cpuMs / dynamic.cpuMs).toFixed(2)}`
     )
   }
-  console.log('(search = /jobs?q=cancion mercado; autocannon latencies are whole milliseconds)')
+  console.log('(search = /jobs?q=cancion mercado; autocannon latencies are whole milliseconds. The CPU ratio, static/dynamic CPU per')
+  console.log(' request of the server process, is what the throughput ratio tends to on a quiet machine and holds on a busy one; on PostgreSQL the')
+  console.log(' database server\'s own CPU is not in it.)')
 
   if (PROFILE) {
     console.log(`\nWhere a dynamic page's main-thread time goes (V8 CPU profile, ${SECONDS} s of load each):`)
