@@ -7,6 +7,7 @@ import { LANGUAGES, type Language } from '../domain/languages.ts'
 import type { User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
 import { jobSearch } from './search.ts'
+import { createCountCache } from './count-cache.ts'
 
 export interface JobInput {
   title: string
@@ -35,6 +36,7 @@ export type OnJobEdited = (tx: Tx, before: Job, after: Job) => Promise<void>
 
 export function createJobService(deps: { db: Db; asset: { code: string; scale: number }; onClosed: OnJobClosed; onEdited?: OnJobEdited; now?: () => Date }) {
   const now = deps.now ?? (() => new Date())
+  const counts = createCountCache({ ttlMs: 5_000, maxEntries: 500, now })
 
   /** Turns form input into column values, or the reason it cannot. Dates are whole days, ending at 23:59:59 UTC. */
   function toValues(input: JobInput, publishing: boolean) {
@@ -84,6 +86,7 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
       .set({ state, stateChangedAt: now(), updatedAt: now(), ...extra })
       .where(eq(jobs.id, job.id))
       .returning()
+    counts.clear()
     if (state === 'canceled' || state === 'expired' || state === 'complete') await deps.onClosed(tx, updated!)
     return updated!
   }
@@ -97,6 +100,7 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
         .insert(jobs)
         .values({ ...values, ownerId: owner.id, state: publish ? 'recruiting' : 'draft', publishedAt: publish ? at : null })
         .returning()
+      counts.clear()
       return job!
     },
 
@@ -118,6 +122,7 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
           })
           .where(eq(jobs.id, id))
           .returning()
+        counts.clear()
         await deps.onEdited?.(tx, job, updated!)
         return updated!
       })
@@ -223,7 +228,13 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
       const page = Math.max(1, filter.page)
       // Counting every open job on each request does not scale: count up to a cap, and know whether a
       // next page exists by asking for one row more than a page.
-      const [rows, counted] = await Promise.all([
+      const viewerSpecific = Boolean(filter.hideApplied && viewer)
+      const countKey = JSON.stringify([filter.language ?? '', filter.q ?? '', Boolean(filter.soon)])
+      const countOpen = async () => {
+        const [counted] = await queryRows<{ n: number | string }>(deps.db, sql`select count(*) as n from (select 1 from ${jobs} where ${where} limit ${COUNT_CAP + 1}) capped`)
+        return Number(counted?.n ?? 0)
+      }
+      const [rows, total] = await Promise.all([
         deps.db
           .select()
           .from(jobs)
@@ -232,9 +243,8 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
           .orderBy(...(search ? [sql`${search.rank} desc`] : []), sql`${jobs.publishedAt} desc nulls last`, desc(jobs.id))
           .limit(PAGE_SIZE + 1)
           .offset((page - 1) * PAGE_SIZE),
-        queryRows<{ n: number | string }>(deps.db, sql`select count(*) as n from (select 1 from ${jobs} where ${where} limit ${COUNT_CAP + 1}) capped`)
+        viewerSpecific ? countOpen() : counts.get(countKey, countOpen)
       ])
-      const total = Number(counted[0]?.n ?? 0)
       return {
         jobs: rows.slice(0, PAGE_SIZE),
         total: Math.min(total, COUNT_CAP),
