@@ -11,13 +11,15 @@ import fastifyMultipart from '@fastify/multipart'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifyCompress from '@fastify/compress'
-import type { Database, Logger } from '@voces/platform'
+import { sql } from 'drizzle-orm'
+import { createMetrics, type Database, type Logger } from '@voces/platform'
 import type { WebConfig } from './config.ts'
 import type { PaymentsClient } from './payments-client/types.ts'
 import { isUiLanguage } from './domain/languages.ts'
 import { errorPages } from './http/render.tsx'
 import { refuseControlCharacters, requestFailure, startReadingBody } from './http/input.ts'
 import { errorStatus } from './errors.ts'
+import { operationsRoutes } from './http/operations.ts'
 import { createUserService } from './users/service.ts'
 import { createSessionService, SESSION_COOKIE } from './sessions/service.ts'
 import { createMediaService } from './media/service.ts'
@@ -100,6 +102,23 @@ function createServices(deps: WebDeps) {
     }
   })
   return { media, users, sessions, payouts, jobs, transitions, applications, submissions, fundings, scheduler, audio }
+}
+
+/** The web app's figures for /metrics: payouts it must send, fundings and payouts by state, failures by reason. */
+function webMetrics(database: Database) {
+  return createMetrics({
+    service: 'web',
+    database,
+    queues: [{ queue: 'web.payouts', table: sql`web.payouts`, ready: sql`state = 'pending' or (state = 'sending' and remote_id is null)` }],
+    states: [
+      { kind: 'funding', query: sql`select state as key, count(*) as n from web.fundings group by 1` },
+      { kind: 'payout', query: sql`select state as key, count(*) as n from web.payouts group by 1` }
+    ],
+    failures: [
+      { kind: 'funding', query: sql`select failure_reason as key, count(*) as n from web.fundings where state in ('failed', 'rejected', 'expired') group by 1` },
+      { kind: 'payout', query: sql`select last_error as key, count(*) as n from web.payouts where state = 'failed' group by 1` }
+    ]
+  })
 }
 
 /** The composition root: every service is built here from explicit dependencies, then the routes. */
@@ -190,6 +209,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'not_found'))
 
   app.get('/health', async () => ({ ok: true }))
+  operationsRoutes(app, { metrics: webMetrics(database), database, token: config.metricsToken, maxWorkerLagSeconds: config.maxWorkerLagSeconds })
   // Browsers ask for it on every first visit; an empty answer they may keep costs less than the 404 page.
   app.get('/favicon.ico', (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=604800').send())
   userRoutes(app, {

@@ -27,7 +27,7 @@ beforeAll(async () => {
         1000, 'MXN', 2, 2, 6, now() + interval '10 days', 2, 7, now() + interval '40 days', ${j.state ?? 'recruiting'},
         now() - make_interval(mins => ${j.age}))`)
   }
-}, 60_000)
+})
 
 afterAll(async () => {
   await t?.close()

@@ -26,6 +26,8 @@ export interface Database {
    * service's first migration: change it to `CREATE SCHEMA IF NOT EXISTS` when generating it.
    */
   migrate(options: { migrationsFolder: string; schema: string }): Promise<void>
+  /** Connections of this process (metrics): PGlite is one; PostgreSQL's pool has several. */
+  poolStats(): { total: number; idle: number; waiting: number }
   close(): Promise<void>
 }
 
@@ -70,6 +72,7 @@ export async function openEmbeddedDatabase(dataDir: string | 'memory'): Promise<
     async migrate({ migrationsFolder, schema }) {
       await migratePglite(db as never, { migrationsFolder, migrationsSchema: schema, migrationsTable: 'migrations' })
     },
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
       await client.close()
       releaseLock()
@@ -96,6 +99,7 @@ export function openPostgresDatabase(url: string, options: { max?: number } = {}
         lockClient.release()
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await pool.end()
     }
