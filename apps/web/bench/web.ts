@@ -1,84 +1,118 @@
 /**
- * `npm run bench:web -w @voces/web`: requests per second and p99 latency of the browse and job pages
- * with 100,000 jobs, next to the same bytes served as a static file by the same server stack, and the ratio.
- * Uses PostgreSQL when DATABASE_URL is set, else an in-memory PGlite. BENCH_JOBS, BENCH_SECONDS and
- * BENCH_CONNECTIONS change the size of the run.
+ * `npm run bench:web`: requests per second and p99 latency of the browse, job and search pages with
+ * BENCH_JOBS (100,000) jobs, next to the same bytes served as static files by the same server stack, and
+ * the ratios beside the goals of issue 14. Honest by construction: the server runs alone in its own
+ * process (web-server.ts), the load comes from this one (autocannon), one page at a time after a discarded
+ * warm-up. Then each dynamic page is loaded once more under V8's CPU profiler: artifacts/bench-web/<page>.cpuprofile
+ * (open it in Chrome DevTools → Performance, or speedscope) and a summary of the main thread's time per
+ * request is printed. PostgreSQL when DATABASE_URL is set, else an in-memory PGlite.
+ *   BENCH_JOBS (100000)  BENCH_SECONDS (5)  BENCH_CONNECTIONS (16)  BENCH_ENCODING ('gzip, deflate, br')
+ *   BENCH_PROFILE=0 skips the profiles.
  */
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { sql } from 'drizzle-orm'
-import Fastify from 'fastify'
-import fastifyStatic from '@fastify/static'
-import { createLogger, createTestDatabase, queryRows } from '@voces/platform'
-import { buildWebApp } from '../src/app.ts'
-import { testWebConfig } from '../src/config.ts'
-import { createFakePaymentsClient } from '../src/payments-client/fake.ts'
+import { fork, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { dirname, join, relative } from 'node:path'
+import { cpus, loadavg } from 'node:os'
+// @ts-expect-error autocannon ships no types; only its documented result fields are read below.
+import autocannon from 'autocannon'
+import { summarise } from './cpu-profile.ts'
 
-const JOBS = Number(process.env.BENCH_JOBS ?? 100_000)
+const here = dirname(fileURLToPath(import.meta.url))
+const ARTIFACTS = join(here, '..', '..', '..', 'artifacts', 'bench-web')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const ENCODING = process.env.BENCH_ENCODING ?? 'gzip, deflate, br'
+const PROFILE = process.env.BENCH_PROFILE !== '0'
 
-async function load(url: string): Promise<{ rps: number; p99: number; bytes: number }> {
-  const latencies: number[] = []
-  let bytes = 0
-  const end = Date.now() + SECONDS * 1000
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < end) {
-        const start = performance.now()
-        const res = await fetch(url, { headers: { 'accept-encoding': process.env.BENCH_ENCODING ?? 'gzip, deflate, br' } })
-        const body = await res.arrayBuffer()
-        if (res.status !== 200) throw new Error(`${url} answered ${res.status}`)
-        latencies.push(performance.now() - start)
-        bytes = body.byteLength
-      }
-    })
-  )
-  latencies.sort((a, b) => a - b)
-  return { rps: latencies.length / SECONDS, p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0, bytes }
+type Page = 'browse' | 'job' | 'search'
+interface Ready { type: 'ready'; kind: 'embedded' | 'postgres'; jobs: number; pages: Record<Page, string>; statics: Record<Page, string> }
+interface Load { cpuMs: number; rps: number; p50: number; p99: number; bytes: number; requests: number }
+
+// The goals of issue 14: dynamic/static throughput and p99 on PostgreSQL; on embedded PGlite, the ratio only.
+const GOALS: Record<'embedded' | 'postgres', Record<Page, { ratio?: number; p99?: number }>> = {
+  postgres: { browse: { ratio: 0.5, p99: 30 }, job: { ratio: 0.6, p99: 20 }, search: { p99: 30 } },
+  embedded: { browse: { ratio: 0.3 }, job: { ratio: 0.3 }, search: { p99: 30 } }
 }
 
-const database = await createTestDatabase()
-const config = testWebConfig()
-const web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: createFakePaymentsClient() })
-const base = await web.start()
-const dir = mkdtempSync(join(tmpdir(), 'voces-bench-'))
+async function load(url: string, seconds = SECONDS): Promise<Load> {
+  const cpuBefore = await serverCpuMs()
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { 'accept-encoding': ENCODING } })
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`)
+  }
+  const cpuMs = ((await serverCpuMs()) - cpuBefore) / result.requests.total
+  return { cpuMs, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytes: Math.round(result.throughput.total / result.requests.total), requests: result.requests.total }
+}
+
+function ask<T = unknown>(child: ChildProcess, message: object, answer: string): Promise<T> {
+  const reply = new Promise<T>((resolve) => {
+    const on = (m: { type: string }) => {
+      if (m.type !== answer) return
+      child.off('message', on)
+      resolve(m as T)
+    }
+    child.on('message', on)
+  })
+  child.send(message)
+  return reply
+}
+
+/** The server process's CPU time so far (all its threads), in ms. */
+const serverCpuMs = async () => (await ask<{ ms: number }>(server, { type: 'cpu' }, 'cpu')).ms
+
+const server = fork(join(here, 'web-server.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env })
+const exited = once(server, 'exit')
 try {
-  console.log(`seeding ${JOBS} jobs on ${database.kind}…`)
-  await database.db.execute(sql`insert into web.users (username, password_hash, display_name, is_funder) values ('bench_owner', 'x', 'Bench', true)`)
-  await database.db.execute(sql`
-    insert into web.jobs (owner_id, title, description, language, deliverable_types, amount_per_person, asset_code, asset_scale,
-      max_responses, recruit_limit, recruit_deadline, submit_limit, submit_days, expires_at, state, published_at)
-    select (select id from web.users where username = 'bench_owner'), 'Trabajo de prueba ' || g, 'Descripción del trabajo ' || g,
-      (array['nah','ot','maz','qu','es','en'])[1 + g % 6], array['audio'], 1000 + g % 500, 'MXN', 2,
-      2, 6, now() + interval '10 days', 2, 7, now() + interval '40 days',
-      case when g % 10 = 0 then 'draft' when g % 10 < 6 then 'recruiting' else 'complete' end,
-      now() - (g || ' seconds')::interval
-    from generate_series(1, ${JOBS}) g`)
-  await database.db.execute(sql`analyze web.jobs`)
-  const [one] = await queryRows<{ id: string }>(database.db, sql`select id from web.jobs where state = 'recruiting' limit 1`)
-  const jobId = one!.id
-
-  const pages = { browse: `${base}/jobs?page=3`, job: `${base}/jobs/${jobId}` }
-  const statics = Fastify()
-  for (const [name, url] of Object.entries(pages)) writeFileSync(join(dir, `${name}.html`), await (await fetch(url)).text())
-  await statics.register(fastifyStatic, { root: dir })
-  const staticBase = await statics.listen({ host: '127.0.0.1', port: 0 })
-
-  console.log(`${CONNECTIONS} connections, ${SECONDS}s each\n`)
-  console.log('page     | dynamic rps | p99 ms | static rps | p99 ms | bytes | dynamic/static rps')
-  for (const [name, url] of Object.entries(pages)) {
-    await load(url) // warm-up round is discarded
-    const dynamic = await load(url)
-    const stat = await load(`${staticBase}/${name}.html`)
+  console.log(`starting the server and seeding ${process.env.BENCH_JOBS ?? 100_000} jobs…`)
+  const ready = await Promise.race([
+    once(server, 'message').then(([m]) => m as Ready),
+    exited.then(([code]) => Promise.reject(new Error(`the server exited with ${code}`)))
+  ])
+  const goals = GOALS[ready.kind]
+  console.log(
+    `${ready.jobs} jobs on ${ready.kind === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'}; ${CONNECTIONS} connections, ${SECONDS} s a run, ` +
+      `accept-encoding: ${ENCODING}; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}\n`
+  )
+  const pad = (s: string | number, n: number) => String(s).padStart(n)
+  console.log('page    | dynamic rps | p50 ms | p99 ms | static rps | p99 ms |  bytes | dynamic/static | goal        | met | server CPU ms/req dynamic, static, ratio')
+  let missed = false
+  for (const name of Object.keys(ready.pages) as Page[]) {
+    await load(ready.pages[name], 1) // warm-up: compiled templates, caches, JIT
+    const dynamic = await load(ready.pages[name])
+    await load(ready.statics[name], 1)
+    const stat = await load(ready.statics[name])
+    const ratio = dynamic.rps / stat.rps
+    const goal = goals[name]
+    const met = (goal.ratio === undefined || ratio >= goal.ratio) && (goal.p99 === undefined || dynamic.p99 < goal.p99)
+    missed ||= !met
+    const goalText = [goal.ratio !== undefined ? `≥ ${goal.ratio}` : '', goal.p99 !== undefined ? `p99 < ${goal.p99}` : ''].filter(Boolean).join(', ')
     console.log(
-      `${name.padEnd(8)} | ${dynamic.rps.toFixed(0).padStart(11)} | ${dynamic.p99.toFixed(1).padStart(6)} | ${stat.rps.toFixed(0).padStart(10)} | ${stat.p99.toFixed(1).padStart(6)} | ${String(dynamic.bytes).padStart(5)} | ${(dynamic.rps / stat.rps).toFixed(2)}`
+      `${name.padEnd(7)} | ${pad(dynamic.rps.toFixed(0), 11)} | ${pad(dynamic.p50.toFixed(0), 6)} | ${pad(dynamic.p99.toFixed(0), 6)} | ${pad(stat.rps.toFixed(0), 10)} | ` +
+        `${pad(stat.p99.toFixed(0), 6)} | ${pad(dynamic.bytes, 6)} | ${pad(ratio.toFixed(2), 14)} | ${goalText.padEnd(11)} | ${met ? 'yes' : ' NO'} | ` +
+        `${dynamic.cpuMs.toFixed(2)}, ${stat.cpuMs.toFixed(2)}, ${(stat.cpuMs / dynamic.cpuMs).toFixed(2)}`
     )
   }
-  await statics.close()
+  console.log('(search = /jobs?q=cancion mercado; autocannon latencies are whole milliseconds. The CPU ratio, static/dynamic CPU per')
+  console.log(' request of the server process, is what the throughput ratio tends to on a quiet machine and holds on a busy one; on PostgreSQL the')
+  console.log(' database server\'s own CPU is not in it.)')
+
+  if (PROFILE) {
+    console.log(`\nWhere a dynamic page's main-thread time goes (V8 CPU profile, ${SECONDS} s of load each):`)
+    for (const name of Object.keys(ready.pages) as Page[]) {
+      const file = join(ARTIFACTS, `${name}.cpuprofile`)
+      await ask(server, { type: 'profile-start' }, 'profiling')
+      const run = await load(ready.pages[name])
+      await ask(server, { type: 'profile-stop', file }, 'profiled')
+      const summary = summarise(JSON.parse(readFileSync(file, 'utf8')))
+      console.log(`\n${name}: ${(summary.busyMs / run.requests).toFixed(2)} ms of main-thread CPU per request (${run.requests} requests) → ${relative(process.cwd(), file)}`)
+      console.log(`  by area:     ${summary.areas.slice(0, 8).map((a) => `${a.name} ${((100 * a.ms) / summary.busyMs).toFixed(0)}%`).join(', ')}`)
+      for (const f of summary.functions.slice(0, 6)) console.log(`  ${pad(((100 * f.ms) / summary.busyMs).toFixed(1), 5)}%  ${f.name}`)
+    }
+  }
+  console.log(missed ? '\nA goal was missed (on a quiet machine? see the load average above).' : '\nEvery goal met.')
 } finally {
-  await web.stop()
-  await database.close()
-  rmSync(dir, { recursive: true, force: true })
+  if (server.connected) server.send({ type: 'exit' })
+  await exited
 }

@@ -33,7 +33,11 @@ const schema = z.object({
   PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   SANDBOX_WALLET_URL: env.url().default('http://localhost:4100'),
   WEB_SEED: env.bool(false),
-  WEB_TRUST_PROXY: env.bool(false)
+  WEB_TRUST_PROXY: env.bool(false),
+  /** Bearer token Prometheus sends to /metrics; without it /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** /health/ready fails when a queue's oldest due item is older than this. */
+  MAX_WORKER_LAG_SECONDS: z.coerce.number().int().positive().default(300)
 })
 
 export interface WebConfig {
@@ -49,6 +53,8 @@ export interface WebConfig {
   secureCookies: boolean
   maxUploadBytes: number
   schedulerIntervalMs: number
+  metricsToken: string | undefined
+  maxWorkerLagSeconds: number
   /** false in tests that drive the scheduler by hand. */
   schedulerEnabled: boolean
   loginRateLimit: number
@@ -88,6 +94,8 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
     secureCookies: e.WEB_BASE_URL.startsWith('https://'),
     maxUploadBytes: e.WEB_MAX_UPLOAD_BYTES,
     schedulerIntervalMs: e.WEB_SCHEDULER_INTERVAL_MS,
+    metricsToken: e.METRICS_TOKEN,
+    maxWorkerLagSeconds: e.MAX_WORKER_LAG_SECONDS,
     schedulerEnabled: true,
     loginRateLimit: e.WEB_LOGIN_RATE_LIMIT,
     reviewWindowMs: e.WEB_REVIEW_WINDOW_MS ?? Math.round(e.WEB_REVIEW_WINDOW_DAYS * 86_400_000),

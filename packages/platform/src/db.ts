@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import pg from 'pg'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -25,12 +26,21 @@ export interface Database {
    * service's first migration: change it to `CREATE SCHEMA IF NOT EXISTS` when generating it.
    */
   migrate(options: { migrationsFolder: string; schema: string }): Promise<void>
+  /** Connections of this process (metrics): PGlite is one; PostgreSQL's pool has several. */
+  poolStats(): { total: number; idle: number; waiting: number }
   close(): Promise<void>
 }
 
 export class DatabaseLockedError extends Error {
   override name = 'DatabaseLockedError'
 }
+
+/**
+ * The PostgreSQL extensions migrations may create. PGlite ships each one as a bundle that must be
+ * loaded when the database opens; on PostgreSQL they come with the server (Debian: postgresql-contrib).
+ * unaccent: job search ignores accents (web's 0004_job_search migration).
+ */
+const EMBEDDED_OPTIONS: PGliteOptions = { extensions: { unaccent } }
 
 /**
  * Opens the embedded database under `dataDir` (or in memory with 'memory'), guarded by a
@@ -41,13 +51,13 @@ export async function openEmbeddedDatabase(dataDir: string | 'memory'): Promise<
   let releaseLock = () => {}
   let client: PGlite
   if (dataDir === 'memory') {
-    client = new PGlite()
+    client = new PGlite(EMBEDDED_OPTIONS)
   } else {
     const dir = resolve(dataDir)
     mkdirSync(dir, { recursive: true })
     releaseLock = acquireDirectoryLock(dir)
     try {
-      client = new PGlite(join(dir, 'pgdata'))
+      client = new PGlite(join(dir, 'pgdata'), EMBEDDED_OPTIONS)
       await client.waitReady
     } catch (error) {
       releaseLock()
@@ -62,6 +72,7 @@ export async function openEmbeddedDatabase(dataDir: string | 'memory'): Promise<
     async migrate({ migrationsFolder, schema }) {
       await migratePglite(db as never, { migrationsFolder, migrationsSchema: schema, migrationsTable: 'migrations' })
     },
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
       await client.close()
       releaseLock()
@@ -88,6 +99,7 @@ export function openPostgresDatabase(url: string, options: { max?: number } = {}
         lockClient.release()
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await pool.end()
     }

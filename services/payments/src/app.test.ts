@@ -5,13 +5,14 @@ import { defaultConfig } from './config.ts'
 import { errorStatus } from './http/errors.ts'
 
 const token = 'test-token-0123456789abcdef'
+const metricsToken = 'metrics-token-0123456789'
 
 describe('the HTTP surface, without a wallet', () => {
   let database: Database
   let service: PaymentsApp
   beforeAll(async () => {
     database = await createTestDatabase()
-    service = await buildPaymentsApp({ config: defaultConfig({ apiToken: token }), database, logger: createLogger({ level: 'silent' }) })
+    service = await buildPaymentsApp({ config: defaultConfig({ apiToken: token, metricsToken }), database, logger: createLogger({ level: 'silent' }) })
     await service.app.ready()
   })
   afterAll(async () => {
@@ -38,6 +39,23 @@ describe('the HTTP surface, without a wallet', () => {
     })
     expect(response.statusCode, response.body).toBe(400)
     expect(response.json()).toMatchObject({ success: false, error: { code: 'invalid_request' } })
+  })
+
+  test('metrics need the metrics token, not the API token; readiness needs none', async () => {
+    await service.app.inject({ method: 'GET', url: '/payouts/p1', headers: { authorization: `Bearer ${token}` } })
+    for (const authorization of [undefined, `Bearer ${token}`]) {
+      const refused = await service.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} })
+      expect(refused.statusCode).toBe(404)
+    }
+    const metrics = await service.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${metricsToken}` } })
+    expect(metrics.statusCode).toBe(200)
+    expect(metrics.body).toMatch(/voces_http_requests_total\{method="GET",route="\/payouts\/:id",status="\d+",service="payments"\} 1/)
+    for (const queue of ['payments.payments', 'payments.payouts', 'payments.webhooks']) {
+      expect(metrics.body).toContain(`voces_worker_lag_seconds{queue="${queue}",service="payments"} 0`)
+    }
+    const ready = await service.app.inject({ method: 'GET', url: '/health/ready' })
+    expect(ready.statusCode).toBe(200)
+    expect(ready.json()).toEqual({ ready: true, database: 'ok', lagging: [] })
   })
 
   test('health and docs need no token', async () => {

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger'
 import { sql } from 'drizzle-orm'
 import { createPoller, systemClock, type Clock, type Database, type Logger, type Poller } from '@voces/platform'
 import type { PaymentsConfig } from './config.ts'
+import { registerOperationsRoutes } from './http/operations.ts'
 import { registerBearerAuth } from './http/auth.ts'
 import { registerErrorHandling } from './http/errors.ts'
 import { registerInputGuard } from './http/input-guard.ts'
@@ -96,6 +97,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
       return reply.code(503).send({ success: false, error: { code: 'database_unavailable', message: 'The database is not reachable' } })
     }
   })
+  registerOperationsRoutes(app, { database, token: config.metricsToken, maxWorkerLagSeconds: config.maxWorkerLagSeconds })
   app.get('/docs', { schema: { hide: true } }, async () => app.swagger())
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger())
   registerConsentRoutes(app, { consents, finishers: { payment: payments.finisher, payout_grant: payouts.grantFinisher } })

@@ -46,6 +46,10 @@ export interface PaymentsConfig {
   /** Longest the finish redirect waits for a grant's `wait` before leaving the continuation to the worker. */
   maxContinueWaitMs: number
   walletAddressCacheMs: number
+  /** Bearer token Prometheus sends to /metrics; without it /metrics answers 404. */
+  metricsToken?: string | undefined
+  /** /health/ready fails when a queue's oldest due item is older than this. */
+  maxWorkerLagSeconds: number
   worker: {
     pollMs: number
     /** How long a claimed job is reserved for one process before another may take it over. */
@@ -94,7 +98,9 @@ const schema = z
     SETTLEMENT_DEADLINE_MS: z.coerce.number().int().positive().default(30 * 60_000),
     REVIEW_RECHECK_MS: z.coerce.number().int().positive().default(5 * 60_000),
     WALLET_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
-    WORKER_POLL_MS: z.coerce.number().int().positive().default(1000)
+    WORKER_POLL_MS: z.coerce.number().int().positive().default(1000),
+    METRICS_TOKEN: z.string().min(16).optional(),
+    MAX_WORKER_LAG_SECONDS: z.coerce.number().int().positive().default(300)
   })
   .superRefine((v, ctx) => {
     const sellerVars = [v.SELLER_WALLET_ADDRESS_URL, v.SELLER_KEY_ID, v.SELLER_PRIVATE_KEY_PATH]
@@ -129,6 +135,7 @@ export function defaultConfig(overrides: Partial<PaymentsConfig> & { apiToken: s
     walletRequestTimeoutMs: 5000,
     maxContinueWaitMs: 10_000,
     walletAddressCacheMs: 5 * 60_000,
+    maxWorkerLagSeconds: 300,
     ...overrides,
     worker: {
       pollMs: 1000,
@@ -177,6 +184,8 @@ export function loadPaymentsConfig(
     settlementDeadlineMs: e.SETTLEMENT_DEADLINE_MS,
     reviewRecheckMs: e.REVIEW_RECHECK_MS,
     walletRequestTimeoutMs: e.WALLET_REQUEST_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN,
+    maxWorkerLagSeconds: e.MAX_WORKER_LAG_SECONDS,
     worker: { ...base.worker, pollMs: e.WORKER_POLL_MS }
   }
 }

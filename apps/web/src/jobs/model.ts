@@ -56,6 +56,9 @@ export const jobs = web.table(
     index('jobs_state_idx').on(t.state, t.recruitDeadline),
     index('jobs_owner_idx').on(t.ownerId, t.state),
     // The browse page: open jobs, newest first.
+    // Search uses a generated `search_vector` column with a GIN index, made in SQL by migration
+    // 0004_job_search and deliberately left out of this model: every `select()` of a job would carry it.
+    // search.ts is the one place that names it.
     index('jobs_browse_idx').on(t.state, t.publishedAt.desc(), t.id.desc())
   ]
 )

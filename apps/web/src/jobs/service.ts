@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, inArray, or, sql, gte, lte } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, sql, gte, lte } from 'drizzle-orm'
 import { parseDecimalAmount, queryRows, type Db, type Tx } from '@voces/platform'
 import { jobs, ACTIVE_STATES, JOB_STATES, type Job, type JobState } from './model.ts'
 import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
@@ -6,6 +6,8 @@ import type { JobError } from './errors.ts'
 import { LANGUAGES, type Language } from '../domain/languages.ts'
 import type { User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
+import { jobSearch } from './search.ts'
+import { createCountCache } from './count-cache.ts'
 
 export interface JobInput {
   title: string
@@ -51,6 +53,7 @@ export function createJobService(deps: {
   now?: () => Date
 }) {
   const now = deps.now ?? (() => new Date())
+  const counts = createCountCache({ ttlMs: 5_000, maxEntries: 500, now })
 
   /** Turns form input into column values, or the reason it cannot. Dates are whole days, ending at 23:59:59 UTC. */
   function toValues(input: JobInput, publishing: boolean) {
@@ -100,6 +103,7 @@ export function createJobService(deps: {
       .set({ state, stateChangedAt: now(), updatedAt: now(), ...extra })
       .where(eq(jobs.id, job.id))
       .returning()
+    counts.clear()
     if (state === 'canceled' || state === 'expired' || state === 'complete') await deps.onClosed(tx, updated!)
     return updated!
   }
@@ -113,6 +117,7 @@ export function createJobService(deps: {
         .insert(jobs)
         .values({ ...values, ownerId: owner.id, state: publish ? 'recruiting' : 'draft', publishedAt: publish ? at : null })
         .returning()
+      counts.clear()
       return job!
     },
 
@@ -134,6 +139,7 @@ export function createJobService(deps: {
           })
           .where(eq(jobs.id, id))
           .returning()
+        counts.clear()
         await deps.onEdited?.(tx, job, updated!)
         return updated!
       })
@@ -233,10 +239,8 @@ export function createJobService(deps: {
       if (filter.language && (LANGUAGES as readonly string[]).includes(filter.language)) {
         conditions.push(eq(jobs.language, filter.language as Language))
       }
-      if (filter.q) {
-        const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-        conditions.push(or(ilike(jobs.title, pattern), ilike(jobs.description, pattern))!)
-      }
+      const search = filter.q ? jobSearch(filter.q) : null
+      if (search) conditions.push(search.where)
       if (filter.soon) conditions.push(lte(jobs.recruitDeadline, new Date(now().getTime() + 3 * DAY)))
       if (filter.hideApplied && viewer) {
         conditions.push(sql`not exists (select 1 from web.applications a where a.job_id = ${jobs.id} and a.applicant_id = ${viewer.id})`)
@@ -245,17 +249,23 @@ export function createJobService(deps: {
       const page = Math.max(1, filter.page)
       // Counting every open job on each request does not scale: count up to a cap, and know whether a
       // next page exists by asking for one row more than a page.
-      const [rows, counted] = await Promise.all([
+      const viewerSpecific = Boolean(filter.hideApplied && viewer)
+      const countKey = JSON.stringify([filter.language ?? '', filter.q ?? '', Boolean(filter.soon)])
+      const countOpen = async () => {
+        const [counted] = await queryRows<{ n: number | string }>(deps.db, sql`select count(*) as n from (select 1 from ${jobs} where ${where} limit ${COUNT_CAP + 1}) capped`)
+        return Number(counted?.n ?? 0)
+      }
+      const [rows, total] = await Promise.all([
         deps.db
           .select()
           .from(jobs)
           .where(where)
-          .orderBy(sql`${jobs.publishedAt} desc nulls last`, desc(jobs.id))
+          // With a search, the best matches first; otherwise (and among equals) the newest.
+          .orderBy(...(search ? [sql`${search.rank} desc`] : []), sql`${jobs.publishedAt} desc nulls last`, desc(jobs.id))
           .limit(PAGE_SIZE + 1)
           .offset((page - 1) * PAGE_SIZE),
-        queryRows<{ n: number | string }>(deps.db, sql`select count(*) as n from (select 1 from ${jobs} where ${where} limit ${COUNT_CAP + 1}) capped`)
+        viewerSpecific ? countOpen() : counts.get(countKey, countOpen)
       ])
-      const total = Number(counted[0]?.n ?? 0)
       return {
         jobs: rows.slice(0, PAGE_SIZE),
         total: Math.min(total, COUNT_CAP),

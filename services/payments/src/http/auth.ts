@@ -2,8 +2,11 @@ import { timingSafeEqual, createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { ErrorBody } from '@voces/payments-contract'
 
-/** Routes a browser or a load balancer reaches without the marketplace's token. */
-export const PUBLIC_ROUTES = new Set(['/payments/finish', '/health', '/docs', '/docs/json'])
+/**
+ * Routes a browser or a load balancer reaches without the marketplace's token. /metrics checks its own
+ * token (METRICS_TOKEN): Prometheus must not hold the key to the payments API.
+ */
+export const PUBLIC_ROUTES = new Set(['/payments/finish', '/health', '/health/ready', '/metrics', '/docs', '/docs/json'])
 
 /** Every route but the public ones needs `Authorization: Bearer <PAYMENTS_API_TOKEN>`. */
 export function registerBearerAuth(app: FastifyInstance, apiToken: string): void {
