@@ -41,6 +41,14 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
         <dd data-ledger="held" safe>{m(ledger.held)}</dd>
         <dt safe>{t('ledger.in_flight')}</dt>
         <dd data-ledger="in_flight" safe>{m(ledger.inFlight)}</dd>
+        {ledger.frozen > 0n ? (
+          <>
+            <dt safe>{t('review.frozen')}</dt>
+            <dd data-ledger="frozen" safe>{m(ledger.frozen)}</dd>
+          </>
+        ) : (
+          ''
+        )}
       </dl>
       {payouts.length > 0 ? (
         <div class="table-wrap" tabindex="0" role="region" aria-label={t('ledger.title')}>
