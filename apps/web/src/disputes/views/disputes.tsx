@@ -58,26 +58,43 @@ export interface DisputeRow {
 /** Admins: every dispute, open ones first. */
 export function DisputeList({ ctx, rows }: { ctx: ViewCtx; rows: DisputeRow[] }): JSX.Element {
   const { t, lang } = ctx
-  if (rows.length === 0) return <p safe>{t('common.none')}</p>
+  const back = (
+    <p>
+      <a href="/admin" class="btn secondary" data-audio-slug="admin.overview" safe>
+        {t('admin.overview')}
+      </a>
+    </p>
+  )
+  if (rows.length === 0) {
+    return (
+      <>
+        {back}
+        <p safe>{t('common.none')}</p>
+      </>
+    )
+  }
   return (
-    <ul class="cards">
-      {rows.map(({ dispute: d, job, opener }) => (
-        <li class="card" data-dispute={d.id} data-dispute-state={d.state}>
-          <h2 safe>{job.title}</h2>
-          <p safe>{`${t('review.dispute.opened_by', { name: `@${opener.username}` })} · ${dateTime(d.createdAt, lang)}`}</p>
-          <blockquote safe>{d.reason}</blockquote>
-          <p>
-            <span class="badge" safe>
-              {d.state === 'open' ? t('review.dispute.state_open') : t(`review.decision.${d.decision ?? 'release'}`)}
-            </span>
-            {d.state === 'decided' && d.creatorAmount !== null ? <span safe>{` ${t('review.dispute.to_creator', { amount: money(d.creatorAmount, job.assetCode, job.assetScale) })}`}</span> : ''}
-          </p>
-          <a href={`/admin/disputes/${d.id}`} class="btn secondary" safe>
-            {d.state === 'open' ? t('review.dispute.decide') : t('review.dispute.view')}
-          </a>
-        </li>
-      ))}
-    </ul>
+    <>
+      {back}
+      <ul class="cards">
+        {rows.map(({ dispute: d, job, opener }) => (
+          <li class="card" data-dispute={d.id} data-dispute-state={d.state}>
+            <h2 safe>{job.title}</h2>
+            <p safe>{`${t('review.dispute.opened_by', { name: `@${opener.username}` })} · ${dateTime(d.createdAt, lang)}`}</p>
+            <blockquote safe>{d.reason}</blockquote>
+            <p>
+              <span class="badge" safe>
+                {d.state === 'open' ? t('review.dispute.state_open') : t(`review.decision.${d.decision ?? 'release'}`)}
+              </span>
+              {d.state === 'decided' && d.creatorAmount !== null ? <span safe>{` ${t('review.dispute.to_creator', { amount: money(d.creatorAmount, job.assetCode, job.assetScale) })}`}</span> : ''}
+            </p>
+            <a href={`/admin/disputes/${d.id}`} class="btn secondary" safe>
+              {d.state === 'open' ? t('review.dispute.decide') : t('review.dispute.view')}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
   )
 }
 

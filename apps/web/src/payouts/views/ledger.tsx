@@ -45,6 +45,14 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
         <dd data-ledger="held" safe>{m(ledger.held)}</dd>
         <dt safe>{t('ledger.in_flight')}</dt>
         <dd data-ledger="in_flight" safe>{m(ledger.inFlight)}</dd>
+        {ledger.frozen > 0n ? (
+          <>
+            <dt safe>{t('review.frozen')}</dt>
+            <dd data-ledger="frozen" safe>{m(ledger.frozen)}</dd>
+          </>
+        ) : (
+          ''
+        )}
       </dl>
       <p class="hint">
         <Speak slug="escrow.refund_fee" text={t('escrow.refund_fee')} ctx={ctx} />
