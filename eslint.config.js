@@ -24,7 +24,9 @@ const webFeatures = {
   submissions: ['applications', 'jobs', 'media'],
   payouts: ['submissions', 'jobs', 'payments-client'],
   funding: ['payouts', 'jobs', 'payments-client'],
-  audio: ['jobs', 'media']
+  audio: ['jobs', 'media'],
+  // Told of every feature's events through app.ts callbacks; it imports none of them.
+  notices: []
 }
 const sandboxFeatures = ['admin', 'consent', 'grant', 'incoming-payment', 'ledger', 'outgoing-payment', 'quote', 'wallet-address']
 

@@ -1,5 +1,5 @@
 import { and, count, desc, eq } from 'drizzle-orm'
-import type { Db } from '@voces/platform'
+import type { Db, Tx } from '@voces/platform'
 import { applications, type Application, type ApplicationState } from './model.ts'
 import type { ApplicationError } from './errors.ts'
 import { jobs, type Job } from '../jobs/model.ts'
@@ -17,7 +17,19 @@ export interface ApplyInput {
   image?: Buffer | undefined
 }
 
-export function createApplicationService(deps: { db: Db; jobs: JobService; media: MediaService; transitions: JobTransitions }) {
+/** Called in the transaction that recorded an application (e.g. to tell the job's owner). */
+export type OnApplied = (tx: Tx, job: Job, application: Application) => Promise<void>
+/** Called in the transaction of an owner's decision on an application (e.g. to tell the applicant). */
+export type OnDecided = (tx: Tx, job: Job, application: Application) => Promise<void>
+
+export function createApplicationService(deps: {
+  db: Db
+  jobs: JobService
+  media: MediaService
+  transitions: JobTransitions
+  onApplied?: OnApplied
+  onDecided?: OnDecided
+}) {
   return {
     /** Apply once per job, never to one's own; files default to the applicant's profile files. */
     async apply(user: User, jobId: string, input: ApplyInput): Promise<Application | ApplicationError | MediaError | 'not_found'> {
@@ -38,11 +50,15 @@ export function createApplicationService(deps: { db: Db; jobs: JobService; media
         if (typeof stored === 'string') return stored
         ids[`${kind}Id`] = stored.id
       }
-      const rows = await deps.db
-        .insert(applications)
-        .values({ jobId, applicantId: user.id, note: input.note.trim().slice(0, 2000), ...ids })
-        .onConflictDoNothing()
-        .returning()
+      const rows = await deps.db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(applications)
+          .values({ jobId, applicantId: user.id, note: input.note.trim().slice(0, 2000), ...ids })
+          .onConflictDoNothing()
+          .returning()
+        if (inserted[0]) await deps.onApplied?.(tx, job, inserted[0])
+        return inserted
+      })
       if (!rows[0]) return 'already_applied'
       await deps.transitions.forJob(jobId)
       return rows[0]
@@ -66,6 +82,7 @@ export function createApplicationService(deps: { db: Db; jobs: JobService; media
           if ((selected?.n ?? 0) >= job.maxResponses) return 'full'
         }
         const [updated] = await tx.update(applications).set({ state }).where(eq(applications.id, applicationId)).returning()
+        await deps.onDecided?.(tx, job, updated!)
         return { application: updated!, job }
       })
     },

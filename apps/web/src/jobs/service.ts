@@ -32,7 +32,17 @@ export type OnJobClosed = (tx: Tx, job: Job) => Promise<void>
 /** Called in the edit's transaction (audio recorded for the old title or description must be checked again). */
 export type OnJobEdited = (tx: Tx, before: Job, after: Job) => Promise<void>
 
-export function createJobService(deps: { db: Db; asset: { code: string; scale: number }; onClosed: OnJobClosed; onEdited?: OnJobEdited; now?: () => Date }) {
+/** Called in the transaction that started the work (e.g. to tell who was chosen and who was not). */
+export type OnJobStarted = (tx: Tx, job: Job) => Promise<void>
+
+export function createJobService(deps: {
+  db: Db
+  asset: { code: string; scale: number }
+  onClosed: OnJobClosed
+  onEdited?: OnJobEdited
+  onStarted?: OnJobStarted
+  now?: () => Date
+}) {
   const now = deps.now ?? (() => new Date())
 
   /** Turns form input into column values, or the reason it cannot. Dates are whole days, ending at 23:59:59 UTC. */
@@ -184,7 +194,9 @@ export function createJobService(deps: { db: Db; asset: { code: string; scale: n
           sql`select count(*) as n from web.applications where job_id = ${id} and state = 'selected'`
         )
         if (!selected || Number(selected.n) === 0) return 'invalid_state'
-        return setState(tx, job, 'submitting', { submitDeadline: new Date(now().getTime() + job.submitDays * DAY) })
+        const started = await setState(tx, job, 'submitting', { submitDeadline: new Date(now().getTime() + job.submitDays * DAY) })
+        await deps.onStarted?.(tx, started)
+        return started
       })
     },
 

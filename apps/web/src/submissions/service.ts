@@ -22,7 +22,10 @@ export interface SubmissionInput {
 /** Called inside the accept transaction: records the creator's payout (exactly once per submission). */
 export type OnAccepted = (tx: Tx, job: Job, submission: Submission) => Promise<void>
 
-export function createSubmissionService(deps: { db: Db; media: MediaService; transitions: JobTransitions; onAccepted: OnAccepted }) {
+/** Called in the transaction that handed a submission in (e.g. to tell the job's owner). */
+export type OnSubmitted = (tx: Tx, job: Job, submission: Submission) => Promise<void>
+
+export function createSubmissionService(deps: { db: Db; media: MediaService; transitions: JobTransitions; onAccepted: OnAccepted; onSubmitted?: OnSubmitted }) {
   async function lockJobFor(tx: Tx, submissionId: string) {
     if (!isUuid(submissionId)) return null
     const [row] = await tx.select().from(submissions).where(eq(submissions.id, submissionId))
@@ -81,27 +84,24 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
       const dropStored = () => deps.media.remove(files.map(([, , c]) => values[c] ?? undefined))
       const state = submit ? ('submitted' as const) : ('draft' as const)
       const submittedAt = submit ? new Date() : null
-      let saved: Submission | undefined
-      if (existing) {
-        ;[saved] = await deps.db
-          .update(submissions)
-          .set({ ...values, state, submittedAt })
-          .where(and(eq(submissions.id, existing.id), eq(submissions.state, 'draft')))
-          .returning()
-        if (!saved) {
-          await dropStored()
-          return 'already_submitted'
-        }
-      } else {
-        ;[saved] = await deps.db
-          .insert(submissions)
-          .values({ ...values, jobId: job.id, creatorId: user.id, state, submittedAt })
-          .onConflictDoNothing()
-          .returning()
-        if (!saved) {
-          await dropStored()
-          return 'already_submitted'
-        }
+      const saved = await deps.db.transaction(async (tx) => {
+        const [row] = existing
+          ? await tx
+              .update(submissions)
+              .set({ ...values, state, submittedAt })
+              .where(and(eq(submissions.id, existing.id), eq(submissions.state, 'draft')))
+              .returning()
+          : await tx
+              .insert(submissions)
+              .values({ ...values, jobId: job.id, creatorId: user.id, state, submittedAt })
+              .onConflictDoNothing()
+              .returning()
+        if (row && submit) await deps.onSubmitted?.(tx, job, row)
+        return row
+      })
+      if (!saved) {
+        await dropStored()
+        return 'already_submitted'
       }
       if (submit) await deps.transitions.forJob(job.id)
       return saved
