@@ -31,18 +31,20 @@ export interface SmtpConfig {
   from: string
 }
 
-/** Sends over SMTP with nodemailer: one transport for the process. */
+/** Sends over SMTP with nodemailer: one pooled transport for the process. */
 export function smtpMailer(smtp: SmtpConfig): Mailer {
   // Every wait is bounded well inside the worker's lease, so a hung server never lets two workers send at once.
   const timeouts = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 }
+  // One pooled connection, reused while there is mail to send.
+  const pooled = { pool: true, maxConnections: 1, ...timeouts } as const
   const transport = smtp.url
-    ? nodemailer.createTransport({ url: smtp.url, ...timeouts })
+    ? nodemailer.createTransport({ url: smtp.url, ...pooled })
     : nodemailer.createTransport({
         host: smtp.host,
         port: smtp.port ?? 587,
         secure: smtp.port === 465,
         ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass ?? '' } } : {}),
-        ...timeouts
+        ...pooled
       })
   return {
     async send(mail) {
