@@ -234,6 +234,9 @@ describe('the inbox is private, read when opened, and paged', () => {
     }
     const first = (await carlos.get('/notices')).html
     expect(first.match(/data-notice="/g)).toHaveLength(20)
+    // Every control carries the slug its recording attaches to (or is a speaker).
+    const controls = first.match(/<(a|button|select|textarea|input)\b[^>]*>/g) ?? []
+    expect(controls.filter((tag) => !/type="hidden"/.test(tag) && !/data-audio-slug=|data-speak=/.test(tag))).toEqual([])
     expect(first.indexOf('Aviso 24')).toBeLessThan(first.indexOf('Aviso 23'))
     expect(first).toContain('href="/notices?page=2"')
     const second = (await carlos.get('/notices?page=2')).html
