@@ -9,7 +9,7 @@ import { createLogger, createTestClock, queryRows, type Database } from '@voces/
 import { Agent, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { startSmtpServer, type TestSmtp } from './smtp.ts'
 import { buildWebApp, type WebApp } from '../src/app.ts'
-import { testWebConfig } from '../src/config.ts'
+import { loadWebConfig, testWebConfig } from '../src/config.ts'
 import { createFakePaymentsClient } from '../src/payments-client/fake.ts'
 import { smtpMailer, type Mailer } from '../src/notices/email.ts'
 import { noticeEmails, notices, type Notice } from '../src/notices/model.ts'
@@ -325,5 +325,29 @@ describe('through a restart in the middle of the outbox', () => {
     } finally {
       relay.close()
     }
+  })
+})
+
+describe('configuration', () => {
+  test('SMTP is read once: a URL, or host and port; none → email off; a bad URL fails at start', () => {
+    const base = { NODE_ENV: 'test', LOG_LEVEL: 'silent' }
+    expect(loadWebConfig(base).smtp).toBeNull()
+    expect(loadWebConfig({ ...base, WEB_SMTP_URL: 'smtps://u:p@mail.example:465' }).smtp).toMatchObject({ url: 'smtps://u:p@mail.example:465' })
+    expect(loadWebConfig({ ...base, WEB_SMTP_HOST: 'mail.example', WEB_SMTP_USER: 'u', WEB_SMTP_FROM: 'Voces <a@b.example>' }).smtp).toMatchObject({
+      host: 'mail.example',
+      port: 587,
+      user: 'u',
+      from: 'Voces <a@b.example>'
+    })
+    expect(() => loadWebConfig({ ...base, WEB_SMTP_URL: 'http://mail.example' })).toThrow(/WEB_SMTP_URL/)
+  })
+
+  test('without SMTP the inbox works and no email is sent', async () => {
+    const web = await buildWebApp({ config: testWebConfig({ smtp: null }), database: t.database, logger: createLogger({ level: 'silent' }), paymentsClient: createFakePaymentsClient(), clock })
+    expect(web.services.emails).toBeUndefined()
+    const [maria] = await db().select().from(users).where(eq(users.username, 'notice_maria'))
+    await db().transaction((tx) => web.services.notices.notify(tx, { userId: maria!.id, kind: 'work_started', params: { title: 'Sin correo' }, link: '/jobs', dedupeKey: 'no-smtp' }))
+    expect(await web.services.notices.unreadCount(maria!.id)).toBeGreaterThan(0)
+    await web.app.close()
   })
 })
