@@ -25,7 +25,9 @@ const webFeatures = {
   payouts: ['submissions', 'jobs', 'payments-client'],
   funding: ['payouts', 'jobs', 'payments-client'],
   disputes: ['submissions', 'jobs'],
-  audio: ['jobs', 'media']
+  audio: ['jobs', 'media'],
+  // Told of every feature's events through app.ts callbacks; it imports none of them.
+  notices: []
 }
 const sandboxFeatures = ['admin', 'consent', 'grant', 'incoming-payment', 'ledger', 'outgoing-payment', 'quote', 'wallet-address']
 

@@ -50,6 +50,10 @@ import { jobConfirmRoutes } from './pages/job/confirm.tsx'
 import { dashboardRoutes } from './pages/dashboard/routes.tsx'
 import { createAdminService } from './pages/admin/service.ts'
 import { adminRoutes } from './pages/admin/routes.tsx'
+import { createNoticeService } from './notices/service.ts'
+import { createNoticeEvents } from './notices/events.ts'
+import { createEmailOutbox, smtpMailer, type Mailer } from './notices/email.ts'
+import { noticeRoutes } from './notices/routes.tsx'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
@@ -62,8 +66,10 @@ export interface WebDeps {
   database: Database
   logger: Logger
   paymentsClient: PaymentsClient
-  /** Where review windows and auto-release read the time (tests move it). */
+  /** Where review windows, auto-release and notices (with their email outbox) read the time; tests move it. */
   clock?: Clock
+  /** Sends notice emails; default: SMTP from config.smtp, none when that is not set (email off). */
+  mailer?: Mailer
 }
 
 export interface WebApp {
@@ -79,25 +85,44 @@ function createServices(deps: WebDeps) {
   const media = createMediaService({ db, uploadDir: deps.config.uploadDir, maxUploadBytes: deps.config.maxUploadBytes })
   const users = createUserService({ db, payments: deps.paymentsClient, argon2: deps.config.argon2 })
   const sessions = createSessionService({ db })
-  const payouts = createPayoutService({ db, payments: deps.paymentsClient, logger: deps.logger })
+  const clock = deps.clock ?? systemClock
+  // Notices are written in each event's own transaction (notices/events.ts says who is told what).
+  const notices = createNoticeService({ db, clock })
+  const tell = createNoticeEvents(notices.notify)
+  const mailer = deps.mailer ?? (deps.config.smtp ? smtpMailer(deps.config.smtp) : undefined)
+  const emails = mailer
+    ? createEmailOutbox({
+        db,
+        mailer,
+        clock,
+        logger: deps.logger,
+        from: deps.config.smtp?.from ?? 'Voces Market <avisos@localhost>',
+        baseUrl: () => deps.config.baseUrl,
+        intervalMs: deps.config.schedulerIntervalMs
+      })
+    : undefined
+  const payouts = createPayoutService({ db, payments: deps.paymentsClient, logger: deps.logger, onCompleted: tell.moneyArrived })
   // Closing a job (canceled, expired, complete) refunds what escrow still holds for it.
   const onClosed = payouts.scheduleRefund
   // Community recordings behind the speaker buttons: 30 s of WAV fits in 3 MB, Opus in far less.
   const audio = createAudioService({ db, media, logger: deps.logger, maxBytes: Math.min(deps.config.maxUploadBytes, 3 * 1024 * 1024) })
-  const clock = deps.clock ?? systemClock
-  // Events of reviews, disputes and applications: logged for now; notices subscribe to them (review-events.ts).
-  const events = reviewEvents(deps.logger)
+  // Events of reviews, disputes and applications, told to the people concerned (review-events.ts).
+  const events = reviewEvents(deps.logger, tell)
   const jobs = createJobService({
     db,
     asset: deps.config.asset,
     onClosed,
     onEdited: audio.jobEdited,
     escrowShortfall: payouts.escrowShortfall,
-    // Starting the work tells every applicant still pending that they were not chosen.
-    onStarted: (tx, job) => applications.closeUnchosen(tx, job)
+    // Starting the work tells the selected to begin and everyone else that they were not chosen, then
+    // closes the applications still pending.
+    onStarted: async (tx, job) => {
+      await tell.workStarted(tx, job)
+      await applications.closeUnchosen(tx, job)
+    }
   })
   const transitions = createJobTransitions({ db, onClosed })
-  const applications = createApplicationService({ db, jobs, media, transitions, events })
+  const applications = createApplicationService({ db, jobs, media, transitions, events, onApplied: tell.applied, onDecided: tell.selected })
   const review = { windowMs: deps.config.reviewWindowMs, changeRounds: deps.config.changeRounds }
   const submissions = createSubmissionService({
     db,
@@ -107,7 +132,8 @@ function createServices(deps: WebDeps) {
     escrowShortfall: payouts.escrowShortfall,
     events,
     clock,
-    review
+    review,
+    onSubmitted: (tx, job, submission) => tell.submissionReceived(tx, job, submission)
   })
   const autoRelease = createAutoRelease({
     db,
@@ -123,6 +149,7 @@ function createServices(deps: WebDeps) {
     payments: deps.paymentsClient,
     payouts,
     logger: deps.logger,
+    onEnded: tell.fundingEnded,
     // Read at each call: tests listening on port 0 learn their base URL only after start.
     get baseUrl() {
       return deps.config.baseUrl
@@ -139,7 +166,7 @@ function createServices(deps: WebDeps) {
       sessions: () => sessions.purgeExpired()
     }
   })
-  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio }
+  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails }
 }
 
 /** The web app's figures for /metrics: payouts it must send, fundings and payouts by state, failures by reason. */
@@ -202,6 +229,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   })
 
   app.decorateRequest('user', null)
+  app.decorateRequest('unreadNotices', 0)
   app.decorateRequest('lang', 'es')
   app.decorateRequest('recordings', null)
   // @fastify/csrf refuses an empty binding: a visitor without a session gets a fixed one.
@@ -211,7 +239,9 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     // Looked up only when a page's speakers ask, for this request's listener (read when the page renders).
     req.recordings = recordingsFor(services.audio, req)
     if (req.url.startsWith('/static/')) return
-    req.user = await services.sessions.lookup(req.cookies[SESSION_COOKIE])
+    const signedIn = await services.sessions.lookup(req.cookies[SESSION_COOKIE])
+    req.user = signedIn?.user ?? null
+    req.unreadNotices = signedIn?.unreadNotices ?? 0
     if (req.user) req.csrfBinding = createHash('sha256').update(req.cookies[SESSION_COOKIE]!).digest('base64url')
     const cookieLang = req.cookies.lang
     req.lang = req.user?.preferredLanguage ?? (isUiLanguage(cookieLang) ? cookieLang : 'es')
@@ -277,6 +307,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   dashboardRoutes(app, services)
   const admin = createAdminService({ db: database.db, payments: deps.paymentsClient, fundings: services.fundings, payouts: services.payouts })
   adminRoutes(app, { admin, assetCode: config.asset.code, baseUrl: () => config.baseUrl })
+  noticeRoutes(app, { notices: services.notices })
 
   let started = false
   return {
@@ -285,11 +316,15 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     async start() {
       const address = await app.listen({ host: config.host, port: config.port })
       started = true
-      if (config.schedulerEnabled) services.scheduler.start()
+      if (config.schedulerEnabled) {
+        services.scheduler.start()
+        services.emails?.start()
+      }
       return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost')
     },
     async stop() {
       await services.scheduler.stop()
+      await services.emails?.stop()
       if (started || !app.server.listening) await app.close()
     }
   }

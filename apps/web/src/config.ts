@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { ensureSecretFile, env, parseEnv } from '@voces/platform'
+import type { SmtpConfig } from './notices/email.ts'
 
 /** Everything the web app can be configured with, validated once at start-up. */
 const schema = z.object({
@@ -32,6 +33,13 @@ const schema = z.object({
   PAYMENTS_SELLER_ID: z.string().min(1).default('marketplace'),
   PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   SANDBOX_WALLET_URL: env.url().default('http://localhost:4100'),
+  /** Notices by email: an SMTP URL, or host/port/user/pass; neither → no email (the inbox still works). */
+  WEB_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  WEB_SMTP_HOST: z.string().min(1).optional(),
+  WEB_SMTP_PORT: env.port(587),
+  WEB_SMTP_USER: z.string().optional(),
+  WEB_SMTP_PASS: z.string().optional(),
+  WEB_SMTP_FROM: z.string().min(3).default('Voces Market <avisos@localhost>'),
   WEB_SEED: env.bool(false),
   WEB_TRUST_PROXY: env.bool(false),
   /** Bearer token Prometheus sends to /metrics; without it /metrics answers 404. */
@@ -66,6 +74,8 @@ export interface WebConfig {
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
   payments: { url: string; apiToken: string; sellerId: string; webhookSecret: string }
   sandboxWalletUrl: string
+  /** Where notice emails are sent; null: email is off. */
+  smtp: SmtpConfig | null
   /** Seed the demo users and jobs at start (idempotent). */
   seed: boolean
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (login rate limits are per address). */
@@ -110,6 +120,10 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
       webhookSecret: secret(e.PAYMENTS_WEBHOOK_SECRET, 'webhook-secret', newWebhookSecret)
     },
     sandboxWalletUrl: e.SANDBOX_WALLET_URL,
+    smtp:
+      e.WEB_SMTP_URL || e.WEB_SMTP_HOST
+        ? { url: e.WEB_SMTP_URL, host: e.WEB_SMTP_HOST, port: e.WEB_SMTP_PORT, user: e.WEB_SMTP_USER, pass: e.WEB_SMTP_PASS, from: e.WEB_SMTP_FROM }
+        : null,
     seed: e.WEB_SEED,
     trustProxy: e.WEB_TRUST_PROXY
   }

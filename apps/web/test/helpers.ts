@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises'
-import { createLogger, createTestDatabase, type Database, type Logger } from '@voces/platform'
+import { createLogger, createTestDatabase, type Clock, type Database, type Logger } from '@voces/platform'
 import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig, type WebConfig } from '../src/config.ts'
 import { createFakePaymentsClient, type FakePaymentsClient } from '../src/payments-client/fake.ts'
@@ -14,12 +14,12 @@ export interface TestWeb {
 }
 
 /** The real composition root on a fresh database, listening on a free port, with a fake payments service. */
-export async function startTestWeb(overrides: Partial<WebConfig> = {}, options: { logger?: Logger } = {}): Promise<TestWeb> {
+export async function startTestWeb(overrides: Partial<WebConfig> = {}, options: { logger?: Logger; clock?: Clock } = {}): Promise<TestWeb> {
   const database = await createTestDatabase()
   const payments = createFakePaymentsClient()
   const config = testWebConfig(overrides)
   const logger = options.logger ?? createLogger({ level: 'silent' })
-  const web = await buildWebApp({ config, database, logger, paymentsClient: payments })
+  const web = await buildWebApp({ config, database, logger, paymentsClient: payments, ...(options.clock ? { clock: options.clock } : {}) })
   const baseUrl = await web.start()
   return {
     web,

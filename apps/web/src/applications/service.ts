@@ -25,7 +25,20 @@ export interface ApplicationEvents {
   onNotChosen(tx: Tx, event: { application: Application; job: Job }): Promise<void>
 }
 
-export function createApplicationService(deps: { db: Db; jobs: JobService; media: MediaService; transitions: JobTransitions; events?: ApplicationEvents }) {
+/** Called in the transaction that recorded an application (e.g. to tell the job's owner). */
+export type OnApplied = (tx: Tx, job: Job, application: Application) => Promise<void>
+/** Called in the transaction of an owner's decision on an application (e.g. to tell the applicant). */
+export type OnDecided = (tx: Tx, job: Job, application: Application) => Promise<void>
+
+export function createApplicationService(deps: {
+  db: Db
+  jobs: JobService
+  media: MediaService
+  transitions: JobTransitions
+  events?: ApplicationEvents
+  onApplied?: OnApplied
+  onDecided?: OnDecided
+}) {
   const events = deps.events ?? { onApplicationWithdrawn: async () => {}, onNotChosen: async () => {} }
   return {
     /**
@@ -76,11 +89,15 @@ export function createApplicationService(deps: { db: Db; jobs: JobService; media
         if (typeof stored === 'string') return stored
         ids[`${kind}Id`] = stored.id
       }
-      const rows = await deps.db
-        .insert(applications)
-        .values({ jobId, applicantId: user.id, note: input.note.trim().slice(0, 2000), ...ids })
-        .onConflictDoNothing()
-        .returning()
+      const rows = await deps.db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(applications)
+          .values({ jobId, applicantId: user.id, note: input.note.trim().slice(0, 2000), ...ids })
+          .onConflictDoNothing()
+          .returning()
+        if (inserted[0]) await deps.onApplied?.(tx, job, inserted[0])
+        return inserted
+      })
       if (!rows[0]) return 'already_applied'
       await deps.transitions.forJob(jobId)
       return rows[0]
@@ -104,6 +121,7 @@ export function createApplicationService(deps: { db: Db; jobs: JobService; media
           if ((selected?.n ?? 0) >= job.maxResponses) return 'full'
         }
         const [updated] = await tx.update(applications).set({ state }).where(eq(applications.id, applicationId)).returning()
+        await deps.onDecided?.(tx, job, updated!)
         return { application: updated!, job }
       })
     },

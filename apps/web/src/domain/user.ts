@@ -24,6 +24,8 @@ export const users = web.table('users', {
   isAdmin: boolean('is_admin').notNull().default(false),
   disabled: boolean('disabled').notNull().default(false),
   walletAddress: text('wallet_address'),
+  /** Where notices are emailed too (optional; none: the in-app inbox only). */
+  email: text('email'),
   preferredLanguage: text('preferred_language').$type<UiLanguage>().notNull().default('es'),
   nativeLanguages: text('native_languages').array().$type<Language[]>().notNull().default([]),
   note: text('note').notNull().default(''),

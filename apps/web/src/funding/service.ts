@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
-import { formatMinorUnits, queryRows, type Db, type Logger } from '@voces/platform'
+import { formatMinorUnits, queryRows, type Db, type Logger, type Tx } from '@voces/platform'
 import { fundings, FINAL_FUNDING_STATES, OPEN_FUNDING_STATES, type Funding, type FundingState } from './model.ts'
 import type { FundingError } from './errors.ts'
 import type { PaymentsError } from '../payments-client/errors.ts'
@@ -18,7 +18,17 @@ const CLOSED: readonly Job['state'][] = ['canceled', 'expired', 'complete']
  * A job counts as funded only by what the payments service reports as arrived, re-read by us —
  * never by a webhook payload or a browser redirect alone.
  */
-export function createFundingService(deps: { db: Db; payments: PaymentsClient; payouts: PayoutService; logger: Logger; baseUrl: string }) {
+/** Called in the transaction that recorded a payment's end without money (failed, rejected, expired). */
+export type OnFundingEnded = (tx: Tx, funding: Funding) => Promise<void>
+
+export function createFundingService(deps: {
+  db: Db
+  payments: PaymentsClient
+  payouts: PayoutService
+  logger: Logger
+  baseUrl: string
+  onEnded?: OnFundingEnded
+}) {
   /**
    * What escrow still lacks for the job: the pay of every person it may take (or of everyone already
    * selected, if more) plus the reserve for their payouts' fees at the escrow wallet's latest quote,
@@ -58,11 +68,16 @@ export function createFundingService(deps: { db: Db; payments: PaymentsClient; p
 
   /** Records a change unless the payment already ended; either way answers the row as it now is. */
   async function update(id: string, values: Partial<Funding>): Promise<Funding | undefined> {
-    const [row] = await deps.db
-      .update(fundings)
-      .set({ ...values, updatedAt: new Date() })
-      .where(and(eq(fundings.id, id), sql`${fundings.state} not in ('completed', 'failed', 'rejected', 'expired')`))
-      .returning()
+    const row = await deps.db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(fundings)
+        .set({ ...values, updatedAt: new Date() })
+        .where(and(eq(fundings.id, id), sql`${fundings.state} not in ('completed', 'failed', 'rejected', 'expired')`))
+        .returning()
+      // The guard lets exactly one recording end the payment.
+      if (updated && ['failed', 'rejected', 'expired'].includes(updated.state)) await deps.onEnded?.(tx, updated)
+      return updated
+    })
     // Someone else (a webhook, the scheduler) recorded the end first: theirs is the answer, not our stale copy.
     return row ?? current(id)
   }

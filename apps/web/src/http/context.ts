@@ -7,6 +7,8 @@ import { translator } from '../i18n/index.ts'
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null
+    /** The signed-in user's unread notices (the header's count); app.ts sets it with the session lookup. */
+    unreadNotices: number
     lang: UiLanguage
     /** The recordings behind this request's speaker buttons; app.ts sets it (audio/recordings.ts). */
     recordings: Recordings | null
@@ -26,6 +28,7 @@ export function viewCtx(req: FastifyRequest, reply: FastifyReply): ViewCtx {
     t: translator(req.lang),
     lang: req.lang,
     user: req.user,
+    unreadNotices: req.unreadNotices,
     csrf: reply.generateCsrf({ userInfo: req.csrfBinding }),
     path: req.url,
     // Only a request that failed before the app's first hook has none: its speakers use speech synthesis.

@@ -16,7 +16,13 @@ export type { Ledger }
  * transaction; a worker then calls the payments service with that reference as idempotency key, outside
  * any transaction, and records the result. A crash between the two only delays the payout.
  */
-export function createPayoutService(deps: { db: Db; payments: PaymentsClient; logger: Logger; retryMs?: number }) {
+/**
+ * Called in the transaction that recorded a payout or refund as completed — once, when the payments
+ * service reports that the money reached the receiver (e.g. to tell them).
+ */
+export type OnPayoutCompleted = (tx: Tx, payout: Payout) => Promise<void>
+
+export function createPayoutService(deps: { db: Db; payments: PaymentsClient; logger: Logger; retryMs?: number; onCompleted?: OnPayoutCompleted }) {
   const retryMs = deps.retryMs ?? 30_000
 
   return {
@@ -272,10 +278,11 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
     const received = remote.receiveAmount
     const fee = remote.fee
     const debited = remote.debitAmount
-    await deps.db
-      .update(payouts)
-      .set({
-        remoteId: remote.id,
+    await deps.db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(payouts)
+        .set({
+          remoteId: remote.id,
         state,
         lastError: remote.failureReason ?? null,
         ...(received ? { received: BigInt(received.value), receivedAssetCode: received.assetCode, receivedAssetScale: received.assetScale } : {}),
@@ -283,8 +290,12 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         ...(debited ? { debited: BigInt(debited.value) } : {}),
         updatedAt: new Date()
       })
-      // A final state is never overwritten by a late, stale answer.
-      .where(and(eq(payouts.id, id), inArray(payouts.state, ['pending', 'sending', 'needs_review', 'unknown'])))
+        // A final state is never overwritten by a late, stale answer.
+        .where(and(eq(payouts.id, id), inArray(payouts.state, ['pending', 'sending', 'needs_review', 'unknown'])))
+        .returning()
+      // The guard above lets exactly one recording move a row into `completed`.
+      if (updated?.state === 'completed') await deps.onCompleted?.(tx, updated)
+    })
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { and, eq, gt, lt } from 'drizzle-orm'
+import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import type { Db } from '@voces/platform'
 import { sessions } from './model.ts'
 import { users, type User } from '../domain/user.ts'
@@ -20,15 +20,23 @@ export function createSessionService(deps: { db: Db }) {
       return { token, expiresAt }
     },
 
-    async lookup(token: string | undefined): Promise<User | null> {
+    /**
+     * Who holds this session, and how many of their notices are unread (the header's count on every
+     * page, folded into this one query; notices sit above sessions, so it is read in SQL through the
+     * partial index notices_unread_idx).
+     */
+    async lookup(token: string | undefined): Promise<{ user: User; unreadNotices: number } | null> {
       if (!token || token.length > 100) return null
       const [row] = await deps.db
-        .select({ user: users })
+        .select({
+          user: users,
+          unread: sql<number>`(select count(*) from web.notices n where n.user_id = ${users.id} and n.read_at is null)`.mapWith(Number)
+        })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(and(eq(sessions.id, digest(token)), gt(sessions.expiresAt, new Date())))
       if (!row || row.user.disabled) return null
-      return row.user
+      return { user: row.user, unreadNotices: row.unread }
     },
 
     async destroy(token: string | undefined): Promise<void> {

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
-import { systemClock, type Clock, type Db } from '@voces/platform'
+import { systemClock, type Clock, type Db, type Tx } from '@voces/platform'
 import { submissions, type Submission } from './model.ts'
 import type { SubmissionError } from './errors.ts'
 import { acceptLocked, lockJobFor, type OnAccepted } from './accept.ts'
@@ -25,6 +25,9 @@ export interface SubmissionInput {
 
 export type { OnAccepted }
 
+/** Called in the transaction that handed a submission in (e.g. to tell the job's owner). */
+export type OnSubmitted = (tx: Tx, job: Job, submission: Submission) => Promise<void>
+
 /** A funder's reason for sending work back or declining it: typed, spoken (a recording), or both. */
 export interface ReasonInput {
   text: string
@@ -39,6 +42,7 @@ export function createSubmissionService(deps: {
   /** Accept means pay: never on money escrow does not hold. */
   escrowShortfall: EscrowShortfall
   events?: SubmissionEvents
+  onSubmitted?: OnSubmitted
   clock?: Clock
   /** The review window (auto-release) and the rounds of changes a funder may ask for. */
   review?: { windowMs: number; changeRounds: number }
@@ -148,40 +152,25 @@ export function createSubmissionService(deps: {
       const submittedAt = submit ? clock.now() : null
       // The auto-release queue's first step: the "coming" notice, 2 days before the window ends.
       const nextAttemptAt = submittedAt ? new Date(Math.max(submittedAt.getTime(), submittedAt.getTime() + review.windowMs - RELEASE_NOTICE_MS)) : null
-      let saved: Submission | undefined
-      if (existing) {
-        const update = { ...values, state, submittedAt, nextAttemptAt, releaseNoticeAt: null }
-        saved = resubmitting
-          ? await deps.db.transaction(async (tx) => {
-              const [row] = await tx
-                .update(submissions)
-                .set(update)
-                .where(and(eq(submissions.id, existing.id), eq(submissions.state, 'changes_requested')))
-                .returning()
-              if (row && submit) await events.onResubmitted(tx, { job, submission: row })
-              return row
-            })
-          : (
-              await deps.db
-                .update(submissions)
-                .set(update)
-                .where(and(eq(submissions.id, existing.id), eq(submissions.state, 'draft')))
-                .returning()
-            )[0]
-        if (!saved) {
-          await dropStored()
-          return 'already_submitted'
-        }
-      } else {
-        ;[saved] = await deps.db
-          .insert(submissions)
-          .values({ ...values, jobId: job.id, creatorId: user.id, state, submittedAt, nextAttemptAt })
-          .onConflictDoNothing()
-          .returning()
-        if (!saved) {
-          await dropStored()
-          return 'already_submitted'
-        }
+      const saved = await deps.db.transaction(async (tx) => {
+        const [row] = existing
+          ? await tx
+              .update(submissions)
+              .set({ ...values, state, submittedAt, nextAttemptAt, releaseNoticeAt: null })
+              .where(and(eq(submissions.id, existing.id), eq(submissions.state, resubmitting ? 'changes_requested' : 'draft')))
+              .returning()
+          : await tx
+              .insert(submissions)
+              .values({ ...values, jobId: job.id, creatorId: user.id, state, submittedAt, nextAttemptAt })
+              .onConflictDoNothing()
+              .returning()
+        // The owner is told in the same transaction: a first hand-in, or work sent again after changes.
+        if (row && submit) await (resubmitting ? events.onResubmitted(tx, { job, submission: row }) : deps.onSubmitted?.(tx, job, row))
+        return row
+      })
+      if (!saved) {
+        await dropStored()
+        return 'already_submitted'
       }
       if (submit) await deps.transitions.forJob(job.id)
       return saved

@@ -4,6 +4,7 @@ export const userErrorStatus = {
   username_taken: 409,
   invalid_credentials: 401,
   weak_password: 422,
-  invalid_username: 422
+  invalid_username: 422,
+  invalid_email: 422
 } as const satisfies ErrorStatus
 export type UserError = keyof typeof userErrorStatus

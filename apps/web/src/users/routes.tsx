@@ -133,6 +133,7 @@ export function userRoutes(
     const result = await users.updateProfile(user, {
       displayName: str(b, 'displayName').slice(0, 100),
       walletAddress: str(b, 'walletAddress').slice(0, 500),
+      email: str(b, 'email').slice(0, 300),
       preferredLanguage: isUiLanguage(prefLang) ? prefLang : user.preferredLanguage,
       nativeLanguages: list(b, 'nativeLanguages').filter((l): l is Language => (LANGUAGES as readonly string[]).includes(l)),
       note: str(b, 'note').slice(0, 2000),
@@ -151,7 +152,12 @@ export function userRoutes(
     if (typeof result === 'string') {
       await media.remove(Object.values(uploaded))
       return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => (
-        <ProfileForm ctx={ctx} user={user} walletError={ctx.t(`errors.${result}`)} error={ctx.t(`errors.${result}`)} />
+        <ProfileForm
+          ctx={ctx}
+          user={{ ...user, email: str(b, 'email').slice(0, 300) }}
+          {...(result === 'invalid_email' ? { emailError: ctx.t(`errors.${result}`) } : { walletError: ctx.t(`errors.${result}`) })}
+          error={ctx.t(`errors.${result}`)}
+        />
       ))
     }
     if (isUiLanguage(prefLang)) reply.setCookie('lang', prefLang, { path: '/', sameSite: 'lax', secure: deps.secureCookies, maxAge: 365 * 86400 })

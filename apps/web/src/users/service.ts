@@ -79,6 +79,8 @@ export function createUserService(deps: UserDeps) {
       input: {
         displayName: string
         walletAddress: string
+        /** Where notices are emailed too; empty: none. */
+        email: string
         preferredLanguage: UiLanguage
         nativeLanguages: Language[]
         note: string
@@ -89,7 +91,9 @@ export function createUserService(deps: UserDeps) {
         profileVideoId?: string | undefined
         profileImageId?: string | undefined
       }
-    ): Promise<User | PaymentsError> {
+    ): Promise<User | PaymentsError | 'invalid_email'> {
+      const email = input.email.trim() || null
+      if (email && !isEmail(email)) return 'invalid_email'
       let walletAddress: string | null = input.walletAddress.trim() || null
       if (walletAddress) {
         walletAddress = walletAddress.replace(/^\$/, 'https://').replace(/\/+$/, '')
@@ -103,6 +107,7 @@ export function createUserService(deps: UserDeps) {
         .set({
           displayName: input.displayName.trim() || user.username,
           walletAddress,
+          email,
           preferredLanguage: input.preferredLanguage,
           nativeLanguages: input.nativeLanguages,
           note: input.note.trim(),
@@ -125,3 +130,11 @@ export function createUserService(deps: UserDeps) {
 }
 
 export type UserService = ReturnType<typeof createUserService>
+
+/**
+ * An address nodemailer can send to: one local part, one @, a dotted domain, no spaces or angle
+ * brackets (no header tricks), at most 254 characters (RFC 5321).
+ */
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\].]{2,}$/.test(value)
+}

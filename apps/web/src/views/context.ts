@@ -22,6 +22,8 @@ export interface ViewCtx {
   t: T
   lang: UiLanguage
   user: User | null
+  /** The signed-in user's unread notices, shown in the header. */
+  unreadNotices: number
   csrf: string
   path: string
   recordings: Recordings

@@ -26,8 +26,31 @@ const NOTICES = new Set([
   'completed',
   'started',
   'selected',
-  'retried'
+  'retried',
+  'notices_read'
 ])
+
+/** The header's way to the inbox: a bell with the unread count, and a speaker saying it in a sentence. */
+function NoticesLink({ ctx }: { ctx: ViewCtx }): JSX.Element {
+  const n = ctx.unreadNotices
+  const said = n === 0 ? ctx.t('notices.unread_none') : ctx.t('notices.unread', { count: n })
+  return (
+    <>
+      <a href="/notices" class="notices-link" data-audio-slug="notices.header">
+        <span aria-hidden="true">🔔</span> <span safe>{ctx.t('notices.nav')}</span>
+        {n > 0 ? (
+          <span class="count" data-unread={String(n)}>
+            <span aria-hidden="true" safe>{n > 99 ? '99+' : String(n)}</span>
+            <span class="vh" safe>{`(${said})`}</span>
+          </span>
+        ) : (
+          ''
+        )}
+      </a>
+      <SpeakButton slug="notices.header" text={said} ctx={ctx} />
+    </>
+  )
+}
 
 export function Layout(
   p: PropsWithChildren<{ ctx: ViewCtx; title: string; titleSlug: string; notice?: string | undefined }>
@@ -69,6 +92,9 @@ export function Layout(
                         {t('nav.dashboard')}
                       </a>
                       <SpeakButton slug="nav.dashboard" text={t('nav.dashboard')} ctx={ctx} />
+                    </li>
+                    <li>
+                      <NoticesLink ctx={ctx} />
                     </li>
                     <li>
                       <a href="/profile" data-audio-slug="nav.profile" safe>

@@ -5,7 +5,13 @@ import { DELIVERABLE_TYPES } from '../../domain/deliverables.ts'
 import { Checkboxes, Csrf, ErrorSummary, Field, Select, Submit } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
 
-export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | undefined; walletError?: string | undefined }): JSX.Element {
+export function ProfileForm(p: {
+  ctx: ViewCtx
+  user: User
+  error?: string | undefined
+  walletError?: string | undefined
+  emailError?: string | undefined
+}): JSX.Element {
   const { ctx } = p
   const { t, csrf } = ctx
   const u = p.user
@@ -25,6 +31,17 @@ export function ProfileForm(p: { ctx: ViewCtx; user: User; error?: string | unde
         hint={t('profile.wallet_hint')}
         value={u.walletAddress ?? ''}
         error={p.walletError}
+      />
+      <Field
+        ctx={ctx}
+        name="email"
+        type="email"
+        slug="notices.email"
+        label={t('notices.email')}
+        hint={t('notices.email_hint')}
+        autocomplete="email"
+        value={u.email ?? ''}
+        error={p.emailError}
       />
       <Checkboxes
         ctx={ctx}
