@@ -144,8 +144,8 @@ export function Money({ ctx, lines, entries }: { ctx: ViewCtx; lines: MoneyLine[
         )
       })}
       <p class="hint" safe>{t('money.explain')}</p>
-      <h2 id="money-entries-h" data-audio-slug="escrow.money.title" safe>
-        {t('escrow.money.title')}
+      <h2 id="money-entries-h">
+        <Speak slug="escrow.money.title" text={t('escrow.money.title')} ctx={ctx} />
       </h2>
       <ul class="cards" aria-labelledby="money-entries-h">
         {entries.map((e) => {
