@@ -96,16 +96,31 @@ export async function startCanary() {
   return { port, url: `http://127.0.0.1:${port}`, hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
 }
 
-/** Marks that only an unescaped reflection of generated input can put in an HTML answer. */
-export const REFLECTION_MARKS = ['<fz-x', '"fz-x=', "'fz-x="]
-
-/** The first mark found verbatim in an HTML answer (a tag or attribute made of input), else undefined. */
+/**
+ * Where generated input became markup in an HTML answer: an element `<fz-x` in text, or an attribute
+ * `fz-x` inside a tag (a quote that broke out of an attribute value). `<` inside a quoted attribute
+ * value is harmless and not counted. A small tokenizer, not a parser: enough for our own templates.
+ */
 export function unescapedReflection(html: string): string | undefined {
-  return REFLECTION_MARKS.find((mark) => html.includes(mark))
+  let state: 'text' | 'tag' | 'dq' | 'sq' = 'text'
+  for (let i = 0; i < html.length; i++) {
+    const ch = html[i]
+    if (state === 'text') {
+      if (ch !== '<') continue
+      if (html.startsWith('<fz-x', i)) return `an element made of input: ${html.slice(Math.max(0, i - 80), i + 40)}`
+      if (/[a-zA-Z/!]/.test(html[i + 1] ?? '')) state = 'tag'
+    } else if (state === 'tag') {
+      if (ch === '>') state = 'text'
+      else if (ch === '"') state = 'dq'
+      else if (ch === "'") state = 'sq'
+      else if (html.startsWith('fz-x', i) && /[\s"'/]/.test(html[i - 1] ?? '')) return `an attribute made of input: ${html.slice(Math.max(0, i - 80), i + 40)}`
+    } else if ((state === 'dq' && ch === '"') || (state === 'sq' && ch === "'")) state = 'tag'
+  }
+  return undefined
 }
 
 const CONTROLS = ['\u0000', '\u0001', '\u0007', '\b', '\u000b', '\u000c', '\u001b[31m', '\u007f', '\u0085', '\u2028', '\ufeff', '\r\n', '\t']
-const INJECTIONS = ['<fz-x>', '"><fz-x a=1>', '" fz-x="1', "' fz-x='1", '</textarea><fz-x>', '<script>fz-x</script><fz-x>', '{{fz-x}}${fz-x}']
+const INJECTIONS = ['<fz-x>', '"><fz-x a=1>', '" fz-x="1', "' fz-x='1", '</textarea><fz-x>', '</title><fz-x>', '<script>fz-x</script><fz-x>', '{{fz-x}}${fz-x}']
 const TRAVERSAL = ['../../../../etc/passwd', '..%2f..%2fetc%2fpasswd', '/dev/zero', '/proc/self/environ', '..\\..\\win.ini', '/etc/passwd\u0000.pem', '....//....//etc', '%2e%2e%2f']
 const ODD_UNICODE = ['\ud800', '\udfff', 'e\u0301', '\u202eevil', 'ǅ', '𝕏', '\uffff', '😀'.repeat(50), 'İ', 'ß']
 
