@@ -2,6 +2,7 @@ import type { RouteEntry } from '@voces/platform/fuzz'
 
 /** One HTML form as a browser would submit it: where, how, and the fields with their initial values. */
 export interface FormSpec {
+  method: 'get' | 'post'
   action: string
   enctype: string
   fields: Array<{ name: string; value: string; file: boolean }>
@@ -16,12 +17,12 @@ function decodeEntities(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e]!)
 }
 
-/** The POST forms of a page (GET forms are searches, fuzzed as query strings). */
+/** The forms of a page: POST forms are fuzzed as bodies, GET forms (searches) as query strings. */
 export function formsOf(html: string, pagePath: string): FormSpec[] {
   const forms: FormSpec[] = []
   for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
     const open = m[1]!
-    if ((attr(open, 'method') ?? 'get').toLowerCase() !== 'post') continue
+    const method = (attr(open, 'method') ?? 'get').toLowerCase() === 'post' ? 'post' : 'get'
     const fields: FormSpec['fields'] = []
     for (const f of m[2]!.matchAll(/<(input|select|textarea|button)\b([^>]*)>/g)) {
       const name = attr(f[2]!, 'name')
@@ -32,7 +33,7 @@ export function formsOf(html: string, pagePath: string): FormSpec[] {
       fields.push({ name, value: decodeEntities(value), file: type === 'file' })
     }
     const action = new URL(attr(open, 'action') ?? pagePath, 'http://x').pathname
-    forms.push({ action, enctype: attr(open, 'enctype') ?? 'application/x-www-form-urlencoded', fields })
+    forms.push({ method, action, enctype: attr(open, 'enctype') ?? 'application/x-www-form-urlencoded', fields })
   }
   return forms
 }
@@ -61,7 +62,7 @@ export function patternOf(route: RouteEntry): { regex: RegExp; params: string[] 
 /**
  * Visits the app's pages as the given fetcher (breadth first from every GET route without
  * parameters, following local links that match a GET route) and returns every page path seen and
- * every POST form found.
+ * every form found.
  */
 export async function crawl(routes: RouteEntry[], get: (path: string) => Promise<string>, maxPages = 60) {
   const getPatterns = routes.filter((r) => r.method === 'GET' && r.url !== '/*').map(patternOf)

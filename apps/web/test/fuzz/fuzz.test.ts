@@ -24,7 +24,7 @@ import { Agent, jobFields, SAMPLE, startTestWeb, type TestWeb } from '../helpers
 import { setAdmin } from '../../src/pages/admin/set-admin.ts'
 import { crawl, knownParams, patternOf, type FormSpec } from './forms.ts'
 
-const settings = fuzzSettings(6)
+const settings = fuzzSettings(5)
 let t: TestWeb
 let canary: Awaited<ReturnType<typeof startCanary>>
 let routes: RouteEntry[]
@@ -33,6 +33,7 @@ let paths: string[]
 /** Cookie header and CSRF token of the fuzzing user's session. */
 let session = { cookie: '', csrf: '' }
 let lastRoute: RouteEntry | undefined
+const statuses = new Map<string, number>()
 
 const cookieOf = (agent: Agent) => (agent as unknown as { cookieHeader(): string }).cookieHeader()
 
@@ -45,9 +46,7 @@ async function login(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const t0 = Date.now()
   t = await startTestWeb()
-  console.info('start', Date.now() - t0)
   canary = await startCanary()
   const ana = new Agent(t.baseUrl)
   const bob = new Agent(t.baseUrl)
@@ -60,11 +59,9 @@ beforeAll(async () => {
   const jobPath = published.location!.replace(/\?.*/, '')
   await bob.get(jobPath)
   await bob.postMultipart(`${jobPath}/apply`, { note: 'Quiero grabarlo', audio: SAMPLE.mp3 })
-  console.info('setup', Date.now() - t0)
   routes = routesOf(t.web.app)
   await login()
   const crawled = await crawl(routes, async (path) => (await send('GET', path)).body)
-  console.info('crawl', Date.now() - t0, crawled.paths.length)
   forms = crawled.forms
   paths = crawled.paths
 }, 60_000)
@@ -99,18 +96,25 @@ function inputFor(route: RouteEntry): fc.Arbitrary<WebInput> {
   const fieldName = fc.oneof({ weight: 8, arbitrary: names.length ? fc.constantFrom(...names) : fc.constant('title') }, fc.constantFrom('__proto__', 'constructor', 'x[y]', '', 'next', 'lang', 'q'))
   return fc.record({
     params: fc.tuple(...params.map((p) => pathParam(known[p] ?? []))),
-    query: fc.array(fc.tuple(fc.oneof(fc.constantFrom('q', 'next', 'lang', 'page', 'status', 'language'), hostileText()), hostileText()), { maxLength: 2 }),
-    encoding: fc.constantFrom<Encoding>('urlencoded', 'urlencoded', 'multipart', 'multipart', 'json', 'text', 'none', 'multipart-no-boundary', 'multipart-truncated', 'raw-urlencoded'),
-    changes: fc.array(fc.tuple(fieldName, value()), { minLength: 1, maxLength: 4 }),
-    file: fc.option(fc.record({ bytes: fc.uint8Array({ maxLength: 300 }), name: fc.constantFrom('../../etc/passwd', 'a.mp3', '\u0000.png', '<fz-x>.wav', 'x'.repeat(400)), type: fc.constantFrom('audio/mpeg', 'image/png', 'text/html', '', 'x/y;;') })),
+    query: fc.array(fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...queryNames(route)) }, hostileText({ long: false })), hostileText({ long: false })), { maxLength: 3 }),
+    // Mostly well-formed bodies with a valid CSRF token, so that bad values reach the handlers.
+    encoding: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom<Encoding>('urlencoded', 'multipart') },
+      { weight: 1, arbitrary: fc.constantFrom<Encoding>('json', 'text', 'none', 'multipart-no-boundary', 'multipart-truncated', 'raw-urlencoded') }
+    ),
+    changes: fc.array(fc.tuple(fieldName, value()), { minLength: 1, maxLength: 2 }),
+    file: fc.option(fc.record({ bytes: fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ maxLength: 300 })), name: fc.constantFrom('../../etc/passwd', 'a.mp3', '\u0000.png', '<fz-x>.wav', 'x'.repeat(400)), type: fc.constantFrom('audio/mpeg', 'image/png', 'text/html', '', 'x/y;;') }), { freq: 3 }),
     raw: fc.constantFrom('%%%', 'a=%ZZ&b', '&&&==&', '%00=%00', 'a=' + '%E0%A4%A'.repeat(10), '\u00ff\u00fe=1', 'x'.repeat(5000) + '=1'),
-    badCookie: fc.option(fc.constantFrom('sid=%00', 'sid=<fz-x>', 'lang=<fz-x>', 'lang=%00', '_csrf=..%2f', 'sid=' + 'a'.repeat(5000)), { freq: 8 })
+    badCookie: fc.option(fc.constantFrom('sid=%00', 'sid=<fz-x>', 'lang=<fz-x>', 'lang=%00', '_csrf=..%2f', 'lang=' + 'a'.repeat(3000)), { freq: 10 })
   })
 }
 
+/** The route's search fields (from its GET forms) and the names any page reads from a query. */
+const queryNames = (route: RouteEntry) => [...new Set([...formsFor(route).flatMap((f) => f.fields.map((x) => x.name)), 'q', 'next', 'lang', 'status', 'page'])]
+
 function formsFor(route: RouteEntry): FormSpec[] {
   const { regex } = patternOf(route)
-  return route.method === 'POST' ? forms.filter((f) => regex.test(f.action)) : []
+  return forms.filter((f) => f.method === route.method.toLowerCase() && regex.test(f.action))
 }
 
 /** The request a client would send: the route with its parameters, the form's fields with some changed. */
@@ -156,6 +160,9 @@ const wrongTypeSample = (input: WebInput) => fc.sample(wrongType(), { numRuns: 1
 async function check(route: RouteEntry, input: WebInput): Promise<void> {
   const request = build(route, input)
   const res = await send(route.method, request.path, request.body, request.headers)
+  if (process.env.FUZZ_DEBUG) console.warn(route.method, request.path.slice(0, 200), res.status, input.encoding, JSON.stringify(input.changes).slice(0, 200))
+  const key = `${route.method} ${route.url} ${res.status}${res.body.match(/data-error="([^"]+)"/)?.[1] ?? ''}`
+  statuses.set(key, (statuses.get(key) ?? 0) + 1)
   // Login, logout and registration start a new session: later requests take a fresh one.
   if (res.renewed) await login()
   if (res.status >= 500) throw new Error(`${route.method} ${request.path} answered ${res.status}: ${res.body.slice(0, 300)}`)
@@ -167,10 +174,11 @@ async function check(route: RouteEntry, input: WebInput): Promise<void> {
 }
 
 test('every route and form of the web survives generated bad input: no 5xx, no unescaped reflection, no canary hit', async () => {
-  console.info(`web fuzz: FUZZ_SEED=${settings.seed} FUZZ_RUNS=${settings.runs}, ${routes.length} routes, ${forms.length} forms`)
+  console.warn(`web fuzz: FUZZ_SEED=${settings.seed} FUZZ_RUNS=${settings.runs}, ${routes.length} routes, ${forms.length} forms`)
   expect(routes.length).toBeGreaterThan(40)
   // Every POST route that a page offers a form for is fuzzed from that form; the crawl must find the main ones.
-  for (const action of ['/profile', '/jobs', '/language']) expect(forms.some((f) => f.action === action), action).toBe(true)
+  for (const action of ['/profile', '/jobs', '/language']) expect(forms.some((f) => f.method === 'post' && f.action === action), action).toBe(true)
+  expect(forms.some((f) => f.method === 'get' && f.action === '/jobs'), 'the job search').toBe(true)
   const failures = await fuzzRoutes(
     routes,
     settings,
@@ -182,5 +190,23 @@ test('every route and form of the web survives generated bad input: no 5xx, no u
       await check(route, input)
     }
   )
+  if (process.env.FUZZ_DEBUG) console.warn([...statuses].sort().map(([k, n]) => `${k} x${n}`).join('\n'))
   expect(failures, failures.join('\n\n')).toEqual([])
 }, 120_000)
+
+test('a NUL byte in every field of every form and every search: refused, never a 5xx', async () => {
+  const sent: string[] = []
+  for (const route of routes.filter((r) => r.url !== '/*')) {
+    const fieldNames = route.method === 'POST' ? [...new Set(formsFor(route).flatMap((f) => f.fields.filter((x) => !x.file && x.name !== '_csrf').map((x) => x.name)))] : queryNames(route).slice(0, -4)
+    const known = knownParams(route, paths)
+    const params = patternOf(route).params.map((p) => known[p]?.[0] ?? 'x')
+    const cases: WebInput[] = fieldNames.map((name) => ({ params, query: [], encoding: 'urlencoded', changes: [[name, 'Ana\u0000x']], file: null, raw: '', badCookie: null }))
+    if (route.method === 'GET') cases.push(...fieldNames.map((name) => ({ ...cases[0]!, changes: [], query: [[name, 'a\u0000b']] as Array<[string, string]> })))
+    if (params.length) cases.push({ params: params.map(() => '%00'), query: [], encoding: 'urlencoded', changes: [], file: null, raw: '', badCookie: null })
+    for (const input of cases.filter((c) => route.method === 'POST' || c.query.length || c.changes.length === 0)) {
+      await check(route, input)
+      sent.push(route.url)
+    }
+  }
+  expect(sent.length).toBeGreaterThan(80)
+}, 60_000)
