@@ -88,7 +88,7 @@ function build(route: RouteEntry, input: ApiInput): { path: string; init: Reques
   const path = route.url.replace(/:\w+/g, () => input.params[i++] ?? '')
   const base = valid()
   const body: Record<string, unknown> = Object.fromEntries(bodyFields(route).map((f) => [f, base[f] ?? 'x']))
-  const query = new URLSearchParams(queryFields(route).map((f) => [f, base[f] ?? 'x']))
+  const query = new URLSearchParams(queryFields(route).map((f): [string, string] => [f, base[f] ?? 'x']))
   for (const [k, v] of input.changes) {
     if (input.target === 'query') query.set(k, typeof v === 'string' ? v : JSON.stringify(v))
     else body[k] = v
@@ -102,7 +102,7 @@ function build(route: RouteEntry, input: ApiInput): { path: string; init: Reques
   const encoded: Record<Encoding, [string | undefined, string | undefined]> = {
     json: ['application/json', json],
     'bad-json': ['application/json', json.slice(0, -3)],
-    form: ['application/x-www-form-urlencoded', new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString()],
+    form: ['application/x-www-form-urlencoded', new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString()],
     text: ['text/plain', json],
     none: [undefined, undefined],
     array: ['application/json', JSON.stringify([body])],

@@ -100,7 +100,7 @@ async function check(route: RouteEntry, input: SandboxInput): Promise<number> {
   const encoded: Record<Encoding, [string | undefined, string | undefined]> = {
     json: ['application/json', json],
     'bad-json': ['application/json', json.slice(0, -2)],
-    form: ['application/x-www-form-urlencoded', new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString()],
+    form: ['application/x-www-form-urlencoded', new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString()],
     text: ['text/plain', json],
     none: [undefined, undefined]
   }

@@ -70,7 +70,7 @@ afterAll(async () => {
   await t?.close()
 })
 
-async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}) {
+async function send(method: string, path: string, body?: RequestInit['body'], headers: Record<string, string> = {}) {
   const res = await fetch(`${t.baseUrl}${path}`, { method, body: body ?? null, redirect: 'manual', headers: { cookie: session.cookie, ...headers } })
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text(), renewed: res.headers.getSetCookie().some((c) => /^(sid|_csrf)=/.test(c)) }
 }
@@ -118,7 +118,7 @@ function formsFor(route: RouteEntry): FormSpec[] {
 }
 
 /** The request a client would send: the route with its parameters, the form's fields with some changed. */
-function build(route: RouteEntry, input: WebInput): { path: string; body?: BodyInit; headers: Record<string, string> } {
+function build(route: RouteEntry, input: WebInput): { path: string; body?: RequestInit['body']; headers: Record<string, string> } {
   let i = 0
   const path = route.url.replace(/:[^/]+|\*/g, () => input.params[i++] ?? '')
   const query = input.query.length ? `?${new URLSearchParams(input.query)}` : ''
