@@ -9,6 +9,8 @@ import { SANDBOX_ERRORS } from './http/errors.ts'
 import { createOpenApiValidators, registerResponseValidation } from './http/openapi.ts'
 import { createSignatureVerifier, type RawBodyRequest } from './http/signatures.ts'
 import { registerFaults } from './http/faults.ts'
+import { createClientUrlGuard } from './http/client-urls.ts'
+import { registerInputGuard } from './http/input-guard.ts'
 import { createLedgerService } from './ledger/service.ts'
 import { createWalletAddressService } from './wallet-address/service.ts'
 import { createGrantService } from './grant/service.ts'
@@ -44,11 +46,12 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
 
   const ledger = createLedgerService({ db })
   const walletAddresses = createWalletAddressService({ db, ledger })
-  const grants = createGrantService({ db, config, clock, walletAddresses })
+  const clientUrls = createClientUrlGuard({ ownOrigin: () => config.baseUrl, allowedOrigins: config.allowedClientOrigins })
+  const grants = createGrantService({ db, config, clock, walletAddresses, clientUrls })
   const incomingPayments = createIncomingPaymentService({ db, config, clock, walletAddresses, ledger })
   const quotes = createQuoteService({ db, config, clock, incomingPayments })
   const outgoingPayments = createOutgoingPaymentService({ db, config, clock, logger, walletAddresses, incomingPayments, quotes, ledger })
-  const signatures = createSignatureVerifier({ logger, publicProtocol: () => new URL(config.baseUrl).protocol.replace(':', '') })
+  const signatures = createSignatureVerifier({ logger, clientUrls, publicProtocol: () => new URL(config.baseUrl).protocol.replace(':', '') })
   const deps: SandboxDeps = {
     config,
     db,
@@ -93,6 +96,7 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
     })
   })
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: SANDBOX_ERRORS.not_found.code, description: SANDBOX_ERRORS.not_found.description } }))
+  registerInputGuard(app, deps.openApi)
   registerResponseValidation(app, logger)
   registerFaults(app, deps.faults)
 

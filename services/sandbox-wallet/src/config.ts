@@ -9,6 +9,15 @@ const schema = z.object({
   /** Public base URL: wallet addresses are `${base}/<name>`. */
   SANDBOX_BASE_URL: env.url().default('http://localhost:4100'),
   /** Bearer token of the admin API; generated into the data directory at first start when unset. */
+  /**
+   * Origins of client wallets the sandbox may fetch (keys, public name) over plain http or on a private
+   * address, comma-separated; its own origin always may, other clients only over https on public addresses.
+   */
+  SANDBOX_ALLOWED_CLIENT_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url())),
   SANDBOX_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
@@ -42,6 +51,7 @@ export interface SandboxConfig {
   /** Mutable so that tests listening on port 0 can fill it in before the first request. */
   baseUrl: string
   adminToken: string | undefined
+  allowedClientOrigins: string[]
   databaseUrl: string | undefined
   dataDir: string
   marketplaceKeyPath: string
@@ -65,6 +75,7 @@ export function loadSandboxConfig(source: NodeJS.ProcessEnv = process.env): Sand
     port: e.SANDBOX_PORT,
     baseUrl: e.SANDBOX_BASE_URL,
     adminToken: e.SANDBOX_ADMIN_TOKEN,
+    allowedClientOrigins: e.SANDBOX_ALLOWED_CLIENT_ORIGINS,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     marketplaceKeyPath: e.SANDBOX_MARKETPLACE_KEY_PATH,

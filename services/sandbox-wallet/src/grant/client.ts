@@ -1,5 +1,6 @@
 import type { SandboxConfig } from '../config.ts'
 import type { WalletAddressService } from '../wallet-address/service.ts'
+import type { ClientUrlGuard } from '../http/client-urls.ts'
 
 /** How a client is shown to the person who consents: its wallet address's public name and URL. */
 export interface ClientDisplay {
@@ -10,16 +11,17 @@ export interface ClientDisplay {
 /**
  * Reads a client's display details from its wallet address document, as Rafiki's
  * `clientService.get` does (packages/auth/src/client/service.ts): a client without a public name
- * cannot ask for an interactive grant. Sandbox wallets are read from the database, others over HTTP.
+ * cannot ask for an interactive grant. Sandbox wallets are read from the database, others over HTTP
+ * only where the client-URL guard allows (never loopback or private addresses of strangers).
  */
-export function createClientDirectory(deps: { config: SandboxConfig; walletAddresses: WalletAddressService }) {
+export function createClientDirectory(deps: { config: SandboxConfig; walletAddresses: WalletAddressService; clientUrls: ClientUrlGuard }) {
   return {
     async describe(walletAddressUrl: string): Promise<ClientDisplay | undefined> {
       const prefix = `${deps.config.baseUrl}/`
       const local = walletAddressUrl.startsWith(prefix)
         ? await deps.walletAddresses.getByName(walletAddressUrl.slice(prefix.length).replace(/\/$/, ''))
         : undefined
-      const name = local ? local.publicName : await fetchPublicName(walletAddressUrl)
+      const name = local ? local.publicName : (await deps.clientUrls.allows(walletAddressUrl)) ? await fetchPublicName(walletAddressUrl) : undefined
       return name ? { name, uri: walletAddressUrl } : undefined
     }
   }
