@@ -132,7 +132,7 @@ export function userRoutes(
     const maxResponses = Number.parseInt(str(b, 'defaultMaxResponses'), 10)
     const result = await users.updateProfile(user, {
       displayName: str(b, 'displayName').slice(0, 100),
-      walletAddress: str(b, 'walletAddress').slice(0, 500),
+      walletAddress: str(b, 'walletAddress').slice(0, 2048),
       preferredLanguage: isUiLanguage(prefLang) ? prefLang : user.preferredLanguage,
       nativeLanguages: list(b, 'nativeLanguages').filter((l): l is Language => (LANGUAGES as readonly string[]).includes(l)),
       note: str(b, 'note').slice(0, 2000),
@@ -151,7 +151,13 @@ export function userRoutes(
     if (typeof result === 'string') {
       await media.remove(Object.values(uploaded))
       return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => (
-        <ProfileForm ctx={ctx} user={user} walletError={ctx.t(`errors.${result}`)} error={ctx.t(`errors.${result}`)} />
+        <ProfileForm
+          ctx={ctx}
+          user={user}
+          walletError={ctx.t(`errors.${result}`)}
+          error={ctx.t(`errors.${result}`)}
+          walletTyped={str(b, 'walletAddress').slice(0, 2048)}
+        />
       ))
     }
     if (isUiLanguage(prefLang)) reply.setCookie('lang', prefLang, { path: '/', sameSite: 'lax', secure: deps.secureCookies, maxAge: 365 * 86400 })
