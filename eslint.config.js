@@ -24,7 +24,8 @@ const webFeatures = {
   submissions: ['applications', 'jobs', 'media'],
   payouts: ['submissions', 'jobs', 'payments-client'],
   funding: ['payouts', 'jobs', 'payments-client'],
-  audio: ['jobs', 'media']
+  audio: ['jobs', 'media'],
+  'test-wallet': []
 }
 const sandboxFeatures = ['admin', 'consent', 'grant', 'incoming-payment', 'ledger', 'outgoing-payment', 'quote', 'wallet-address']
 

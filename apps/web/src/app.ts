@@ -42,6 +42,9 @@ import { jobPageRoutes } from './pages/job/routes.tsx'
 import { dashboardRoutes } from './pages/dashboard/routes.tsx'
 import { createAdminService } from './pages/admin/service.ts'
 import { adminRoutes } from './pages/admin/routes.tsx'
+import { createSandboxAdmin } from './test-wallet/sandbox.ts'
+import { createTestWalletService } from './test-wallet/service.ts'
+import { testWalletProfile, testWalletRoutes } from './test-wallet/routes.tsx'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
@@ -107,6 +110,16 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   await database.migrate({ migrationsFolder: MIGRATIONS_FOLDER, schema: 'web' })
   await mkdir(config.uploadDir, { recursive: true })
   const services = createServices(deps)
+  // In the sandbox only: one-tap test wallets of play money (config.testWallets, set by npm start).
+  const testWallets = config.testWallets
+    ? createTestWalletService({
+        db: database.db,
+        sandbox: createSandboxAdmin({ baseUrl: config.testWallets.sandboxUrl, adminToken: config.testWallets.adminToken }),
+        sandboxUrl: config.testWallets.sandboxUrl,
+        asset: config.asset,
+        logger
+      })
+    : undefined
 
   const app = Fastify({
     loggerInstance: logger,
@@ -194,8 +207,10 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     sessions: services.sessions,
     media: services.media,
     secureCookies: config.secureCookies,
-    loginRateLimit: config.loginRateLimit
+    loginRateLimit: config.loginRateLimit,
+    profileExtra: testWallets ? testWalletProfile(testWallets) : undefined
   })
+  if (testWallets) testWalletRoutes(app, { testWallets })
   mediaRoutes(app, services.media)
   jobRoutes(app, { ...services, assetCode: config.asset.code })
   applicationRoutes(app, services)

@@ -27,6 +27,9 @@ const schema = z.object({
   PAYMENTS_SELLER_ID: z.string().min(1).default('marketplace'),
   PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   SANDBOX_WALLET_URL: env.url().default('http://localhost:4100'),
+  /** Offer "Create a test wallet" (play money from the sandbox wallet's admin API); npm start turns it on. */
+  WEB_TEST_WALLETS: env.bool(false),
+  SANDBOX_ADMIN_TOKEN: z.string().min(16).optional(),
   WEB_SEED: env.bool(false),
   WEB_TRUST_PROXY: env.bool(false)
 })
@@ -51,6 +54,11 @@ export interface WebConfig {
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
   payments: { url: string; apiToken: string; sellerId: string; webhookSecret: string }
   sandboxWalletUrl: string
+  /**
+   * Only when the marketplace runs against the sandbox wallet: people may create a funded test wallet
+   * there in one tap (server side, with the sandbox's admin token). Off unless set.
+   */
+  testWallets: { sandboxUrl: string; adminToken: string } | undefined
   /** Seed the demo users and jobs at start (idempotent). */
   seed: boolean
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (login rate limits are per address). */
@@ -59,6 +67,9 @@ export interface WebConfig {
 
 export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfig {
   const e = parseEnv(schema, source)
+  if (e.WEB_TEST_WALLETS && !e.SANDBOX_ADMIN_TOKEN) {
+    throw new Error('Invalid configuration:\n  SANDBOX_ADMIN_TOKEN: required when WEB_TEST_WALLETS is on')
+  }
   if (e.NODE_ENV === 'production' && !e.WEB_COOKIE_SECRET) {
     throw new Error('Invalid configuration:\n  WEB_COOKIE_SECRET: required in production (at least 32 characters)')
   }
@@ -91,6 +102,7 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
       webhookSecret: secret(e.PAYMENTS_WEBHOOK_SECRET, 'webhook-secret', newWebhookSecret)
     },
     sandboxWalletUrl: e.SANDBOX_WALLET_URL,
+    testWallets: e.WEB_TEST_WALLETS && e.SANDBOX_ADMIN_TOKEN ? { sandboxUrl: e.SANDBOX_WALLET_URL, adminToken: e.SANDBOX_ADMIN_TOKEN } : undefined,
     seed: e.WEB_SEED,
     trustProxy: e.WEB_TRUST_PROXY
   }

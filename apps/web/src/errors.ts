@@ -7,6 +7,7 @@ import { applicationErrorStatus } from './applications/errors.ts'
 import { submissionErrorStatus } from './submissions/errors.ts'
 import { fundingErrorStatus } from './funding/errors.ts'
 import { audioErrorStatus } from './audio/errors.ts'
+import { testWalletErrorStatus } from './test-wallet/errors.ts'
 
 /** Every expected failure in the app with its HTTP status: each feature's own map, combined. */
 export const errorStatus = combineErrorStatus(
@@ -18,6 +19,7 @@ export const errorStatus = combineErrorStatus(
   applicationErrorStatus,
   submissionErrorStatus,
   fundingErrorStatus,
-  audioErrorStatus
+  audioErrorStatus,
+  testWalletErrorStatus
 )
 export type AppError = keyof typeof errorStatus

@@ -9,6 +9,7 @@ export { ASSET_VERSION }
 /** Messages a redirect may ask the next page to show (`?ok=<key>`); anything else is ignored. */
 const NOTICES = new Set([
   'saved',
+  'test_wallet_created',
   'registered',
   'logged_out',
   'published',
