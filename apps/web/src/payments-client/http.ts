@@ -188,7 +188,9 @@ export function createHttpPaymentsClient(options: {
     },
     async checkWallet(walletAddressUrl) {
       const path = '/wallet-addresses/check'
-      const r = decode(await call('GET', `${path}?url=${encodeURIComponent(walletAddressUrl)}`), WalletAddressCheckResponse, path)
+      // The service fetches the wallet before answering (bounded by its wallet timeout): the slow timeout,
+      // so that a slow wallet is not taken for a payments service that does not answer.
+      const r = decode(await call('GET', `${path}?url=${encodeURIComponent(walletAddressUrl)}`, undefined, slowTimeoutMs), WalletAddressCheckResponse, path)
       if (!r.ok) return r
       const { id, assetCode, assetScale } = r.value.walletAddress
       return { ok: true, value: { id, assetCode, assetScale } }
