@@ -114,8 +114,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   const testWallets = config.testWallets
     ? createTestWalletService({
         db: database.db,
-        sandbox: createSandboxAdmin({ baseUrl: config.testWallets.sandboxUrl, adminToken: config.testWallets.adminToken }),
-        sandboxUrl: config.testWallets.sandboxUrl,
+        sandbox: createSandboxAdmin(config.testWallets),
+        wallets: config.testWallets,
         asset: config.asset,
         logger
       })

@@ -32,11 +32,12 @@ const walletAnswer = z.object({
  * money. Server side only: the admin token never reaches a browser. Every call has a deadline; an
  * answer outside the expected shape counts as the sandbox being unavailable, never as a wallet.
  */
-export function createSandboxAdmin(options: { baseUrl: string; adminToken: string; timeoutMs?: number }): SandboxAdmin {
+export function createSandboxAdmin(options: { sandboxUrl: string; adminToken: string; timeoutMs?: number }): SandboxAdmin {
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<SandboxAnswer<SandboxWallet>> {
     let response: Response
     try {
-      response = await fetch(`${options.baseUrl}${path}`, {
+      // Read at each call, as the rest of the config: tests learn the sandbox's port after start.
+      response = await fetch(`${options.sandboxUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${options.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? null : JSON.stringify(body),

@@ -14,7 +14,7 @@ export const TEST_WALLET_FUNDS = 1000n
  * wallet instead of making a second one; the play money is deposited only into an empty wallet, and
  * the address is written on the profile only once the money is there.
  */
-export function createTestWalletService(deps: { db: Db; sandbox: SandboxAdmin; sandboxUrl: string; asset: { code: string; scale: number }; logger: Logger }) {
+export function createTestWalletService(deps: { db: Db; sandbox: SandboxAdmin; wallets: { sandboxUrl: string }; asset: { code: string; scale: number }; logger: Logger }) {
   const nameOf = (user: User) => {
     const readable = user.username.normalize('NFKD').toLowerCase().replace(/[^a-z0-9_]/g, '').slice(0, 20)
     return `${readable || 'wallet'}-${user.id.replaceAll('-', '').slice(0, 8)}`
@@ -48,7 +48,7 @@ export function createTestWalletService(deps: { db: Db; sandbox: SandboxAdmin; s
     /** The person's test wallet with its balance, when their profile's wallet is one; null otherwise. */
     async current(user: User): Promise<SandboxWallet | null | 'unavailable'> {
       const name = nameOf(user)
-      if (user.walletAddress !== `${deps.sandboxUrl}/${name}`) return null
+      if (user.walletAddress !== `${deps.wallets.sandboxUrl}/${name}`) return null
       const wallet = await deps.sandbox.get(name)
       return typeof wallet === 'string' ? (wallet === 'not_found' ? null : 'unavailable') : wallet
     },
