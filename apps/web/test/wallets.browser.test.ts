@@ -110,4 +110,4 @@ test('a new person registers, keeps a refused address with its cause, creates a 
   const name = new URL(ana!.walletAddress!).pathname.slice(1)
   expect(await h.sandbox.admin.balance(name)).toBe(1000_00n - 20_00n - 70n)
   await context.close()
-})
+}, 120_000)
