@@ -36,7 +36,7 @@ async function axe(page: Page): Promise<void> {
 
 /** Nothing wider than the phone. */
 async function fitsPhone(page: Page): Promise<void> {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390)
 }
 
 test('a new person registers, keeps a refused address with its cause, creates a test wallet in one tap and funds a job in Spanish', async () => {
