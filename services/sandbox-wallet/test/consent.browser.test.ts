@@ -56,7 +56,9 @@ test('a person approves a payment on the consent page in Chromium and is sent ba
     }
   )) as PendingGrant
 
-  const page = await browser.newPage()
+  // axe needs a page of a context of its own.
+  const context = await browser.newContext()
+  const page = await context.newPage()
   await page.goto(grant.interact.redirect)
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Approve a payment from your wallet')
   const text = await page.textContent('main')
@@ -75,7 +77,7 @@ test('a person approves a payment on the consent page in Chromium and is sent ba
   const finish = finishes.find((url) => url.pathname === '/finish')!
   const interactRef = finish.searchParams.get('interact_ref')!
   expect(finish.searchParams.get('hash')).toBe(finishHash(nonce, grant.interact.finish, interactRef, buyer.authServer))
-  await page.close()
+  await context.close()
 })
 
 async function axe(page: Page): Promise<void> {
