@@ -27,7 +27,8 @@ const webFeatures = {
   disputes: ['submissions', 'jobs'],
   audio: ['jobs', 'media'],
   // Told of every feature's events through app.ts callbacks; it imports none of them.
-  notices: []
+  notices: [],
+  'test-wallet': []
 }
 const sandboxFeatures = ['admin', 'consent', 'grant', 'incoming-payment', 'ledger', 'outgoing-payment', 'quote', 'wallet-address']
 

@@ -62,7 +62,9 @@ async function main() {
         sellerId: paymentsConfig.seller!.id,
         webhookSecret: paymentsConfig.webhook!.secret
       },
-      sandboxWalletUrl: sandboxConfig.baseUrl
+      sandboxWalletUrl: sandboxConfig.baseUrl,
+      // Against the sandbox, people may make a funded test wallet of play money in one tap.
+      ...(inSandbox ? { testWallets: { sandboxUrl: sandboxConfig.baseUrl, adminToken: sandboxConfig.adminToken } } : {})
     }
   })
   stops.push(() => web.stop())
@@ -87,6 +89,11 @@ async function main() {
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)
+  // The last line, in plain words, for whoever just typed npm start.
+  console.log(
+    `Voces Market is ready: open ${webEnv.baseUrl} in your browser and log in as demo_funder with the password demo123` +
+      (inSandbox ? ', or register and tap "Create a test wallet" on your profile.' : '.')
+  )
 }
 
 /**

@@ -54,6 +54,9 @@ import { createNoticeService } from './notices/service.ts'
 import { createNoticeEvents } from './notices/events.ts'
 import { createEmailOutbox, smtpMailer, type Mailer } from './notices/email.ts'
 import { noticeRoutes } from './notices/routes.tsx'
+import { createSandboxAdmin } from './test-wallet/sandbox.ts'
+import { createTestWalletService } from './test-wallet/service.ts'
+import { testWalletProfile, testWalletRoutes } from './test-wallet/routes.tsx'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
@@ -192,6 +195,16 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   await database.migrate({ migrationsFolder: MIGRATIONS_FOLDER, schema: 'web' })
   await mkdir(config.uploadDir, { recursive: true })
   const services = createServices(deps)
+  // In the sandbox only: one-tap test wallets of play money (config.testWallets, set by npm start).
+  const testWallets = config.testWallets
+    ? createTestWalletService({
+        db: database.db,
+        sandbox: createSandboxAdmin(config.testWallets),
+        wallets: config.testWallets,
+        asset: config.asset,
+        logger
+      })
+    : undefined
 
   const app = Fastify({
     loggerInstance: logger,
@@ -285,8 +298,10 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     sessions: services.sessions,
     media: services.media,
     secureCookies: config.secureCookies,
-    loginRateLimit: config.loginRateLimit
+    loginRateLimit: config.loginRateLimit,
+    profileExtra: testWallets ? testWalletProfile(testWallets) : undefined
   })
+  if (testWallets) testWalletRoutes(app, { testWallets })
   mediaRoutes(app, services.media)
   jobRoutes(app, { ...services, assetCode: config.asset.code, escrowStates: (list) => services.payouts.escrowStates(list) })
   applicationRoutes(app, services)

@@ -40,6 +40,9 @@ const schema = z.object({
   WEB_SMTP_USER: z.string().optional(),
   WEB_SMTP_PASS: z.string().optional(),
   WEB_SMTP_FROM: z.string().min(3).default('Voces Market <avisos@localhost>'),
+  /** Offer "Create a test wallet" (play money from the sandbox wallet's admin API); npm start turns it on. */
+  WEB_TEST_WALLETS: env.bool(false),
+  SANDBOX_ADMIN_TOKEN: z.string().min(16).optional(),
   WEB_SEED: env.bool(false),
   WEB_TRUST_PROXY: env.bool(false),
   /** Bearer token Prometheus sends to /metrics; without it /metrics answers 404. */
@@ -76,6 +79,11 @@ export interface WebConfig {
   sandboxWalletUrl: string
   /** Where notice emails are sent; null: email is off. */
   smtp: SmtpConfig | null
+  /**
+   * Only when the marketplace runs against the sandbox wallet: people may create a funded test wallet
+   * there in one tap (server side, with the sandbox's admin token). Off unless set.
+   */
+  testWallets: { sandboxUrl: string; adminToken: string } | undefined
   /** Seed the demo users and jobs at start (idempotent). */
   seed: boolean
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (login rate limits are per address). */
@@ -84,6 +92,9 @@ export interface WebConfig {
 
 export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfig {
   const e = parseEnv(schema, source)
+  if (e.WEB_TEST_WALLETS && !e.SANDBOX_ADMIN_TOKEN) {
+    throw new Error('Invalid configuration:\n  SANDBOX_ADMIN_TOKEN: required when WEB_TEST_WALLETS is on')
+  }
   if (e.NODE_ENV === 'production' && !e.WEB_COOKIE_SECRET) {
     throw new Error('Invalid configuration:\n  WEB_COOKIE_SECRET: required in production (at least 32 characters)')
   }
@@ -124,6 +135,7 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
       e.WEB_SMTP_URL || e.WEB_SMTP_HOST
         ? { url: e.WEB_SMTP_URL, host: e.WEB_SMTP_HOST, port: e.WEB_SMTP_PORT, user: e.WEB_SMTP_USER, pass: e.WEB_SMTP_PASS, from: e.WEB_SMTP_FROM }
         : null,
+    testWallets: e.WEB_TEST_WALLETS && e.SANDBOX_ADMIN_TOKEN ? { sandboxUrl: e.SANDBOX_WALLET_URL, adminToken: e.SANDBOX_ADMIN_TOKEN } : undefined,
     seed: e.WEB_SEED,
     trustProxy: e.WEB_TRUST_PROXY
   }

@@ -17,6 +17,11 @@ describe("the features' error maps, combined", () => {
       username_taken: 409,
       invalid_credentials: 401,
       wallet_unreachable: 422,
+      wallet_invalid: 422,
+      wallet_not_found: 422,
+      wallet_not_a_wallet: 422,
+      wallet_not_allowed: 422,
+      wallet_refused: 422,
       weak_password: 422,
       invalid_username: 422,
       invalid_amount: 422,
@@ -42,7 +47,8 @@ describe("the features' error maps, combined", () => {
       funding_in_progress: 409,
       invalid_target: 422,
       already_reviewed: 409,
-      audio_too_long: 422
+      audio_too_long: 422,
+      test_wallet_unavailable: 502
     })
   })
 

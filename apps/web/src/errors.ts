@@ -8,6 +8,7 @@ import { submissionErrorStatus } from './submissions/errors.ts'
 import { fundingErrorStatus } from './funding/errors.ts'
 import { audioErrorStatus } from './audio/errors.ts'
 import { disputeErrorStatus } from './disputes/errors.ts'
+import { testWalletErrorStatus } from './test-wallet/errors.ts'
 
 /** Every expected failure in the app with its HTTP status: each feature's own map, combined. */
 export const errorStatus = combineErrorStatus(
@@ -20,6 +21,7 @@ export const errorStatus = combineErrorStatus(
   submissionErrorStatus,
   fundingErrorStatus,
   audioErrorStatus,
-  disputeErrorStatus
+  disputeErrorStatus,
+  testWalletErrorStatus
 )
 export type AppError = keyof typeof errorStatus

@@ -21,12 +21,14 @@ export interface FullStack {
  * The web app wired to the real payments service and sandbox wallet over HTTP, with shared webhook
  * secret and return origin, as `npm start` wires them: for tests of the whole money path.
  */
-export async function startFullStack(options: { scheduler?: boolean; connectEscrow?: boolean; clock?: Clock } = {}): Promise<FullStack> {
+export async function startFullStack(options: { scheduler?: boolean; connectEscrow?: boolean; clock?: Clock; testWallets?: boolean } = {}): Promise<FullStack> {
   const secret = `whsec_${randomBytes(24).toString('base64')}`
   const config = testWebConfig({
     asset: { code: 'USD', scale: 2 },
     payments: { url: '', apiToken: '', sellerId: 'marketplace', webhookSecret: secret },
-    ...(options.scheduler ? { schedulerEnabled: true, schedulerIntervalMs: 200 } : {})
+    ...(options.scheduler ? { schedulerEnabled: true, schedulerIntervalMs: 200 } : {}),
+    // Filled in once the sandbox listens (the test-wallet client reads it at each call).
+    ...(options.testWallets ? { testWallets: { sandboxUrl: '', adminToken: '' } } : {})
   })
   const database = await createTestDatabase()
   // The payments service needs our URL (webhooks, return origin) and we need its: wire the client late.
@@ -36,6 +38,7 @@ export async function startFullStack(options: { scheduler?: boolean; connectEscr
   const base = await web.start()
   config.baseUrl = base
   const h = await startHarness({ webhook: { url: `${base}/webhooks/payments`, secret }, allowedReturnOrigins: [base] })
+  if (config.testWallets) Object.assign(config.testWallets, { sandboxUrl: h.sandbox.baseUrl, adminToken: h.sandbox.adminToken })
   late.client = createHttpPaymentsClient({ baseUrl: h.baseUrl, apiToken: h.token, sellerId: 'marketplace' })
   if (options.connectEscrow) {
     // The operator connects the escrow wallet for payouts once.

@@ -90,7 +90,8 @@ describe('people', () => {
     t.payments.wallets.add('https://wallet.test/maria')
     const bad = await a.postMultipart('/profile', { displayName: 'María', walletAddress: 'https://wallet.test/nobody', roles: 'creator', preferredLanguage: 'es' })
     expect(bad.status).toBe(422)
-    expect(bad.html).toContain('no es una billetera Open Payments')
+    expect(bad.html).toContain('No hay ninguna billetera en esa dirección')
+    expect(bad.html).toContain('value="https://wallet.test/nobody"')
     const good = await a.postMultipart('/profile', {
       displayName: 'María',
       walletAddress: 'https://wallet.test/maria',

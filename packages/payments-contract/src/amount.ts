@@ -15,7 +15,13 @@ export const Failure = z.object({ code: z.string(), message: z.string() })
 /** The one error body of the API. */
 export const ErrorBody = z.object({
   success: z.literal(false),
-  error: z.object({ code: z.string(), message: z.string(), step: z.string().optional() })
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    step: z.string().optional(),
+    /** On invalid_wallet_address (and wallet_unavailable for a wallet address): why, for the person. */
+    reason: z.string().optional()
+  })
 })
 export type ErrorBody = z.infer<typeof ErrorBody>
 

@@ -10,6 +10,7 @@ export * from './amount.ts'
 export * from './payment.ts'
 export * from './payout.ts'
 export * from './other.ts'
+export * from './wallet-address.ts'
 
 /** The JSON Schema (draft-07, as Fastify's validator and serializer expect) of a contract schema. */
 export function jsonSchema(schema: z.ZodType): Record<string, unknown> {

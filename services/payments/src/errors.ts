@@ -1,4 +1,5 @@
 import { OpenPaymentsClientError } from '@interledger/open-payments'
+import type { WalletAddressProblem } from '@voces/payments-contract'
 
 /** Errors any route can produce, whatever the resource. */
 export const CommonError = {
@@ -94,9 +95,11 @@ export interface Failure {
   readonly message: string
   readonly step?: WalletStep | undefined
   readonly details?: Record<string, unknown> | undefined
+  /** Why a wallet address cannot be used, for the person who typed it (sent in the error body). */
+  readonly reason?: WalletAddressProblem | undefined
 }
 
-export function fail(code: ErrorCode, message: string, extra: Pick<Failure, 'step' | 'details'> = {}): Failure {
+export function fail(code: ErrorCode, message: string, extra: Pick<Failure, 'step' | 'details' | 'reason'> = {}): Failure {
   return { failure: code, message, ...extra }
 }
 

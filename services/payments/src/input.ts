@@ -1,4 +1,5 @@
 import { parseDecimalAmount } from '@voces/platform'
+import { parseWalletAddress } from '@voces/payments-contract'
 import { CommonError, fail, type Failure } from './errors.ts'
 
 /**
@@ -27,4 +28,14 @@ export function checkReturnUrl(url: string | undefined, allowedOrigins: string[]
     // not a URL at all: refused below
   }
   return fail(CommonError.ReturnUrlNotAllowed, `returnUrl must be on one of: ${allowedOrigins.join(', ')}`)
+}
+
+/**
+ * A wallet address as a client typed it: a URL or a payment pointer (`$wallet.example/alice`), read
+ * by the one parser both sides share, so the service stores and fetches one spelling of each wallet.
+ */
+export function walletAddressInput(typed: string): string | Failure {
+  const parsed = parseWalletAddress(typed)
+  if (parsed.ok) return parsed.url
+  return fail(CommonError.InvalidWalletAddress, 'The wallet address is neither a URL (https://…) nor a payment pointer ($…)', { reason: 'invalid' })
 }

@@ -69,3 +69,28 @@ test("a wallet's own answer is never echoed back in an error", async () => {
   expect(r.json.error.message).toMatch(/is not an Open Payments wallet address/)
   expect(r.json.error.message).not.toMatch(/token|Unauthorized|admin API/i)
 })
+
+test('every refusal names its cause for the person (reason), and payment pointers are read as their URL', async () => {
+  const reason = async (typed: string) => {
+    const r = await h.api('GET', `/wallet-addresses/check?url=${encodeURIComponent(typed)}`)
+    return { status: r.status, code: r.json.error?.code, reason: r.json.error?.reason, message: r.json.error?.message as string }
+  }
+  expect(await reason('not a wallet')).toMatchObject({ status: 400, code: 'invalid_wallet_address', reason: 'invalid' })
+  expect(await reason(`${h.sandbox.baseUrl}/nobody_here`)).toMatchObject({ status: 400, reason: 'not_found' })
+  expect(await reason(`${h.sandbox.baseUrl}/admin/wallet-addresses`)).toMatchObject({ status: 400, reason: 'not_a_wallet' })
+  expect(await reason('https://10.0.0.8/alice')).toMatchObject({ status: 400, reason: 'not_allowed' })
+  // A pointer is fetched as https://localhost/alice: refused by the guard, and the message shows the URL.
+  const pointer = await reason('$localhost/alice')
+  expect(pointer).toMatchObject({ status: 400, reason: 'not_allowed' })
+  expect(pointer.message).toContain('https://localhost/alice')
+
+  // The wallet's server fails (503 from the sandbox's fault injection): unreachable, a 503 — the
+  // wallet's fault, not the caller's typo and not this service's.
+  const buyer = await h.buyer('EUR', 0n)
+  await h.sandbox.admin.setFaults({ errorRate: 1, paths: [new URL(buyer.url).pathname] })
+  try {
+    expect(await reason(buyer.url)).toMatchObject({ status: 503, code: 'wallet_unavailable', reason: 'unreachable' })
+  } finally {
+    await h.sandbox.admin.setFaults({})
+  }
+})

@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { formatMinorUnits, queryRows, type Db, type Logger, type Tx } from '@voces/platform'
 import { fundings, FINAL_FUNDING_STATES, OPEN_FUNDING_STATES, type Funding, type FundingState } from './model.ts'
 import type { FundingError } from './errors.ts'
-import type { PaymentsError } from '../payments-client/errors.ts'
+import { walletCallError, type PaymentsError } from '../payments-client/errors.ts'
 import { jobs, type Job } from '../jobs/model.ts'
 import type { User } from '../domain/user.ts'
 import type { PaymentStatus, PaymentsClient, Result, StartedQuote } from '../payments-client/types.ts'
@@ -109,7 +109,7 @@ export function createFundingService(deps: {
 
   function quoteFailed(jobId: string, result: Extract<Result<unknown>, { ok: false }>): PaymentsError {
     deps.logger.warn({ jobId, reason: result.message }, 'quote failed')
-    return result.error === 'unreachable' ? 'payments_unavailable' : 'wallet_unreachable'
+    return walletCallError(result)
   }
 
   /**

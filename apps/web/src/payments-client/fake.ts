@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { WalletAddressProblem } from '@voces/payments-contract'
 import type {
   OpenPaymentsAmount,
   PaymentStatus,
@@ -26,8 +27,10 @@ type FakePayout = Pick<PayoutResult, 'id' | 'status' | 'failureReason'> & { refe
  */
 export interface FakePaymentsClient extends PaymentsClient {
   unreachable: boolean
-  /** Wallet addresses that exist; others are "not a wallet". Empty set = all URLs exist. */
+  /** Wallet addresses that exist; others are "not found". Empty set = all URLs exist. */
   wallets: Set<string>
+  /** Wallet addresses refused for another cause (not_a_wallet, unreachable, not_allowed), as the service says. */
+  walletProblems: Map<string, WalletAddressProblem>
   fee: bigint
   payoutFee: bigint
   payments: Map<string, FakePayment>
@@ -90,6 +93,7 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
   const fake: FakePaymentsClient = {
     unreachable: false,
     wallets: new Set(),
+    walletProblems: new Map(),
     fee: 0n,
     payoutFee: 0n,
     payments: new Map(),
@@ -190,8 +194,10 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
     },
     async checkWallet(url) {
       if (fake.unreachable) return down
+      const problem = fake.walletProblems.get(url)
+      if (problem) return { ok: false, error: 'rejected', message: `fake: ${problem}`, reason: problem }
       if (fake.wallets.size > 0 && !fake.wallets.has(url)) {
-        return { ok: false, error: 'not_found', message: 'fake: not a wallet address' }
+        return { ok: false, error: 'rejected', message: 'fake: no such wallet address', reason: 'not_found' }
       }
       return { ok: true, value: { id: url, assetCode, assetScale } }
     },

@@ -8,6 +8,7 @@ import {
   PayoutState,
   StartPaymentResponse,
   WalletAddressCheckResponse,
+  WalletAddressProblem,
   WebhookDeliveriesResponse,
   type Amount,
   type PaymentView,
@@ -67,6 +68,10 @@ export function createHttpPaymentsClient(options: {
     } catch {
       return { ok: false, error: 'unreachable', message: `non-JSON response ${response.status}` }
     }
+    // A wallet address the service could not use, with its cause: the wallet's problem (even an
+    // unreachable wallet, answered 503), never the payments service's.
+    const reason = WalletAddressProblem.safeParse((json.error as Record<string, unknown> | undefined)?.reason)
+    if (reason.success) return { ok: false, error: 'rejected', message: describe(json, response.status), reason: reason.data }
     if (response.status === 404) return { ok: false, error: 'not_found', message: describe(json, response.status) }
     if (response.status >= 500) return { ok: false, error: 'unreachable', message: describe(json, response.status) }
     // The escrow wallet not yet connected for payouts is a state to wait out, not a refusal.
@@ -184,7 +189,9 @@ export function createHttpPaymentsClient(options: {
     },
     async checkWallet(walletAddressUrl) {
       const path = '/wallet-addresses/check'
-      const r = decode(await call('GET', `${path}?url=${encodeURIComponent(walletAddressUrl)}`), WalletAddressCheckResponse, path)
+      // The service fetches the wallet before answering (bounded by its wallet timeout): the slow timeout,
+      // so that a slow wallet is not taken for a payments service that does not answer.
+      const r = decode(await call('GET', `${path}?url=${encodeURIComponent(walletAddressUrl)}`, undefined, slowTimeoutMs), WalletAddressCheckResponse, path)
       if (!r.ok) return r
       const { id, assetCode, assetScale } = r.value.walletAddress
       return { ok: true, value: { id, assetCode, assetScale } }

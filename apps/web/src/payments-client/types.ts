@@ -1,4 +1,4 @@
-import type { WebhookDelivery } from '@voces/payments-contract'
+import type { WalletAddressProblem, WebhookDelivery } from '@voces/payments-contract'
 
 /**
  * The one boundary between the web app and services/payments. Everything the app knows about that
@@ -123,6 +123,8 @@ export interface PayoutGrantInput {
 export interface PaymentsFailure {
   error: 'unreachable' | 'rejected' | 'not_found' | 'conflict'
   message: string
+  /** When a wallet address was the problem: why (the service says so), so the person is told the real cause. */
+  reason?: WalletAddressProblem | undefined
 }
 
 export type Result<T> = { ok: true; value: T } | ({ ok: false } & PaymentsFailure)

@@ -16,6 +16,8 @@ import { LoginForm, RegisterForm } from './views/auth.tsx'
 import { ProfileForm } from './views/profile.tsx'
 import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
 import type { MediaKind } from '../domain/deliverables.ts'
+import type { User } from '../domain/user.ts'
+import type { ViewCtx } from '../views/context.ts'
 
 /** The cookie @fastify/csrf-protection keeps the CSRF secret in (app.ts). */
 const CSRF_COOKIE = '_csrf'
@@ -30,9 +32,18 @@ const registerSchema = z.object({
 
 export function userRoutes(
   app: FastifyInstance,
-  deps: { users: UserService; sessions: SessionService; media: MediaService; secureCookies: boolean; loginRateLimit: number }
+  deps: {
+    users: UserService
+    sessions: SessionService
+    media: MediaService
+    secureCookies: boolean
+    loginRateLimit: number
+    /** More for the profile page, composed by app.ts (the sandbox's test wallet); read before the page is built. */
+    profileExtra?: ((user: User) => Promise<(ctx: ViewCtx) => JSX.Element>) | undefined
+  }
 ): void {
   const { users, sessions, media } = deps
+  const profileExtra = async (user: User) => (deps.profileExtra ? await deps.profileExtra(user) : () => '')
 
   async function startSession(reply: FastifyReply, userId: string): Promise<void> {
     const { token, expiresAt } = await sessions.create(userId)
@@ -108,7 +119,13 @@ export function userRoutes(
   app.get('/profile', async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
-    return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title' }, (ctx) => <ProfileForm ctx={ctx} user={user} />)
+    const extra = await profileExtra(user)
+    return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title' }, (ctx) => (
+      <>
+        {extra(ctx)}
+        <ProfileForm ctx={ctx} user={user} />
+      </>
+    ))
   })
 
   app.post('/profile', async (req, reply) => {
@@ -132,7 +149,7 @@ export function userRoutes(
     const maxResponses = Number.parseInt(str(b, 'defaultMaxResponses'), 10)
     const result = await users.updateProfile(user, {
       displayName: str(b, 'displayName').slice(0, 100),
-      walletAddress: str(b, 'walletAddress').slice(0, 500),
+      walletAddress: str(b, 'walletAddress').slice(0, 2048),
       email: str(b, 'email').slice(0, 300),
       preferredLanguage: isUiLanguage(prefLang) ? prefLang : user.preferredLanguage,
       nativeLanguages: list(b, 'nativeLanguages').filter((l): l is Language => (LANGUAGES as readonly string[]).includes(l)),
@@ -151,13 +168,18 @@ export function userRoutes(
     })
     if (typeof result === 'string') {
       await media.remove(Object.values(uploaded))
+      const extra = await profileExtra(user)
       return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => (
-        <ProfileForm
-          ctx={ctx}
-          user={{ ...user, email: str(b, 'email').slice(0, 300) }}
-          {...(result === 'invalid_email' ? { emailError: ctx.t(`errors.${result}`) } : { walletError: ctx.t(`errors.${result}`) })}
-          error={ctx.t(`errors.${result}`)}
-        />
+        <>
+          {extra(ctx)}
+          <ProfileForm
+            ctx={ctx}
+            user={{ ...user, email: str(b, 'email').slice(0, 300) }}
+            {...(result === 'invalid_email' ? { emailError: ctx.t(`errors.${result}`) } : { walletError: ctx.t(`errors.${result}`) })}
+            error={ctx.t(`errors.${result}`)}
+            walletTyped={str(b, 'walletAddress').slice(0, 2048)}
+          />
+        </>
       ))
     }
     if (isUiLanguage(prefLang)) reply.setCookie('lang', prefLang, { path: '/', sameSite: 'lax', secure: deps.secureCookies, maxAge: 365 * 86400 })

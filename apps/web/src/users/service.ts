@@ -4,7 +4,8 @@ import type { Db } from '@voces/platform'
 import { users, type JobDefaults, type User } from '../domain/user.ts'
 import type { Language, UiLanguage } from '../domain/languages.ts'
 import type { UserError } from './errors.ts'
-import type { PaymentsError } from '../payments-client/errors.ts'
+import { walletCallError, type PaymentsError } from '../payments-client/errors.ts'
+import { parseWalletAddress } from '@voces/payments-contract'
 import type { PaymentsClient } from '../payments-client/types.ts'
 
 export type Role = 'funder' | 'creator' | 'both'
@@ -94,12 +95,15 @@ export function createUserService(deps: UserDeps) {
     ): Promise<User | PaymentsError | 'invalid_email'> {
       const email = input.email.trim() || null
       if (email && !isEmail(email)) return 'invalid_email'
-      let walletAddress: string | null = input.walletAddress.trim() || null
-      if (walletAddress) {
-        walletAddress = walletAddress.replace(/^\$/, 'https://').replace(/\/+$/, '')
+      let walletAddress: string | null = null
+      if (input.walletAddress.trim()) {
+        // A payment pointer ($wallet.example/alice) is kept as the URL it stands for: one spelling per wallet.
+        const parsed = parseWalletAddress(input.walletAddress)
+        if (!parsed.ok) return 'wallet_invalid'
+        walletAddress = parsed.url
         if (walletAddress !== user.walletAddress) {
           const check = await deps.payments.checkWallet(walletAddress)
-          if (!check.ok) return check.error === 'unreachable' ? 'payments_unavailable' : 'wallet_unreachable'
+          if (!check.ok) return walletCallError(check)
         }
       }
       const [updated] = await deps.db

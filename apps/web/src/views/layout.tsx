@@ -13,6 +13,7 @@ const NOTICES = new Set([
   'dispute_decided',
   'withdrawn',
   'saved',
+  'test_wallet_created',
   'registered',
   'logged_out',
   'published',

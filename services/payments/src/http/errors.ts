@@ -8,7 +8,12 @@ export { errorStatus }
 export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply {
   const body: ErrorBody = {
     success: false,
-    error: { code: failure.failure, message: failure.message, ...(failure.step ? { step: failure.step } : {}) }
+    error: {
+      code: failure.failure,
+      message: failure.message,
+      ...(failure.step ? { step: failure.step } : {}),
+      ...(failure.reason ? { reason: failure.reason } : {})
+    }
   }
   // A code read back from the database may predate this map; it is still a wallet-side failure.
   return reply.code(errorStatus[failure.failure] ?? 502).send(body)

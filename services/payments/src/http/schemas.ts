@@ -14,6 +14,12 @@ export const errorResponses = {
 
 export const bearer = [{ bearerAuth: [] }]
 
-export const walletAddressUrl = { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 } as const
+/** A wallet address URL or payment pointer; each route reads it with walletAddressInput (input.ts). */
+export const walletAddressUrl = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 2048,
+  description: 'A wallet address URL (https://wallet.example/alice) or payment pointer ($wallet.example/alice)'
+} as const
 export const decimalAmount = { type: 'string', maxLength: 40, description: 'Decimal string in the asset of the seller wallet, e.g. "100.00"' } as const
 export const identifier = { type: 'string', minLength: 1, maxLength: 200 } as const

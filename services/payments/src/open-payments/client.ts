@@ -1,9 +1,10 @@
 import { createAuthenticatedClient, createUnauthenticatedClient, type AuthenticatedClient, type UnauthenticatedClient, type WalletAddress } from '@interledger/open-payments'
 import type { Logger } from '@voces/platform'
+import type { WalletAddressProblem } from '@voces/payments-contract'
 import { CommonError, fail, isFailure, toWalletFailure, type Failure, type WalletFailure, type WalletStep, SellerError } from '../errors.ts'
 import { createGrantTokenCache, type NonInteractiveAccess } from './grant-token-cache.ts'
 import { loadPrivateKey, type KeyRef } from './keys.ts'
-import type { UrlGuard } from './url-guard.ts'
+import { HOST_NOT_FOUND, type UrlGuard } from './url-guard.ts'
 import { createWalletAddressCache } from './wallet-address-cache.ts'
 
 /** The identity the service signs wallet requests with: a seller's wallet address and key. */
@@ -86,23 +87,26 @@ export function createOpenPayments(deps: {
 
   return {
     async walletAddress(url, step) {
-      const refused = (why: string): WalletFailure => ({
+      const refused = (why: string, reason: WalletAddressProblem): WalletFailure => ({
         failure: CommonError.InvalidWalletAddress,
         message: `${url} cannot be used as a wallet address: it ${why}`,
         step,
-        transient: false
+        transient: false,
+        reason
       })
       try {
         return await addresses.get(url)
       } catch (error) {
-        if (error instanceof RefusedUrl) return refused(error.message)
+        if (error instanceof RefusedUrl) return refused(error.message, error.message === HOST_NOT_FOUND ? 'not_found' : 'not_allowed')
         const failure = toWalletFailure(step, error)
         // A wallet address that does not exist or is not Open Payments is the caller's mistake, not
         // an outage. Only the status is told: the remote answer is never echoed back.
-        if (!failure.transient || failure.status === 404) {
-          return refused(`is not an Open Payments wallet address${failure.status ? ` (HTTP ${failure.status})` : ''}`)
+        if (failure.status === 404) return refused('is not an Open Payments wallet address (HTTP 404)', 'not_found')
+        if (!failure.transient) {
+          return refused(`is not an Open Payments wallet address${failure.status ? ` (HTTP ${failure.status})` : ''}`, 'not_a_wallet')
         }
-        return failure
+        // The wallet's server is down or slow: its fault, not the person's, and not this service's.
+        return { ...failure, reason: 'unreachable' }
       }
     },
     client,

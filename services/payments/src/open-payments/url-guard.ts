@@ -10,6 +10,9 @@ import ipaddr from 'ipaddr.js'
  * The check is made before each fetch; a host that changes its answer between the check and the
  * connection (DNS rebinding) is not caught here (see docs/payments.md).
  */
+/** The guard's answer for a host no DNS server knows: a typo, told to the person as "not found". */
+export const HOST_NOT_FOUND = 'names a host that cannot be found'
+
 export interface UrlGuard {
   /** Undefined when `url` may be fetched, else why not (safe to show: it echoes nothing remote). */
   check(url: string): Promise<string | undefined>
@@ -35,9 +38,9 @@ export function createUrlGuard(options: { allowedOrigins: string[]; resolve?: (h
       try {
         addresses = ipaddr.isValid(host) ? [host] : await resolve(host)
       } catch {
-        return 'names a host that cannot be found'
+        return HOST_NOT_FOUND
       }
-      if (addresses.length === 0) return 'names a host that cannot be found'
+      if (addresses.length === 0) return HOST_NOT_FOUND
       for (const address of addresses) {
         const parsedAddress = ipaddr.process(address)
         if (parsedAddress.range() !== 'unicast') return 'points to a private or reserved network address'

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
+import { walletAddressInput } from '../input.ts'
 import { jsonSchema, PaymentHistoryResponse, PaymentStatusResponse, StartPaymentResponse } from '@voces/payments-contract'
 import { bearer, decimalAmount, errorResponses, identifier, walletAddressUrl } from '../http/schemas.ts'
 import type { FoundPayment, PaymentService } from './service.ts'
@@ -53,7 +54,9 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: { payments: Pa
       }
     },
     async (request, reply) => {
-      const result = await deps.payments.start({ offerId: request.params.offerId, ...request.body })
+      const buyerWalletAddressUrl = walletAddressInput(request.body.buyerWalletAddressUrl)
+      if (isFailure(buyerWalletAddressUrl)) return sendFailure(reply, buyerWalletAddressUrl)
+      const result = await deps.payments.start({ offerId: request.params.offerId, ...request.body, buyerWalletAddressUrl })
       if (isFailure(result)) return sendFailure(reply, result)
       return reply.code(result.created ? 201 : 200).send(startView(result))
     }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
+import { walletAddressInput } from '../input.ts'
 import { jsonSchema, PayoutFeeQuoteResponse, PayoutGrantResponse, PayoutResponse } from '@voces/payments-contract'
 import { amountView } from '../amount.ts'
 import { bearer, decimalAmount, errorResponses, identifier, walletAddressUrl } from '../http/schemas.ts'
@@ -74,7 +75,9 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
       }
     },
     async (request, reply) => {
-      const result = await deps.payouts.create(request.body)
+      const receiverWalletAddressUrl = walletAddressInput(request.body.receiverWalletAddressUrl)
+      if (isFailure(receiverWalletAddressUrl)) return sendFailure(reply, receiverWalletAddressUrl)
+      const result = await deps.payouts.create({ ...request.body, receiverWalletAddressUrl })
       if (isFailure(result)) return sendFailure(reply, result)
       return reply.code(result.created ? 201 : 200).send({ success: true, created: result.created, payout: payoutView(result.payout) } satisfies PayoutResponse)
     }

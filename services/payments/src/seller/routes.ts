@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { isFailure } from '../errors.ts'
 import { sendFailure } from '../http/errors.ts'
+import { walletAddressInput } from '../input.ts'
 import { jsonSchema, SellerResponse, SellersResponse } from '@voces/payments-contract'
 import { bearer, errorResponses, walletAddressUrl } from '../http/schemas.ts'
 import type { SellerService } from './service.ts'
@@ -35,7 +36,9 @@ export function registerSellerRoutes(app: FastifyInstance, deps: { sellers: Sell
       }
     },
     async (request, reply) => {
-      const seller = await deps.sellers.register(request.body)
+      const walletAddressUrl = walletAddressInput(request.body.walletAddressUrl)
+      if (isFailure(walletAddressUrl)) return sendFailure(reply, walletAddressUrl)
+      const seller = await deps.sellers.register({ ...request.body, walletAddressUrl })
       if (isFailure(seller)) return sendFailure(reply, seller)
       return reply.code(201).send({ success: true, seller })
     }

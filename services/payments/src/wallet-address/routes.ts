@@ -4,6 +4,7 @@ import { sendFailure } from '../http/errors.ts'
 import { jsonSchema, WalletAddressCheckResponse } from '@voces/payments-contract'
 import { bearer, errorResponses, walletAddressUrl } from '../http/schemas.ts'
 import type { OpenPayments } from '../open-payments/client.ts'
+import { walletAddressInput } from '../input.ts'
 
 /**
  * Is this a reachable Open Payments wallet address? The marketplace asks before saving one on a
@@ -22,7 +23,9 @@ export function registerWalletAddressRoutes(app: FastifyInstance, deps: { openPa
       }
     },
     async (request, reply) => {
-      const wallet = await deps.openPayments.walletAddress(request.query.url, 'receiver_wallet_address')
+      const url = walletAddressInput(request.query.url)
+      if (isFailure(url)) return sendFailure(reply, url)
+      const wallet = await deps.openPayments.walletAddress(url, 'receiver_wallet_address')
       if (isFailure(wallet)) return sendFailure(reply, wallet)
       const { id, publicName, assetCode, assetScale, authServer, resourceServer } = wallet
       return { success: true, walletAddress: { id, publicName, assetCode, assetScale, authServer, resourceServer } }

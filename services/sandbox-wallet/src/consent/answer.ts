@@ -11,7 +11,8 @@ export async function answerConsent(redirectUrl: string, decision: 'approve' | '
   if (page.status === 302 && sentBack) return sentBack
   if (page.status !== 200) throw new Error(`consent page answered ${page.status}`)
   const html = await page.text()
-  const action = new RegExp(`action="([^"]+/${decision})"`).exec(html)?.[1]
+  // The form's action carries the page's language (`/approve?lang=en`).
+  const action = new RegExp(`action="([^"]+/${decision}(?:\\?[^"]*)?)"`).exec(html)?.[1]
   if (!action) throw new Error(`no ${decision} form on the consent page`)
   const target = new URL(action, redirectUrl)
   const answer = await fetch(target, { method: 'POST', redirect: 'manual' })

@@ -1,11 +1,16 @@
+import { formatWhen, MESSAGES, type ConsentLanguage } from './language.ts'
+
 export interface ConsentView {
-  clientName: string
-  clientUrl: string
+  lang: ConsentLanguage
+  /** The same page in the other language. */
+  switchHref: string
+  clientName: string | undefined
   accountName: string
   accountUrl: string
   balance: string | undefined
   limit: string | undefined
-  receiver: string | undefined
+  limitIsReceived: boolean
+  /** Who is paid, by the public name of the receiving wallet (its address when it has none). */
   receiverName: string | undefined
   /** What the receiver gets, when the receiver asks for a fixed amount. */
   receives: string | undefined
@@ -24,13 +29,16 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem}dt{font-weight:600
 button{font-size:1.1rem;min-height:48px;min-width:8rem;border-radius:8px;border:2px solid #1d1d1d;cursor:pointer;padding:.5rem 1rem}
 button:focus-visible{outline:3px solid #0a5bd3;outline-offset:2px}
 .approve{background:#145c2e;color:#fff;border-color:#145c2e}.deny{background:#fff}
-.note{font-size:.9rem;color:#444}`
+.note{font-size:.9rem;color:#444}
+.lang{display:flex;justify-content:flex-end;margin:0 0 .5rem}.lang a{display:inline-block;min-height:44px;min-width:44px;padding:.6rem .5rem;color:#0a4aa8}
+.lang a:focus-visible{outline:3px solid #0a5bd3;outline-offset:2px}`
 
-function Layout(props: { title: string; children: JSX.Element | JSX.Element[] }) {
+function Layout(props: { lang: ConsentLanguage; title: string; switchHref?: string | undefined; children: JSX.Element | JSX.Element[] }) {
+  const other: ConsentLanguage = props.lang === 'es' ? 'en' : 'es'
   return (
     <>
       {'<!doctype html>'}
-      <html lang="en">
+      <html lang={props.lang}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -38,54 +46,71 @@ function Layout(props: { title: string; children: JSX.Element | JSX.Element[] })
           <style>{styles}</style>
         </head>
         <body>
-          <main>{props.children}</main>
+          <main>
+            {props.switchHref ? (
+              <p class="lang">
+                <a href={props.switchHref} lang={other} hreflang={other} data-lang-switch={other} safe>
+                  {MESSAGES[props.lang].switchTo}
+                </a>
+              </p>
+            ) : (
+              ''
+            )}
+            {props.children}
+          </main>
         </body>
       </html>
     </>
   )
 }
 
-/** The sandbox wallet's consent screen: who asks, how much may leave the account, and to whom. */
+/**
+ * The sandbox wallet's consent screen, in the person's language: who asks, how much may leave the
+ * account, who is paid (by name) and what they receive.
+ */
 export function ConsentPage(view: ConsentView) {
+  const m = MESSAGES[view.lang]
+  const client = view.clientName ?? m.unknownClient
   return (
-    <Layout title="Approve payment — Sandbox wallet">
-      <h1>Approve a payment from your wallet</h1>
-      <p>
-        <strong safe>{view.clientName}</strong> (<span safe>{view.clientUrl}</span>) asks to send money from your
-        account.
-      </p>
+    <Layout lang={view.lang} title={m.title} switchHref={view.switchHref}>
+      <h1 safe>{m.heading}</h1>
+      <p safe>{m.asks(client)}</p>
       <dl>
-        <dt>Account</dt>
+        <dt safe>{m.account}</dt>
         <dd safe>{`${view.accountName} — ${view.accountUrl}`}</dd>
         {view.balance ? (
           <>
-            <dt>Balance</dt>
+            <dt safe>{m.balance}</dt>
             <dd safe>{view.balance}</dd>
           </>
         ) : (
           ''
         )}
-        <dt>Up to</dt>
-        <dd safe>{view.limit ?? 'No amount limit'}</dd>
-        {view.receiver ? (
+        <dt safe>{m.upTo}</dt>
+        <dd safe>{view.limit ? `${view.limit}${view.limitIsReceived ? ` ${m.received}` : ''}` : m.noLimit}</dd>
+        {view.receiverName ? (
           <>
-            <dt>To</dt>
-            <dd safe>{view.receiverName ? `${view.receiverName} (${view.receiver})` : view.receiver}</dd>
+            <dt safe>{m.to}</dt>
+            <dd data-receiver safe>
+              {view.receiverName}
+            </dd>
           </>
         ) : (
           ''
         )}
         {view.receives ? (
           <>
-            <dt>They receive</dt>
-            <dd safe>{view.receives}</dd>
+            <dt safe>{m.receives}</dt>
+            <dd data-receives safe>
+              {view.receives}
+            </dd>
           </>
         ) : (
           ''
         )}
         {view.interval ? (
           <>
-            <dt>Repeats</dt>
+            <dt safe>{m.repeats}</dt>
             <dd safe>{view.interval}</dd>
           </>
         ) : (
@@ -94,38 +119,39 @@ export function ConsentPage(view: ConsentView) {
       </dl>
       <div class="actions">
         <form method="post" action={view.approveAction}>
-          <button class="approve" type="submit">
-            Approve
+          <button class="approve" type="submit" safe>
+            {m.approve}
           </button>
         </form>
         <form method="post" action={view.denyAction}>
-          <button class="deny" type="submit">
-            Deny
+          <button class="deny" type="submit" safe>
+            {m.deny}
           </button>
         </form>
       </div>
-      <p class="note" safe>{`This request expires at ${view.expiresAt.toISOString()}. This is a sandbox wallet: no real money moves.`}</p>
+      <p class="note" safe>{m.note(formatWhen(view.expiresAt, view.lang))}</p>
     </Layout>
   )
 }
 
-export function InteractionEndedPage(props: { message: string }) {
+export function InteractionEndedPage(props: { lang: ConsentLanguage; reason: 'expired' | 'invalid' | 'unknown' }) {
+  const m = MESSAGES[props.lang]
   return (
-    <Layout title="Request ended — Sandbox wallet">
-      <h1>This request can no longer be answered</h1>
-      <p safe>{props.message}</p>
+    <Layout lang={props.lang} title={m.endedTitle}>
+      <h1 safe>{m.endedHeading}</h1>
+      <p safe>{m.ended[props.reason]}</p>
     </Layout>
   )
 }
 
 /** The end of an interaction whose client gave no finish URI: nothing to redirect to. */
-export function AnswerRecordedPage(props: { decision: 'approve' | 'deny'; clientName: string }) {
-  const verb = props.decision === 'approve' ? 'approved' : 'declined'
+export function AnswerRecordedPage(props: { lang: ConsentLanguage; decision: 'approve' | 'deny'; clientName: string | undefined }) {
+  const m = MESSAGES[props.lang]
   return (
-    <Layout title="Answer recorded — Sandbox wallet">
-      <h1>Your answer was recorded</h1>
-      <p safe>{`You ${verb} the payment request from ${props.clientName}.`}</p>
-      <p>You can close this page and go back to the app.</p>
+    <Layout lang={props.lang} title={m.recordedTitle}>
+      <h1 safe>{m.recordedHeading}</h1>
+      <p safe>{m.recorded(props.decision, props.clientName ?? m.unknownClient)}</p>
+      <p safe>{m.close}</p>
     </Layout>
   )
 }

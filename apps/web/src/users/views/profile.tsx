@@ -5,11 +5,13 @@ import { DELIVERABLE_TYPES } from '../../domain/deliverables.ts'
 import { Checkboxes, Csrf, ErrorSummary, Field, Select, Submit } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
 
+/** `walletTyped`: what the person typed when the address was refused, shown again so that nothing is lost. */
 export function ProfileForm(p: {
   ctx: ViewCtx
   user: User
   error?: string | undefined
   walletError?: string | undefined
+  walletTyped?: string | undefined
   emailError?: string | undefined
 }): JSX.Element {
   const { ctx } = p
@@ -25,11 +27,10 @@ export function ProfileForm(p: {
       <Field
         ctx={ctx}
         name="walletAddress"
-        type="url"
         slug="profile.wallet"
         label={t('profile.wallet')}
         hint={t('profile.wallet_hint')}
-        value={u.walletAddress ?? ''}
+        value={p.walletTyped ?? u.walletAddress ?? ''}
         error={p.walletError}
       />
       <Field
