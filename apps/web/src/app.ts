@@ -10,7 +10,7 @@ import fastifyMultipart from '@fastify/multipart'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifyCompress from '@fastify/compress'
-import type { Database, Logger } from '@voces/platform'
+import type { Clock, Database, Logger } from '@voces/platform'
 import type { WebConfig } from './config.ts'
 import type { PaymentsClient } from './payments-client/types.ts'
 import { isUiLanguage } from './domain/languages.ts'
@@ -20,6 +20,8 @@ import { errorStatus } from './errors.ts'
 import { createUserService } from './users/service.ts'
 import { createSessionService, SESSION_COOKIE } from './sessions/service.ts'
 import { createMediaService } from './media/service.ts'
+import { createMediaStore, type MediaStore } from './media/store/index.ts'
+import { uploadRoutes } from './media/uploads.ts'
 import { userRoutes } from './users/routes.tsx'
 import { mediaRoutes } from './media/routes.tsx'
 import { createJobService } from './jobs/service.ts'
@@ -54,6 +56,10 @@ export interface WebDeps {
   database: Database
   logger: Logger
   paymentsClient: PaymentsClient
+  /** Where media bytes live; by default the one config.media names (tests wrap it to inject faults). */
+  mediaStore?: MediaStore
+  /** Time for the media sweep's grace period (tests move it); the system clock by default. */
+  clock?: Clock
 }
 
 export interface WebApp {
@@ -66,7 +72,15 @@ export interface WebApp {
 
 function createServices(deps: WebDeps) {
   const { db } = deps.database
-  const media = createMediaService({ db, uploadDir: deps.config.uploadDir, maxUploadBytes: deps.config.maxUploadBytes })
+  const store = deps.mediaStore ?? createMediaStore(deps.config)
+  const media = createMediaService({
+    db,
+    store,
+    maxUploadBytes: deps.config.maxUploadBytes,
+    logger: deps.logger,
+    sweepGraceMs: deps.config.media.sweepGraceMs,
+    ...(deps.clock ? { clock: deps.clock } : {})
+  })
   const users = createUserService({ db, payments: deps.paymentsClient, argon2: deps.config.argon2 })
   const sessions = createSessionService({ db })
   const payouts = createPayoutService({ db, payments: deps.paymentsClient, logger: deps.logger })
@@ -95,17 +109,18 @@ function createServices(deps: WebDeps) {
       jobTransitions: () => transitions.tick(),
       payouts: () => payouts.processDue(),
       fundings: () => fundings.refreshOpen(),
-      sessions: () => sessions.purgeExpired()
+      sessions: () => sessions.purgeExpired(),
+      mediaSweep: () => media.sweepIfDue(deps.config.media.sweepIntervalMs)
     }
   })
-  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, fundings, scheduler, audio }
+  return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, fundings, scheduler, audio }
 }
 
 /** The composition root: every service is built here from explicit dependencies, then the routes. */
 export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   const { config, database, logger } = deps
   await database.migrate({ migrationsFolder: MIGRATIONS_FOLDER, schema: 'web' })
-  await mkdir(config.uploadDir, { recursive: true })
+  if (config.media.store === 'local') await mkdir(config.uploadDir, { recursive: true })
   const services = createServices(deps)
 
   const app = Fastify({
@@ -197,6 +212,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     loginRateLimit: config.loginRateLimit
   })
   mediaRoutes(app, services.media)
+  await uploadRoutes(app, { media: services.media, maxUploadBytes: config.maxUploadBytes })
   jobRoutes(app, { ...services, assetCode: config.asset.code })
   applicationRoutes(app, services)
   submissionRoutes(app, services)
@@ -228,6 +244,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     async stop() {
       await services.scheduler.stop()
       if (started || !app.server.listening) await app.close()
+      await services.store.close()
     }
   }
 }

@@ -6,6 +6,12 @@ import type { MediaKind } from '../domain/deliverables.ts'
 /** What a file belongs to decides who may read it (see media/service.ts canRead). */
 export type MediaPurpose = 'profile' | 'job_reference' | 'application' | 'submission' | 'audio_clip'
 
+/**
+ * `pending` is the intent, written before the bytes go to the store; `stored` is the record, written after.
+ * Only stored rows are ever served; the sweep deletes pending rows (and their objects) after a grace period.
+ */
+export type MediaState = 'pending' | 'stored'
+
 export const media = web.table(
   'media',
   {
@@ -19,9 +25,10 @@ export const media = web.table(
     mime: text('mime').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     storageKey: text('storage_key').notNull().unique(),
+    state: text('state').$type<MediaState>().notNull().default('stored'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
   },
-  (t) => [index('media_owner_idx').on(t.ownerId)]
+  (t) => [index('media_owner_idx').on(t.ownerId), index('media_created_idx').on(t.createdAt)]
 )
 
 export type Media = typeof media.$inferSelect

@@ -8,15 +8,16 @@ import { users, type User } from '../domain/user.ts'
 import { applications } from '../applications/model.ts'
 import type { JobTransitions } from '../jobs/transitions.ts'
 import { isUuid } from '../domain/ids.ts'
-import type { MediaService } from '../media/service.ts'
+import type { MediaBody, MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 
 export interface SubmissionInput {
   text: string
   textFile?: Buffer | undefined
-  audio?: Buffer | undefined
-  video?: Buffer | undefined
-  image?: Buffer | undefined
+  /** The bytes of a plain form, or a finished resumable upload the form names. */
+  audio?: MediaBody | undefined
+  video?: MediaBody | undefined
+  image?: MediaBody | undefined
 }
 
 /** Called inside the accept transaction: records the creator's payout (exactly once per submission). */
@@ -66,7 +67,7 @@ export function createSubmissionService(deps: { db: Db; media: MediaService; tra
         const bytes = input[field]
         if (!bytes) continue
         const mime = await deps.media.sniff(kind, bytes)
-        if (mime === 'file_too_large' || mime === 'file_type') return mime
+        if (mime === 'file_too_large' || mime === 'file_type' || mime === 'upload_missing') return mime
       }
       for (const [field, kind, column] of files) {
         const bytes = input[field]
