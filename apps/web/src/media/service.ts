@@ -42,10 +42,10 @@ export function createMediaService(deps: MediaDeps) {
   const tus = () => deps.store.tusDataStore()
 
   /** A finished upload's size and first bytes, or null when there is no finished upload of that id. */
-  async function uploadHead(ref: UploadRef, ownerId?: string): Promise<{ size: number; head: Buffer } | null> {
+  async function uploadHead(ref: UploadRef, ownerId?: string | null): Promise<{ size: number; head: Buffer } | null> {
     const info = await tus().getUpload(ref.uploadId).catch(() => null)
     if (!info || info.size === undefined || info.offset !== info.size) return null
-    if (ownerId !== undefined && info.metadata?.owner !== ownerId) return null
+    if (ownerId && info.metadata?.owner !== ownerId) return null
     const chunks: Buffer[] = []
     let length = 0
     const stream = await tus().read(ref.uploadId)
@@ -211,8 +211,8 @@ export function createMediaService(deps: MediaDeps) {
 
     /** The resumable-upload store (the same storage as the media), for the tus endpoint. */
     uploads: tus,
-    /** Checks a finished upload as a form would (type by content, size) before anyone may use it. */
-    async checkUpload(ref: UploadRef, ownerId: string, kind: MediaKind): Promise<string | MediaError> {
+    /** Checks a finished upload as a form would (type by content, size) before anyone may use it; `null` owner: any. */
+    async checkUpload(ref: UploadRef, ownerId: string | null, kind: MediaKind): Promise<string | MediaError> {
       const found = await uploadHead(ref, ownerId)
       if (!found) return 'upload_missing'
       if (found.size > deps.maxUploadBytes) return 'file_too_large'

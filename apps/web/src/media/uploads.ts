@@ -32,7 +32,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: { media: MediaSer
     },
     async onUploadFinish(_req, upload) {
       const kind = upload.metadata?.kind
-      const checked = await deps.media.checkUpload({ uploadId: upload.id }, upload.metadata?.owner ?? '', isKind(kind) ? kind : 'audio')
+      const checked = await deps.media.checkUpload({ uploadId: upload.id }, null, isKind(kind) ? kind : 'audio')
       if (checked in refusal) {
         // A refused upload leaves nothing behind.
         await deps.media.uploads().remove(upload.id)
@@ -46,7 +46,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: { media: MediaSer
   app.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null))
 
   async function handle(req: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) {
-    if (!req.user) return errorPage(req, reply, 'not_found')
+    if (!req.user) return reply
     const id = req.params.id
     if (id !== undefined) {
       const upload = await deps.media
@@ -55,13 +55,23 @@ export async function uploadRoutes(app: FastifyInstance, deps: { media: MediaSer
         .catch(() => null)
       if (!upload || upload.metadata?.owner !== req.user.id) return errorPage(req, reply, 'not_found')
     }
+    // tus builds its request from the raw header list: any value the client sent is dropped, ours added.
+    const raw = req.raw.rawHeaders
+    const kept: string[] = []
+    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() !== UPLOADER) kept.push(raw[i]!, raw[i + 1]!)
+    req.raw.rawHeaders.splice(0, raw.length, ...kept, UPLOADER, req.user.id)
     req.raw.headers[UPLOADER] = req.user.id
     reply.hijack()
     await server.handle(req.raw, reply.raw)
   }
 
   // The global hook checks CSRF on POST only; here every method changes something, so each is checked.
-  const options = { config: { skipCsrf: true }, preHandler: app.csrfProtection, compress: false as const }
+  // Signed out: 404 before anything else is looked at.
+  const signedIn = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.user) return errorPage(req, reply, 'not_found')
+    return undefined
+  }
+  const options = { config: { skipCsrf: true }, preHandler: [signedIn, app.csrfProtection], compress: false as const }
   app.route({ method: 'POST', url: '/uploads', ...options, handler: handle })
   app.route({ method: ['HEAD', 'PATCH', 'DELETE'], url: '/uploads/:id', ...options, handler: handle })
 }

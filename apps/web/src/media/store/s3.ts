@@ -17,6 +17,10 @@ export function createS3Store(config: S3StoreConfig, options: StoreOptions = {})
   const clientConfig = {
     region: config.region,
     forcePathStyle: config.forcePathStyle,
+    // Checksums only where S3 requires them: many S3-compatible servers do not take the SDK's newer
+    // default (CRC32 trailers in aws-chunked bodies), and the bytes are checked by content anyway.
+    requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+    responseChecksumValidation: 'WHEN_REQUIRED' as const,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {})
   }
