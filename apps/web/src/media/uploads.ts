@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Server } from '@tus/server'
 import type { MediaService } from './service.ts'
+import { createReadStream } from 'node:fs'
 import { errorPage } from '../http/render.tsx'
+import { TUS_CLIENT_PATH } from '../views/upload.tsx'
 
 /** Set by us on the raw request (never trusted from the client) so that tus's hooks know the uploader. */
 const UPLOADER = 'x-voces-uploader'
@@ -41,6 +43,14 @@ export async function uploadRoutes(app: FastifyInstance, deps: { media: MediaSer
       return {}
     }
   })
+
+  // The browser side (tus-js-client's own build), loaded only by forms that upload; cache-busted by ?v=.
+  app.get('/static/vendor/tus.min.js', (_req, reply) =>
+    reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(createReadStream(TUS_CLIENT_PATH))
+  )
 
   // tus reads the body itself, as a stream: Fastify must leave it alone.
   app.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null))

@@ -3,6 +3,7 @@ import type { Submission } from '../model.ts'
 import type { Job } from '../../jobs/model.ts'
 import { Csrf, Field, PostButton, Submit } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
+import { ResumableUpload } from '../../views/upload.tsx'
 
 function Work({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
   return (
@@ -39,7 +40,7 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
       ) : (
         ''
       )}
-      <form method="post" action={`/jobs/${job.id}/submission`} enctype="multipart/form-data" class="stack">
+      <form method="post" action={`/jobs/${job.id}/submission`} enctype="multipart/form-data" class="stack" data-resumable>
         <Csrf token={csrf} />
         {wants('text') ? <Field ctx={ctx} name="text" multiline slug="submissions.text" label={t('submissions.text')} value={draft?.text ?? ''} /> : ''}
         {wants('text') ? <Field ctx={ctx} name="textFile" type="file" accept="text/plain" slug="submissions.text_file" label={t('submissions.text_file')} /> : ''}
@@ -56,6 +57,7 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
           <Submit ctx={ctx} slug="submissions.save_draft" text={t('submissions.save_draft')} name="action" value="draft" kind="secondary" />
           <Submit ctx={ctx} slug="submissions.submit" text={t('submissions.submit')} name="action" value="submit" />
         </div>
+        <ResumableUpload ctx={ctx} />
       </form>
     </section>
   )
