@@ -199,7 +199,9 @@ describe.each(['local', 's3'] as const)('media in the %s store', (kind) => {
     const good = await creator.request('POST', '/uploads', SAMPLE.mp3, { ...headers, 'upload-length': String(SAMPLE.mp3.length), 'upload-metadata': meta })
     expect(good.status).toBe(201)
     const id = good.location!.split('/').pop()!
-    expect((await stranger.post(`/jobs/${jobId}/submission`, { audioUpload: id, action: 'submit' })).status).toBe(404)
+    // Someone else naming my upload gets nothing: refused, and the upload is still mine.
+    expect([403, 404]).toContain((await stranger.post(`/jobs/${jobId}/submission`, { audioUpload: id, action: 'submit' })).status)
+    expect((await creator.request('HEAD', good.location!, undefined, headers)).status).toBe(200)
     expect(await site.web.services.media.checkUpload({ uploadId: id }, 'nobody', 'audio')).toBe('upload_missing')
   })
 
