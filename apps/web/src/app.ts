@@ -23,6 +23,8 @@ import { operationsRoutes } from './http/operations.ts'
 import { createUserService } from './users/service.ts'
 import { createSessionService, SESSION_COOKIE } from './sessions/service.ts'
 import { createMediaService } from './media/service.ts'
+import { createMediaStore, type MediaStore } from './media/store/index.ts'
+import { uploadRoutes } from './media/uploads.ts'
 import { userRoutes } from './users/routes.tsx'
 import { mediaRoutes } from './media/routes.tsx'
 import { createJobService } from './jobs/service.ts'
@@ -69,10 +71,12 @@ export interface WebDeps {
   database: Database
   logger: Logger
   paymentsClient: PaymentsClient
-  /** Where review windows, auto-release and notices (with their email outbox) read the time; tests move it. */
+  /** Where review windows, auto-release, notices (with their email outbox) and the media sweep read the time; tests move it. */
   clock?: Clock
   /** Sends notice emails; default: SMTP from config.smtp, none when that is not set (email off). */
   mailer?: Mailer
+  /** Where media bytes live; by default the one config.media names (tests wrap it to inject faults). */
+  mediaStore?: MediaStore
 }
 
 export interface WebApp {
@@ -85,7 +89,15 @@ export interface WebApp {
 
 function createServices(deps: WebDeps) {
   const { db } = deps.database
-  const media = createMediaService({ db, uploadDir: deps.config.uploadDir, maxUploadBytes: deps.config.maxUploadBytes })
+  const store = deps.mediaStore ?? createMediaStore(deps.config)
+  const media = createMediaService({
+    db,
+    store,
+    maxUploadBytes: deps.config.maxUploadBytes,
+    logger: deps.logger,
+    sweepGraceMs: deps.config.media.sweepGraceMs,
+    ...(deps.clock ? { clock: deps.clock } : {})
+  })
   const users = createUserService({ db, payments: deps.paymentsClient, argon2: deps.config.argon2 })
   const sessions = createSessionService({ db })
   const clock = deps.clock ?? systemClock
@@ -166,10 +178,11 @@ function createServices(deps: WebDeps) {
       autoRelease: () => autoRelease.tick(clock.now()),
       payouts: () => payouts.processDue(),
       fundings: () => fundings.refreshOpen(),
-      sessions: () => sessions.purgeExpired()
+      sessions: () => sessions.purgeExpired(),
+      mediaSweep: () => media.sweepIfDue(deps.config.media.sweepIntervalMs)
     }
   })
-  return { media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails }
+  return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails }
 }
 
 /** The web app's figures for /metrics: payouts it must send, fundings and payouts by state, failures by reason. */
@@ -193,7 +206,7 @@ function webMetrics(database: Database) {
 export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   const { config, database, logger } = deps
   await database.migrate({ migrationsFolder: MIGRATIONS_FOLDER, schema: 'web' })
-  await mkdir(config.uploadDir, { recursive: true })
+  if (config.media.store === 'local') await mkdir(config.uploadDir, { recursive: true })
   const services = createServices(deps)
   // In the sandbox only: one-tap test wallets of play money (config.testWallets, set by npm start).
   const testWallets = config.testWallets
@@ -303,6 +316,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   })
   if (testWallets) testWalletRoutes(app, { testWallets })
   mediaRoutes(app, services.media)
+  await uploadRoutes(app, { media: services.media, maxUploadBytes: config.maxUploadBytes })
   jobRoutes(app, { ...services, assetCode: config.asset.code, escrowStates: (list) => services.payouts.escrowStates(list) })
   applicationRoutes(app, services)
   submissionRoutes(app, services)
@@ -341,6 +355,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
       await services.scheduler.stop()
       await services.emails?.stop()
       if (started || !app.server.listening) await app.close()
+      await services.store.close()
     }
   }
 }

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { ensureSecretFile, env, parseEnv } from '@voces/platform'
+import { ConfigError, ensureSecretFile, env, parseEnv } from '@voces/platform'
 import type { SmtpConfig } from './notices/email.ts'
+import type { MediaStoreConfig } from './media/store/types.ts'
 
 /** Everything the web app can be configured with, validated once at start-up. */
 const schema = z.object({
@@ -43,6 +44,17 @@ const schema = z.object({
   /** Offer "Create a test wallet" (play money from the sandbox wallet's admin API); npm start turns it on. */
   WEB_TEST_WALLETS: env.bool(false),
   SANDBOX_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Where media lives: `local` (WEB_UPLOAD_DIR, the default) or `s3` (any S3-compatible object store). */
+  WEB_MEDIA_STORE: z.enum(['local', 's3']).default('local'),
+  WEB_S3_ENDPOINT: env.url().optional(),
+  WEB_S3_REGION: z.string().min(1).default('us-east-1'),
+  WEB_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 lower-case letters, digits, dots, dashes)').optional(),
+  WEB_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  WEB_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  WEB_S3_FORCE_PATH_STYLE: env.bool(true),
+  /** How long an unreferenced object or unfinished upload is kept before the sweep deletes it. */
+  WEB_MEDIA_SWEEP_GRACE_MS: z.coerce.number().int().positive().default(24 * 3600 * 1000),
+  WEB_MEDIA_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15 * 60 * 1000),
   WEB_SEED: env.bool(false),
   WEB_TRUST_PROXY: env.bool(false),
   /** Bearer token Prometheus sends to /metrics; without it /metrics answers 404. */
@@ -63,6 +75,7 @@ export interface WebConfig {
   cookieSecret: string
   secureCookies: boolean
   maxUploadBytes: number
+  media: MediaStoreConfig
   schedulerIntervalMs: number
   metricsToken: string | undefined
   maxWorkerLagSeconds: number
@@ -98,6 +111,12 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
   if (e.NODE_ENV === 'production' && !e.WEB_COOKIE_SECRET) {
     throw new Error('Invalid configuration:\n  WEB_COOKIE_SECRET: required in production (at least 32 characters)')
   }
+  if (e.WEB_MEDIA_STORE === 's3' && !e.WEB_S3_BUCKET) {
+    throw new ConfigError('Invalid configuration:\n  WEB_S3_BUCKET: required when WEB_MEDIA_STORE=s3')
+  }
+  if (!e.WEB_S3_ACCESS_KEY_ID !== !e.WEB_S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError('Invalid configuration:\n  WEB_S3_ACCESS_KEY_ID and WEB_S3_SECRET_ACCESS_KEY: give both or neither')
+  }
   // Secrets not given are generated once into DATA_DIR (never into the repository); tests get
   // throw-away ones so that they write nothing outside their temporary directories.
   const secret = (given: string | undefined, file: string, generate: () => string) =>
@@ -114,6 +133,23 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
     cookieSecret: secret(e.WEB_COOKIE_SECRET, 'web-cookie-secret', () => randomBytes(32).toString('hex')),
     secureCookies: e.WEB_BASE_URL.startsWith('https://'),
     maxUploadBytes: e.WEB_MAX_UPLOAD_BYTES,
+    media: {
+      store: e.WEB_MEDIA_STORE,
+      s3: e.WEB_S3_BUCKET
+        ? {
+            endpoint: e.WEB_S3_ENDPOINT,
+            region: e.WEB_S3_REGION,
+            bucket: e.WEB_S3_BUCKET,
+            credentials:
+              e.WEB_S3_ACCESS_KEY_ID && e.WEB_S3_SECRET_ACCESS_KEY
+                ? { accessKeyId: e.WEB_S3_ACCESS_KEY_ID, secretAccessKey: e.WEB_S3_SECRET_ACCESS_KEY }
+                : undefined,
+            forcePathStyle: e.WEB_S3_FORCE_PATH_STYLE
+          }
+        : undefined,
+      sweepGraceMs: e.WEB_MEDIA_SWEEP_GRACE_MS,
+      sweepIntervalMs: e.WEB_MEDIA_SWEEP_INTERVAL_MS
+    },
     schedulerIntervalMs: e.WEB_SCHEDULER_INTERVAL_MS,
     metricsToken: e.METRICS_TOKEN,
     maxWorkerLagSeconds: e.MAX_WORKER_LAG_SECONDS,

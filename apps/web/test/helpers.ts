@@ -48,7 +48,7 @@ export class Agent {
   csrf = ''
   constructor(private baseUrl: string) {}
 
-  private cookieHeader(): string {
+  cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 

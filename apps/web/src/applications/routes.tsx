@@ -6,7 +6,7 @@ import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { applicationErrorStatus } from './errors.ts'
-import { body, file, str } from '../http/form.ts'
+import { body, file, str, upload } from '../http/form.ts'
 import { requireUser } from '../http/guards.ts'
 
 const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus })
@@ -18,9 +18,9 @@ export function applicationRoutes(app: FastifyInstance, deps: { applications: Ap
     const b = body(req)
     const result = await deps.applications.apply(user, req.params.id, {
       note: str(b, 'note'),
-      audio: file(b, 'audio'),
-      video: file(b, 'video'),
-      image: file(b, 'image')
+      audio: file(b, 'audio') ?? upload(b, 'audio'),
+      video: file(b, 'video') ?? upload(b, 'video'),
+      image: file(b, 'image') ?? upload(b, 'image')
     })
     if (typeof result === 'string') return errorPage(req, reply, result)
     return redirect(reply, `/jobs/${req.params.id}`, 'applied')

@@ -7,14 +7,15 @@ import { users, type User } from '../domain/user.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { JobTransitions } from '../jobs/transitions.ts'
 import { isUuid } from '../domain/ids.ts'
-import type { MediaService } from '../media/service.ts'
+import type { MediaBody, MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 
 export interface ApplyInput {
   note: string
-  audio?: Buffer | undefined
-  video?: Buffer | undefined
-  image?: Buffer | undefined
+  /** The bytes of a plain form, or a finished resumable upload the form names. */
+  audio?: MediaBody | undefined
+  video?: MediaBody | undefined
+  image?: MediaBody | undefined
 }
 
 /** Told inside the transaction that did it (app.ts wires them; notices subscribe). */
@@ -82,11 +83,23 @@ export function createApplicationService(deps: {
         videoId: user.profileVideoId,
         imageId: user.profileImageId
       }
+      // Every file is checked before any is stored, and what was stored for a refused form is removed.
+      for (const kind of ['audio', 'video', 'image'] as const) {
+        const bytes = input[kind]
+        if (!bytes) continue
+        const mime = await deps.media.sniff(kind, bytes)
+        if (mime === 'file_too_large' || mime === 'file_type' || mime === 'upload_missing') return mime
+      }
+      const storedIds: string[] = []
       for (const kind of ['audio', 'video', 'image'] as const) {
         const bytes = input[kind]
         if (!bytes) continue
         const stored = await deps.media.store({ owner: user, purpose: 'application', jobId, kind, bytes })
-        if (typeof stored === 'string') return stored
+        if (typeof stored === 'string') {
+          await deps.media.remove(storedIds)
+          return stored
+        }
+        storedIds.push(stored.id)
         ids[`${kind}Id`] = stored.id
       }
       const rows = await deps.db.transaction(async (tx) => {
@@ -98,7 +111,10 @@ export function createApplicationService(deps: {
         if (inserted[0]) await deps.onApplied?.(tx, job, inserted[0])
         return inserted
       })
-      if (!rows[0]) return 'already_applied'
+      if (!rows[0]) {
+        await deps.media.remove(storedIds)
+        return 'already_applied'
+      }
       await deps.transitions.forJob(jobId)
       return rows[0]
     },

@@ -16,6 +16,7 @@ import { mediaErrorStatus } from '../media/errors.ts'
 import { audioErrorStatus } from './errors.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { MediaService } from '../media/service.ts'
+import { sendMedia } from '../media/send.ts'
 
 const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...audioErrorStatus })
 
@@ -141,20 +142,18 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     return reply.header('content-type', 'audio/wav').header('cache-control', 'public, max-age=86400').send(chime)
   })
 
-  app.get<{ Params: { id: string } }>('/audio/clips/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/audio/clips/:id', { compress: false }, async (req, reply) => {
     const clip = await audio.get(req.params.id)
     // Clips under review are heard only by their contributor and admins; others learn nothing.
     if (!clip || !audio.canHear(req.user, clip)) return errorPage(req, reply, 'not_found')
     const file = await deps.media.get(clip.mediaId)
     if (!file) return errorPage(req, reply, 'not_found')
-    const bytes = await deps.media.read(file)
-    return reply
-      .header('content-type', file.mime)
+    reply
       .header('content-disposition', 'inline')
       .header('content-security-policy', "default-src 'none'; media-src 'self'; sandbox")
       // A published clip never changes (a new recording is a new clip id), so phones may keep it.
       .header('cache-control', clip.status === 'ready' ? 'public, max-age=604800, immutable' : 'private, no-store')
-      .send(bytes)
+    return sendMedia(deps.media, file, req.headers.range, reply)
   })
 
   app.get<{ Querystring: { done?: string } }>('/admin/audio', async (req, reply) => {

@@ -25,3 +25,16 @@ export function file(b: FormBody, key: string): Buffer | undefined {
   const first = Array.isArray(v) ? v[0] : v
   return Buffer.isBuffer(first) && first.length > 0 ? first : undefined
 }
+
+/** A finished resumable (tus) upload named by a form instead of a file; media/ checks it is the sender's. */
+export interface UploadRef {
+  uploadId: string
+}
+
+const UPLOAD_ID = /^[0-9a-f]{32}$/
+
+/** The tus upload id a form's script put in `<key>Upload`, or undefined (the plain file field is used). */
+export function upload(b: FormBody, key: string): UploadRef | undefined {
+  const id = str(b, `${key}Upload`)
+  return UPLOAD_ID.test(id) ? { uploadId: id } : undefined
+}

@@ -1,14 +1,16 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
-import { eq, inArray, sql } from 'drizzle-orm'
+import type { Readable } from 'node:stream'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { fileTypeFromBuffer } from 'file-type'
-import { queryRows, type Db } from '@voces/platform'
+import { queryRows, systemClock, type Clock, type Db, type Logger } from '@voces/platform'
 import { media, type Media, type MediaPurpose } from './model.ts'
 import type { MediaKind } from '../domain/deliverables.ts'
 import { isUuid } from '../domain/ids.ts'
 import type { MediaError } from './errors.ts'
 import type { User } from '../domain/user.ts'
+import type { UploadRef } from '../http/form.ts'
+import { mediaKey, type ByteRange, type MediaStore } from './store/index.ts'
+import { createMediaSweep } from './sweep.ts'
 
 /** What content (sniffed from the bytes, never the name or the browser's claim) each kind accepts. */
 const ALLOWED: Record<Exclude<MediaKind, 'text'>, readonly string[]> = {
@@ -17,16 +19,59 @@ const ALLOWED: Record<Exclude<MediaKind, 'text'>, readonly string[]> = {
   video: ['video/mp4', 'video/webm', 'video/quicktime', 'video/3gpp', 'video/ogg'],
   image: ['image/jpeg', 'image/png', 'image/webp', 'image/gif']
 }
+/** file-type decides from the first bytes; this many are read from a finished resumable upload. */
+const SNIFF_BYTES = 4100
+
+/** A form's file: its bytes (plain multipart form), or a finished resumable upload it names. */
+export type MediaBody = Buffer | UploadRef
 
 export interface MediaDeps {
   db: Db
-  uploadDir: string
+  /** Kept for callers that still pass it; the store decides where bytes live. */
+  uploadDir?: string
+  store: MediaStore
   maxUploadBytes: number
+  clock?: Clock
+  logger?: Logger
+  /** Unreferenced objects, rows and unfinished uploads younger than this are left alone by the sweep. */
+  sweepGraceMs?: number
 }
 
 export function createMediaService(deps: MediaDeps) {
-  async function sniff(kind: MediaKind, bytes: Buffer): Promise<string | MediaError> {
-    if (bytes.length > deps.maxUploadBytes) return 'file_too_large'
+  const clock = deps.clock ?? systemClock
+  const tus = () => deps.store.tusDataStore()
+
+  /** A finished upload's size and first bytes, or null when there is no finished upload of that id. */
+  async function uploadHead(ref: UploadRef, ownerId?: string | null): Promise<{ size: number; head: Buffer } | null> {
+    const info = await tus().getUpload(ref.uploadId).catch(() => null)
+    if (!info || info.size === undefined || info.offset !== info.size) return null
+    if (ownerId && info.metadata?.owner !== ownerId) return null
+    const chunks: Buffer[] = []
+    let length = 0
+    const stream = await tus().read(ref.uploadId)
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk)
+      length += chunk.length
+      if (length >= SNIFF_BYTES) break
+    }
+    ;(stream as Readable).destroy()
+    return { size: info.size, head: Buffer.concat(chunks).subarray(0, SNIFF_BYTES) }
+  }
+
+  async function sniff(kind: MediaKind, body: MediaBody): Promise<string | MediaError> {
+    if (!Buffer.isBuffer(body)) {
+      // Text is checked whole (valid UTF-8 throughout), so it only comes in a plain form.
+      if (kind === 'text') return 'file_type'
+      const found = await uploadHead(body)
+      if (!found) return 'upload_missing'
+      if (found.size > deps.maxUploadBytes) return 'file_too_large'
+      return sniffBytes(kind, found.head)
+    }
+    if (body.length > deps.maxUploadBytes) return 'file_too_large'
+    return sniffBytes(kind, body)
+  }
+
+  async function sniffBytes(kind: MediaKind, bytes: Buffer): Promise<string | MediaError> {
     const detected = await fileTypeFromBuffer(bytes)
     if (kind === 'text') {
       // Plain text has no magic number: accept valid UTF-8 without NUL bytes that sniffs as nothing.
@@ -43,47 +88,70 @@ export function createMediaService(deps: MediaDeps) {
     return kind === 'audio' && detected.mime === 'video/webm' ? 'audio/webm' : detected.mime
   }
 
+  const isError = (v: string): v is MediaError => v === 'file_too_large' || v === 'file_type' || v === 'upload_missing'
+  const sweep = createMediaSweep({ db: deps.db, store: deps.store, clock, graceMs: deps.sweepGraceMs ?? 24 * 3600 * 1000, logger: deps.logger })
+
   return {
     sniff,
 
-    /** Checks the bytes, writes the file, records it. Nothing is stored when the content is refused. */
+    /**
+     * Checks the content, then intent → store → record: a `pending` row names the object before it is
+     * written, the bytes stream to the store, and only then is the row marked `stored` (and servable).
+     * A crash in between leaves a pending row the sweep removes with its object; a refused file leaves nothing.
+     * A resumable upload must be finished and the sender's own; it is moved into place and its upload removed.
+     */
     async store(input: {
       owner: User
       purpose: MediaPurpose
       jobId?: string | null
       kind: MediaKind
-      bytes: Buffer
+      bytes: MediaBody
     }): Promise<Media | MediaError> {
-      const mime = await sniff(input.kind, input.bytes)
-      if (mime === 'file_too_large' || mime === 'file_type') return mime
+      const body = input.bytes
+      let size: number
+      if (Buffer.isBuffer(body)) size = body.length
+      else {
+        const found = await uploadHead(body, input.owner.id)
+        if (!found) return 'upload_missing'
+        size = found.size
+      }
+      const mime = await sniff(input.kind, body)
+      if (isError(mime)) return mime
       const id = randomUUID()
-      const storageKey = `${id.slice(0, 2)}/${id}`
-      await mkdir(join(deps.uploadDir, id.slice(0, 2)), { recursive: true })
-      await writeFile(join(deps.uploadDir, storageKey), input.bytes, { mode: 0o600 })
-      const [row] = await deps.db
-        .insert(media)
-        .values({
-          id,
-          ownerId: input.owner.id,
-          purpose: input.purpose,
-          jobId: input.jobId ?? null,
-          kind: input.kind,
-          mime,
-          sizeBytes: input.bytes.length,
-          storageKey
-        })
-        .returning()
+      const storageKey = mediaKey(id)
+      await deps.db.insert(media).values({
+        id,
+        ownerId: input.owner.id,
+        purpose: input.purpose,
+        jobId: input.jobId ?? null,
+        kind: input.kind,
+        mime,
+        sizeBytes: size,
+        storageKey,
+        state: 'pending',
+        createdAt: clock.now()
+      })
+      try {
+        await deps.store.put(storageKey, Buffer.isBuffer(body) ? body : await tus().read(body.uploadId))
+      } catch (error) {
+        await deps.db.delete(media).where(eq(media.id, id))
+        await deps.store.delete(storageKey).catch(() => undefined)
+        throw error
+      }
+      const [row] = await deps.db.update(media).set({ state: 'stored' }).where(eq(media.id, id)).returning()
+      // The upload has become this medium; if removing it fails the sweep takes it later.
+      if (!Buffer.isBuffer(body)) await tus().remove(body.uploadId).catch(() => undefined)
       return row!
     },
 
     /** Stores a file that may be audio, video or image, whichever its content is. */
-    async storeAny(input: { owner: User; purpose: MediaPurpose; jobId?: string | null; bytes: Buffer }): Promise<Media | MediaError> {
+    async storeAny(input: { owner: User; purpose: MediaPurpose; jobId?: string | null; bytes: MediaBody }): Promise<Media | MediaError> {
       let last: MediaError = 'file_type'
       for (const kind of ['audio', 'image', 'video'] as const) {
         const stored = await this.store({ ...input, kind })
         if (typeof stored !== 'string') return stored
         last = stored
-        if (stored === 'file_too_large') return stored
+        if (stored !== 'file_type') return stored
       }
       return last
     },
@@ -92,13 +160,17 @@ export function createMediaService(deps: MediaDeps) {
     async remove(ids: readonly (string | undefined)[]): Promise<void> {
       const wanted = ids.filter((id): id is string => !!id)
       if (wanted.length === 0) return
+      // Row first, then object: a crash in between leaves an object no row names, which the sweep deletes.
       const rows = await deps.db.delete(media).where(inArray(media.id, wanted)).returning()
-      for (const row of rows) await rm(join(deps.uploadDir, row.storageKey), { force: true })
+      for (const row of rows) await deps.store.delete(row.storageKey)
     },
 
     async get(id: string): Promise<Media | null> {
       if (!isUuid(id)) return null
-      const [row] = await deps.db.select().from(media).where(eq(media.id, id))
+      const [row] = await deps.db
+        .select()
+        .from(media)
+        .where(and(eq(media.id, id), eq(media.state, 'stored')))
       return row ?? null
     },
 
@@ -128,9 +200,33 @@ export function createMediaService(deps: MediaDeps) {
       return false
     },
 
-    read(file: Media): Promise<Buffer> {
-      return readFile(join(deps.uploadDir, file.storageKey))
-    }
+    /** The whole file in memory: only for small files (audio clips); pages stream with open(). */
+    async read(file: Media): Promise<Buffer> {
+      const stream = await deps.store.get(file.storageKey)
+      if (!stream) throw new Error(`media ${file.id}: object ${file.storageKey} is missing from the store`)
+      const chunks: Buffer[] = []
+      for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk)
+      return Buffer.concat(chunks)
+    },
+
+    /** The file's bytes as a stream, or a part of them; null when the object is missing from the store. */
+    open(file: Media, range?: ByteRange): Promise<Readable | null> {
+      return deps.store.get(file.storageKey, range)
+    },
+
+    /** The resumable-upload store (the same storage as the media), for the tus endpoint. */
+    uploads: tus,
+    /** Checks a finished upload as a form would (type by content, size) before anyone may use it; `null` owner: any. */
+    async checkUpload(ref: UploadRef, ownerId: string | null, kind: MediaKind): Promise<string | MediaError> {
+      const found = await uploadHead(ref, ownerId)
+      if (!found) return 'upload_missing'
+      if (found.size > deps.maxUploadBytes) return 'file_too_large'
+      return sniffBytes(kind, found.head)
+    },
+
+    /** Deletes what no row needs any more, after the grace period (see sweep.ts); run by the scheduler. */
+    sweep: sweep.run,
+    sweepIfDue: sweep.runIfDue
   }
 
   async function ownsJob(userId: string, jobId: string | null): Promise<boolean> {

@@ -6,7 +6,7 @@ import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { submissionErrorStatus } from './errors.ts'
-import { body, file, str } from '../http/form.ts'
+import { body, file, str, upload } from '../http/form.ts'
 import { requireUser } from '../http/guards.ts'
 import { ReviewConfirm, type ReviewAction } from './views/review.tsx'
 
@@ -27,7 +27,13 @@ export function submissionRoutes(app: FastifyInstance, deps: { submissions: Subm
     const result = await deps.submissions.save(
       user,
       job,
-      { text: str(b, 'text'), textFile: file(b, 'textFile'), audio: file(b, 'audio'), video: file(b, 'video'), image: file(b, 'image') },
+      {
+        text: str(b, 'text'),
+        textFile: file(b, 'textFile'),
+        audio: file(b, 'audio') ?? upload(b, 'audio'),
+        video: file(b, 'video') ?? upload(b, 'video'),
+        image: file(b, 'image') ?? upload(b, 'image')
+      },
       submit
     )
     if (typeof result === 'string') return errorPage(req, reply, result)

@@ -12,15 +12,16 @@ import type { JobTransitions } from '../jobs/transitions.ts'
 import type { EscrowShortfall } from '../jobs/service.ts'
 import { isUuid } from '../domain/ids.ts'
 import { DAY_MS, RELEASE_NOTICE_MS } from '../domain/review.ts'
-import type { MediaService } from '../media/service.ts'
+import type { MediaBody, MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 
 export interface SubmissionInput {
   text: string
   textFile?: Buffer | undefined
-  audio?: Buffer | undefined
-  video?: Buffer | undefined
-  image?: Buffer | undefined
+  /** The bytes of a plain form, or a finished resumable upload the form names. */
+  audio?: MediaBody | undefined
+  video?: MediaBody | undefined
+  image?: MediaBody | undefined
 }
 
 export type { OnAccepted }
@@ -134,7 +135,7 @@ export function createSubmissionService(deps: {
         const bytes = input[field]
         if (!bytes) continue
         const mime = await deps.media.sniff(kind, bytes)
-        if (mime === 'file_too_large' || mime === 'file_type') return mime
+        if (mime === 'file_too_large' || mime === 'file_type' || mime === 'upload_missing') return mime
       }
       for (const [field, kind, column] of files) {
         const bytes = input[field]

@@ -3,6 +3,7 @@ import type { Application } from '../model.ts'
 import type { Job } from '../../jobs/model.ts'
 import { Csrf, Field, PostButton, Submit } from '../../views/form.tsx'
 import { MediaPreview } from '../../views/media.tsx'
+import { ResumableUpload } from '../../views/upload.tsx'
 import { Speak } from '../../views/speak.tsx'
 
 export function ApplyForm({ ctx, job }: { ctx: ViewCtx; job: Job }): JSX.Element {
@@ -12,7 +13,7 @@ export function ApplyForm({ ctx, job }: { ctx: ViewCtx; job: Job }): JSX.Element
       <h2 id="apply-h" data-audio-slug="job.apply" safe>
         {t('applications.apply_title')}
       </h2>
-      <form method="post" action={`/jobs/${job.id}/apply`} enctype="multipart/form-data" class="stack">
+      <form method="post" action={`/jobs/${job.id}/apply`} enctype="multipart/form-data" class="stack" data-resumable>
         <Csrf token={csrf} />
         <Field ctx={ctx} name="note" multiline slug="applications.note" label={t('applications.note')} hint={t('applications.note_hint')} />
         <div data-recorder>
@@ -21,6 +22,7 @@ export function ApplyForm({ ctx, job }: { ctx: ViewCtx; job: Job }): JSX.Element
         <Field ctx={ctx} name="video" type="file" accept="video/*" slug="applications.video" label={t('applications.video')} />
         <Field ctx={ctx} name="image" type="file" accept="image/*" slug="applications.image" label={t('applications.image')} />
         <Submit ctx={ctx} slug="job.apply" text={t('applications.apply')} />
+        <ResumableUpload ctx={ctx} />
       </form>
     </section>
   )

@@ -13,6 +13,7 @@ const canDispute = (job: Job, s: Submission) => DISPUTABLE.includes(s.state) && 
 function DisputeLink({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
   return <LinkButton ctx={ctx} href={`/submissions/${s.id}/dispute`} slug="review.dispute.open" text={ctx.t('review.dispute.open')} />
 }
+import { ResumableUpload } from '../../views/upload.tsx'
 
 function Work({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
   return (
@@ -57,7 +58,7 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
       ) : (
         ''
       )}
-      <form method="post" action={`/jobs/${job.id}/submission`} enctype="multipart/form-data" class="stack">
+      <form method="post" action={`/jobs/${job.id}/submission`} enctype="multipart/form-data" class="stack" data-resumable>
         <Csrf token={csrf} />
         {wants('text') ? <Field ctx={ctx} name="text" multiline slug="submissions.text" label={t('submissions.text')} value={draft?.text ?? ''} /> : ''}
         {wants('text') ? <Field ctx={ctx} name="textFile" type="file" accept="text/plain" slug="submissions.text_file" label={t('submissions.text_file')} /> : ''}
@@ -74,6 +75,7 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
           <Submit ctx={ctx} slug="submissions.save_draft" text={t('submissions.save_draft')} name="action" value="draft" kind="secondary" />
           <Submit ctx={ctx} slug="submissions.submit" text={t('submissions.submit')} name="action" value="submit" />
         </div>
+        <ResumableUpload ctx={ctx} />
       </form>
     </section>
   )

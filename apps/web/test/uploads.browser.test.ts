@@ -1,0 +1,81 @@
+/**
+ * Resumable uploads in a real browser: a selected creator submits a recording through the submit form; the
+ * page sends it with tus-js-client in chunks, one chunk's connection drops and the upload resumes, and the
+ * stored file is byte-identical to the one chosen.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import type { Browser } from 'playwright-core'
+import { AxeBuilder } from '@axe-core/playwright'
+import { launchChromium, screenshotPath } from '@voces/platform/browser'
+import { Agent, SAMPLE, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { jobs } from '../src/jobs/model.ts'
+import { submissions } from '../src/submissions/model.ts'
+
+let t: TestWeb
+let browser: Browser
+let creator: Agent
+let jobId = ''
+
+beforeAll(async () => {
+  t = await startTestWeb()
+  browser = await launchChromium()
+  const owner = new Agent(t.baseUrl)
+  await owner.register('owner_tus', 'funder')
+  await owner.postMultipart('/jobs', jobFields({ deliverableTypes: ['audio'] }))
+  jobId = (await t.database.db.select().from(jobs))[0]!.id
+  creator = new Agent(t.baseUrl)
+  await creator.register('creator_tus', 'creator')
+  await creator.postMultipart(`/jobs/${jobId}/apply`, { note: 'hola' })
+  const application = /data-application="([^"]+)"/.exec((await owner.get(`/jobs/${jobId}`)).html)![1]!
+  await owner.post(`/applications/${application}/decide`, { state: 'selected' })
+  await owner.post(`/jobs/${jobId}/start`)
+})
+afterAll(async () => {
+  await browser?.close()
+  await t?.close()
+})
+
+test('a recording sent in chunks survives a dropped connection and arrives byte-identical', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+  const url = new URL(t.baseUrl)
+  await context.addCookies(
+    creator
+      .cookieHeader()
+      .split('; ')
+      .map((pair) => {
+        const i = pair.indexOf('=')
+        return { name: pair.slice(0, i), value: pair.slice(i + 1), domain: url.hostname, path: '/' }
+      })
+  )
+  const page = await context.newPage()
+  const patches: string[] = []
+  let dropped = false
+  // The second chunk's connection drops once, as on a village network.
+  await page.route('**/uploads/*', async (route) => {
+    if (route.request().method() !== 'PATCH') return route.continue()
+    patches.push(route.request().headers()['upload-offset'] ?? '')
+    if (patches.length === 2 && !dropped) {
+      dropped = true
+      return route.abort('connectionreset')
+    }
+    return route.continue()
+  })
+  await page.goto(`${t.baseUrl}/jobs/${jobId}`)
+  const audio = Buffer.concat([SAMPLE.mp3, randomBytes(700_000)])
+  await page.locator('form[data-resumable] input[name=audio]').setInputFiles({ name: 'cuento.mp3', mimeType: 'audio/mpeg', buffer: audio })
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  expect(axe.violations.map((v) => v.id)).toEqual([])
+  await page.locator('form[data-resumable] button[value=submit]').click()
+  await page.waitForURL(/ok=submitted/, { timeout: 60_000 })
+  await page.screenshot({ path: screenshotPath('uploads-submitted'), fullPage: true })
+  expect(dropped).toBe(true)
+  // 256 KB chunks: at least three PATCHes, and the one after the drop started again from where the server was.
+  expect(patches.length).toBeGreaterThanOrEqual(4)
+  const [mine] = await t.database.db.select().from(submissions).where(eq(submissions.jobId, jobId))
+  expect(mine?.state).toBe('submitted')
+  const res = await fetch(`${t.baseUrl}/media/${mine!.audioId}`, { headers: { cookie: creator.cookieHeader() } })
+  expect(Buffer.from(await res.arrayBuffer()).equals(audio)).toBe(true)
+  await context.close()
+}, 120_000)
