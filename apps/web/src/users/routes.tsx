@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { z } from 'zod'
 import type { UserService } from './service.ts'
 import { LANGUAGES, type Language } from '../domain/languages.ts'
 import type { SessionService } from '../sessions/service.ts'
@@ -21,12 +20,8 @@ import type { MediaKind } from '../domain/deliverables.ts'
 const CSRF_COOKIE = '_csrf'
 const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus })
 
-const registerSchema = z.object({
-  username: z.string().max(64),
-  displayName: z.string().max(100),
-  password: z.string().max(200),
-  role: z.enum(['funder', 'creator', 'both'])
-})
+const ROLES = ['funder', 'creator', 'both'] as const
+const isRole = (r: string): r is (typeof ROLES)[number] => (ROLES as readonly string[]).includes(r)
 
 export function userRoutes(
   app: FastifyInstance,
@@ -54,16 +49,22 @@ export function userRoutes(
   app.post('/register', async (req, reply) => {
     const b = body(req)
     const values = { username: str(b, 'username'), displayName: str(b, 'displayName'), password: str(b, 'password'), role: str(b, 'role') || 'creator' }
-    const parsed = registerSchema.safeParse(values)
-    const result = parsed.success ? await users.register({ ...parsed.data, preferredLanguage: req.lang }) : 'invalid_input'
-    if (typeof result === 'string') {
-      return page(req, reply, { title: 'register.title', titleSlug: 'register.title', status: 422 }, (ctx) => (
-        <RegisterForm ctx={ctx} error={ctx.t(`errors.${result}`)} values={{ ...values, password: '' }} />
-      ))
+    let problems = users.registrationProblems(values)
+    const role = values.role
+    if (problems.length === 0 && isRole(role)) {
+      const result = await users.register({ ...values, role, preferredLanguage: req.lang })
+      if (typeof result !== 'string') {
+        await startSession(reply, result.id)
+        return redirect(reply, '/profile', 'registered')
+      }
+      problems = [{ field: result === 'weak_password' ? 'password' : result === 'too_long' ? 'displayName' : 'username', code: result }]
     }
-    await startSession(reply, result.id)
-    return redirect(reply, '/profile', 'registered')
+    // Everything typed comes back but the password (never echoed into a page).
+    return page(req, reply, { title: 'register.title', titleSlug: 'register.title', status: 422 }, (ctx) => (
+      <RegisterForm ctx={ctx} problems={problems} values={{ ...values, password: '' }} />
+    ))
   })
+
 
   app.get<{ Querystring: { next?: string } }>('/login', (req, reply) =>
     page(req, reply, { title: 'login.title', titleSlug: 'login.title' }, (ctx) => (
@@ -76,10 +77,12 @@ export function userRoutes(
     { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' } } },
     async (req, reply) => {
       const b = body(req)
-      const result = await users.authenticate(str(b, 'username'), str(b, 'password'))
+      const missing = (['username', 'password'] as const).filter((f) => !str(b, f).trim()).map((field) => ({ field, code: 'required' }))
+      const result = missing.length ? 'invalid_input' : await users.authenticate(str(b, 'username').slice(0, 200), str(b, 'password').slice(0, 400))
       if (typeof result === 'string') {
-        return page(req, reply, { title: 'login.title', titleSlug: 'login.title', status: 401 }, (ctx) => (
-          <LoginForm ctx={ctx} error={ctx.t(`errors.${result}`)} username={str(b, 'username')} next={safeLocalPath(str(b, 'next'), '/dashboard')} />
+        const problems = missing.length ? missing : [{ code: result }]
+        return page(req, reply, { title: 'login.title', titleSlug: 'login.title', status: missing.length ? 422 : 401 }, (ctx) => (
+          <LoginForm ctx={ctx} problems={problems} username={str(b, 'username').slice(0, 200)} next={safeLocalPath(str(b, 'next'), '/dashboard')} />
         ))
       }
       await startSession(reply, result.id)
