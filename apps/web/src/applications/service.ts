@@ -8,19 +8,20 @@ import type { JobService } from '../jobs/service.ts'
 import type { JobTransitions } from '../jobs/transitions.ts'
 import { isUuid } from '../domain/ids.ts'
 import type { MediaService } from '../media/service.ts'
-import type { MediaError } from '../media/errors.ts'
+import { LIMITS, tooLong } from '../domain/limits.ts'
 
+/** The form: the note and the ids of files already stored for it by this person (media/kept.ts). */
 export interface ApplyInput {
   note: string
-  audio?: Buffer | undefined
-  video?: Buffer | undefined
-  image?: Buffer | undefined
+  audio?: string | undefined
+  video?: string | undefined
+  image?: string | undefined
 }
 
 export function createApplicationService(deps: { db: Db; jobs: JobService; media: MediaService; transitions: JobTransitions }) {
   return {
     /** Apply once per job, never to one's own; files default to the applicant's profile files. */
-    async apply(user: User, jobId: string, input: ApplyInput): Promise<Application | ApplicationError | MediaError | 'not_found'> {
+    async apply(user: User, jobId: string, input: ApplyInput): Promise<Application | ApplicationError | 'too_long' | 'not_found'> {
       const job = await deps.jobs.getForViewer(user, jobId)
       if (job === 'not_found') return job
       if (job.ownerId === user.id) return 'own_job'
@@ -31,16 +32,14 @@ export function createApplicationService(deps: { db: Db; jobs: JobService; media
         videoId: user.profileVideoId,
         imageId: user.profileImageId
       }
+      if (tooLong(input.note, LIMITS.applicationNote)) return 'too_long'
       for (const kind of ['audio', 'video', 'image'] as const) {
-        const bytes = input[kind]
-        if (!bytes) continue
-        const stored = await deps.media.store({ owner: user, purpose: 'application', jobId, kind, bytes })
-        if (typeof stored === 'string') return stored
-        ids[`${kind}Id`] = stored.id
+        const id = input[kind]
+        if (id) ids[`${kind}Id`] = id
       }
       const rows = await deps.db
         .insert(applications)
-        .values({ jobId, applicantId: user.id, note: input.note.trim().slice(0, 2000), ...ids })
+        .values({ jobId, applicantId: user.id, note: input.note.trim(), ...ids })
         .onConflictDoNothing()
         .returning()
       if (!rows[0]) return 'already_applied'

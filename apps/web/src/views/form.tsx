@@ -1,5 +1,7 @@
 import { Speak, SpeakButton, type Voice } from './speak.tsx'
 import type { Problem } from '../domain/problems.ts'
+import type { MediaKind } from '../domain/deliverables.ts'
+import { MediaPreview } from './media.tsx'
 
 export type { Problem }
 
@@ -264,6 +266,24 @@ export function ErrorSummary(p: { ctx?: Voice; message?: string | undefined; pro
       ) : (
         ''
       )}
+    </div>
+  )
+}
+
+/**
+ * A file kept from a refused try (media/kept.ts): heard or seen again, said aloud that it is kept, and
+ * sent with the form by its id. Placed just before the file input it stands for.
+ */
+export function KeptFile(p: { ctx: Voice; name: string; kind: MediaKind; id: string | undefined }): JSX.Element {
+  if (!p.id) return ''
+  return (
+    <div class="kept" data-kept={p.name}>
+      <Speak slug="forms.kept" text={p.ctx.t('forms.kept')} ctx={p.ctx} />
+      <MediaPreview ctx={p.ctx} kind={p.kind} id={p.id} />
+      <p class="hint" safe>
+        {p.ctx.t('forms.kept_hint')}
+      </p>
+      <input type="hidden" name={`${p.name}Kept`} value={p.id} />
     </div>
   )
 }
