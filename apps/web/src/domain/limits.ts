@@ -1,3 +1,6 @@
+import { sql } from 'drizzle-orm'
+import { check, type AnyPgColumn } from 'drizzle-orm/pg-core'
+
 /**
  * The most characters each text a person types may have: the form's `maxlength`, the server's check
  * (a clear message, nothing saved) and the database's CHECK constraint all read these. Generous for
@@ -26,4 +29,9 @@ export function charLength(s: string): number {
 
 export function tooLong(s: string, limit: number): boolean {
   return charLength(s) > limit
+}
+
+/** The database's own guard of a limit (a CHECK on char_length), so no path can store more. */
+export function lengthCheck(name: string, column: AnyPgColumn, limit: number) {
+  return check(name, sql`char_length(${column}) <= ${sql.raw(String(limit))}`)
 }

@@ -1,5 +1,6 @@
 import { index, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
+import { LIMITS, lengthCheck } from '../domain/limits.ts'
 import { users } from '../domain/user.ts'
 import { jobs } from '../jobs/model.ts'
 
@@ -27,7 +28,9 @@ export const submissions = web.table(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
   },
-  (t) => [unique('submissions_once').on(t.jobId, t.creatorId), index('submissions_creator_idx').on(t.creatorId)]
+  (t) => [
+    lengthCheck('submissions_text_len', t.text, LIMITS.submissionText),
+    unique('submissions_once').on(t.jobId, t.creatorId), index('submissions_creator_idx').on(t.creatorId)]
 )
 
 export type Submission = typeof submissions.$inferSelect

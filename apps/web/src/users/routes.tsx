@@ -5,11 +5,13 @@ import type { SessionService } from '../sessions/service.ts'
 import { SESSION_COOKIE } from '../sessions/service.ts'
 import type { MediaService } from '../media/service.ts'
 import { isUiLanguage } from '../domain/languages.ts'
-import { errorPages, page, redirect } from '../http/render.tsx'
+import { page, redirect } from '../http/render.tsx'
 import { safeLocalPath } from '../http/context.ts'
-import { body, file, list, str } from '../http/form.ts'
-import { commonErrorStatus } from '../http/errors.ts'
-import { mediaErrorStatus } from '../media/errors.ts'
+import { body, list, str } from '../http/form.ts'
+import { keepUploads } from '../media/kept.ts'
+import { isTimeZone } from '../domain/time-zones.ts'
+import type { Problem } from '../domain/problems.ts'
+import type { User } from '../domain/user.ts'
 import { requireUser } from '../http/guards.ts'
 import { LoginForm, RegisterForm } from './views/auth.tsx'
 import { ProfileForm } from './views/profile.tsx'
@@ -18,7 +20,6 @@ import type { MediaKind } from '../domain/deliverables.ts'
 
 /** The cookie @fastify/csrf-protection keeps the CSRF secret in (app.ts). */
 const CSRF_COOKIE = '_csrf'
-const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus })
 
 const ROLES = ['funder', 'creator', 'both'] as const
 const isRole = (r: string): r is (typeof ROLES)[number] => (ROLES as readonly string[]).includes(r)
@@ -118,45 +119,57 @@ export function userRoutes(
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)
-    const uploaded: Partial<Record<'audio' | 'video' | 'image', string>> = {}
-    for (const kind of ['audio', 'video', 'image'] as const satisfies readonly MediaKind[]) {
-      const bytes = file(b, kind)
-      if (!bytes) continue
-      const stored = await media.store({ owner: user, purpose: 'profile', kind, bytes })
-      if (typeof stored === 'string') {
-        await media.remove(Object.values(uploaded))
-        return errorPage(req, reply, stored)
-      }
-      uploaded[kind] = stored.id
-    }
+    const kept = await keepUploads(media, {
+      owner: user,
+      purpose: 'profile',
+      body: b,
+      fields: (['audio', 'video', 'image'] as const satisfies readonly MediaKind[]).map((kind) => ({ name: kind, kind }))
+    })
+    const uploaded: Partial<Record<'audio' | 'video' | 'image', string>> = kept.ids
     const roles = list(b, 'roles')
+    const texts = { displayName: str(b, 'displayName'), walletAddress: str(b, 'walletAddress'), note: str(b, 'note'), defaultAmount: str(b, 'defaultAmount') }
+    const timeZone = str(b, 'timeZone')
     const prefLang = str(b, 'preferredLanguage')
     const defaultLanguage = str(b, 'defaultLanguage')
     const maxResponses = Number.parseInt(str(b, 'defaultMaxResponses'), 10)
-    const result = await users.updateProfile(user, {
-      displayName: str(b, 'displayName').slice(0, 100),
-      walletAddress: str(b, 'walletAddress').slice(0, 500),
-      preferredLanguage: isUiLanguage(prefLang) ? prefLang : user.preferredLanguage,
-      nativeLanguages: list(b, 'nativeLanguages').filter((l): l is Language => (LANGUAGES as readonly string[]).includes(l)),
-      note: str(b, 'note').slice(0, 2000),
+    const problems = [...kept.problems, ...users.profileProblems(texts)]
+    // What was typed, shown again on a refusal (never the saved values over it).
+    const typed: User = {
+      ...user,
+      displayName: texts.displayName,
+      walletAddress: texts.walletAddress,
+      note: texts.note,
       isFunder: roles.includes('funder'),
       isCreator: roles.includes('creator'),
-      jobDefaults: {
+      ...(isTimeZone(timeZone) ? { timeZone } : {}),
+      jobDefaults: { ...user.jobDefaults, amount: texts.defaultAmount }
+    }
+    const refuse = (all: Problem[]) =>
+      page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => <ProfileForm ctx={ctx} user={typed} problems={all} kept={kept.ids} />)
+    if (problems.length > 0) return refuse(problems)
+    const result = await users.updateProfile(user, {
+      displayName: texts.displayName,
+      walletAddress: texts.walletAddress,
+      preferredLanguage: isUiLanguage(prefLang) ? prefLang : user.preferredLanguage,
+      nativeLanguages: list(b, 'nativeLanguages').filter((l): l is Language => (LANGUAGES as readonly string[]).includes(l)),
+      note: texts.note,
+      ...(isTimeZone(timeZone) ? { timeZone } : {}),
+      isFunder: roles.includes('funder'),
+      isCreator: roles.includes('creator'),
+      // The defaults are a funder's section: someone who does not see it keeps what was saved.
+      jobDefaults: !user.isFunder
+        ? user.jobDefaults
+        : {
         ...((LANGUAGES as readonly string[]).includes(defaultLanguage) ? { language: defaultLanguage as Language } : {}),
         deliverableTypes: list(b, 'defaultDeliverables').filter((d): d is DeliverableType => (DELIVERABLE_TYPES as readonly string[]).includes(d)),
-        ...(str(b, 'defaultAmount') ? { amount: str(b, 'defaultAmount').slice(0, 30) } : {}),
+        ...(texts.defaultAmount ? { amount: texts.defaultAmount } : {}),
         ...(maxResponses > 0 ? { maxResponses } : {})
       },
       profileAudioId: uploaded.audio,
       profileVideoId: uploaded.video,
       profileImageId: uploaded.image
     })
-    if (typeof result === 'string') {
-      await media.remove(Object.values(uploaded))
-      return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => (
-        <ProfileForm ctx={ctx} user={user} walletError={ctx.t(`errors.${result}`)} error={ctx.t(`errors.${result}`)} />
-      ))
-    }
+    if (typeof result === 'string') return refuse([{ field: 'walletAddress', code: result }])
     if (isUiLanguage(prefLang)) reply.setCookie('lang', prefLang, { path: '/', sameSite: 'lax', secure: deps.secureCookies, maxAge: 365 * 86400 })
     return redirect(reply, '/profile', 'saved')
   })

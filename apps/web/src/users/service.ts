@@ -92,6 +92,16 @@ export function createUserService(deps: UserDeps) {
       return user ?? null
     },
 
+    /** Everything wrong with the profile form's texts, at once. */
+    profileProblems(input: { displayName: string; walletAddress: string; note: string; defaultAmount: string }): Problem[] {
+      const p = problemList()
+      p.limit('displayName', input.displayName, LIMITS.displayName)
+      p.limit('walletAddress', input.walletAddress, LIMITS.walletAddress)
+      p.limit('note', input.note, LIMITS.profileNote)
+      p.limit('defaultAmount', input.defaultAmount, LIMITS.amount)
+      return p.list
+    },
+
     /** Updates the profile; a wallet address must be a reachable Open Payments wallet (asked of the payments service). */
     async updateProfile(
       user: User,
@@ -104,6 +114,7 @@ export function createUserService(deps: UserDeps) {
         isFunder: boolean
         isCreator: boolean
         jobDefaults: JobDefaults
+        timeZone?: string | undefined
         profileAudioId?: string | undefined
         profileVideoId?: string | undefined
         profileImageId?: string | undefined
@@ -128,6 +139,7 @@ export function createUserService(deps: UserDeps) {
           isFunder: input.isFunder || !input.isCreator,
           isCreator: input.isCreator,
           jobDefaults: input.jobDefaults,
+          ...(input.timeZone ? { timeZone: input.timeZone } : {}),
           ...(input.profileAudioId ? { profileAudioId: input.profileAudioId } : {}),
           ...(input.profileVideoId ? { profileVideoId: input.profileVideoId } : {}),
           ...(input.profileImageId ? { profileImageId: input.profileImageId } : {})

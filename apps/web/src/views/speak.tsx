@@ -56,7 +56,9 @@ export function Speak({ slug, text, ctx }: { slug: string; text: string; ctx: Vo
  */
 export function speechText(text: string): string {
   return text
-    .replace(/[\p{Extended_Pictographic}\p{So}\p{Sk}\p{Sm}\u200d\ufe0f\u20e3]/gu, ' ')
+    .replace(/[\p{Extended_Pictographic}\p{So}\p{Sk}\p{Sm}]/gu, ' ')
+    // Joiners and variation selectors left behind by the emoji removed above.
+    .replace(/\u200d|\ufe0f|\u20e3/gu, '')
     .replace(/[·•|_*#~^<>[\]{}]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
