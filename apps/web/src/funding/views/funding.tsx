@@ -174,7 +174,7 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
         <p safe>{t('common.none')}</p>
       ) : (
         <div class="table-wrap" tabindex="0" role="region" aria-label={t('funding.history')}>
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th scope="col" safe>{t('funding.date')}</th>
@@ -188,12 +188,12 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
           <tbody>
             {history.map((f) => (
               <tr data-funding={f.id}>
-                <td safe>{dateTime(f.createdAt, lang)}</td>
-                <td safe>{t(`funding.states.${f.state}`)}</td>
-                <td safe>{f.debitAmount === null ? '—' : money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
-                <td safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
-                <td safe>{money(f.state === 'completed' ? f.received : (f.receiveAmount ?? f.requested), f.assetCode, f.assetScale)}</td>
-                <td class="mono" safe>
+                <td data-label={t('funding.date')} safe>{dateTime(f.createdAt, lang)}</td>
+                <td data-label={t('funding.status')} safe>{t(`funding.states.${f.state}`)}</td>
+                <td data-label={t('funding.debit')} safe>{f.debitAmount === null ? '—' : money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
+                <td data-label={t('funding.fee')} safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
+                <td data-label={t('funding.escrow_receives')} safe>{money(f.state === 'completed' ? f.received : (f.receiveAmount ?? f.requested), f.assetCode, f.assetScale)}</td>
+                <td data-label={t('funding.payment_id')} class="mono" safe>
                   {f.pendingId ?? '—'}
                 </td>
               </tr>

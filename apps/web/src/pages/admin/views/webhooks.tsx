@@ -1,3 +1,4 @@
+import { Speak } from '../../../views/speak.tsx'
 import type { ViewCtx } from '../../../views/context.ts'
 import type { Result, WebhookDelivery } from '../../../payments-client/types.ts'
 import { dateTime } from '../../../views/format.ts'
@@ -14,8 +15,8 @@ export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>
           {t('admin.webhooks.sent')}
         </h2>
         {!p.sent.ok ? (
-          <p class="alert error" role="alert" safe>
-            {t('errors.payments_unavailable')}
+          <p class="alert error" role="alert">
+            <Speak slug="errors.payments_unavailable" text={t('errors.payments_unavailable')} ctx={ctx} />
           </p>
         ) : p.sent.value.length === 0 ? (
           <p safe>{t('common.none')}</p>
