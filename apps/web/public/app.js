@@ -53,7 +53,7 @@
       if (!('speechSynthesis' in window) || !text) return
     }
     window.speechSynthesis.cancel()
-    var u = new SpeechSynthesisUtterance(text + '. ' + notRecorded)
+    var u = new SpeechSynthesisUtterance(text.replace(/[.!?]+$/, '') + '. ' + notRecorded)
     u.lang = lang === 'en' ? 'en-US' : 'es-MX'
     window.speechSynthesis.speak(u)
   })
