@@ -85,7 +85,7 @@ export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; j
           {f.quoteExpiresAt ? (
             <>
               <dt safe>{t('funding.quote_expires')}</dt>
-              <dd safe>{dateTime(f.quoteExpiresAt, lang)}</dd>
+              <dd safe>{dateTime(f.quoteExpiresAt, ctx)}</dd>
             </>
           ) : (
             ''
@@ -188,7 +188,7 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
           <tbody>
             {history.map((f) => (
               <tr data-funding={f.id}>
-                <td data-label={t('funding.date')} safe>{dateTime(f.createdAt, lang)}</td>
+                <td data-label={t('funding.date')} safe>{dateTime(f.createdAt, ctx)}</td>
                 <td data-label={t('funding.status')} safe>{t(`funding.states.${f.state}`)}</td>
                 <td data-label={t('funding.debit')} safe>{f.debitAmount === null ? '—' : money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
                 <td data-label={t('funding.fee')} safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>

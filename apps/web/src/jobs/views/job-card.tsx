@@ -33,7 +33,7 @@ export function JobCard({ ctx, job, soon }: { ctx: ViewCtx; job: Job; soon: bool
         <strong safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</strong>{' '}
         <span safe>{t('jobs.per_person')}</span> · <span safe>{job.deliverableTypes.map((d) => t(`deliverables.${d}`)).join(', ')}</span>
       </p>
-      <p safe>{`${t('jobs.recruit_deadline')}: ${date(job.recruitDeadline, lang)}`}</p>
+      <p safe>{`${t('jobs.recruit_deadline')}: ${date(job.recruitDeadline, ctx)}`}</p>
     </li>
   )
 }

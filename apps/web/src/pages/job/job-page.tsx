@@ -75,11 +75,11 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigi
           {t('jobs.funded_value', { funded: money(p.funded, job.assetCode, job.assetScale), budget: money(budget, job.assetCode, job.assetScale) })}
         </dd>
         <dt safe>{t('jobs.recruit_deadline')}</dt>
-        <dd safe>{date(job.recruitDeadline, lang)}</dd>
+        <dd safe>{date(job.recruitDeadline, ctx)}</dd>
         <dt safe>{t('jobs.submit_deadline')}</dt>
-        <dd safe>{job.submitDeadline ? date(job.submitDeadline, lang) : t('jobs.submit_days_value', { count: job.submitDays })}</dd>
+        <dd safe>{job.submitDeadline ? date(job.submitDeadline, ctx) : t('jobs.submit_days_value', { count: job.submitDays })}</dd>
         <dt safe>{t('jobs.expires')}</dt>
-        <dd safe>{date(job.expiresAt, lang)}</dd>
+        <dd safe>{date(job.expiresAt, ctx)}</dd>
       </dl>
 
       {owner ? (

@@ -49,7 +49,7 @@ export function AdminJobs(p: {
                 <StateBadge ctx={ctx} state={job.state} />
                 <span safe>{`@${owner}`}</span>
                 <span safe>{money(job.amountPerPerson * BigInt(job.maxResponses), job.assetCode, job.assetScale)}</span>
-                <span safe>{date(job.updatedAt, lang)}</span>
+                <span safe>{date(job.updatedAt, ctx)}</span>
               </p>
             </li>
           ))}

@@ -39,7 +39,7 @@ export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>
                     </td>
                     <td safe>{String(d.attempt)}</td>
                     <td safe>{d.error === null ? `${d.statusCode ?? ''} ${t('admin.webhooks.ok')} (${d.durationMs} ms)` : `${d.error}${d.eventDeliveredAt ? ` → ${t('admin.webhooks.delivered_later')}` : ''}`}</td>
-                    <td safe>{dateTime(new Date(d.createdAt), lang)}</td>
+                    <td safe>{dateTime(new Date(d.createdAt), ctx)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -57,7 +57,7 @@ export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>
           <ul>
             {p.received.map((r) => (
               <li data-received={r.id}>
-                <span safe>{r.type}</span> <span class="hint mono" safe>{r.id}</span> <span safe>{dateTime(r.receivedAt, lang)}</span>
+                <span safe>{r.type}</span> <span class="hint mono" safe>{r.id}</span> <span safe>{dateTime(r.receivedAt, ctx)}</span>
               </li>
             ))}
           </ul>

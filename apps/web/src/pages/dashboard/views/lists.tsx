@@ -43,7 +43,7 @@ export function MyJobs({ ctx, jobs, counts, state }: { ctx: ViewCtx; jobs: Job[]
                 </a>
               </h2>
               <p class="row">
-                <StateBadge ctx={ctx} state={j.state} /> <span safe>{date(j.updatedAt, lang)}</span>
+                <StateBadge ctx={ctx} state={j.state} /> <span safe>{date(j.updatedAt, ctx)}</span>
               </p>
             </li>
           ))}
@@ -102,7 +102,7 @@ export function PendingWork({ ctx, rows }: { ctx: ViewCtx; rows: { application: 
               {job.title}
             </a>
           </h2>
-          <p safe>{`${t('jobs.submit_deadline')}: ${date(job.submitDeadline, lang)}`}</p>
+          <p safe>{`${t('jobs.submit_deadline')}: ${date(job.submitDeadline, ctx)}`}</p>
         </li>
       ))}
     </ul>
