@@ -58,7 +58,7 @@ export function walletResultMessage(result: string): 'funding.wallet_result.decl
 const REPORTABLE: readonly Funding['state'][] = ['awaiting_consent', 'rejected', 'expired', 'failed']
 
 export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; job: Job; funding: Funding; canStart: boolean }): JSX.Element {
-  const { t, lang, csrf } = ctx
+  const { t, csrf } = ctx
   const f = funding
   const final = FINAL_FUNDING_STATES.includes(f.state)
   // The wallet reported on this payment instead of approving (it stays open at the payments service

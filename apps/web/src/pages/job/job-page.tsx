@@ -43,7 +43,7 @@ function latestPayout(payouts: OwnerData['payouts'], submissionId: string): Payo
 /** The job page: the job, and for its owner or a creator the parts of every feature that concern them. */
 export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; funded: bigint; reference: Media | null; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
   const { ctx } = p
-  const { t, lang, csrf, user } = ctx
+  const { t, csrf, user } = ctx
   const { job, owner } = p
   const budget = job.amountPerPerson * BigInt(job.maxResponses)
   return (

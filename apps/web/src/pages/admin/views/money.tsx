@@ -43,7 +43,7 @@ type PayoutRow = { payout: Payout; title: string; receiver: string }
  * app does not know), with the payments service's evidence and a "Check again now" button.
  */
 function ReviewQueue({ ctx, fundings, payouts }: { ctx: ViewCtx; fundings: FundingRow[]; payouts: PayoutRow[] }): JSX.Element {
-  const { t, lang, csrf } = ctx
+  const { t, csrf } = ctx
   return (
     <section aria-labelledby="review-h" class="card stack">
       <h2 id="review-h" data-audio-slug="admin.money.review" safe>
