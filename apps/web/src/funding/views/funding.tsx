@@ -164,7 +164,7 @@ export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; j
 }
 
 export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Funding[] }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <section aria-labelledby="hist-h">
       <h2 id="hist-h" safe>

@@ -13,7 +13,7 @@ export function StateBadge({ ctx, state }: { ctx: ViewCtx; state: Job['state'] }
 }
 
 export function JobCard({ ctx, job, soon }: { ctx: ViewCtx; job: Job; soon: boolean }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <li class="card">
       <h2>

@@ -14,7 +14,7 @@ export function AdminJobs(p: {
   hasMore: boolean
 }): JSX.Element {
   const { ctx } = p
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <>
       <AdminNav ctx={ctx} current="jobs" />

@@ -119,7 +119,7 @@ export function AdminMoney(p: {
   totals: Map<string, Ledger>
 }): JSX.Element {
   const { ctx } = p
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <>
       <AdminNav ctx={ctx} current="money" done={p.done} />

@@ -6,7 +6,7 @@ import { AdminNav } from './parts.tsx'
 
 export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>; received: Array<{ id: string; type: string; receivedAt: Date }> }): JSX.Element {
   const { ctx } = p
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <>
       <AdminNav ctx={ctx} current="webhooks" />

@@ -9,7 +9,7 @@ import { date } from '../../../views/format.ts'
 import { money } from '../../../domain/money.ts'
 
 export function MyJobs({ ctx, jobs, counts, state }: { ctx: ViewCtx; jobs: Job[]; counts: Record<JobState, number>; state: JobState | undefined }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <>
       <p>
@@ -90,7 +90,7 @@ export function MyApplications({ ctx, rows, submissions }: { ctx: ViewCtx; rows:
 }
 
 export function PendingWork({ ctx, rows }: { ctx: ViewCtx; rows: { application: Application; job: Job }[] }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   return rows.length === 0 ? (
     <p safe>{t('common.none')}</p>
   ) : (
