@@ -14,7 +14,7 @@ import { page } from '../http/render.tsx'
 import { LinkButton } from '../views/form.tsx'
 import { ApplyForm } from './views/applications.tsx'
 import { LIMITS, tooLong } from '../domain/limits.ts'
-import type { Problem } from '../domain/problems.ts'
+import { refusedStatus, type Problem } from '../domain/problems.ts'
 import { requireUser } from '../http/guards.ts'
 
 const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus })
@@ -44,7 +44,7 @@ export function applicationRoutes(app: FastifyInstance, deps: { applications: Ap
     if (typeof result === 'string' && result !== 'too_long') return errorPage(req, reply, result, `/jobs/${job.id}`)
     if (result === undefined || typeof result === 'string') {
       // The form again, with what was typed and the files kept (recorded audio is not lost).
-      return page(req, reply, { title: 'applications.apply_title', titleSlug: 'job.apply', status: 422 }, (ctx) => (
+      return page(req, reply, { title: 'applications.apply_title', titleSlug: 'job.apply', status: refusedStatus(problems) }, (ctx) => (
         <>
           <p>
             <LinkButton ctx={ctx} href={`/jobs/${job.id}`} slug="forms.back" text={ctx.t('forms.back')} />

@@ -28,3 +28,13 @@ export function problemList() {
     }
   }
 }
+
+/**
+ * The HTTP status of a refused form: a file's own failure keeps its status (415 wrong type, 413 too
+ * large) so clients and tests can tell it apart; anything else is 422.
+ */
+export function refusedStatus(problems: readonly Problem[]): number {
+  if (problems.some((p) => p.code === 'file_type')) return 415
+  if (problems.some((p) => p.code === 'file_too_large')) return 413
+  return 422
+}

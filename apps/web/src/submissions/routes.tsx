@@ -7,7 +7,7 @@ import { errorPages, page, redirect } from '../http/render.tsx'
 import { SubmitForm } from './views/submissions.tsx'
 import { LinkButton } from '../views/form.tsx'
 import { LIMITS, tooLong } from '../domain/limits.ts'
-import type { Problem } from '../domain/problems.ts'
+import { refusedStatus, type Problem } from '../domain/problems.ts'
 import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
@@ -48,7 +48,7 @@ export function submissionRoutes(app: FastifyInstance, deps: { submissions: Subm
     if (result === undefined || typeof result === 'string') {
       if (result) problems.push({ field: FORM_ERRORS[result], code: result, max: result === 'too_long' ? LIMITS.submissionText : undefined })
       const draft = await deps.submissions.getMine(user.id, job.id)
-      return page(req, reply, { title: 'submissions.title', titleSlug: 'submissions.title', status: 422 }, (ctx) => (
+      return page(req, reply, { title: 'submissions.title', titleSlug: 'submissions.title', status: refusedStatus(problems) }, (ctx) => (
         <>
           <p>
             <LinkButton ctx={ctx} href={`/jobs/${job.id}`} slug="forms.back" text={ctx.t('forms.back')} />

@@ -10,7 +10,7 @@ import { safeLocalPath } from '../http/context.ts'
 import { body, list, str } from '../http/form.ts'
 import { keepUploads } from '../media/kept.ts'
 import { isTimeZone } from '../domain/time-zones.ts'
-import type { Problem } from '../domain/problems.ts'
+import { refusedStatus, type Problem } from '../domain/problems.ts'
 import type { User } from '../domain/user.ts'
 import { requireUser } from '../http/guards.ts'
 import { LoginForm, RegisterForm } from './views/auth.tsx'
@@ -145,7 +145,7 @@ export function userRoutes(
       jobDefaults: { ...user.jobDefaults, amount: texts.defaultAmount }
     }
     const refuse = (all: Problem[]) =>
-      page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => <ProfileForm ctx={ctx} user={typed} problems={all} kept={kept.ids} />)
+      page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: refusedStatus(all) }, (ctx) => <ProfileForm ctx={ctx} user={typed} problems={all} kept={kept.ids} />)
     if (problems.length > 0) return refuse(problems)
     const result = await users.updateProfile(user, {
       displayName: texts.displayName,
