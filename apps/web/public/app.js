@@ -23,21 +23,28 @@
       playing.play()
       return
     }
-    var el = document.querySelector('[data-audio-slug="' + slug + '"]')
-    var text = el ? el.textContent.trim() : ''
-    var note = btn.nextElementSibling && btn.nextElementSibling.classList.contains('speak-note') ? btn.nextElementSibling : null
+    // The words only (views/speak.tsx speechText): never the emoji, badges or counts around them.
+    var text = btn.getAttribute('data-speak-text') || ''
+    if (!text) {
+      var el = document.querySelector('[data-audio-slug="' + slug + '"]')
+      text = el ? el.textContent.trim() : ''
+    }
+    // One note for the whole page, fixed at the bottom of the screen: showing it never moves the layout.
+    var note = document.getElementById('speak-note')
     if (!note) {
-      note = document.createElement('span')
+      note = document.createElement('div')
+      note.id = 'speak-note'
       note.className = 'speak-note'
       note.setAttribute('role', 'status')
+      note.appendChild(document.createElement('span'))
       var link = document.createElement('a')
-      link.href = '/audio/contribute?target=' + encodeURIComponent(slug) + '&next=' + encodeURIComponent(window.location.pathname + window.location.search)
       link.setAttribute('data-audio-slug', 'audio.record_or_ask')
       link.textContent = document.body.getAttribute('data-record-or-ask') || ''
-      note.appendChild(document.createTextNode(notRecorded + '. '))
       note.appendChild(link)
-      btn.parentNode.insertBefore(note, btn.nextSibling)
+      document.body.appendChild(note)
     }
+    note.firstChild.textContent = notRecorded + '. '
+    note.lastChild.href = '/audio/contribute?target=' + encodeURIComponent(slug) + '&next=' + encodeURIComponent(window.location.pathname + window.location.search)
     // A phone without a voice for speech synthesis still answers: the community's "not recorded yet" or a sound.
     if (!('speechSynthesis' in window) || !text || window.speechSynthesis.getVoices().length === 0) {
       if (playing) playing.pause()
@@ -46,7 +53,7 @@
       if (!('speechSynthesis' in window) || !text) return
     }
     window.speechSynthesis.cancel()
-    var u = new SpeechSynthesisUtterance(text + '. ' + notRecorded)
+    var u = new SpeechSynthesisUtterance(text.replace(/[.!?]+$/, '') + '. ' + notRecorded)
     u.lang = lang === 'en' ? 'en-US' : 'es-MX'
     window.speechSynthesis.speak(u)
   })

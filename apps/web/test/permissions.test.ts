@@ -131,7 +131,8 @@ describe('uploads are checked by content, not by name', () => {
   })
 })
 
-describe('a refused form stores no file', () => {
+// A refused form keeps the good files as the person's drafts (sent again by id, issue 11), never a refused one.
+describe('a refused form keeps the good files, never a refused one', () => {
   const count = async () => (await t.database.db.select().from(media)).length
 
   test('profile with a wallet that is not one', async () => {
@@ -140,7 +141,9 @@ describe('a refused form stores no file', () => {
       const before = await count()
       const res = await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', walletAddress: 'https://wallet.test/nope', audio: SAMPLE.mp3, image: SAMPLE.png })
       expect(res.status).toBe(422)
-      expect(await count()).toBe(before)
+      expect(await count()).toBe(before + 2)
+      expect(res.html).toContain('name="audioKept"')
+      expect(res.html).toContain('name="imageKept"')
     } finally {
       t.payments.wallets.clear()
     }
@@ -148,18 +151,21 @@ describe('a refused form stores no file', () => {
 
   test('profile with a good audio and a bad image', async () => {
     const before = await count()
-    expect((await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: SAMPLE.mp3, image: SAMPLE.exe })).status).toBe(415)
-    expect(await count()).toBe(before)
+    const res = await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: SAMPLE.mp3, image: SAMPLE.exe })
+    expect(res.status).toBe(415)
+    expect(await count()).toBe(before + 1)
+    expect(res.html).toContain('name="audioKept"')
   })
 
   test('new job and edited job with bad dates', async () => {
     const before = await count()
     const res = await a.postMultipart('/jobs', { ...jobFields({ title: 'Bad dates', recruitDeadline: '2000-01-01' }), reference: SAMPLE.png })
     expect(res.status).toBe(422)
-    expect(await count()).toBe(before)
+    expect(await count()).toBe(before + 1)
+    expect(res.html).toContain('name="referenceKept"')
     const edit = await a.postMultipart(`/jobs/${ids.draft}/edit`, { ...jobFields({ title: 'Private draft', expiresAt: '2000-01-01', action: 'draft' }), reference: SAMPLE.png })
     expect(edit.status).toBe(422)
-    expect(await count()).toBe(before)
+    expect(await count()).toBe(before + 2)
   })
 
   test('submission with a good text file and a bad audio, and an empty submission', async () => {
@@ -175,10 +181,11 @@ describe('a refused form stores no file', () => {
     const before = await count()
     const bad = await c.postMultipart(`/jobs/${j.id}/submission`, { text: '', textFile: SAMPLE.text, audio: SAMPLE.exe, action: 'submit' })
     expect(bad.status).toBe(415)
-    expect(await count()).toBe(before)
+    expect(await count()).toBe(before + 1)
+    expect(bad.html).toContain('name="textFileKept"')
     const empty = await c.postMultipart(`/jobs/${j.id}/submission`, { text: '  ', action: 'submit' })
     expect(empty.status).toBe(422)
-    expect(await count()).toBe(before)
+    expect(await count()).toBe(before + 1)
   })
 })
 

@@ -1,5 +1,6 @@
 import { index, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
+import { LIMITS, lengthCheck } from '../domain/limits.ts'
 import { users } from '../domain/user.ts'
 import { jobs } from '../jobs/model.ts'
 
@@ -24,7 +25,9 @@ export const applications = web.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
   },
   // Apply once per job, enforced by the database.
-  (t) => [unique('applications_once').on(t.jobId, t.applicantId), index('applications_applicant_idx').on(t.applicantId)]
+  (t) => [
+    lengthCheck('applications_note_len', t.note, LIMITS.applicationNote),
+    unique('applications_once').on(t.jobId, t.applicantId), index('applications_applicant_idx').on(t.applicantId)]
 )
 
 export type Application = typeof applications.$inferSelect

@@ -6,24 +6,54 @@ import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { applicationErrorStatus } from './errors.ts'
-import { body, file, str, upload } from '../http/form.ts'
+import { body, str } from '../http/form.ts'
+import type { MediaService } from '../media/service.ts'
+import type { JobService } from '../jobs/service.ts'
+import { keepUploads } from '../media/kept.ts'
+import { page } from '../http/render.tsx'
+import { LinkButton } from '../views/form.tsx'
+import { ApplyForm } from './views/applications.tsx'
+import { LIMITS, tooLong } from '../domain/limits.ts'
+import { refusedStatus, type Problem } from '../domain/problems.ts'
 import { requireUser } from '../http/guards.ts'
 
 const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus })
 
-export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService }): void {
+export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService; media: MediaService; jobs: JobService }): void {
   app.post<{ Params: { id: string } }>('/jobs/:id/apply', async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
+    const job = await deps.jobs.getForViewer(user, req.params.id)
+    if (job === 'not_found') return errorPage(req, reply, job)
     const b = body(req)
-    const result = await deps.applications.apply(user, req.params.id, {
-      note: str(b, 'note'),
-      audio: file(b, 'audio') ?? upload(b, 'audio'),
-      video: file(b, 'video') ?? upload(b, 'video'),
-      image: file(b, 'image') ?? upload(b, 'image')
+    const note = str(b, 'note')
+    const kept = await keepUploads(deps.media, {
+      owner: user,
+      purpose: 'application',
+      jobId: job.id,
+      body: b,
+      fields: [
+        { name: 'audio', kind: 'audio' },
+        { name: 'video', kind: 'video' },
+        { name: 'image', kind: 'image' }
+      ]
     })
-    if (typeof result === 'string') return errorPage(req, reply, result)
-    return redirect(reply, `/jobs/${req.params.id}`, 'applied')
+    const problems: Problem[] = [...kept.problems]
+    if (tooLong(note, LIMITS.applicationNote)) problems.unshift({ field: 'note', code: 'too_long', max: LIMITS.applicationNote })
+    const result = problems.length > 0 ? undefined : await deps.applications.apply(user, job.id, { note, ...kept.ids })
+    if (typeof result === 'string' && result !== 'too_long') return errorPage(req, reply, result, `/jobs/${job.id}`)
+    if (result === undefined || typeof result === 'string') {
+      // The form again, with what was typed and the files kept (recorded audio is not lost).
+      return page(req, reply, { title: 'applications.apply_title', titleSlug: 'job.apply', status: refusedStatus(problems) }, (ctx) => (
+        <>
+          <p>
+            <LinkButton ctx={ctx} href={`/jobs/${job.id}`} slug="forms.back" text={ctx.t('forms.back')} />
+          </p>
+          <ApplyForm ctx={ctx} job={job} problems={problems.length ? problems : [{ field: 'note', code: 'too_long', max: LIMITS.applicationNote }]} values={{ note }} kept={kept.ids} />
+        </>
+      ))
+    }
+    return redirect(reply, `/jobs/${job.id}`, 'applied')
   })
 
   app.post<{ Params: { id: string } }>('/applications/:id/withdraw', async (req, reply) => {

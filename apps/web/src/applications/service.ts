@@ -7,15 +7,15 @@ import { users, type User } from '../domain/user.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { JobTransitions } from '../jobs/transitions.ts'
 import { isUuid } from '../domain/ids.ts'
-import type { MediaBody, MediaService } from '../media/service.ts'
-import type { MediaError } from '../media/errors.ts'
+import type { MediaService } from '../media/service.ts'
+import { LIMITS, tooLong } from '../domain/limits.ts'
 
+/** The form: the note and the ids of files already stored for it by this person (media/kept.ts). */
 export interface ApplyInput {
   note: string
-  /** The bytes of a plain form, or a finished resumable upload the form names. */
-  audio?: MediaBody | undefined
-  video?: MediaBody | undefined
-  image?: MediaBody | undefined
+  audio?: string | undefined
+  video?: string | undefined
+  image?: string | undefined
 }
 
 /** Told inside the transaction that did it (app.ts wires them; notices subscribe). */
@@ -72,7 +72,7 @@ export function createApplicationService(deps: {
     },
 
     /** Apply once per job, never to one's own; files default to the applicant's profile files. */
-    async apply(user: User, jobId: string, input: ApplyInput): Promise<Application | ApplicationError | MediaError | 'not_found'> {
+    async apply(user: User, jobId: string, input: ApplyInput): Promise<Application | ApplicationError | 'too_long' | 'not_found'> {
       const job = await deps.jobs.getForViewer(user, jobId)
       if (job === 'not_found') return job
       if (job.ownerId === user.id) return 'own_job'
@@ -83,38 +83,21 @@ export function createApplicationService(deps: {
         videoId: user.profileVideoId,
         imageId: user.profileImageId
       }
-      // Every file is checked before any is stored, and what was stored for a refused form is removed.
+      if (tooLong(input.note, LIMITS.applicationNote)) return 'too_long'
       for (const kind of ['audio', 'video', 'image'] as const) {
-        const bytes = input[kind]
-        if (!bytes) continue
-        const mime = await deps.media.sniff(kind, bytes)
-        if (mime === 'file_too_large' || mime === 'file_type' || mime === 'upload_missing') return mime
-      }
-      const storedIds: string[] = []
-      for (const kind of ['audio', 'video', 'image'] as const) {
-        const bytes = input[kind]
-        if (!bytes) continue
-        const stored = await deps.media.store({ owner: user, purpose: 'application', jobId, kind, bytes })
-        if (typeof stored === 'string') {
-          await deps.media.remove(storedIds)
-          return stored
-        }
-        storedIds.push(stored.id)
-        ids[`${kind}Id`] = stored.id
+        const id = input[kind]
+        if (id) ids[`${kind}Id`] = id
       }
       const rows = await deps.db.transaction(async (tx) => {
         const inserted = await tx
           .insert(applications)
-          .values({ jobId, applicantId: user.id, note: input.note.trim().slice(0, 2000), ...ids })
+          .values({ jobId, applicantId: user.id, note: input.note.trim(), ...ids })
           .onConflictDoNothing()
           .returning()
         if (inserted[0]) await deps.onApplied?.(tx, job, inserted[0])
         return inserted
       })
-      if (!rows[0]) {
-        await deps.media.remove(storedIds)
-        return 'already_applied'
-      }
+      if (!rows[0]) return 'already_applied'
       await deps.transitions.forJob(jobId)
       return rows[0]
     },

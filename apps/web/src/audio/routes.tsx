@@ -114,10 +114,12 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     const language = str(b, 'language')
     const bytes = file(b, 'audio')
     if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
-    if (!isLanguage(language) || !bytes) return errorPage(req, reply, 'invalid_input')
+    // No dead end: every refusal offers the way back to this recording page.
+    const back = `/audio/contribute?target=${encodeURIComponent(target)}${nextParam(str(b, 'next'))}`
+    if (!isLanguage(language) || !bytes) return errorPage(req, reply, 'invalid_input', back)
     if (fieldTarget(target) && (await textOf(target, translator(req.lang), user)) === null) return errorPage(req, reply, 'not_found')
     const clip = await audio.contribute({ contributor: user, target, language, bytes })
-    if (typeof clip === 'string') return errorPage(req, reply, clip)
+    if (typeof clip === 'string') return errorPage(req, reply, clip, back)
     return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(str(b, 'next'))}`)
   })
 

@@ -1,5 +1,6 @@
 import { boolean, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
+import { LIMITS, lengthCheck } from './limits.ts'
 import type { Language, UiLanguage } from './languages.ts'
 
 /**
@@ -13,7 +14,9 @@ export interface JobDefaults {
   maxResponses?: number
 }
 
-export const users = web.table('users', {
+export const users = web.table(
+  'users',
+  {
   id: uuid('id').primaryKey().defaultRandom(),
   username: text('username').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
@@ -33,7 +36,17 @@ export const users = web.table('users', {
   profileVideoId: uuid('profile_video_id'),
   profileImageId: uuid('profile_image_id'),
   jobDefaults: jsonb('job_defaults').$type<JobDefaults>().notNull().default({}),
+  // The IANA zone the person reads times in (views/format.ts); chosen in the profile.
+  timeZone: text('time_zone').notNull().default('America/Mexico_City'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
-})
+},
+  (t) => [
+    lengthCheck('users_username_len', t.username, LIMITS.username),
+    lengthCheck('users_display_name_len', t.displayName, LIMITS.displayName),
+    lengthCheck('users_wallet_address_len', t.walletAddress, LIMITS.walletAddress),
+    lengthCheck('users_note_len', t.note, LIMITS.profileNote),
+    lengthCheck('users_time_zone_len', t.timeZone, 64)
+  ]
+)
 
 export type User = typeof users.$inferSelect

@@ -3,6 +3,7 @@ import type { User } from '../domain/user.ts'
 import type { UiLanguage } from '../domain/languages.ts'
 import type { Recordings, ViewCtx } from '../views/context.ts'
 import { translator } from '../i18n/index.ts'
+import { DEFAULT_TIME_ZONE } from '../domain/time-zones.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,6 +28,7 @@ export function viewCtx(req: FastifyRequest, reply: FastifyReply): ViewCtx {
   return {
     t: translator(req.lang),
     lang: req.lang,
+    timeZone: req.user?.timeZone ?? DEFAULT_TIME_ZONE,
     user: req.user,
     unreadNotices: req.unreadNotices,
     csrf: reply.generateCsrf({ userInfo: req.csrfBinding }),

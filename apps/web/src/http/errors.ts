@@ -12,6 +12,10 @@ export const commonErrorStatus = {
   not_found: 404,
   forbidden: 403,
   invalid_input: 422,
+  /** A text longer than its limit (domain/limits.ts); the form says the limit. */
+  too_long: 422,
+  /** A field the form needs was left empty. */
+  required: 422,
   control_characters: 400,
   malformed_body: 400,
   csrf: 403,

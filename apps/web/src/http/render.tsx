@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { viewCtx } from './context.ts'
+import { safeLocalPath, viewCtx } from './context.ts'
 import type { ViewCtx } from '../views/context.ts'
 import { Layout } from '../views/layout.tsx'
 import { commonErrorStatus, type ErrorStatus } from './errors.ts'
 import { LinkButton } from '../views/form.tsx'
+import { Speak } from '../views/speak.tsx'
 
 /**
  * Renders a full page in the layout. `body` receives the view context (translator, user, CSRF token,
@@ -36,17 +37,39 @@ export async function page(
  * answer): one shape for every expected failure, in the user's language, with the failure's status.
  */
 export function errorPages<E extends string>(statusOf: ErrorStatus<E>) {
-  return (req: FastifyRequest, reply: FastifyReply, error: E): Promise<FastifyReply> =>
-    page(req, reply, { title: 'errors.title', titleSlug: 'errors.title', status: statusOf[error] }, (ctx) => (
+  return (req: FastifyRequest, reply: FastifyReply, error: E, back?: string): Promise<FastifyReply> => {
+    const to = backPath(req, back)
+    return page(req, reply, { title: 'errors.title', titleSlug: 'errors.title', status: statusOf[error] }, (ctx) => (
       <>
-        <p class="alert error" role="alert" data-error={error} safe>
-          {ctx.t(`errors.${error}`)}
+        <p class="alert error" role="alert" data-error={error}>
+          <Speak slug={`errors.${error}`} text={ctx.t(`errors.${error}`)} ctx={ctx} />
         </p>
-        <p>
+        <p class="row">
+          {to ? <LinkButton ctx={ctx} href={to} slug="forms.back" text={ctx.t('forms.back')} kind="primary" /> : ''}
           <LinkButton ctx={ctx} href="/" slug="nav.home" text={ctx.t('nav.home')} />
         </p>
       </>
     ))
+  }
+}
+
+/**
+ * No dead ends: the way back to what the person was doing. The route may say where (the job a form
+ * belongs to); otherwise the page they came from (a local path only), or for a GET the page itself
+ * is not it, so nothing. Home is always offered beside it.
+ */
+function backPath(req: FastifyRequest, back: string | undefined): string | undefined {
+  if (back) return safeLocalPath(back)
+  const referer = req.headers.referer
+  if (typeof referer !== 'string') return undefined
+  try {
+    const url = new URL(referer)
+    if (url.host !== req.headers.host) return undefined
+    const path = safeLocalPath(url.pathname + url.search, '')
+    return path && path !== '/' && (req.method !== 'GET' || path !== req.url) ? path : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** The error page for failures any route may answer (not found, invalid input…). */

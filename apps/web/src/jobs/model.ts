@@ -1,5 +1,6 @@
 import { bigint, index, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
+import { LIMITS, lengthCheck } from '../domain/limits.ts'
 import { users } from '../domain/user.ts'
 import type { Language } from '../domain/languages.ts'
 import type { DeliverableType } from '../domain/deliverables.ts'
@@ -53,6 +54,9 @@ export const jobs = web.table(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
   },
   (t) => [
+    lengthCheck('jobs_title_len', t.title, LIMITS.jobTitle),
+    lengthCheck('jobs_description_len', t.description, LIMITS.jobDescription),
+    lengthCheck('jobs_dialect_len', t.dialect, LIMITS.dialect),
     index('jobs_state_idx').on(t.state, t.recruitDeadline),
     index('jobs_owner_idx').on(t.ownerId, t.state),
     // The browse page: open jobs, newest first.

@@ -4,12 +4,14 @@ import { toDateInput } from './service.ts'
 import { formatMinorUnits } from '@voces/platform'
 import type { Job } from './model.ts'
 import type { EscrowState } from '../domain/escrow.ts'
-import type { DeliverableType } from '../domain/deliverables.ts'
+import type { DeliverableType, MediaKind } from '../domain/deliverables.ts'
 import type { Language } from '../domain/languages.ts'
 import type { User } from '../domain/user.ts'
 import type { MediaService } from '../media/service.ts'
 import { errorPages, page, redirect } from '../http/render.tsx'
-import { body, file, list, str, type FormBody } from '../http/form.ts'
+import { body, list, str, type FormBody } from '../http/form.ts'
+import { keepUploads } from '../media/kept.ts'
+import { refusedStatus, type Problem } from '../domain/problems.ts'
 import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus, type JobError } from './errors.ts'
@@ -87,16 +89,20 @@ function fromJob(job: Job): JobInput {
 export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
   const { jobs } = deps
 
-  async function withReference(req: FastifyRequest, reply: FastifyReply, user: User, b: FormBody, input: JobInput): Promise<JobInput | null> {
-    const bytes = file(b, 'reference')
-    if (!bytes) return input
-    const stored = await deps.media.storeAny({ owner: user, purpose: 'job_reference', bytes })
-    if (typeof stored === 'string') {
-      await errorPage(req, reply, stored)
-      return null
-    }
-    return { ...input, referenceMediaId: stored.id }
+  /**
+   * Checks the whole form at once, storing its reference file first so a refusal keeps it
+   * (media/kept.ts): the problems, or the input with the file's id.
+   */
+  async function judge(user: User, b: FormBody, publishing: boolean): Promise<{ input: JobInput; problems: Problem[]; referenceKind: MediaKind | undefined }> {
+    const kept = await keepUploads(deps.media, { owner: user, purpose: 'job_reference', body: b, fields: [{ name: 'reference', kind: 'any' }] })
+    const input = { ...readInput(b), ...(kept.ids.reference ? { referenceMediaId: kept.ids.reference } : {}) }
+    return { input, problems: [...jobs.problems(input, publishing), ...kept.problems], referenceKind: kept.kinds.reference }
   }
+
+  const form = (req: FastifyRequest, reply: FastifyReply, o: { title: string; action: string; input: JobInput; problems: Problem[]; canSaveDraft: boolean; referenceKind: MediaKind | undefined }) =>
+    page(req, reply, { title: o.title, titleSlug: o.title, status: refusedStatus(o.problems) }, (ctx) => (
+      <JobForm assetCode={deps.assetCode} ctx={ctx} action={o.action} values={o.input} problems={o.problems} canSaveDraft={o.canSaveDraft} referenceKind={o.referenceKind} />
+    ))
 
   app.get<{ Querystring: Record<string, string | string[] | undefined> }>('/jobs', async (req, reply) => {
     const q = req.query
@@ -128,15 +134,11 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)
-    const input = await withReference(req, reply, user, b, readInput(b))
-    if (!input) return reply
     const publish = str(b, 'action') !== 'draft'
-    const result = await jobs.create(user, input, publish)
-    if (typeof result === 'string') {
-      await deps.media.remove([input.referenceMediaId])
-      return page(req, reply, { title: 'jobs.new_title', titleSlug: 'jobs.new_title', status: 422 }, (ctx) => (
-        <JobForm assetCode={deps.assetCode} ctx={ctx} action="/jobs" values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
-      ))
+    const { input, problems, referenceKind } = await judge(user, b, publish)
+    const result = problems.length > 0 ? undefined : await jobs.create(user, input, publish)
+    if (result === undefined || typeof result === 'string') {
+      return form(req, reply, { title: 'jobs.new_title', action: '/jobs', input, problems: result ? [{ code: result }] : problems, canSaveDraft: true, referenceKind })
     }
     return redirect(reply, `/jobs/${result.id}`, publish ? 'published' : 'draft_saved')
   })
@@ -156,16 +158,12 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)
-    const input = await withReference(req, reply, user, b, readInput(b))
-    if (!input) return reply
     const publish = str(b, 'action') !== 'draft'
-    const result = await jobs.update(user, req.params.id, input, publish)
-    if (typeof result === 'string') await deps.media.remove([input.referenceMediaId])
-    if (result === 'not_found' || result === 'invalid_state') return errorPage(req, reply, result)
-    if (typeof result === 'string') {
-      return page(req, reply, { title: 'jobs.edit_title', titleSlug: 'jobs.edit_title', status: 422 }, (ctx) => (
-        <JobForm assetCode={deps.assetCode} ctx={ctx} action={`/jobs/${req.params.id}/edit`} values={input} error={ctx.t(`errors.${result}`)} canSaveDraft />
-      ))
+    const { input, problems, referenceKind } = await judge(user, b, publish)
+    const result = problems.length > 0 ? undefined : await jobs.update(user, req.params.id, input, publish)
+    if (result === 'not_found' || result === 'invalid_state') return errorPage(req, reply, result, `/jobs/${req.params.id}`)
+    if (result === undefined || typeof result === 'string') {
+      return form(req, reply, { title: 'jobs.edit_title', action: `/jobs/${req.params.id}/edit`, input, problems: result ? [{ code: result }] : problems, canSaveDraft: true, referenceKind })
     }
     return redirect(reply, `/jobs/${result.id}`, result.state === 'draft' ? 'draft_saved' : 'saved')
   })
@@ -188,7 +186,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
           </>
         ))
       }
-      if (typeof result === 'string') return errorPage(req, reply, result)
+      if (typeof result === 'string') return errorPage(req, reply, result, `/jobs/${req.params.id}`)
       return redirect(reply, to(result), notice)
     })
   }

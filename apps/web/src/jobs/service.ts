@@ -8,6 +8,8 @@ import type { User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
 import { jobSearch } from './search.ts'
 import { createCountCache } from './count-cache.ts'
+import { LIMITS } from '../domain/limits.ts'
+import { problemList, type Problem } from '../domain/problems.ts'
 
 export interface JobInput {
   title: string
@@ -55,27 +57,42 @@ export function createJobService(deps: {
   const now = deps.now ?? (() => new Date())
   const counts = createCountCache({ ttlMs: 5_000, maxEntries: 500, now })
 
-  /** Turns form input into column values, or the reason it cannot. Dates are whole days, ending at 23:59:59 UTC. */
-  function toValues(input: JobInput, publishing: boolean) {
+  /**
+   * Turns form input into column values, or every reason it cannot (each tied to its field, so the
+   * form comes back with all of them). Dates are whole days, ending at 23:59:59 UTC.
+   */
+  function check(input: JobInput, publishing: boolean) {
+    const p = problemList()
     const amount = parseDecimalAmount(input.amount, deps.asset.scale)
-    if (typeof amount === 'string') return 'invalid_amount' as const
-    if (!input.title.trim() || !input.description.trim()) return 'missing_text' as const
-    if (!(LANGUAGES as readonly string[]).includes(input.language)) return 'invalid_input' as const
+    p.limit('title', input.title, LIMITS.jobTitle)
+    p.limit('description', input.description, LIMITS.jobDescription)
+    p.limit('dialect', input.dialect, LIMITS.dialect)
+    p.limit('amount', input.amount, LIMITS.amount)
+    if (!input.title.trim()) p.add('title', 'missing_text')
+    if (!input.description.trim()) p.add('description', 'missing_text')
+    if (typeof amount === 'string') p.add('amount', 'invalid_amount')
+    if (!(LANGUAGES as readonly string[]).includes(input.language)) p.add('language', 'invalid_input')
     const types = input.deliverableTypes.filter((d) => (DELIVERABLE_TYPES as readonly string[]).includes(d))
-    if (types.length === 0) return 'no_deliverables' as const
-    for (const n of [input.maxResponses, input.recruitLimit, input.submitLimit, input.submitDays]) {
-      if (!Number.isInteger(n) || n < 1 || n > 1000) return 'invalid_numbers' as const
+    if (types.length === 0) p.add('deliverableTypes', 'no_deliverables')
+    for (const field of ['maxResponses', 'recruitLimit', 'submitLimit', 'submitDays'] as const) {
+      const n = input[field]
+      if (!Number.isInteger(n) || n < 1 || n > 1000) p.add(field, 'invalid_numbers')
     }
     const recruitDeadline = endOfDay(input.recruitDeadline)
     const expiresAt = endOfDay(input.expiresAt)
-    if (!recruitDeadline || !expiresAt) return 'invalid_dates' as const
-    if (expiresAt < recruitDeadline) return 'invalid_dates' as const
-    if (publishing && recruitDeadline <= now()) return 'invalid_dates' as const
+    if (!recruitDeadline || (publishing && recruitDeadline <= now())) p.add('recruitDeadline', 'invalid_dates')
+    if (!expiresAt || (recruitDeadline && expiresAt < recruitDeadline)) p.add('expiresAt', 'invalid_dates')
+    return { problems: p.list, amount, types, recruitDeadline, expiresAt }
+  }
+
+  function toValues(input: JobInput, publishing: boolean) {
+    const { problems, amount, types, recruitDeadline, expiresAt } = check(input, publishing)
+    if (problems.length > 0 || typeof amount === 'string' || !recruitDeadline || !expiresAt) return (problems[0]?.code ?? 'invalid_input') as JobError | 'invalid_input' | 'too_long'
     return {
-      title: input.title.trim().slice(0, 200),
-      description: input.description.trim().slice(0, 5000),
+      title: input.title.trim(),
+      description: input.description.trim(),
       language: input.language,
-      dialect: input.dialect.trim().slice(0, 100),
+      dialect: input.dialect.trim(),
       deliverableTypes: types,
       amountPerPerson: amount,
       assetCode: deps.asset.code,
@@ -109,7 +126,12 @@ export function createJobService(deps: {
   }
 
   return {
-    async create(owner: User, input: JobInput, publish: boolean): Promise<Job | JobError | 'invalid_input'> {
+    /** Everything wrong with a job form, at once (create and update check the same again). */
+    problems(input: JobInput, publishing: boolean): Problem[] {
+      return check(input, publishing).problems
+    },
+
+    async create(owner: User, input: JobInput, publish: boolean): Promise<Job | JobError | 'invalid_input' | 'too_long'> {
       const values = toValues(input, publish)
       if (typeof values === 'string') return values
       const at = now()
@@ -122,7 +144,7 @@ export function createJobService(deps: {
     },
 
     /** Edits a draft or recruiting job; `publish` also moves a draft to recruiting. */
-    async update(owner: User, id: string, input: JobInput, publish: boolean): Promise<Job | JobError | 'invalid_input' | 'not_found'> {
+    async update(owner: User, id: string, input: JobInput, publish: boolean): Promise<Job | JobError | 'invalid_input' | 'too_long' | 'not_found'> {
       return deps.db.transaction(async (tx) => {
         const job = await lockOwned(tx, owner, id)
         if (job === 'not_found') return job

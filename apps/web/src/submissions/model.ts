@@ -1,5 +1,6 @@
 import { index, integer, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { web } from '../db/schema.ts'
+import { LIMITS, lengthCheck } from '../domain/limits.ts'
 import { users } from '../domain/user.ts'
 import { jobs } from '../jobs/model.ts'
 
@@ -46,6 +47,7 @@ export const submissions = web.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
   },
   (t) => [
+    lengthCheck('submissions_text_len', t.text, LIMITS.submissionText),
     unique('submissions_once').on(t.jobId, t.creatorId),
     index('submissions_creator_idx').on(t.creatorId),
     index('submissions_release_idx').on(t.state, t.nextAttemptAt)

@@ -12,16 +12,17 @@ import type { JobTransitions } from '../jobs/transitions.ts'
 import type { EscrowShortfall } from '../jobs/service.ts'
 import { isUuid } from '../domain/ids.ts'
 import { DAY_MS, RELEASE_NOTICE_MS } from '../domain/review.ts'
-import type { MediaBody, MediaService } from '../media/service.ts'
+import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
+import { LIMITS, tooLong } from '../domain/limits.ts'
 
+/** The form: its text and the ids of files already stored for it by this person (media/kept.ts). */
 export interface SubmissionInput {
   text: string
-  textFile?: Buffer | undefined
-  /** The bytes of a plain form, or a finished resumable upload the form names. */
-  audio?: MediaBody | undefined
-  video?: MediaBody | undefined
-  image?: MediaBody | undefined
+  textFile?: string | undefined
+  audio?: string | undefined
+  video?: string | undefined
+  image?: string | undefined
 }
 
 export type { OnAccepted }
@@ -103,7 +104,7 @@ export function createSubmissionService(deps: {
     releaseAt: (submittedAt: Date) => new Date(submittedAt.getTime() + review.windowMs),
 
     /** Saves a draft or submits, for selected applicants of a job that is taking submissions. */
-    async save(user: User, job: Job, input: SubmissionInput, submit: boolean): Promise<Submission | SubmissionError | MediaError | 'not_found' | 'invalid_state'> {
+    async save(user: User, job: Job, input: SubmissionInput, submit: boolean): Promise<Submission | SubmissionError | 'too_long' | 'not_found' | 'invalid_state'> {
       const [application] = await deps.db
         .select()
         .from(applications)
@@ -121,33 +122,18 @@ export function createSubmissionService(deps: {
       if ((input.text.trim() || input.textFile) && !wants('text')) return 'wrong_deliverable'
       for (const k of ['audio', 'video', 'image'] as const) if (input[k] && !wants(k)) return 'wrong_deliverable'
 
-      const values: Partial<Submission> = { text: input.text.trim().slice(0, 20_000) }
+      if (tooLong(input.text, LIMITS.submissionText)) return 'too_long'
+      const values: Partial<Submission> = { text: input.text.trim() }
       const files = [
-        ['textFile', 'text', 'textFileId'],
-        ['audio', 'audio', 'audioId'],
-        ['video', 'video', 'videoId'],
-        ['image', 'image', 'imageId']
+        ['textFile', 'textFileId'],
+        ['audio', 'audioId'],
+        ['video', 'videoId'],
+        ['image', 'imageId']
       ] as const
-      // Validate before storing anything: a refused form leaves no file behind.
       const hasFile = files.some(([field]) => input[field]) || !!(existing && (existing.textFileId || existing.audioId || existing.videoId || existing.imageId))
       if (submit && !values.text && !hasFile) return 'empty_submission'
-      for (const [field, kind] of files) {
-        const bytes = input[field]
-        if (!bytes) continue
-        const mime = await deps.media.sniff(kind, bytes)
-        if (mime === 'file_too_large' || mime === 'file_type' || mime === 'upload_missing') return mime
-      }
-      for (const [field, kind, column] of files) {
-        const bytes = input[field]
-        if (!bytes) continue
-        const stored = await deps.media.store({ owner: user, purpose: 'submission', jobId: job.id, kind, bytes })
-        if (typeof stored === 'string') {
-          await deps.media.remove(files.map(([, , c]) => values[c] ?? undefined))
-          return stored
-        }
-        values[column] = stored.id
-      }
-      const dropStored = () => deps.media.remove(files.map(([, , c]) => values[c] ?? undefined))
+      // The files are stored already (media/kept.ts); a refusal keeps them for the next try.
+      for (const [field, column] of files) if (input[field]) values[column] = input[field]
       // Sent back for changes, a saved draft stays "changes requested" (its reason still shown).
       const state = submit ? ('submitted' as const) : resubmitting ? ('changes_requested' as const) : ('draft' as const)
       const submittedAt = submit ? clock.now() : null
@@ -170,7 +156,6 @@ export function createSubmissionService(deps: {
         return row
       })
       if (!saved) {
-        await dropStored()
         return 'already_submitted'
       }
       if (submit) await deps.transitions.forJob(job.id)

@@ -1,34 +1,29 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { z } from 'zod'
 import type { UserService } from './service.ts'
 import { LANGUAGES, type Language } from '../domain/languages.ts'
 import type { SessionService } from '../sessions/service.ts'
 import { SESSION_COOKIE } from '../sessions/service.ts'
 import type { MediaService } from '../media/service.ts'
 import { isUiLanguage } from '../domain/languages.ts'
-import { errorPages, page, redirect } from '../http/render.tsx'
+import { page, redirect } from '../http/render.tsx'
 import { safeLocalPath } from '../http/context.ts'
-import { body, file, list, str } from '../http/form.ts'
-import { commonErrorStatus } from '../http/errors.ts'
-import { mediaErrorStatus } from '../media/errors.ts'
+import { body, list, str } from '../http/form.ts'
+import { keepUploads } from '../media/kept.ts'
+import { isTimeZone } from '../domain/time-zones.ts'
+import { refusedStatus, type Problem } from '../domain/problems.ts'
+import type { User } from '../domain/user.ts'
 import { requireUser } from '../http/guards.ts'
 import { LoginForm, RegisterForm } from './views/auth.tsx'
 import { ProfileForm } from './views/profile.tsx'
 import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
 import type { MediaKind } from '../domain/deliverables.ts'
-import type { User } from '../domain/user.ts'
 import type { ViewCtx } from '../views/context.ts'
 
 /** The cookie @fastify/csrf-protection keeps the CSRF secret in (app.ts). */
 const CSRF_COOKIE = '_csrf'
-const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus })
 
-const registerSchema = z.object({
-  username: z.string().max(64),
-  displayName: z.string().max(100),
-  password: z.string().max(200),
-  role: z.enum(['funder', 'creator', 'both'])
-})
+const ROLES = ['funder', 'creator', 'both'] as const
+const isRole = (r: string): r is (typeof ROLES)[number] => (ROLES as readonly string[]).includes(r)
 
 export function userRoutes(
   app: FastifyInstance,
@@ -65,16 +60,22 @@ export function userRoutes(
   app.post('/register', async (req, reply) => {
     const b = body(req)
     const values = { username: str(b, 'username'), displayName: str(b, 'displayName'), password: str(b, 'password'), role: str(b, 'role') || 'creator' }
-    const parsed = registerSchema.safeParse(values)
-    const result = parsed.success ? await users.register({ ...parsed.data, preferredLanguage: req.lang }) : 'invalid_input'
-    if (typeof result === 'string') {
-      return page(req, reply, { title: 'register.title', titleSlug: 'register.title', status: 422 }, (ctx) => (
-        <RegisterForm ctx={ctx} error={ctx.t(`errors.${result}`)} values={{ ...values, password: '' }} />
-      ))
+    let problems = users.registrationProblems(values)
+    const role = values.role
+    if (problems.length === 0 && isRole(role)) {
+      const result = await users.register({ ...values, role, preferredLanguage: req.lang })
+      if (typeof result !== 'string') {
+        await startSession(reply, result.id)
+        return redirect(reply, '/profile', 'registered')
+      }
+      problems = [{ field: result === 'weak_password' ? 'password' : result === 'too_long' ? 'displayName' : 'username', code: result }]
     }
-    await startSession(reply, result.id)
-    return redirect(reply, '/profile', 'registered')
+    // Everything typed comes back but the password (never echoed into a page).
+    return page(req, reply, { title: 'register.title', titleSlug: 'register.title', status: 422 }, (ctx) => (
+      <RegisterForm ctx={ctx} problems={problems} values={{ ...values, password: '' }} />
+    ))
   })
+
 
   app.get<{ Querystring: { next?: string } }>('/login', (req, reply) =>
     page(req, reply, { title: 'login.title', titleSlug: 'login.title' }, (ctx) => (
@@ -87,10 +88,12 @@ export function userRoutes(
     { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' } } },
     async (req, reply) => {
       const b = body(req)
-      const result = await users.authenticate(str(b, 'username'), str(b, 'password'))
+      const missing = (['username', 'password'] as const).filter((f) => !str(b, f).trim()).map((field) => ({ field, code: 'required' }))
+      const result = missing.length ? 'invalid_input' : await users.authenticate(str(b, 'username').slice(0, 200), str(b, 'password').slice(0, 400))
       if (typeof result === 'string') {
-        return page(req, reply, { title: 'login.title', titleSlug: 'login.title', status: 401 }, (ctx) => (
-          <LoginForm ctx={ctx} error={ctx.t(`errors.${result}`)} username={str(b, 'username')} next={safeLocalPath(str(b, 'next'), '/dashboard')} />
+        const problems = missing.length ? missing : [{ code: result }]
+        return page(req, reply, { title: 'login.title', titleSlug: 'login.title', status: missing.length ? 422 : 401 }, (ctx) => (
+          <LoginForm ctx={ctx} problems={problems} username={str(b, 'username').slice(0, 200)} next={safeLocalPath(str(b, 'next'), '/dashboard')} />
         ))
       }
       await startSession(reply, result.id)
@@ -132,56 +135,66 @@ export function userRoutes(
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)
-    const uploaded: Partial<Record<'audio' | 'video' | 'image', string>> = {}
-    for (const kind of ['audio', 'video', 'image'] as const satisfies readonly MediaKind[]) {
-      const bytes = file(b, kind)
-      if (!bytes) continue
-      const stored = await media.store({ owner: user, purpose: 'profile', kind, bytes })
-      if (typeof stored === 'string') {
-        await media.remove(Object.values(uploaded))
-        return errorPage(req, reply, stored)
-      }
-      uploaded[kind] = stored.id
-    }
+    const kept = await keepUploads(media, {
+      owner: user,
+      purpose: 'profile',
+      body: b,
+      fields: (['audio', 'video', 'image'] as const satisfies readonly MediaKind[]).map((kind) => ({ name: kind, kind }))
+    })
+    const uploaded: Partial<Record<'audio' | 'video' | 'image', string>> = kept.ids
     const roles = list(b, 'roles')
+    const texts = { displayName: str(b, 'displayName'), walletAddress: str(b, 'walletAddress'), note: str(b, 'note'), defaultAmount: str(b, 'defaultAmount') }
+    const email = str(b, 'email').slice(0, 300)
+    const timeZone = str(b, 'timeZone')
     const prefLang = str(b, 'preferredLanguage')
     const defaultLanguage = str(b, 'defaultLanguage')
     const maxResponses = Number.parseInt(str(b, 'defaultMaxResponses'), 10)
-    const result = await users.updateProfile(user, {
-      displayName: str(b, 'displayName').slice(0, 100),
-      walletAddress: str(b, 'walletAddress').slice(0, 2048),
-      email: str(b, 'email').slice(0, 300),
-      preferredLanguage: isUiLanguage(prefLang) ? prefLang : user.preferredLanguage,
-      nativeLanguages: list(b, 'nativeLanguages').filter((l): l is Language => (LANGUAGES as readonly string[]).includes(l)),
-      note: str(b, 'note').slice(0, 2000),
+    const problems = [...kept.problems, ...users.profileProblems(texts)]
+    // What was typed, shown again on a refusal (never the saved values over it).
+    const typed: User = {
+      ...user,
+      displayName: texts.displayName,
+      walletAddress: texts.walletAddress,
+      note: texts.note,
+      email,
       isFunder: roles.includes('funder'),
       isCreator: roles.includes('creator'),
-      jobDefaults: {
+      ...(isTimeZone(timeZone) ? { timeZone } : {}),
+      jobDefaults: { ...user.jobDefaults, amount: texts.defaultAmount }
+    }
+    const extra = await profileExtra(user)
+    const refuse = (all: Problem[]) =>
+      page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: refusedStatus(all) }, (ctx) => (
+        <>
+          {extra(ctx)}
+          <ProfileForm ctx={ctx} user={typed} problems={all} kept={kept.ids} />
+        </>
+      ))
+    if (problems.length > 0) return refuse(problems)
+    const result = await users.updateProfile(user, {
+      displayName: texts.displayName,
+      walletAddress: texts.walletAddress,
+      email,
+      preferredLanguage: isUiLanguage(prefLang) ? prefLang : user.preferredLanguage,
+      nativeLanguages: list(b, 'nativeLanguages').filter((l): l is Language => (LANGUAGES as readonly string[]).includes(l)),
+      note: texts.note,
+      ...(isTimeZone(timeZone) ? { timeZone } : {}),
+      isFunder: roles.includes('funder'),
+      isCreator: roles.includes('creator'),
+      // The defaults are a funder's section: someone who does not see it keeps what was saved.
+      jobDefaults: !user.isFunder
+        ? user.jobDefaults
+        : {
         ...((LANGUAGES as readonly string[]).includes(defaultLanguage) ? { language: defaultLanguage as Language } : {}),
         deliverableTypes: list(b, 'defaultDeliverables').filter((d): d is DeliverableType => (DELIVERABLE_TYPES as readonly string[]).includes(d)),
-        ...(str(b, 'defaultAmount') ? { amount: str(b, 'defaultAmount').slice(0, 30) } : {}),
+        ...(texts.defaultAmount ? { amount: texts.defaultAmount } : {}),
         ...(maxResponses > 0 ? { maxResponses } : {})
       },
       profileAudioId: uploaded.audio,
       profileVideoId: uploaded.video,
       profileImageId: uploaded.image
     })
-    if (typeof result === 'string') {
-      await media.remove(Object.values(uploaded))
-      const extra = await profileExtra(user)
-      return page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: 422 }, (ctx) => (
-        <>
-          {extra(ctx)}
-          <ProfileForm
-            ctx={ctx}
-            user={{ ...user, email: str(b, 'email').slice(0, 300) }}
-            {...(result === 'invalid_email' ? { emailError: ctx.t(`errors.${result}`) } : { walletError: ctx.t(`errors.${result}`) })}
-            error={ctx.t(`errors.${result}`)}
-            walletTyped={str(b, 'walletAddress').slice(0, 2048)}
-          />
-        </>
-      ))
-    }
+    if (typeof result === 'string') return refuse([{ field: result === 'invalid_email' ? 'email' : 'walletAddress', code: result }])
     if (isUiLanguage(prefLang)) reply.setCookie('lang', prefLang, { path: '/', sameSite: 'lax', secure: deps.secureCookies, maxAge: 365 * 86400 })
     return redirect(reply, '/profile', 'saved')
   })

@@ -7,6 +7,9 @@ import type { UserError } from './errors.ts'
 import { walletCallError, type PaymentsError } from '../payments-client/errors.ts'
 import { parseWalletAddress } from '@voces/payments-contract'
 import type { PaymentsClient } from '../payments-client/types.ts'
+import { checkUsername, normaliseUsername } from '../domain/username.ts'
+import { LIMITS, tooLong } from '../domain/limits.ts'
+import { problemList, type Problem } from '../domain/problems.ts'
 
 export type Role = 'funder' | 'creator' | 'both'
 
@@ -16,8 +19,6 @@ export interface UserDeps {
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
 }
 
-export const USERNAME = /^[a-z0-9_]{3,32}$/
-
 export function createUserService(deps: UserDeps) {
   // Verifying against a throwaway hash when the user does not exist keeps login timing uniform.
   let dummyHash: Promise<string> | undefined
@@ -26,16 +27,34 @@ export function createUserService(deps: UserDeps) {
   return {
     hashPassword,
 
+    /** Everything wrong with a registration form, all at once (register() checks the same again). */
+    registrationProblems(input: { username: string; password: string; displayName: string; role: string }): Problem[] {
+      const p = problemList()
+      p.need('username', input.username)
+      p.limit('username', input.username, LIMITS.username)
+      const username = normaliseUsername(input.username)
+      const bad = input.username.trim() ? checkUsername(username) : null
+      if (bad) p.add('username', bad)
+      p.need('password', input.password)
+      p.limit('password', input.password, LIMITS.password)
+      if (input.password && input.password.length < 6) p.add('password', 'weak_password')
+      p.limit('displayName', input.displayName, LIMITS.displayName)
+      if (!['funder', 'creator', 'both'].includes(input.role)) p.add('role', 'invalid_input')
+      return p.list
+    },
+
     async register(input: {
       username: string
       password: string
       displayName: string
       role: Role
       preferredLanguage: UiLanguage
-    }): Promise<User | UserError> {
-      const username = input.username.trim().toLowerCase()
-      if (!USERNAME.test(username)) return 'invalid_username'
-      if (input.password.length < 6 || input.password.length > 200) return 'weak_password'
+    }): Promise<User | UserError | 'too_long'> {
+      const username = normaliseUsername(input.username)
+      const problem = checkUsername(username)
+      if (problem) return problem
+      if (input.password.length < 6 || input.password.length > LIMITS.password) return 'weak_password'
+      if (tooLong(input.displayName.trim(), LIMITS.displayName)) return 'too_long'
       const passwordHash = await hashPassword(input.password)
       const rows = await deps.db
         .insert(users)
@@ -53,8 +72,8 @@ export function createUserService(deps: UserDeps) {
     },
 
     async authenticate(usernameInput: string, password: string): Promise<User | UserError> {
-      const username = usernameInput.trim().toLowerCase()
-      const [user] = USERNAME.test(username) ? await deps.db.select().from(users).where(eq(users.username, username)) : []
+      const username = normaliseUsername(usernameInput)
+      const [user] = checkUsername(username) === null ? await deps.db.select().from(users).where(eq(users.username, username)) : []
       if (!user || user.disabled) {
         dummyHash ??= hashPassword('not-a-real-password')
         await verify(await dummyHash, password).catch(() => false)
@@ -74,6 +93,16 @@ export function createUserService(deps: UserDeps) {
       return user ?? null
     },
 
+    /** Everything wrong with the profile form's texts, at once. */
+    profileProblems(input: { displayName: string; walletAddress: string; note: string; defaultAmount: string }): Problem[] {
+      const p = problemList()
+      p.limit('displayName', input.displayName, LIMITS.displayName)
+      p.limit('walletAddress', input.walletAddress, LIMITS.walletAddress)
+      p.limit('note', input.note, LIMITS.profileNote)
+      p.limit('defaultAmount', input.defaultAmount, LIMITS.amount)
+      return p.list
+    },
+
     /** Updates the profile; a wallet address must be a reachable Open Payments wallet (asked of the payments service). */
     async updateProfile(
       user: User,
@@ -88,6 +117,7 @@ export function createUserService(deps: UserDeps) {
         isFunder: boolean
         isCreator: boolean
         jobDefaults: JobDefaults
+        timeZone?: string | undefined
         profileAudioId?: string | undefined
         profileVideoId?: string | undefined
         profileImageId?: string | undefined
@@ -118,6 +148,7 @@ export function createUserService(deps: UserDeps) {
           isFunder: input.isFunder || !input.isCreator,
           isCreator: input.isCreator,
           jobDefaults: input.jobDefaults,
+          ...(input.timeZone ? { timeZone: input.timeZone } : {}),
           ...(input.profileAudioId ? { profileAudioId: input.profileAudioId } : {}),
           ...(input.profileVideoId ? { profileVideoId: input.profileVideoId } : {}),
           ...(input.profileImageId ? { profileImageId: input.profileImageId } : {})

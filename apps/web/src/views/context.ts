@@ -21,6 +21,8 @@ export type Recordings = (target: string) => Promise<Recording | undefined>
 export interface ViewCtx {
   t: T
   lang: UiLanguage
+  /** The IANA zone times are shown in: the person's choice, else America/Mexico_City (views/format.ts). */
+  timeZone: string
   user: User | null
   /** The signed-in user's unread notices, shown in the header. */
   unreadNotices: number

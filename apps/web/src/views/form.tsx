@@ -1,4 +1,19 @@
-import { SpeakButton, type Voice } from './speak.tsx'
+import { Speak, SpeakButton, type Voice } from './speak.tsx'
+import type { Problem } from '../domain/problems.ts'
+import type { MediaKind } from '../domain/deliverables.ts'
+import { MediaPreview } from './media.tsx'
+
+export type { Problem }
+
+export function problemText(ctx: Voice, p: Problem): string {
+  return p.max === undefined ? ctx.t(`errors.${p.code}`) : ctx.t(`errors.${p.code}`, { max: p.max })
+}
+
+/** The props that mark one field of a refused form (spread into <Field>): its first problem. */
+export function fieldError(ctx: Voice, problems: readonly Problem[] | undefined, field: string): { error?: string; errorSlug?: string } {
+  const p = problems?.find((x) => x.field === field)
+  return p ? { error: problemText(ctx, p), errorSlug: `errors.${p.code}` } : {}
+}
 
 interface FieldProps {
   ctx: Voice
@@ -9,7 +24,11 @@ interface FieldProps {
   value?: string | number | undefined
   required?: boolean
   error?: string | undefined
+  /** The speaker of the error message (the error's i18n key). */
+  errorSlug?: string | undefined
   hint?: string | undefined
+  /** The most characters the field takes (the database column's limit; the server checks it too). */
+  maxlength?: number | undefined
   autocomplete?: string
   multiline?: boolean
   min?: string
@@ -38,14 +57,24 @@ export function Field(p: FieldProps): JSX.Element {
         ''
       )}
       {p.error ? (
-        <p class="error" id={`${id}-error`} safe>
-          {p.error}
+        <p class="error" id={`${id}-error`}>
+          <Speak slug={p.errorSlug ?? 'errors.invalid_input'} text={p.error} ctx={p.ctx} />
         </p>
       ) : (
         ''
       )}
       {p.multiline ? (
-        <textarea id={id} name={p.name} required={p.required} aria-describedby={describedBy} rows="5" data-audio-slug={p.slug} safe>
+        <textarea
+          id={id}
+          name={p.name}
+          required={p.required}
+          aria-describedby={describedBy}
+          aria-invalid={p.error ? 'true' : undefined}
+          maxlength={p.maxlength === undefined ? undefined : String(p.maxlength)}
+          rows="5"
+          data-audio-slug={p.slug}
+          safe
+        >
           {String(p.value ?? '')}
         </textarea>
       ) : (
@@ -58,6 +87,7 @@ export function Field(p: FieldProps): JSX.Element {
           required={p.required}
           aria-describedby={describedBy}
           aria-invalid={p.error ? 'true' : undefined}
+          maxlength={p.maxlength === undefined ? undefined : String(p.maxlength)}
           autocomplete={p.autocomplete}
           min={p.min}
           max={p.max}
@@ -105,22 +135,36 @@ export function Checkboxes(p: {
   values: readonly string[]
   options: { value: string; label: string }[]
   type?: 'checkbox' | 'radio'
+  error?: string | undefined
+  errorSlug?: string | undefined
 }): JSX.Element {
+  const id = `f-${p.name}`
   return (
-    <fieldset class="choices">
+    <fieldset class={p.error ? 'choices has-error' : 'choices'} id={id} tabindex="-1" aria-describedby={p.error ? `${id}-error` : undefined}>
       <legend>
         <span data-audio-slug={p.slug} safe>
           {p.legend}
         </span>
       </legend>
       <SpeakButton slug={p.slug} text={p.legend} ctx={p.ctx} />
+      {p.error ? (
+        <p class="error" id={`${id}-error`}>
+          <Speak slug={p.errorSlug ?? 'errors.invalid_input'} text={p.error} ctx={p.ctx} />
+        </p>
+      ) : (
+        ''
+      )}
       {p.options.map((o) => (
-        <label class="choice">
-          <input type={p.type ?? 'checkbox'} name={p.name} value={o.value} checked={p.values.includes(o.value)} data-audio-slug={`${p.slug}.${o.value}`} />
-          <span data-audio-slug={`${p.slug}.${o.value}`} safe>
-            {o.label}
-          </span>
-        </label>
+        // Each option has its own speaker: someone who cannot read hears which choice is which.
+        <div class="choice-row">
+          <label class="choice">
+            <input type={p.type ?? 'checkbox'} name={p.name} value={o.value} checked={p.values.includes(o.value)} data-audio-slug={`${p.slug}.${o.value}`} />
+            <span data-audio-slug={`${p.slug}.${o.value}`} safe>
+              {o.label}
+            </span>
+          </label>
+          <SpeakButton slug={`${p.slug}.${o.value}`} text={o.label} ctx={p.ctx} />
+        </div>
       ))}
     </fieldset>
   )
@@ -181,11 +225,65 @@ export function LinkButton(p: { ctx: Voice; href: string; slug: string; text: st
   )
 }
 
-export function ErrorSummary({ message }: { message: string | undefined }): JSX.Element {
-  if (!message) return ''
+/**
+ * Every problem of a refused form at once, at its top: each message with its speaker, and a link to
+ * its field. `message` alone is one problem of the whole form (older callers).
+ */
+export function ErrorSummary(p: { ctx?: Voice; message?: string | undefined; problems?: readonly Problem[] | undefined }): JSX.Element {
+  const problems = p.problems ?? []
+  if (!p.message && problems.length === 0) return ''
+  if (!p.ctx) {
+    return (
+      <div class="alert error" role="alert" safe>
+        {p.message}
+      </div>
+    )
+  }
+  const ctx = p.ctx
   return (
-    <div class="alert error" role="alert" safe>
-      {message}
+    <div class="alert error error-summary" role="alert" id="error-summary" tabindex="-1">
+      {p.message ? <Speak slug="errors.invalid_input" text={p.message} ctx={ctx} /> : <Speak slug="forms.summary" text={ctx.t('forms.summary')} ctx={ctx} />}
+      {problems.length > 0 ? (
+        <ul class="error-list">
+          {problems.map((x) => {
+            const text = problemText(ctx, x)
+            return (
+              <li class="with-speak">
+                {x.field ? (
+                  <a href={`#f-${x.field}`} data-audio-slug={`errors.${x.code}`} safe>
+                    {text}
+                  </a>
+                ) : (
+                  <span data-audio-slug={`errors.${x.code}`} safe>
+                    {text}
+                  </span>
+                )}
+                <SpeakButton slug={`errors.${x.code}`} text={text} ctx={ctx} />
+              </li>
+            )
+          })}
+        </ul>
+      ) : (
+        ''
+      )}
+    </div>
+  )
+}
+
+/**
+ * A file kept from a refused try (media/kept.ts): heard or seen again, said aloud that it is kept, and
+ * sent with the form by its id. Placed just before the file input it stands for.
+ */
+export function KeptFile(p: { ctx: Voice; name: string; kind: MediaKind; id: string | undefined }): JSX.Element {
+  if (!p.id) return ''
+  return (
+    <div class="kept" data-kept={p.name}>
+      <Speak slug="forms.kept" text={p.ctx.t('forms.kept')} ctx={p.ctx} />
+      <MediaPreview ctx={p.ctx} kind={p.kind} id={p.id} />
+      <p class="hint" safe>
+        {p.ctx.t('forms.kept_hint')}
+      </p>
+      <input type="hidden" name={`${p.name}Kept`} value={p.id} />
     </div>
   )
 }

@@ -1,35 +1,38 @@
 import type { UiLanguage } from '../domain/languages.ts'
+import { DEFAULT_TIME_ZONE } from '../domain/time-zones.ts'
 
-// Intl formatters are costly to build: one per language, reused.
+/** Who reads a time: their language and the time zone they chose (profile; America/Mexico_City by default). */
+export interface Reader {
+  lang: UiLanguage
+  timeZone?: string | undefined
+}
+
+// Intl formatters are costly to build: one per language, zone and style, reused.
 const locale = (lang: UiLanguage) => (lang === 'es' ? 'es-MX' : 'en-US')
-const dateFormats = {
-  es: new Intl.DateTimeFormat(locale('es'), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
-  en: new Intl.DateTimeFormat(locale('en'), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
-}
-const dateTimeFormats = {
-  es: new Intl.DateTimeFormat(locale('es'), { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }),
-  en: new Intl.DateTimeFormat(locale('en'), { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })
-}
-
-// Even reused, a format call was 8% of a search page's CPU (bench:web profile, 20 dates a page). A date
-// shows only its UTC day, and a page's jobs share few days: remember each day's text, a bounded number.
-const DAY_MS = 86_400_000
-const MAX_DAYS = 2_000
-const dayTexts = { es: new Map<number, string>(), en: new Map<number, string>() }
-
-export function date(d: Date | null | undefined, lang: UiLanguage): string {
-  if (!d) return '—'
-  const day = Math.floor(d.getTime() / DAY_MS)
-  const known = dayTexts[lang]
-  let text = known.get(day)
-  if (text === undefined) {
-    if (known.size >= MAX_DAYS) known.clear()
-    text = dateFormats[lang].format(d)
-    known.set(day, text)
+const formats = new Map<string, Intl.DateTimeFormat>()
+function format(kind: 'date' | 'dateTime' | 'zone', r: Reader): Intl.DateTimeFormat {
+  const timeZone = r.timeZone ?? DEFAULT_TIME_ZONE
+  const key = `${kind}|${r.lang}|${timeZone}`
+  let f = formats.get(key)
+  if (!f) {
+    const style: Intl.DateTimeFormatOptions =
+      kind === 'date' ? { day: 'numeric', month: 'long', year: 'numeric' } : kind === 'zone' ? { timeZoneName: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }
+    f = new Intl.DateTimeFormat(locale(r.lang), { timeZone, ...style })
+    formats.set(key, f)
   }
-  return text
+  return f
 }
 
-export function dateTime(d: Date | null | undefined, lang: UiLanguage): string {
-  return d ? `${dateTimeFormats[lang].format(d)} UTC` : '—'
+/** A day as the reader's calendar shows it (a deadline at 23:59:59 UTC may be the same day or the next). */
+export function date(d: Date | null | undefined, r: Reader): string {
+  return d ? format('date', r).format(d) : '—'
+}
+
+/** A moment in the reader's time zone, with the zone's short name ("27 nov 2026, 7:05 a.m. CST"). */
+export function dateTime(d: Date | null | undefined, r: Reader): string {
+  if (!d) return '—'
+  const zone = format('zone', r)
+    .formatToParts(d)
+    .find((p) => p.type === 'timeZoneName')?.value
+  return `${format('dateTime', r).format(d)}${zone ? ` ${zone}` : ''}`
 }

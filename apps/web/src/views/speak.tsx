@@ -16,7 +16,7 @@ export function SpeakButton({ slug, text, ctx }: { slug: string; text: string; c
   return ctx.recordings(slug).then((heard) => {
     if (!heard) {
       return (
-        <button type="button" class="speak" data-speak={slug} aria-label={label}>
+        <button type="button" class="speak" data-speak={slug} data-speak-text={speechText(text)} aria-label={label}>
           <span aria-hidden="true">🔊</span>
         </button>
       )
@@ -47,4 +47,19 @@ export function Speak({ slug, text, ctx }: { slug: string; text: string; ctx: Vo
       <SpeakButton slug={slug} text={text} ctx={ctx} />
     </span>
   )
+}
+
+/**
+ * What speech synthesis is given: the words only. Emoji, pictographs and symbols (🎙️, →, ·, ✓) are read
+ * aloud by synthesisers as their names, so they are dropped; the button carries this text
+ * (`data-speak-text`) rather than the element's textContent, which includes badges and counts.
+ */
+export function speechText(text: string): string {
+  return text
+    .replace(/[\p{Extended_Pictographic}\p{So}\p{Sk}\p{Sm}]/gu, ' ')
+    // Joiners and variation selectors left behind by the emoji removed above.
+    .replace(/\u200d|\ufe0f|\u20e3/gu, '')
+    .replace(/[·•|_*#~^<>[\]{}]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }

@@ -1,26 +1,41 @@
 import type { ViewCtx } from '../../views/context.ts'
 import type { Application } from '../model.ts'
 import type { Job } from '../../jobs/model.ts'
-import { Csrf, Field, PostButton, Submit } from '../../views/form.tsx'
+import { Csrf, ErrorSummary, Field, KeptFile, PostButton, Submit, fieldError, type Problem } from '../../views/form.tsx'
+import { LIMITS } from '../../domain/limits.ts'
 import { MediaPreview } from '../../views/media.tsx'
 import { ResumableUpload } from '../../views/upload.tsx'
 import { Speak } from '../../views/speak.tsx'
 
-export function ApplyForm({ ctx, job }: { ctx: ViewCtx; job: Job }): JSX.Element {
+export function ApplyForm(p: {
+  ctx: ViewCtx
+  job: Job
+  /** A refused try: its problems, the note typed and the files kept from it (media/kept.ts). */
+  problems?: readonly Problem[]
+  values?: { note: string }
+  kept?: Record<string, string>
+}): JSX.Element {
+  const { ctx, job } = p
   const { t, csrf } = ctx
+  const err = (f: string) => fieldError(ctx, p.problems, f)
+  const kept = p.kept ?? {}
   return (
     <section aria-labelledby="apply-h" class="card">
       <h2 id="apply-h" data-audio-slug="job.apply" safe>
         {t('applications.apply_title')}
       </h2>
       <form method="post" action={`/jobs/${job.id}/apply`} enctype="multipart/form-data" class="stack" data-resumable>
+        <ErrorSummary ctx={ctx} problems={p.problems} />
         <Csrf token={csrf} />
-        <Field ctx={ctx} name="note" multiline slug="applications.note" label={t('applications.note')} hint={t('applications.note_hint')} />
+        <Field ctx={ctx} name="note" multiline slug="applications.note" label={t('applications.note')} hint={t('applications.note_hint')} value={p.values?.note} maxlength={LIMITS.applicationNote} {...err('note')} />
         <div data-recorder>
-          <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="applications.audio" label={t('applications.audio')} hint={t('applications.defaults_hint')} />
+          <KeptFile ctx={ctx} name="audio" kind="audio" id={kept.audio} />
+          <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="applications.audio" label={t('applications.audio')} hint={t('applications.defaults_hint')} {...err('audio')} />
         </div>
-        <Field ctx={ctx} name="video" type="file" accept="video/*" slug="applications.video" label={t('applications.video')} />
-        <Field ctx={ctx} name="image" type="file" accept="image/*" slug="applications.image" label={t('applications.image')} />
+        <KeptFile ctx={ctx} name="video" kind="video" id={kept.video} />
+        <Field ctx={ctx} name="video" type="file" accept="video/*" slug="applications.video" label={t('applications.video')} {...err('video')} />
+        <KeptFile ctx={ctx} name="image" kind="image" id={kept.image} />
+        <Field ctx={ctx} name="image" type="file" accept="image/*" slug="applications.image" label={t('applications.image')} {...err('image')} />
         <Submit ctx={ctx} slug="job.apply" text={t('applications.apply')} />
         <ResumableUpload ctx={ctx} />
       </form>

@@ -38,7 +38,7 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
       ) : (
         ''
       )}
-      <ErrorSummary message={d.error} />
+      <ErrorSummary ctx={ctx} message={d.error} />
       {d.back ? (
         <p>
           <LinkButton ctx={ctx} href={d.back} slug="audio.back" text={t('audio.back')} />

@@ -57,7 +57,7 @@ export interface DisputeRow {
 
 /** Admins: every dispute, open ones first. */
 export function DisputeList({ ctx, rows }: { ctx: ViewCtx; rows: DisputeRow[] }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   const back = (
     <p>
       <a href="/admin" class="btn secondary" data-audio-slug="admin.overview" safe>
@@ -80,7 +80,7 @@ export function DisputeList({ ctx, rows }: { ctx: ViewCtx; rows: DisputeRow[] })
         {rows.map(({ dispute: d, job, opener }) => (
           <li class="card" data-dispute={d.id} data-dispute-state={d.state}>
             <h2 safe>{job.title}</h2>
-            <p safe>{`${t('review.dispute.opened_by', { name: `@${opener.username}` })} · ${dateTime(d.createdAt, lang)}`}</p>
+            <p safe>{`${t('review.dispute.opened_by', { name: `@${opener.username}` })} · ${dateTime(d.createdAt, ctx)}`}</p>
             <blockquote safe>{d.reason}</blockquote>
             <p>
               <span class="badge" safe>
@@ -103,7 +103,7 @@ export function DisputeList({ ctx, rows }: { ctx: ViewCtx; rows: DisputeRow[] })
  * money; nothing moves unless it is ticked.
  */
 export function DecideDispute(p: { ctx: ViewCtx; dispute: Dispute; job: Job; submission: Submission; opener: string; values?: { decision?: string; amount?: string }; error?: string | undefined }): JSX.Element {
-  const { t, lang } = p.ctx
+  const { t } = p.ctx
   const { dispute: d, job } = p
   return (
     <div class="stack">
@@ -115,7 +115,7 @@ export function DecideDispute(p: { ctx: ViewCtx; dispute: Dispute; job: Job; sub
           </a>
         </dd>
         <dt safe>{t('review.dispute.opened_by_label')}</dt>
-        <dd safe>{`@${p.opener} · ${dateTime(d.createdAt, lang)}`}</dd>
+        <dd safe>{`@${p.opener} · ${dateTime(d.createdAt, p.ctx)}`}</dd>
         <dt safe>{t('review.dispute.reason')}</dt>
         <dd safe>{d.reason}</dd>
         <dt safe>{t('jobs.amount')}</dt>

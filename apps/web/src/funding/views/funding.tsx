@@ -87,7 +87,7 @@ export function walletResultMessage(result: string): 'funding.wallet_result.decl
 const REPORTABLE: readonly Funding['state'][] = ['awaiting_consent', 'rejected', 'expired', 'failed']
 
 export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; job: Job; funding: Funding; canStart: boolean }): JSX.Element {
-  const { t, lang, csrf } = ctx
+  const { t, csrf } = ctx
   const f = funding
   const final = FINAL_FUNDING_STATES.includes(f.state)
   // The wallet reported on this payment instead of approving (it stays open at the payments service
@@ -118,7 +118,7 @@ export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; j
           {f.quoteExpiresAt && f.state === 'awaiting_consent' ? (
             <>
               <dt safe>{t('funding.quote_expires')}</dt>
-              <dd safe>{dateTime(f.quoteExpiresAt, lang)}</dd>
+              <dd safe>{dateTime(f.quoteExpiresAt, ctx)}</dd>
             </>
           ) : (
             ''
@@ -201,7 +201,7 @@ export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; j
 }
 
 export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Funding[] }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <section aria-labelledby="hist-h">
       <h2 id="hist-h" safe>
@@ -211,7 +211,7 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
         <p safe>{t('common.none')}</p>
       ) : (
         <div class="table-wrap" tabindex="0" role="region" aria-label={t('funding.history')}>
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th scope="col" safe>{t('funding.date')}</th>
@@ -225,12 +225,12 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
           <tbody>
             {history.map((f) => (
               <tr data-funding={f.id}>
-                <td safe>{dateTime(f.createdAt, lang)}</td>
-                <td safe>{t(`funding.states.${f.state}`)}</td>
-                <td safe>{f.debitAmount === null ? '—' : money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
-                <td safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
-                <td safe>{money(f.state === 'completed' ? f.received : (f.receiveAmount ?? f.requested), f.assetCode, f.assetScale)}</td>
-                <td class="mono" safe>
+                <td data-label={t('funding.date')} safe>{dateTime(f.createdAt, ctx)}</td>
+                <td data-label={t('funding.status')} safe>{t(`funding.states.${f.state}`)}</td>
+                <td data-label={t('funding.debit')} safe>{f.debitAmount === null ? '—' : money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
+                <td data-label={t('funding.fee')} safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
+                <td data-label={t('funding.escrow_receives')} safe>{money(f.state === 'completed' ? f.received : (f.receiveAmount ?? f.requested), f.assetCode, f.assetScale)}</td>
+                <td data-label={t('funding.payment_id')} class="mono" safe>
                   {f.pendingId ?? '—'}
                 </td>
               </tr>

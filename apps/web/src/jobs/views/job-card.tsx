@@ -15,7 +15,7 @@ export function StateBadge({ ctx, state }: { ctx: ViewCtx; state: Job['state'] }
 }
 
 export function JobCard({ ctx, job, soon, escrow }: { ctx: ViewCtx; job: Job; soon: boolean; escrow?: EscrowState | undefined }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <li class="card">
       <h2>
@@ -36,7 +36,7 @@ export function JobCard({ ctx, job, soon, escrow }: { ctx: ViewCtx; job: Job; so
         <strong safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</strong>{' '}
         <span safe>{t('jobs.per_person')}</span> · <span safe>{job.deliverableTypes.map((d) => t(`deliverables.${d}`)).join(', ')}</span>
       </p>
-      <p safe>{`${t('jobs.recruit_deadline')}: ${date(job.recruitDeadline, lang)}`}</p>
+      <p safe>{`${t('jobs.recruit_deadline')}: ${date(job.recruitDeadline, ctx)}`}</p>
     </li>
   )
 }

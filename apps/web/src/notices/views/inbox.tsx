@@ -58,7 +58,7 @@ function NoticeCard({ ctx, notice }: { ctx: ViewCtx; notice: Notice }): JSX.Elem
   return (
     <li class={`card notice${notice.readAt ? '' : ' unread'}`} data-notice={notice.id} data-kind={notice.kind}>
       <p class="when">
-        {notice.readAt ? '' : <span class="badge soon" safe>{t('notices.new')}</span>} <span safe>{dateTime(notice.createdAt, ctx.lang)}</span>
+        {notice.readAt ? '' : <span class="badge soon" safe>{t('notices.new')}</span>} <span safe>{dateTime(notice.createdAt, ctx)}</span>
       </p>
       <p id={textId}>
         <Speak slug={`notices.item.${notice.id}`} text={text} ctx={ctx} />

@@ -51,7 +51,7 @@ function latestPayout(payouts: OwnerData['payouts'], submissionId: string): Payo
 /** The job page: the job, and for its owner or a creator the parts of every feature that concern them. */
 export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledger; escrow: EscrowState; reference: Media | null; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
   const { ctx } = p
-  const { t, lang, csrf, user } = ctx
+  const { t, csrf, user } = ctx
   const { job, owner } = p
   const m = (v: bigint) => money(v, job.assetCode, job.assetScale)
   return (
@@ -84,11 +84,11 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
           {m(p.ledger.held)}
         </dd>
         <dt safe>{t('jobs.recruit_deadline')}</dt>
-        <dd safe>{date(job.recruitDeadline, lang)}</dd>
+        <dd safe>{date(job.recruitDeadline, ctx)}</dd>
         <dt safe>{t('jobs.submit_deadline')}</dt>
-        <dd safe>{job.submitDeadline ? date(job.submitDeadline, lang) : t('jobs.submit_days_value', { count: job.submitDays })}</dd>
+        <dd safe>{job.submitDeadline ? date(job.submitDeadline, ctx) : t('jobs.submit_days_value', { count: job.submitDays })}</dd>
         <dt safe>{t('jobs.expires')}</dt>
-        <dd safe>{date(job.expiresAt, lang)}</dd>
+        <dd safe>{date(job.expiresAt, ctx)}</dd>
       </dl>
 
       {owner ? (

@@ -59,7 +59,7 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
       </p>
       {payouts.length > 0 ? (
         <div class="table-wrap" tabindex="0" role="region" aria-label={t('ledger.title')}>
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th scope="col" safe>{t('ledger.kind')}</th>
@@ -74,12 +74,12 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
           <tbody>
             {payouts.map(({ payout, receiver }) => (
               <tr data-payout={payout.id} data-payout-state={payout.state}>
-                <td safe>{t(`ledger.kinds.${payout.kind}`)}</td>
-                <td safe>{receiver.displayName}</td>
-                <td data-payout-amount safe>{m(payoutDebited(payout))}</td>
-                <td data-payout-received safe>{receivedText(payout)}</td>
-                <td data-payout-fee safe>{feeText(payout)}</td>
-                <td>
+                <td data-label={t('ledger.kind')} safe>{t(`ledger.kinds.${payout.kind}`)}</td>
+                <td data-label={t('ledger.to')} safe>{receiver.displayName}</td>
+                <td data-label={t('ledger.amount')} data-payout-amount safe>{m(payoutDebited(payout))}</td>
+                <td data-label={t('ledger.received')} data-payout-received safe>{receivedText(payout)}</td>
+                <td data-label={t('ledger.fee')} data-payout-fee safe>{feeText(payout)}</td>
+                <td data-label={t('funding.status')}>
                   <span safe>{t(`payouts.states.${payout.state}`)}</span>
                   {(payout.state === 'failed' || payout.state === 'needs_review') && payout.lastError ? (
                     <span class="hint" safe>
@@ -89,7 +89,7 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
                     ''
                   )}
                 </td>
-                <td>
+                <td data-label={t('ledger.action')}>
                   {payout.state === 'failed' && !payouts.some((o) => o.payout.reference.startsWith(`${payout.reference.replace(/:retry\d+$/, '')}:retry`) && o.payout.createdAt > payout.createdAt) ? (
                     <PostButton ctx={ctx} csrf={ctx.csrf} action={`/payouts/${payout.id}/retry`} slug="ledger.retry" text={t('ledger.retry')} kind="secondary" />
                   ) : (

@@ -82,8 +82,8 @@ export function ReviewReason({ ctx, submission }: { ctx: ViewCtx; submission: Su
 
 /** When the review window ends for submitted work: it is then accepted and paid automatically. */
 export function AutoReleaseLine({ ctx, job, releaseAt }: { ctx: ViewCtx; job: Job; releaseAt: Date }): JSX.Element {
-  const { t, lang } = ctx
-  const when = dateTime(releaseAt, lang)
+  const { t } = ctx
+  const when = dateTime(releaseAt, ctx)
   return (
     <p data-release-at={releaseAt.toISOString()}>
       <Speak slug="review.auto_release" text={t('review.auto_release', { date: when, amount: money(job.amountPerPerson, job.assetCode, job.assetScale) })} ctx={ctx} />

@@ -1,7 +1,8 @@
 import type { ViewCtx } from '../../views/context.ts'
 import type { Submission } from '../model.ts'
 import type { Job } from '../../jobs/model.ts'
-import { Csrf, Field, LinkButton, PostButton, Submit } from '../../views/form.tsx'
+import { Csrf, ErrorSummary, Field, KeptFile, LinkButton, PostButton, Submit, fieldError, type Problem } from '../../views/form.tsx'
+import { LIMITS } from '../../domain/limits.ts'
 import { MediaPreview } from '../../views/media.tsx'
 import { Speak } from '../../views/speak.tsx'
 import { AutoReleaseLine, ReviewReason } from './review.tsx'
@@ -34,9 +35,20 @@ function Work({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
 }
 
 /** The selected creator's work: draft, preview (the saved draft shown above the form), submit. */
-export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft: Submission | null }): JSX.Element {
+export function SubmitForm(p: {
+  ctx: ViewCtx
+  job: Job
+  draft: Submission | null
+  /** A refused try: its problems, what was typed and the files kept from it (media/kept.ts). */
+  problems?: readonly Problem[]
+  values?: { text: string }
+  kept?: Record<string, string>
+}): JSX.Element {
+  const { ctx, job, draft } = p
   const { t, csrf } = ctx
   const wants = (d: string) => job.deliverableTypes.includes(d as never)
+  const err = (f: string) => fieldError(ctx, p.problems, f)
+  const kept = p.kept ?? {}
   return (
     <section class="card" aria-labelledby="submit-h">
       <h2 id="submit-h" data-audio-slug="submissions.title" safe>
@@ -59,18 +71,27 @@ export function SubmitForm({ ctx, job, draft }: { ctx: ViewCtx; job: Job; draft:
         ''
       )}
       <form method="post" action={`/jobs/${job.id}/submission`} enctype="multipart/form-data" class="stack" data-resumable>
+        <ErrorSummary ctx={ctx} problems={p.problems} />
         <Csrf token={csrf} />
-        {wants('text') ? <Field ctx={ctx} name="text" multiline slug="submissions.text" label={t('submissions.text')} value={draft?.text ?? ''} /> : ''}
-        {wants('text') ? <Field ctx={ctx} name="textFile" type="file" accept="text/plain" slug="submissions.text_file" label={t('submissions.text_file')} /> : ''}
+        {wants('text') ? (
+          <Field ctx={ctx} name="text" multiline slug="submissions.text" label={t('submissions.text')} value={p.values?.text ?? draft?.text ?? ''} maxlength={LIMITS.submissionText} {...err('text')} />
+        ) : (
+          ''
+        )}
+        {wants('text') ? <KeptFile ctx={ctx} name="textFile" kind="text" id={kept.textFile} /> : ''}
+        {wants('text') ? <Field ctx={ctx} name="textFile" type="file" accept="text/plain" slug="submissions.text_file" label={t('submissions.text_file')} {...err('textFile')} /> : ''}
         {wants('audio') ? (
           <div class="field" data-recorder>
-            <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="submissions.audio" label={t('submissions.audio')} hint={t('submissions.audio_hint')} />
+            <KeptFile ctx={ctx} name="audio" kind="audio" id={kept.audio} />
+            <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="submissions.audio" label={t('submissions.audio')} hint={t('submissions.audio_hint')} {...err('audio')} />
           </div>
         ) : (
           ''
         )}
-        {wants('video') ? <Field ctx={ctx} name="video" type="file" accept="video/*" slug="submissions.video" label={t('submissions.video')} /> : ''}
-        {wants('image') ? <Field ctx={ctx} name="image" type="file" accept="image/*" slug="submissions.image" label={t('submissions.image')} /> : ''}
+        {wants('video') ? <KeptFile ctx={ctx} name="video" kind="video" id={kept.video} /> : ''}
+        {wants('video') ? <Field ctx={ctx} name="video" type="file" accept="video/*" slug="submissions.video" label={t('submissions.video')} {...err('video')} /> : ''}
+        {wants('image') ? <KeptFile ctx={ctx} name="image" kind="image" id={kept.image} /> : ''}
+        {wants('image') ? <Field ctx={ctx} name="image" type="file" accept="image/*" slug="submissions.image" label={t('submissions.image')} {...err('image')} /> : ''}
         <div class="row">
           <Submit ctx={ctx} slug="submissions.save_draft" text={t('submissions.save_draft')} name="action" value="draft" kind="secondary" />
           <Submit ctx={ctx} slug="submissions.submit" text={t('submissions.submit')} name="action" value="submit" />

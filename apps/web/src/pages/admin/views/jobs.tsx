@@ -14,7 +14,7 @@ export function AdminJobs(p: {
   hasMore: boolean
 }): JSX.Element {
   const { ctx } = p
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <>
       <AdminNav ctx={ctx} current="jobs" />
@@ -49,7 +49,7 @@ export function AdminJobs(p: {
                 <StateBadge ctx={ctx} state={job.state} />
                 <span safe>{`@${owner}`}</span>
                 <span safe>{money(job.amountPerPerson * BigInt(job.maxResponses), job.assetCode, job.assetScale)}</span>
-                <span safe>{date(job.updatedAt, lang)}</span>
+                <span safe>{date(job.updatedAt, ctx)}</span>
               </p>
             </li>
           ))}

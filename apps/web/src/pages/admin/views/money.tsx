@@ -43,7 +43,7 @@ type PayoutRow = { payout: Payout; title: string; receiver: string }
  * app does not know), with the payments service's evidence and a "Check again now" button.
  */
 function ReviewQueue({ ctx, fundings, payouts }: { ctx: ViewCtx; fundings: FundingRow[]; payouts: PayoutRow[] }): JSX.Element {
-  const { t, lang, csrf } = ctx
+  const { t, csrf } = ctx
   return (
     <section aria-labelledby="review-h" class="card stack">
       <h2 id="review-h" data-audio-slug="admin.money.review" safe>
@@ -75,7 +75,7 @@ function ReviewQueue({ ctx, fundings, payouts }: { ctx: ViewCtx; fundings: Fundi
               <dt safe>{t('funding.payment_id')}</dt>
               <dd class="mono" safe>{f.pendingId ?? '—'}</dd>
               <dt safe>{t('admin.money.since')}</dt>
-              <dd safe>{dateTime(f.updatedAt, lang)}</dd>
+              <dd safe>{dateTime(f.updatedAt, ctx)}</dd>
             </dl>
             <PostButton ctx={ctx} csrf={csrf} action={`/admin/fundings/${f.id}/reconcile`} slug="admin.money.check_again" text={t('admin.money.check_again')} />
           </li>
@@ -99,7 +99,7 @@ function ReviewQueue({ ctx, fundings, payouts }: { ctx: ViewCtx; fundings: Fundi
               <dt safe>{t('admin.money.evidence')}</dt>
               <dd data-evidence safe>{o.lastError ?? '—'}</dd>
               <dt safe>{t('admin.money.since')}</dt>
-              <dd safe>{dateTime(o.updatedAt, lang)}</dd>
+              <dd safe>{dateTime(o.updatedAt, ctx)}</dd>
             </dl>
             <PostButton ctx={ctx} csrf={csrf} action={`/admin/payouts/${o.id}/reconcile`} slug="admin.money.check_again" text={t('admin.money.check_again')} />
           </li>
@@ -119,7 +119,7 @@ export function AdminMoney(p: {
   totals: Map<string, Ledger>
 }): JSX.Element {
   const { ctx } = p
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <>
       <AdminNav ctx={ctx} current="money" done={p.done} />
@@ -187,7 +187,7 @@ export function AdminMoney(p: {
                       {f.failureReason ? <span class="hint" safe>{` (${f.failureReason})`}</span> : ''}
                       {f.pendingId ? <span class="hint mono" safe>{` ${f.pendingId}`}</span> : ''}
                     </td>
-                    <td safe>{dateTime(f.createdAt, lang)}</td>
+                    <td safe>{dateTime(f.createdAt, ctx)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -233,7 +233,7 @@ export function AdminMoney(p: {
                       <span safe>{t(`payouts.states.${o.state}`)}</span>
                       {o.lastError ? <span class="hint" safe>{` (${o.lastError})`}</span> : ''}
                     </td>
-                    <td safe>{dateTime(o.createdAt, lang)}</td>
+                    <td safe>{dateTime(o.createdAt, ctx)}</td>
                   </tr>
                 ))}
               </tbody>

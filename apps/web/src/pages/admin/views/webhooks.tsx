@@ -1,3 +1,4 @@
+import { Speak } from '../../../views/speak.tsx'
 import type { ViewCtx } from '../../../views/context.ts'
 import type { Result, WebhookDelivery } from '../../../payments-client/types.ts'
 import { dateTime } from '../../../views/format.ts'
@@ -5,7 +6,7 @@ import { AdminNav } from './parts.tsx'
 
 export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>; received: Array<{ id: string; type: string; receivedAt: Date }> }): JSX.Element {
   const { ctx } = p
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <>
       <AdminNav ctx={ctx} current="webhooks" />
@@ -14,8 +15,8 @@ export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>
           {t('admin.webhooks.sent')}
         </h2>
         {!p.sent.ok ? (
-          <p class="alert error" role="alert" safe>
-            {t('errors.payments_unavailable')}
+          <p class="alert error" role="alert">
+            <Speak slug="errors.payments_unavailable" text={t('errors.payments_unavailable')} ctx={ctx} />
           </p>
         ) : p.sent.value.length === 0 ? (
           <p safe>{t('common.none')}</p>
@@ -38,7 +39,7 @@ export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>
                     </td>
                     <td safe>{String(d.attempt)}</td>
                     <td safe>{d.error === null ? `${d.statusCode ?? ''} ${t('admin.webhooks.ok')} (${d.durationMs} ms)` : `${d.error}${d.eventDeliveredAt ? ` → ${t('admin.webhooks.delivered_later')}` : ''}`}</td>
-                    <td safe>{dateTime(new Date(d.createdAt), lang)}</td>
+                    <td safe>{dateTime(new Date(d.createdAt), ctx)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -56,7 +57,7 @@ export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>
           <ul>
             {p.received.map((r) => (
               <li data-received={r.id}>
-                <span safe>{r.type}</span> <span class="hint mono" safe>{r.id}</span> <span safe>{dateTime(r.receivedAt, lang)}</span>
+                <span safe>{r.type}</span> <span class="hint mono" safe>{r.id}</span> <span safe>{dateTime(r.receivedAt, ctx)}</span>
               </li>
             ))}
           </ul>

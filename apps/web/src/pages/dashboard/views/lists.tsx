@@ -12,7 +12,7 @@ import { date, dateTime } from '../../../views/format.ts'
 import { money } from '../../../domain/money.ts'
 
 export function MyJobs({ ctx, jobs, counts, state }: { ctx: ViewCtx; jobs: Job[]; counts: Record<JobState, number>; state: JobState | undefined }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   return (
     <>
       <p>
@@ -46,7 +46,7 @@ export function MyJobs({ ctx, jobs, counts, state }: { ctx: ViewCtx; jobs: Job[]
                 </a>
               </h2>
               <p class="row">
-                <StateBadge ctx={ctx} state={j.state} /> <span safe>{date(j.updatedAt, lang)}</span>
+                <StateBadge ctx={ctx} state={j.state} /> <span safe>{date(j.updatedAt, ctx)}</span>
               </p>
             </li>
           ))}
@@ -94,7 +94,7 @@ export function MyApplications({ ctx, rows, submissions, escrow }: { ctx: ViewCt
 }
 
 export function PendingWork({ ctx, rows, escrow }: { ctx: ViewCtx; rows: { application: Application; job: Job }[]; escrow: Map<string, EscrowState> }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   return rows.length === 0 ? (
     <p safe>{t('common.none')}</p>
   ) : (
@@ -113,7 +113,7 @@ export function PendingWork({ ctx, rows, escrow }: { ctx: ViewCtx; rows: { appli
           ) : (
             ''
           )}
-          <p safe>{`${t('jobs.submit_deadline')}: ${date(job.submitDeadline, lang)}`}</p>
+          <p safe>{`${t('jobs.submit_deadline')}: ${date(job.submitDeadline, ctx)}`}</p>
         </li>
       ))}
     </ul>
@@ -121,7 +121,7 @@ export function PendingWork({ ctx, rows, escrow }: { ctx: ViewCtx; rows: { appli
 }
 
 export function Money({ ctx, lines, entries }: { ctx: ViewCtx; lines: MoneyLine[]; entries: MoneyEntry[] }): JSX.Element {
-  const { t, lang } = ctx
+  const { t } = ctx
   if (lines.length === 0 && entries.length === 0) return <p safe>{t('money.none')}</p>
   const m = (a: { value: bigint; assetCode: string; assetScale: number }) => money(a.value, a.assetCode, a.assetScale)
   return (
@@ -169,7 +169,7 @@ export function Money({ ctx, lines, entries }: { ctx: ViewCtx; lines: MoneyLine[
                 <dt safe>{t('escrow.money.fee')}</dt>
                 <dd data-money-fee safe>{fee}</dd>
                 <dt safe>{t('escrow.money.date')}</dt>
-                <dd safe>{dateTime(e.at, lang)}</dd>
+                <dd safe>{dateTime(e.at, ctx)}</dd>
               </dl>
             </li>
           )
