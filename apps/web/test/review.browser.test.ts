@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs'
 import { and, eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
+import { formatMinorUnits } from '@voces/platform'
 import { launchChromium } from '@voces/platform/browser'
 import { visit, waitFor } from '../../../services/payments/test/harness.ts'
 import { Agent, jobFields } from './helpers.ts'
@@ -20,6 +21,10 @@ import { payouts } from '../src/payouts/model.ts'
 import { submissions } from '../src/submissions/model.ts'
 import { setAdmin } from '../src/pages/admin/set-admin.ts'
 
+/** The sandbox's default fee on a payment's principal (0.50 + 1 %, rounded up), as payments-service.test.ts. */
+const sandboxFee = (principal: bigint) => 50n + (principal * 100n + 9_999n) / 10_000n
+/** Money's rules (docs/payments.md): each person's share in escrow is her pay plus escrow's payout fee for it. */
+const SHARE = 10_00n + sandboxFee(10_00n)
 const SHOTS = 'artifacts/web'
 const PHONE = { width: 390, height: 844 }
 let stack: FullStack
@@ -146,6 +151,7 @@ describe('reviews and disputes on a phone', () => {
     await axe(admin)
     await admin.getByRole('link', { name: 'Decidir', exact: true }).click()
     await admin.waitForURL(/\/admin\/disputes\/[0-9a-f-]+$/)
+    expect(await admin.locator('[data-confirm-money]').innerText()).toContain(`y la reserva de ${formatMinorUnits(sandboxFee(10_00n), 2)} USD para la comisión de pago`)
     await admin.locator('input[name=decision][value=split]').check()
     await admin.getByLabel('Para la creadora, si reparte (USD)', { exact: true }).fill('4.00')
     await admin.locator('input[name=confirm][value=yes]').check()
@@ -156,13 +162,15 @@ describe('reviews and disputes on a phone', () => {
     await axe(admin)
     await admin.screenshot({ path: `${SHOTS}/review-06-dispute-decided.png`, fullPage: true })
 
-    // The scheduler pays María 10.00, Ana 4.00, and refunds 6.00 to the funder.
+    // The scheduler pays María 10.00 and Ana 4.00 (each exactly, escrow paying the fees from the reserve), and
+    // refunds the funder the rest of Ana's share: its pay and reserve less her 4.00 and that payout's fee.
     const rows = await waitFor(
       async () => stack.database.db.select().from(payouts).where(eq(payouts.jobId, job.id)),
       (r) => r.length === 3 && r.every((p) => p.state === 'completed'),
       90_000
     )
-    expect(rows.map((p) => `${p.kind}:${p.amount}`).sort()).toEqual(['payout:1000', 'payout:400', 'refund:600'])
+    expect(rows.map((p) => `${p.kind}:${p.amount}`).sort()).toEqual(['payout:1000', 'payout:400', `refund:${SHARE - 4_00n - sandboxFee(4_00n)}`])
+    expect(rows.filter((p) => p.kind === 'payout').map((p) => [p.received, p.fee])).toEqual(expect.arrayContaining([[10_00n, sandboxFee(10_00n)], [4_00n, sandboxFee(4_00n)]]))
     await funder.goto(`${base}/jobs/${job.id}`)
     expect(await funder.getAttribute('[data-ledger-balanced]', 'data-ledger-balanced')).toBe('true')
     await funder.screenshot({ path: `${SHOTS}/review-07-job-after.png`, fullPage: true })

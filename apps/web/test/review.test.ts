@@ -26,6 +26,11 @@ const clock = createTestClock()
 let stack: FullStack
 /** The sandbox's default fee on a payment's principal (0.50 + 1 %, rounded up), as payments-service.test.ts. */
 const sandboxFee = (principal: bigint) => 50n + (principal * 100n + 9_999n) / 10_000n
+/** Money's rules (docs/payments.md): the funder pays each person's pay plus escrow's payout fee for it (a reserve). */
+const PAY = 10_00n
+const RESERVE = sandboxFee(PAY)
+const SHARE = PAY + RESERVE
+const FUNDED = 5n * SHARE
 
 beforeAll(async () => {
   stack = await startFullStack({ connectEscrow: true, clock })
@@ -64,7 +69,7 @@ describe('reviews and disputes, with real money', () => {
   let funderWallet: { name: string; url: string }
   const creators: Creator[] = []
   let escrowBefore: bigint
-  const fundingFee = sandboxFee(50_00n)
+  const fundingFee = sandboxFee(FUNDED)
 
   test('setup: a job for five, funded; one applicant withdraws and applies again, then is not chosen; five submit', async () => {
     const { h, base } = stack
@@ -79,6 +84,9 @@ describe('reviews and disputes, with real money', () => {
     const [f] = await db().select().from(fundings).where(eq(fundings.jobId, job.id))
     await owner.get((await visit(await h.sandbox.approveConsent(f!.paymentUrl!))).location!.slice(base.length))
     await waitFor(async () => (await db().select().from(fundings).where(eq(fundings.id, f!.id)))[0]!.state, (s) => s === 'completed', 30_000)
+    // The escrow wallet priced the reserve: exactly its fee on one person's pay.
+    expect((await db().select().from(jobs).where(eq(jobs.id, job.id)))[0]!.payoutFeePerPerson).toBe(RESERVE)
+    expect((await stack.web.services.payouts.ledger(job)).funded).toBe(FUNDED)
 
     admin = new Agent(base)
     await admin.register('rev_admin', 'both')
@@ -122,6 +130,7 @@ describe('reviews and disputes, with real money', () => {
     // The decisions open a confirmation page first, saying what happens to the money.
     const confirm = await owner.get(`/submissions/${a.submission}/accept`)
     expect(confirm.html).toContain('Se pagan 10.00 USD del depósito a la billetera de Creadora 0')
+    expect(confirm.html).toContain(`recibe exactamente eso. El depósito paga además la comisión del pago, ${formatMinorUnits(RESERVE, 2)} USD,`)
     expect(confirm.html).toContain(`action="/submissions/${a.submission}/accept"`)
     expect((await a.agent.get(`/submissions/${a.submission}/accept`)).status).toBe(404)
     const noReason = await owner.postMultipart(`/submissions/${a.submission}/decline`, { reason: '  ' })
@@ -162,9 +171,10 @@ describe('reviews and disputes, with real money', () => {
     expect((await e!.agent.post(`/submissions/${e!.submission}/dispute`, { reason: 'otra' })).status).toBe(409)
     expect((await sub(c!.submission)).state).toBe('disputed')
     const ledger = await stack.web.services.payouts.ledger(job)
-    expect(ledger.frozen).toBe(30_00n)
-    // Held 50.00: 10.00 owed to A (in flight), 30.00 frozen, 10.00 for B still to be decided.
-    expect(ledger.available).toBe(10_00n)
+    // Each disputed share is the pay and its payout fee reserve.
+    expect(ledger.frozen).toBe(3n * SHARE)
+    // Held 5 shares: A's payout (in flight or done), 3 frozen, B's still to be decided.
+    expect(ledger.available).toBe(SHARE)
   }, 120_000)
 
   test('auto-release: told 2 days ahead, then accepted and paid exactly once with two workers and the funder racing', async () => {
@@ -210,7 +220,9 @@ describe('reviews and disputes, with real money', () => {
     const disputeOf = async (submissionId: string) => (await stack.web.services.disputes.forSubmission(submissionId))!.id
     const [dc, dd, de] = [await disputeOf(c!.submission), await disputeOf(d!.submission), await disputeOf(e!.submission)]
     expect(new Set(ids)).toEqual(new Set([dc, dd, de]))
-    expect((await admin.get(`/admin/disputes/${dc}`)).html).toContain('Decida a dónde van los 10.00 USD congelados')
+    const decidePage = (await admin.get(`/admin/disputes/${dc}`)).html
+    expect(decidePage).toContain(`Decida a dónde van los 10.00 USD congelados y la reserva de ${formatMinorUnits(RESERVE, 2)} USD para la comisión de pago.`)
+    expect(decidePage).toContain(`Devolver todo a quien pagó (${formatMinorUnits(SHARE, 2)} USD)`)
     // Nothing moves without the confirmation box; a split must be within the pay.
     expect((await admin.post(`/admin/disputes/${dc}/decide`, { decision: 'release' })).status).toBe(422)
     expect((await admin.post(`/admin/disputes/${de}/decide`, { decision: 'split', amount: '10.00', confirm: 'yes' })).status).toBe(422)
@@ -229,6 +241,12 @@ describe('reviews and disputes, with real money', () => {
     const eRows = (await payoutsOf(job.id)).filter((p) => p.reference === e!.submission)
     expect(eRows).toHaveLength(1)
     expect(eRows[0]!.amount).toBe(eDispute.creatorAmount)
+    // Refunds (fixed send) return the rest of each share: all of D's, and of E's what her payout (her part plus its fee) leaves.
+    const toE = eDispute.creatorAmount!
+    const refunds = (await payoutsOf(job.id)).filter((p) => p.kind === 'refund').map((p) => p.amount)
+    expect(refunds).toEqual(toE === PAY ? [SHARE] : [SHARE, SHARE - toE - sandboxFee(toE)])
+    // A split's payout fee was quoted by the escrow wallet: what it takes from escrow is known at once.
+    if (toE < PAY) expect(eRows[0]!.debited).toBe(toE + sandboxFee(toE))
   }, 120_000)
 
   test('every payout and refund arrives once; the ledger balances and equals the sandbox balances', async () => {
@@ -240,18 +258,21 @@ describe('reviews and disputes, with real money', () => {
     expect(rows.every((p) => p.state === 'completed')).toBe(true)
     const e = (await stack.web.services.disputes.forSubmission(creators[4]!.submission))!
     const toE = e.creatorAmount!
-    const expected = [10_00n, 10_00n, 10_00n, 0n, toE]
-    for (let i = 0; i < 5; i++) {
-      const got = await h.sandbox.admin.balance(creators[i]!.wallet.name)
-      expect(got, `creator ${i}`).toBe(expected[i]! === 0n ? 0n : expected[i]! - sandboxFee(expected[i]!))
-    }
-    const ledger = await stack.web.services.payouts.ledger(job)
-    const paidOut = 30_00n + toE
-    expect(ledger).toMatchObject({ funded: 50_00n, paidOut, refunded: 50_00n - paidOut, held: 0n, inFlight: 0n, frozen: 0n })
-    expect(ledger.funded).toBe(ledger.paidOut + ledger.refunded + ledger.held)
+    // Fixed receive: each creator's wallet holds exactly what she was promised; escrow paid the fees.
+    const expected = [PAY, PAY, PAY, 0n, toE]
+    for (let i = 0; i < 5; i++) expect(await h.sandbox.admin.balance(creators[i]!.wallet.name), `creator ${i}`).toBe(expected[i])
+    const creatorPayouts = rows.filter((p) => p.kind === 'payout')
+    expect(creatorPayouts.map((p) => [p.received, p.fee])).toEqual(expected.filter((v) => v > 0n).map((v) => [v, sandboxFee(v)]))
+    // Refunds are fixed send: each one's fee comes out of what the funder gets back.
     const refunds = rows.filter((p) => p.kind === 'refund')
+    expect(refunds.map((p) => p.amount)).toEqual(toE === PAY ? [SHARE] : [SHARE, SHARE - toE - sandboxFee(toE)])
     const refundedToWallet = refunds.reduce((s, p) => s + (p.amount - sandboxFee(p.amount)), 0n)
-    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - 50_00n - fundingFee + refundedToWallet)
+    const fees = [...creatorPayouts.map((p) => sandboxFee(p.amount)), ...refunds.map((p) => sandboxFee(p.amount))].reduce((a, b) => a + b, 0n)
+    const ledger = await stack.web.services.payouts.ledger(job)
+    const paidOut = 3n * PAY + toE
+    expect(ledger).toMatchObject({ funded: FUNDED, feeReserve: 5n * RESERVE, paidOut, refunded: refundedToWallet, payoutFees: fees, held: 0n, inFlight: 0n, frozen: 0n, available: 0n })
+    expect(ledger.funded).toBe(ledger.paidOut + ledger.refunded + ledger.payoutFees + ledger.held)
+    expect(await h.sandbox.admin.balance(funderWallet.name)).toBe(100_00n - FUNDED - fundingFee + refundedToWallet)
     expect(await h.sandbox.admin.balance(h.seller.name)).toBe(escrowBefore)
     expect((await owner.get(`/jobs/${job.id}`)).html).toContain('data-ledger-balanced="true"')
     // Whichever admin was first decided it: a split of 4.00, or all of it released.

@@ -21,8 +21,10 @@ export interface DisputeEvents {
 
 /** What the payouts feature schedules for a decision (payouts/service.ts), in the decision's transaction. */
 export interface DisputeMoney {
-  schedulePayout(tx: Tx, job: Job, submission: Submission, amount: bigint): Promise<void>
+  schedulePayout(tx: Tx, job: Job, submission: Submission, amount: bigint, fee: bigint | null): Promise<void>
   scheduleRefund(tx: Tx, job: Job, amount: bigint): Promise<void>
+  /** What escrow's fixed-receive payout of `amount` costs in fees now (the escrow wallet's own quote), or null if it cannot tell. */
+  payoutFee(job: Job, amount: bigint): Promise<bigint | null>
 }
 
 /** Work that can be disputed: not yet paid, or declined, while the job's money is still in escrow. */
@@ -35,6 +37,20 @@ export function creatorShare(job: Pick<Job, 'amountPerPerson'>, decision: Disput
   if (decision === 'refund') return 0n
   if (splitAmount === null || splitAmount <= 0n || splitAmount >= job.amountPerPerson) return 'invalid_split'
   return splitAmount
+}
+
+/**
+ * What a decision moves besides the creator's part: the refund to the funder is the person's whole share
+ * (pay and the payout fee reserve the funder paid for it) less what the creator's payout takes from
+ * escrow (her part, fixed receive, plus its fee). A split's payout fee is quoted before deciding
+ * (`splitFee`, kept on the payout so escrow knows what it takes); when it is not known, the whole
+ * reserve stays for the payout and what it does not use goes back when the job closes.
+ */
+export function decisionMoney(job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPerson'>, toCreator: bigint, splitFee: bigint | null): { toFunder: bigint; payoutFee: bigint | null } {
+  const reserve = job.payoutFeePerPerson ?? 0n
+  if (toCreator === 0n) return { toFunder: job.amountPerPerson + reserve, payoutFee: null }
+  const quoted = toCreator < job.amountPerPerson && splitFee !== null && splitFee <= reserve ? splitFee : null
+  return { toFunder: job.amountPerPerson + reserve - toCreator - (quoted ?? reserve), payoutFee: quoted }
 }
 
 /**
@@ -84,6 +100,10 @@ export function createDisputeService(deps: { db: Db; money: DisputeMoney; events
       if (!admin.isAdmin || !isUuid(disputeId)) return 'not_found'
       const [first] = await deps.db.select().from(disputes).where(eq(disputes.id, disputeId))
       if (!first) return 'not_found'
+      // A split's payout fee is asked of the wallet first, outside any transaction (it is a wallet call).
+      const [before] = await deps.db.select().from(jobs).where(eq(jobs.id, first.jobId))
+      const asked = before ? creatorShare(before, decision, splitAmount) : 'invalid_split'
+      const splitFee = before && typeof asked === 'bigint' && asked > 0n && asked < before.amountPerPerson ? await deps.money.payoutFee(before, asked) : null
       return deps.db.transaction(async (tx) => {
         const found = await lockJobFor(tx, first.submissionId)
         if (!found) return 'not_found'
@@ -104,9 +124,11 @@ export function createDisputeService(deps: { db: Db; money: DisputeMoney; events
           .set({ state: toCreator > 0n ? 'accepted' : 'declined', decidedAt: now, nextAttemptAt: null })
           .where(eq(submissions.id, dispute.submissionId))
           .returning()
-        // The dispute is no longer open, so its share is no longer frozen: the payout is owed first, then the refund.
-        if (toCreator > 0n) await deps.money.schedulePayout(tx, job, submission!, toCreator)
-        if (job.amountPerPerson - toCreator > 0n) await deps.money.scheduleRefund(tx, job, job.amountPerPerson - toCreator)
+        // The dispute is no longer open, so its share (pay and fee reserve) is no longer frozen. The refund
+        // is the share less what the payout takes, so it never takes the creator's pay or her payout's fee.
+        const { toFunder, payoutFee } = decisionMoney(job, toCreator, splitFee)
+        if (toFunder > 0n) await deps.money.scheduleRefund(tx, job, toFunder)
+        if (toCreator > 0n) await deps.money.schedulePayout(tx, job, submission!, toCreator, payoutFee)
         const event = { dispute: decided!, job, submission: submission! }
         await deps.events.onDisputeDecided(tx, event)
         return event

@@ -6,7 +6,7 @@ import type { Submission } from '../submissions/model.ts'
 import { users, type User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
 import type { PaymentsClient, PayoutResult } from '../payments-client/types.ts'
-import { escrowState, ledger, perPersonCost, shortfall, type Ledger } from './ledger.ts'
+import { escrowState, ledger, shortfall, type Ledger } from './ledger.ts'
 import type { EscrowState } from '../domain/escrow.ts'
 
 export type { Ledger }
@@ -43,9 +43,10 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
 
     /**
      * Records the creator's payout for an accepted submission; the unique reference makes it once only.
-     * `amount` (a dispute's split) defaults to the job's pay per person.
+     * `amount` (a dispute's split) defaults to the job's pay per person; `fee`, the escrow wallet's quote
+     * of that payout's fee when it was asked (a split), makes what it takes from escrow known at once.
      */
-    async schedulePayout(tx: Tx, job: Job, submission: Submission, amount: bigint = job.amountPerPerson): Promise<void> {
+    async schedulePayout(tx: Tx, job: Job, submission: Submission, amount: bigint = job.amountPerPerson, fee: bigint | null = null): Promise<void> {
       await tx
         .insert(payouts)
         .values({
@@ -54,10 +55,18 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
           reference: submission.id,
           receiverId: submission.creatorId,
           amount,
+          ...(fee !== null ? { debited: amount + fee } : {}),
           assetCode: job.assetCode,
           assetScale: job.assetScale
         })
         .onConflictDoNothing({ target: payouts.reference })
+    },
+
+    /** What a fixed-receive payout of `amount` from escrow costs in fees now (the escrow wallet's quote), or null. */
+    async payoutFee(job: Job, amount: bigint): Promise<bigint | null> {
+      const result = await deps.payments.quotePayoutFee(formatMinorUnits(amount, job.assetScale))
+      if (!result.ok || result.value.assetCode !== job.assetCode || result.value.assetScale !== job.assetScale) return null
+      return BigInt(result.value.value)
     },
 
     /**
@@ -233,7 +242,9 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
           sql`select coalesce(sum(coalesce(debited, amount + ${job.payoutFeePerPerson ?? 0n})), 0) as s from web.payouts
               where job_id = ${job.id} and kind = 'payout' and state in ('sending', 'needs_review', 'unknown') and id <> ${claimed.id}`
         )
-        if (l.held - BigInt(others?.s ?? 0) < perPersonCost(job)) return wait('awaiting_funds')
+        // What this payout takes: its quoted debit once known (a split's), else its pay plus the fee reserve.
+        const cost = claimed.debited ?? claimed.amount + (job.payoutFeePerPerson ?? 0n)
+        if (l.held - BigInt(others?.s ?? 0) < cost) return wait('awaiting_funds')
       }
       const moved = await transitionIf(tx as unknown as Db, payouts, claimed.id, (c) => c.state === claimed.state && c.remoteId === null, {
         state: 'sending',

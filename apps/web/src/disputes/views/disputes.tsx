@@ -9,6 +9,9 @@ import { money } from '../../domain/money.ts'
 import { dateTime } from '../../views/format.ts'
 
 const pay = (job: Pick<Job, 'amountPerPerson' | 'assetCode' | 'assetScale'>) => money(job.amountPerPerson, job.assetCode, job.assetScale)
+/** The payout fee reserve the funder paid for this person (disputes/service.ts: a refund returns it unspent). */
+const reserve = (job: Pick<Job, 'payoutFeePerPerson' | 'assetCode' | 'assetScale'>) => money(job.payoutFeePerPerson ?? 0n, job.assetCode, job.assetScale)
+const share = (job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPerson' | 'assetCode' | 'assetScale'>) => money(job.amountPerPerson + (job.payoutFeePerPerson ?? 0n), job.assetCode, job.assetScale)
 
 /** Opening a dispute: what happens to the money (frozen), a reason, then a plain POST. */
 export function OpenDispute(p: { ctx: ViewCtx; job: Job; submission: Submission; allowed: boolean; reason?: string; error?: string | undefined }): JSX.Element {
@@ -132,7 +135,7 @@ export function DecideDispute(p: { ctx: ViewCtx; dispute: Dispute; job: Job; sub
         <ConfirmForm
           ctx={p.ctx}
           action={`/admin/disputes/${d.id}/decide`}
-          money={t('review.money.decide', { amount: pay(job) })}
+          money={t('review.money.decide', { amount: pay(job), fee: reserve(job) })}
           moneySlug="review.money.decide"
           button={t('review.dispute.decide')}
           buttonSlug="review.dispute.decide"
@@ -147,7 +150,7 @@ export function DecideDispute(p: { ctx: ViewCtx; dispute: Dispute; job: Job; sub
             values={[p.values?.decision ?? 'release']}
             options={[
               { value: 'release', label: t('review.decision.release_long', { amount: pay(job) }) },
-              { value: 'refund', label: t('review.decision.refund_long', { amount: pay(job) }) },
+              { value: 'refund', label: t('review.decision.refund_long', { amount: share(job) }) },
               { value: 'split', label: t('review.decision.split_long') }
             ]}
           />

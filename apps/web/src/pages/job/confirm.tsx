@@ -35,7 +35,7 @@ export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService;
               ctx={ctx}
               action={`/jobs/${job.id}/${action}`}
               money={ctx.t(refund > 0n ? `review.money.${action}` : `review.money.${action}_nothing`, { refund: amount(refund), held: amount(ledger.held) })}
-              moneySlug={`review.money.${action}`}
+              moneySlug={refund > 0n ? `review.money.${action}` : `review.money.${action}_nothing`}
               button={ctx.t(`jobs.${action}`)}
               buttonSlug={`jobs.${action}`}
               back={`/jobs/${job.id}`}

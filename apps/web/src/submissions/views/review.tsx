@@ -18,7 +18,7 @@ export function ReviewConfirm(p: { ctx: ViewCtx; action: ReviewAction; job: Job;
   const { t } = p.ctx
   const pay = money(p.job.amountPerPerson, p.job.assetCode, p.job.assetScale)
   const text = {
-    accept: t('review.money.accept', { amount: pay, name: p.creator }),
+    accept: t('review.money.accept', { amount: pay, name: p.creator, fee: money(p.job.payoutFeePerPerson ?? 0n, p.job.assetCode, p.job.assetScale) }),
     decline: t('review.money.decline', { amount: pay, name: p.creator }),
     changes: t('review.money.changes', { amount: pay, name: p.creator, rounds: String(p.roundsLeft - 1) })
   }[p.action]
