@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises'
-import { createLogger, createTestDatabase, type Clock, type Database, type Logger } from '@voces/platform'
+import { desc, eq } from 'drizzle-orm'
+import { createLogger, createTestDatabase, type Clock, type Database, type Db, type Logger } from '@voces/platform'
 import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig, type WebConfig } from '../src/config.ts'
 import { createFakePaymentsClient, type FakePaymentsClient } from '../src/payments-client/fake.ts'
+import { fundings, type Funding } from '../src/funding/model.ts'
 
 export interface TestWeb {
   web: WebApp
@@ -140,3 +142,21 @@ export function jobFields(overrides: Record<string, string | string[]> = {}) {
   }
 }
 
+
+/**
+ * The owner pays the job into escrow through the fake payments service, which confirms the money at
+ * once: work starts only on a funded job. Sets the owner's wallet first when `wallet` is given.
+ */
+export async function fundWithFake(
+  owner: Agent,
+  app: { db: Db; payments: FakePaymentsClient; fundings: { refreshOpen(): Promise<unknown> } },
+  jobId: string,
+  wallet?: string
+): Promise<Funding> {
+  if (wallet) await owner.postMultipart('/profile', { displayName: 'Owner', walletAddress: wallet, roles: 'funder', preferredLanguage: 'es' })
+  await owner.post(`/jobs/${jobId}/funding`)
+  const [f] = await app.db.select().from(fundings).where(eq(fundings.jobId, jobId)).orderBy(desc(fundings.createdAt))
+  app.payments.settle(f!.pendingId!, 'completed')
+  await app.fundings.refreshOpen()
+  return f!
+}

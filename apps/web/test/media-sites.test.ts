@@ -5,12 +5,12 @@ import { eq } from 'drizzle-orm'
 import { createLogger, createTestDatabase, type Database } from '@voces/platform'
 import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig, type WebConfig } from '../src/config.ts'
-import { createFakePaymentsClient } from '../src/payments-client/fake.ts'
+import { createFakePaymentsClient, type FakePaymentsClient } from '../src/payments-client/fake.ts'
 import { createLocalStore, createS3Store } from '../src/media/store/index.ts'
 import { migrateMedia } from '../src/media/migrate.ts'
 import { media } from '../src/media/model.ts'
 import { jobs } from '../src/jobs/model.ts'
-import { Agent, SAMPLE, jobFields } from './helpers.ts'
+import { Agent, SAMPLE, fundWithFake, jobFields } from './helpers.ts'
 import { startObjectStore } from './object-store.ts'
 
 /**
@@ -19,13 +19,14 @@ import { startObjectStore } from './object-store.ts'
  */
 let s3: Awaited<ReturnType<typeof startObjectStore>>
 let database: Database
-const sites: Array<{ web: WebApp; config: WebConfig; base: string }> = []
+const sites: Array<{ web: WebApp; config: WebConfig; payments: FakePaymentsClient; base: string }> = []
 const cookieSecret = randomBytes(32).toString('hex')
 
 async function startSite(media: WebConfig['media']) {
   const config = testWebConfig({ cookieSecret, media })
-  const web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: createFakePaymentsClient() })
-  const site = { web, config, base: await web.start() }
+  const payments = createFakePaymentsClient()
+  const web = await buildWebApp({ config, database, logger: createLogger({ level: 'silent' }), paymentsClient: payments })
+  const site = { web, config, payments, base: await web.start() }
   sites.push(site)
   return site
 }
@@ -63,7 +64,8 @@ test('a local upload dir moves into the object store; two web servers then serve
   for (const m of (await owner.get(`/jobs/${jobId}`)).html.matchAll(/data-application="([^"]+)"/g)) {
     await owner.post(`/applications/${m[1]}/decide`, { state: 'selected' })
   }
-  await owner.post(`/jobs/${jobId}/start`)
+  await fundWithFake(owner, { db: database.db, payments: local.payments, fundings: local.web.services.fundings }, jobId, 'https://wallet.test/owner_s')
+  expect((await owner.post(`/jobs/${jobId}/start`)).status).toBe(303)
   const first = recording()
   const creator1 = await login(local.base, 'creator_s1')
   expect((await creator1.postMultipart(`/jobs/${jobId}/submission`, { audio: first, action: 'submit' })).status).toBe(303)

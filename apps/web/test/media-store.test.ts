@@ -7,12 +7,12 @@ import { eq } from 'drizzle-orm'
 import { createLogger, createTestClock, createTestDatabase, type Database, type TestClock } from '@voces/platform'
 import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig, type WebConfig } from '../src/config.ts'
-import { createFakePaymentsClient } from '../src/payments-client/fake.ts'
+import { createFakePaymentsClient, type FakePaymentsClient } from '../src/payments-client/fake.ts'
 import { createMediaStore, mediaKey, type MediaStore } from '../src/media/store/index.ts'
 import { media } from '../src/media/model.ts'
 import { submissions } from '../src/submissions/model.ts'
 import { jobs } from '../src/jobs/model.ts'
-import { Agent, SAMPLE, jobFields } from './helpers.ts'
+import { Agent, SAMPLE, fundWithFake, jobFields } from './helpers.ts'
 import { startObjectStore } from './object-store.ts'
 
 const GRACE = 3600_000
@@ -50,19 +50,21 @@ function crashable(store: MediaStore) {
 interface Site {
   web: WebApp
   config: WebConfig
+  payments: FakePaymentsClient
   base: string
 }
 async function startSite(database: Database, clock: TestClock, overrides: Partial<WebConfig>, store?: MediaStore): Promise<Site> {
+  const payments = createFakePaymentsClient()
   const config = testWebConfig({ maxUploadBytes: 2_000_000, ...overrides })
   const web = await buildWebApp({
     config,
     database,
     clock,
     logger: createLogger({ level: 'silent' }),
-    paymentsClient: createFakePaymentsClient(),
+    paymentsClient: payments,
     ...(store ? { mediaStore: store } : {})
   })
-  return { web, config, base: await web.start() }
+  return { web, config, payments, base: await web.start() }
 }
 
 describe.each(['local', 's3'] as const)('media in the %s store', (kind) => {
@@ -96,6 +98,7 @@ describe.each(['local', 's3'] as const)('media in the %s store', (kind) => {
     for (const id of (await owner.get(`/jobs/${jobId}`)).html.matchAll(/data-application="([^"]+)"/g)) {
       await owner.post(`/applications/${id[1]}/decide`, { state: 'selected' })
     }
+    await fundWithFake(owner, { db: database.db, payments: site.payments, fundings: site.web.services.fundings }, jobId, 'https://wallet.test/owner_m')
     expect((await owner.post(`/jobs/${jobId}/start`)).status).toBe(303)
   })
   afterAll(async () => {
@@ -199,8 +202,8 @@ describe.each(['local', 's3'] as const)('media in the %s store', (kind) => {
     const good = await creator.request('POST', '/uploads', SAMPLE.mp3, { ...headers, 'upload-length': String(SAMPLE.mp3.length), 'upload-metadata': meta })
     expect(good.status).toBe(201)
     const id = good.location!.split('/').pop()!
-    // Someone else naming my upload gets nothing: refused, and the upload is still mine.
-    expect([403, 404]).toContain((await stranger.post(`/jobs/${jobId}/submission`, { audioUpload: id, action: 'submit' })).status)
+    // Someone else naming my upload gets nothing (refused before the job, or as a file that is not theirs), and the upload is still mine.
+    expect([403, 404, 422]).toContain((await stranger.post(`/jobs/${jobId}/submission`, { audioUpload: id, action: 'submit' })).status)
     expect((await creator.request('HEAD', good.location!, undefined, headers)).status).toBe(200)
     expect(await site.web.services.media.checkUpload({ uploadId: id }, 'nobody', 'audio')).toBe('upload_missing')
   })

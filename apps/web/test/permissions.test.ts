@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { Agent, SAMPLE, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, SAMPLE, fundWithFake, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { media } from '../src/media/model.ts'
-import { fundings } from '../src/funding/model.ts'
 
 /** The owner (agent a) pays the job into escrow; the fake payments service confirms it. */
-async function fund(jobId: string) {
-  await a.post(`/jobs/${jobId}/funding`)
-  const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, jobId))
-  t.payments.settle(f!.pendingId!, 'completed')
-  await t.web.services.fundings.refreshOpen()
-  return f!
-}
+const fund = (jobId: string) => fundWithFake(a, { db: t.database.db, payments: t.payments, fundings: t.web.services.fundings }, jobId)
 
 let t: TestWeb
 let a: Agent

@@ -24,14 +24,14 @@ describe('speaker buttons and recordings', () => {
     expect(asked).toEqual([['nav.jobs', 'job.x.title']])
     expect(html).toContain('<a class="speak" href="/audio/clips/c1" data-speak="nav.jobs" data-audio-src="/audio/clips/c1" data-audio-lang="ot" lang="oto"')
     expect(html).toContain('aria-label="Escuchar: Trabajos & &#34;más&#34; (Otomí)"')
-    expect(html).toContain('<button type="button" class="speak" data-speak="job.x.title" aria-label="Escuchar: Otro"><span aria-hidden="true">🔊</span></button>')
+    expect(html).toContain('<button type="button" class="speak" data-speak="job.x.title" data-speak-text="Otro" aria-label="Escuchar: Otro"><span aria-hidden="true">🔊</span></button>')
   })
 
   test('when the lookup fails, every speaker is a speech-synthesis button and the failure is logged', async () => {
     const warnings: unknown[] = []
     const ctx = { t, recordings: recordingsFor({ resolve: () => Promise.reject(new Error('database went away')) }, request(warnings)) }
     const html = String(await (<p><SpeakButton slug="nav.jobs" text="Trabajos" ctx={ctx} /></p>))
-    expect(html).toBe('<p><button type="button" class="speak" data-speak="nav.jobs" aria-label="Escuchar: Trabajos"><span aria-hidden="true">🔊</span></button></p>')
+    expect(html).toBe('<p><button type="button" class="speak" data-speak="nav.jobs" data-speak-text="Trabajos" aria-label="Escuchar: Trabajos"><span aria-hidden="true">🔊</span></button></p>')
     expect(warnings).toHaveLength(1)
   })
 
