@@ -10,10 +10,15 @@ import { eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
 import { launchChromium } from '@voces/platform/browser'
+import { formatMinorUnits } from '@voces/platform'
 import { Agent, jobFields } from './helpers.ts'
 import { startFullStack, type FullStack } from './full-stack.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { users } from '../src/domain/user.ts'
+
+/** The sandbox's default fee on a payment's principal (0.50 + 1 %, rounded up), as payments-service.test.ts. */
+const sandboxFee = (principal: bigint) => 50n + (principal * 100n + 9_999n) / 10_000n
+const escrowGets = 20_00n + sandboxFee(20_00n)
 
 const SHOTS = 'artifacts/web'
 let stack: FullStack
@@ -94,7 +99,8 @@ test('a new person registers, keeps a refused address with its cause, creates a 
   expect(await page.getAttribute('html', 'lang')).toBe('es')
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Aprobar un pago desde su billetera')
   expect(await page.textContent('[data-receiver]')).toBe(`Seller ${h.seller.name}`)
-  expect(await page.textContent('[data-receives]')).toBe('20.00 USD')
+  // Escrow receives the job's 20.00 and the reserve for its one payout's fee (the sandbox's 0.50 + 1 %).
+  expect(await page.textContent('[data-receives]')).toBe(`${formatMinorUnits(escrowGets, 2)} USD`)
   expect(await page.textContent('main')).not.toContain('/incoming-payments/')
   await axe(page)
   await fitsPhone(page)
@@ -102,12 +108,12 @@ test('a new person registers, keeps a refused address with its cause, creates a 
   await page.getByRole('button', { name: 'Aprobar', exact: true }).click()
   await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job!.id}`))
   await page.getByText('Pago recibido').first().waitFor()
-  await page.locator('[data-ledger="funded"]', { hasText: '20.00 USD' }).waitFor()
+  await page.locator('[data-ledger="funded"]', { hasText: `${formatMinorUnits(escrowGets, 2)} USD` }).waitFor()
   await axe(page)
   await page.screenshot({ path: `${SHOTS}/wallets-04-funded.png`, fullPage: true })
 
-  // The play money left the test wallet: the job's 20.00 plus the sandbox's fee (0.50 + 1 %).
+  // The play money left the test wallet: what escrow received plus the sandbox's fee on it.
   const name = new URL(ana!.walletAddress!).pathname.slice(1)
-  expect(await h.sandbox.admin.balance(name)).toBe(1000_00n - 20_00n - 70n)
+  expect(await h.sandbox.admin.balance(name)).toBe(1000_00n - escrowGets - sandboxFee(escrowGets))
   await context.close()
 }, 120_000)
