@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm'
 import type { Browser } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
 import { launchChromium, screenshotPath } from '@voces/platform/browser'
-import { Agent, SAMPLE, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, SAMPLE, fundWithFake, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { submissions } from '../src/submissions/model.ts'
 
@@ -30,7 +30,8 @@ beforeAll(async () => {
   await creator.postMultipart(`/jobs/${jobId}/apply`, { note: 'hola' })
   const application = /data-application="([^"]+)"/.exec((await owner.get(`/jobs/${jobId}`)).html)![1]!
   await owner.post(`/applications/${application}/decide`, { state: 'selected' })
-  await owner.post(`/jobs/${jobId}/start`)
+  await fundWithFake(owner, { db: t.database.db, payments: t.payments, fundings: t.web.services.fundings }, jobId, 'https://wallet.test/owner_tus')
+  expect((await owner.post(`/jobs/${jobId}/start`)).status).toBe(303)
 })
 afterAll(async () => {
   await browser?.close()
