@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody'
 import { systemClock, type Clock, type Database, type Logger } from '@voces/platform'
 import type { SandboxConfig } from './config.ts'
 import type { SandboxDeps } from './deps.ts'
-import { SANDBOX_ERRORS } from './http/errors.ts'
+import { SANDBOX_ERRORS, sendSpecViolation } from './http/errors.ts'
 import { createOpenApiValidators, registerResponseValidation } from './http/openapi.ts'
 import { createSignatureVerifier, type RawBodyRequest } from './http/signatures.ts'
 import { registerFaults } from './http/faults.ts'
@@ -90,10 +90,16 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
   })
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500
-    if (status === 500) request.log.error({ err: error }, 'unhandled error')
-    return reply.code(status).send({
-      error: status === 500 ? { code: 'internal_error', description: 'Internal error' } : { code: 'invalid_request', description: error.message }
-    })
+    if (status === 500) {
+      request.log.error({ err: error }, 'unhandled error')
+      return reply.code(500).send({ error: { code: 'internal_error', description: 'Internal error' } })
+    }
+    if (request.url.startsWith('/admin')) return reply.code(status).send({ error: { code: 'invalid_request', description: error.message } })
+    // A body the parser cannot read (bad JSON, wrong type) is refused as Rafiki's request validator refuses a
+    // malformed request, in the auth or resource server's words, and never checked as a route's own answer
+    // (the fuzz suite found a 400 here turned into a 500 by the response check).
+    deps.openApi.skipResponseCheck(request)
+    return sendSpecViolation(reply, request.url.startsWith('/auth') ? 'auth' : 'resource', status, error.message)
   })
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: SANDBOX_ERRORS.not_found.code, description: SANDBOX_ERRORS.not_found.description } }))
   registerInputGuard(app, deps.openApi)
