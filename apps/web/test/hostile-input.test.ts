@@ -24,24 +24,59 @@ afterAll(() => t.close())
 const displayName = async (username: string) =>
   (await t.database.db.select({ d: users.displayName }).from(users).where(eq(users.username, username)))[0]!.d
 
-describe('control characters are refused before they reach the database', () => {
-  test('a NUL byte in the profile display name (multipart and urlencoded): 400 in Spanish, nothing saved', async () => {
+/** The value of the field `f-<name>` in a page, whether it is marked, and the markup of its message. */
+function field(html: string, name: string): { value: string | undefined; invalid: boolean; error: string } {
+  const input = new RegExp(`<(?:input|textarea)[^>]*id="f-${name}"[^>]*>`).exec(html)?.[0] ?? ''
+  const value = /value="([^"]*)"/.exec(input)?.[1] ?? new RegExp(`id="f-${name}"[^>]*>([^<]*)</textarea>`).exec(html)?.[1]
+  const error = new RegExp(`id="f-${name}-error"[\\s\\S]*?</p>`).exec(html)?.[0] ?? ''
+  return { value, invalid: input.includes('aria-invalid="true"'), error }
+}
+
+describe('control characters never reach the database, and never lose what was typed', () => {
+  test('a NUL byte in the profile display name (multipart and urlencoded): the form again, the text without it, the field told why, nothing saved', async () => {
     for (const send of [() => ana.postMultipart('/profile', { displayName: 'Ana\u0000x', roles: 'funder' }), () => ana.post('/profile', { displayName: 'Ana\u0000x' })]) {
       const res = await send()
-      expect(res.status).toBe(400)
-      expect(res.html).toContain('data-error="control_characters"')
-      expect(res.html).toContain(es.errors.control_characters)
+      expect(res.status).toBe(422)
+      expect(field(res.html, 'displayName')).toMatchObject({ value: 'Anax', invalid: true, error: expect.stringContaining(es.errors.control_characters) })
+      expect(res.html).toContain('id="error-summary"')
     }
     expect(await displayName('ana_h')).toBe('ana_h')
   })
 
-  test('a job title with a control character: 400 in English for an English speaker, no job', async () => {
-    const res = await bob.postMultipart('/jobs', jobFields({ title: 'Cuento\u0000', action: 'draft' }))
-    expect(res.status).toBe(400)
-    expect(res.html).toContain(en.errors.control_characters)
+  test('a job title with a control character: the form again in English for an English speaker, every typed field kept, no job', async () => {
+    const res = await bob.postMultipart('/jobs', jobFields({ title: 'Cuento\u0000', description: 'Una historia\u0007 larga', action: 'draft' }))
+    expect(res.status).toBe(422)
+    expect(field(res.html, 'title')).toMatchObject({ value: 'Cuento', invalid: true, error: expect.stringContaining(en.errors.control_characters) })
+    expect(field(res.html, 'description')).toMatchObject({ value: 'Una historia larga', invalid: true })
     const res2 = await bob.postMultipart('/jobs', jobFields({ title: 'Cuento\u001b[31m', action: 'draft' }))
-    expect(res2.status).toBe(400)
+    expect(res2.status).toBe(422)
+    expect(field(res2.html, 'title').value).toBe('Cuento[31m')
     expect(await t.database.db.select().from(jobs)).toHaveLength(0)
+    // Sent again as shown, it is saved.
+    expect((await bob.postMultipart('/jobs', jobFields({ title: 'Cuento[31m', action: 'draft' }))).status).toBe(303)
+    expect(await t.database.db.select({ title: jobs.title }).from(jobs)).toEqual([{ title: 'Cuento[31m' }])
+    await t.database.db.delete(jobs)
+  })
+
+  test('register and login: the form again with the name typed, minus the control character; nobody registered or signed in', async () => {
+    const visitor = new Agent(t.baseUrl)
+    await visitor.get('/register')
+    const reg = await visitor.post('/register', { username: 'eva\u0000_h', displayName: 'Eva\u0001', password: 'secret123', role: 'creator' })
+    expect(reg.status).toBe(422)
+    expect(field(reg.html, 'username')).toMatchObject({ value: 'eva_h', invalid: true, error: expect.stringContaining(es.errors.control_characters) })
+    expect(field(reg.html, 'displayName')).toMatchObject({ value: 'Eva', invalid: true })
+    expect(await t.database.db.select().from(users).where(eq(users.username, 'eva_h'))).toEqual([])
+    await visitor.get('/login')
+    const login = await visitor.post('/login', { username: 'ana_h\u0000', password: 'secret123' })
+    expect(login.status).toBe(422)
+    expect(field(login.html, 'username')).toMatchObject({ value: 'ana_h', invalid: true })
+    expect((await visitor.get('/dashboard')).status).not.toBe(200)
+  })
+
+  test('a form that does not show itself again still answers a plain 400 page', async () => {
+    const res = await ana.post('/audio/requests', { target: 'browse.title', language: 'ot\u0000' })
+    expect(res.status).toBe(400)
+    expect(res.html).toContain('data-error="control_characters"')
   })
 
   test('tabs and line breaks stay allowed in multi-line text', async () => {

@@ -7,6 +7,7 @@ import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { applicationErrorStatus } from './errors.ts'
 import { body, str } from '../http/form.ts'
+import { inputProblems } from '../http/input.ts'
 import type { MediaService } from '../media/service.ts'
 import type { JobService } from '../jobs/service.ts'
 import { keepUploads } from '../media/kept.ts'
@@ -20,7 +21,7 @@ import { requireUser } from '../http/guards.ts'
 const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus })
 
 export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService; media: MediaService; jobs: JobService }): void {
-  app.post<{ Params: { id: string } }>('/jobs/:id/apply', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/jobs/:id/apply', { config: { showsFormAgain: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const job = await deps.jobs.getForViewer(user, req.params.id)
@@ -38,7 +39,7 @@ export function applicationRoutes(app: FastifyInstance, deps: { applications: Ap
         { name: 'image', kind: 'image' }
       ]
     })
-    const problems: Problem[] = [...kept.problems]
+    const problems: Problem[] = [...inputProblems(req), ...kept.problems]
     if (tooLong(note, LIMITS.applicationNote)) problems.unshift({ field: 'note', code: 'too_long', max: LIMITS.applicationNote })
     const result = problems.length > 0 ? undefined : await deps.applications.apply(user, job.id, { note, ...kept.ids })
     if (typeof result === 'string' && result !== 'too_long') return errorPage(req, reply, result, `/jobs/${job.id}`)

@@ -10,6 +10,7 @@ import type { User } from '../domain/user.ts'
 import type { MediaService } from '../media/service.ts'
 import { errorPages, page, redirect } from '../http/render.tsx'
 import { body, list, str, type FormBody } from '../http/form.ts'
+import { inputProblems } from '../http/input.ts'
 import { keepUploads } from '../media/kept.ts'
 import { refusedStatus, type Problem } from '../domain/problems.ts'
 import { commonErrorStatus } from '../http/errors.ts'
@@ -93,10 +94,10 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
    * Checks the whole form at once, storing its reference file first so a refusal keeps it
    * (media/kept.ts): the problems, or the input with the file's id.
    */
-  async function judge(user: User, b: FormBody, publishing: boolean): Promise<{ input: JobInput; problems: Problem[]; referenceKind: MediaKind | undefined }> {
+  async function judge(req: FastifyRequest, user: User, b: FormBody, publishing: boolean): Promise<{ input: JobInput; problems: Problem[]; referenceKind: MediaKind | undefined }> {
     const kept = await keepUploads(deps.media, { owner: user, purpose: 'job_reference', body: b, fields: [{ name: 'reference', kind: 'any' }] })
     const input = { ...readInput(b), ...(kept.ids.reference ? { referenceMediaId: kept.ids.reference } : {}) }
-    return { input, problems: [...jobs.problems(input, publishing), ...kept.problems], referenceKind: kept.kinds.reference }
+    return { input, problems: [...inputProblems(req), ...jobs.problems(input, publishing), ...kept.problems], referenceKind: kept.kinds.reference }
   }
 
   const form = (req: FastifyRequest, reply: FastifyReply, o: { title: string; action: string; input: JobInput; problems: Problem[]; canSaveDraft: boolean; referenceKind: MediaKind | undefined }) =>
@@ -130,12 +131,12 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     ))
   })
 
-  app.post('/jobs', async (req, reply) => {
+  app.post('/jobs', { config: { showsFormAgain: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)
     const publish = str(b, 'action') !== 'draft'
-    const { input, problems, referenceKind } = await judge(user, b, publish)
+    const { input, problems, referenceKind } = await judge(req, user, b, publish)
     const result = problems.length > 0 ? undefined : await jobs.create(user, input, publish)
     if (result === undefined || typeof result === 'string') {
       return form(req, reply, { title: 'jobs.new_title', action: '/jobs', input, problems: result ? [{ code: result }] : problems, canSaveDraft: true, referenceKind })
@@ -154,12 +155,12 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     ))
   })
 
-  app.post<{ Params: { id: string } }>('/jobs/:id/edit', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/jobs/:id/edit', { config: { showsFormAgain: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)
     const publish = str(b, 'action') !== 'draft'
-    const { input, problems, referenceKind } = await judge(user, b, publish)
+    const { input, problems, referenceKind } = await judge(req, user, b, publish)
     const result = problems.length > 0 ? undefined : await jobs.update(user, req.params.id, input, publish)
     if (result === 'not_found' || result === 'invalid_state') return errorPage(req, reply, result, `/jobs/${req.params.id}`)
     if (result === undefined || typeof result === 'string') {

@@ -13,6 +13,7 @@ import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { submissionErrorStatus } from './errors.ts'
 import { body, file, str } from '../http/form.ts'
+import { inputProblems } from '../http/input.ts'
 import { requireUser } from '../http/guards.ts'
 import { ReviewConfirm, type ReviewAction } from './views/review.tsx'
 
@@ -26,7 +27,7 @@ const REASON_FAILURES: readonly Failure[] = ['reason_required', 'file_type', 'fi
 const FORM_ERRORS: Record<string, string | undefined> = { empty_submission: undefined, too_long: 'text', wrong_deliverable: undefined }
 
 export function submissionRoutes(app: FastifyInstance, deps: { submissions: SubmissionService; jobs: JobService; media: MediaService }): void {
-  app.post<{ Params: { id: string } }>('/jobs/:id/submission', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/jobs/:id/submission', { config: { showsFormAgain: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const job = await deps.jobs.getForViewer(user, req.params.id)
@@ -46,7 +47,7 @@ export function submissionRoutes(app: FastifyInstance, deps: { submissions: Subm
         { name: 'image', kind: 'image' }
       ]
     })
-    const problems: Problem[] = [...kept.problems]
+    const problems: Problem[] = [...inputProblems(req), ...kept.problems]
     if (tooLong(text, LIMITS.submissionText)) problems.unshift({ field: 'text', code: 'too_long', max: LIMITS.submissionText })
     const result = problems.length > 0 ? undefined : await deps.submissions.save(user, job, { text, ...kept.ids }, submit)
     if (typeof result === 'string' && !(result in FORM_ERRORS)) return errorPage(req, reply, result, `/jobs/${job.id}`)

@@ -8,6 +8,7 @@ import { isUiLanguage } from '../domain/languages.ts'
 import { page, redirect } from '../http/render.tsx'
 import { safeLocalPath } from '../http/context.ts'
 import { body, list, str } from '../http/form.ts'
+import { inputProblems } from '../http/input.ts'
 import { keepUploads } from '../media/kept.ts'
 import { isTimeZone } from '../domain/time-zones.ts'
 import { refusedStatus, type Problem } from '../domain/problems.ts'
@@ -57,10 +58,10 @@ export function userRoutes(
     page(req, reply, { title: 'register.title', titleSlug: 'register.title' }, (ctx) => <RegisterForm ctx={ctx} />)
   )
 
-  app.post('/register', async (req, reply) => {
+  app.post('/register', { config: { showsFormAgain: true } }, async (req, reply) => {
     const b = body(req)
     const values = { username: str(b, 'username'), displayName: str(b, 'displayName'), password: str(b, 'password'), role: str(b, 'role') || 'creator' }
-    let problems = users.registrationProblems(values)
+    let problems = [...inputProblems(req), ...users.registrationProblems(values)]
     const role = values.role
     if (problems.length === 0 && isRole(role)) {
       const result = await users.register({ ...values, role, preferredLanguage: req.lang })
@@ -85,10 +86,10 @@ export function userRoutes(
 
   app.post(
     '/login',
-    { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' } } },
+    { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' }, showsFormAgain: true } },
     async (req, reply) => {
       const b = body(req)
-      const missing = (['username', 'password'] as const).filter((f) => !str(b, f).trim()).map((field) => ({ field, code: 'required' }))
+      const missing = [...inputProblems(req), ...(['username', 'password'] as const).filter((f) => !str(b, f).trim()).map((field) => ({ field, code: 'required' }))]
       const result = missing.length ? 'invalid_input' : await users.authenticate(str(b, 'username').slice(0, 200), str(b, 'password').slice(0, 400))
       if (typeof result === 'string') {
         const problems = missing.length ? missing : [{ code: result }]
@@ -131,7 +132,7 @@ export function userRoutes(
     ))
   })
 
-  app.post('/profile', async (req, reply) => {
+  app.post('/profile', { config: { showsFormAgain: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const b = body(req)
@@ -149,7 +150,7 @@ export function userRoutes(
     const prefLang = str(b, 'preferredLanguage')
     const defaultLanguage = str(b, 'defaultLanguage')
     const maxResponses = Number.parseInt(str(b, 'defaultMaxResponses'), 10)
-    const problems = [...kept.problems, ...users.profileProblems(texts)]
+    const problems = [...inputProblems(req), ...kept.problems, ...users.profileProblems(texts)]
     // What was typed, shown again on a refusal (never the saved values over it).
     const typed: User = {
       ...user,
