@@ -54,6 +54,9 @@ describe('connect-time guard (issue 12: DNS rebinding)', () => {
     const allowing = createNetGuard({ allowedOrigins: [`http://allowed.test:${port}`], resolve: rebinding })
     const res = await allowing.run(() => fetch(`http://allowed.test:${port}/`))
     expect(await res.text()).toBe('secret')
+    // A body with the Content-Length its client set (and signed, as the SDK does): Node 20's fetch adds its own.
+    const post = await allowing.run(() => fetch(`http://allowed.test:${port}/`, { method: 'POST', body: '{"a":1}', headers: { 'Content-Length': '7' } }))
+    expect(post.status).toBe(200)
     // The same host on another port is not the allowed origin.
     await expect(allowing.run(() => fetch(`http://allowed.test:${port + 1}/`))).rejects.toThrow(NetGuardRefusal)
     const missing = await allowing.run(() => fetch('http://nowhere.test/')).catch((e: unknown) => e)

@@ -56,7 +56,8 @@ class ScopedDispatcher extends Dispatcher {
     super()
   }
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    return (scopes.getStore()?.agent ?? this.fallback).dispatch(options, handler)
+    const headers = oneContentLength(options.headers)
+    return (scopes.getStore()?.agent ?? this.fallback).dispatch(headers === options.headers ? options : { ...options, headers }, handler)
   }
   override close(): Promise<void> {
     return this.fallback.close()
@@ -64,6 +65,21 @@ class ScopedDispatcher extends Dispatcher {
   override destroy(): Promise<void> {
     return this.fallback.destroy()
   }
+}
+
+/**
+ * Node 20's own fetch appends its Content-Length to one the caller set (the SDK sets and signs it), and
+ * hands "150, 150" to the dispatcher: its bundled undici reads the first number, undici 7's Agent refuses
+ * the request. Identical values are one value (RFC 9110 §8.6); anything else is left for undici to refuse.
+ */
+function oneContentLength(headers: Dispatcher.DispatchOptions['headers']): Dispatcher.DispatchOptions['headers'] {
+  if (!headers || typeof headers !== 'object' || Array.isArray(headers) || Symbol.iterator in headers) return headers
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'content-length' || typeof value !== 'string' || !value.includes(',')) continue
+    const values = value.split(',').map((v) => v.trim())
+    if (values.every((v) => v === values[0])) return { ...headers, [name]: values[0] }
+  }
+  return headers
 }
 
 function installSwitch(): void {

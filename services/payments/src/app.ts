@@ -9,6 +9,7 @@ import { registerBearerAuth } from './http/auth.ts'
 import { registerErrorHandling } from './http/errors.ts'
 import { registerInputGuard } from './http/input-guard.ts'
 import { createUrlGuard } from './open-payments/url-guard.ts'
+import { createNetGuard } from '@voces/platform/net-guard'
 import { createOpenPayments, type OpenPayments } from './open-payments/client.ts'
 import { registerPaymentRoutes } from './payment/routes.ts'
 import { createConsentService } from './consent/service.ts'
@@ -45,8 +46,11 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   const db = database.db
   const pollers: Poller[] = []
 
+  const allowedOrigins = [...config.walletAllowedOrigins, ...(config.seller ? [config.seller.walletAddressUrl] : [])]
+  const netGuard = createNetGuard({ allowedOrigins })
   const openPayments = createOpenPayments({
-    urlGuard: createUrlGuard({ allowedOrigins: [...config.walletAllowedOrigins, ...(config.seller ? [config.seller.walletAddressUrl] : [])] }),
+    urlGuard: createUrlGuard({ allowedOrigins }),
+    netGuard,
     useHttp: config.useHttp,
     requestTimeoutMs: config.walletRequestTimeoutMs,
     walletAddressCacheMs: config.walletAddressCacheMs,
@@ -134,6 +138,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
       pollers.length = 0
       started = false
       await app.close()
+      await netGuard.close()
     }
   }
 }

@@ -1,5 +1,6 @@
 import { createAuthenticatedClient, createUnauthenticatedClient, type AuthenticatedClient, type UnauthenticatedClient, type WalletAddress } from '@interledger/open-payments'
 import type { Logger } from '@voces/platform'
+import { NetGuardRefusal, type NetGuard } from '@voces/platform/net-guard'
 import type { WalletAddressProblem } from '@voces/payments-contract'
 import { CommonError, fail, isFailure, toWalletFailure, type Failure, type WalletFailure, type WalletStep, SellerError } from '../errors.ts'
 import { createGrantTokenCache, type NonInteractiveAccess } from './grant-token-cache.ts'
@@ -42,6 +43,8 @@ export function createOpenPayments(deps: {
   logger: Logger
   /** Which wallet URLs may be fetched (user-given addresses and the servers their documents name). */
   urlGuard: UrlGuard
+  /** Every request of the SDK's clients is checked again where it connects (DNS rebinding, redirects). */
+  netGuard: NetGuard
 }): OpenPayments {
   // Never below info: at debug the SDK logs whole responses, continuation and access tokens included.
   const sdkLevel = ['debug', 'trace'].includes(deps.logger.level) ? 'info' : deps.logger.level
@@ -58,7 +61,7 @@ export function createOpenPayments(deps: {
     fetch: async (url) => {
       const unsafe = await deps.urlGuard.check(url)
       if (unsafe) throw new RefusedUrl(unsafe)
-      anonymous ??= createUnauthenticatedClient(base)
+      anonymous ??= createUnauthenticatedClient(base).then((c) => deps.netGuard.wrap(c))
       const wallet = await (await anonymous).walletAddress.get({ url })
       // Its servers are fetched next: they must pass the same guard.
       for (const server of [wallet.authServer, wallet.resourceServer]) {
@@ -78,7 +81,9 @@ export function createOpenPayments(deps: {
         deps.logger.error({ sellerId: identity.id, problem: key }, 'seller key cannot be loaded')
         return fail(SellerError.InvalidSellerKey, `The key of seller ${identity.id} cannot be used: ${key}`)
       }
-      pending = createAuthenticatedClient({ ...base, walletAddressUrl: identity.walletAddressUrl, keyId: identity.keyId, privateKey: key })
+      pending = createAuthenticatedClient({ ...base, walletAddressUrl: identity.walletAddressUrl, keyId: identity.keyId, privateKey: key }).then((c) =>
+        deps.netGuard.wrap(c)
+      )
       clients.set(cacheKey, pending)
       pending.catch(() => clients.delete(cacheKey))
     }
@@ -98,6 +103,7 @@ export function createOpenPayments(deps: {
         return await addresses.get(url)
       } catch (error) {
         if (error instanceof RefusedUrl) return refused(error.message, error.message === HOST_NOT_FOUND ? 'not_found' : 'not_allowed')
+        if (error instanceof NetGuardRefusal) return refused('points to a private or reserved network address', 'not_allowed')
         const failure = toWalletFailure(step, error)
         // A wallet address that does not exist or is not Open Payments is the caller's mistake, not
         // an outage. Only the status is told: the remote answer is never echoed back.
