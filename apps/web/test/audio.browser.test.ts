@@ -188,4 +188,38 @@ describe('a recording contributed through the page is heard from then on', () =>
     expect(res.status()).toBe(200)
     await context.close()
   })
+
+  test('a refused contribution keeps its recording, which can then be sent as it is', async () => {
+    const page = await signedIn('hnahnu_voz')
+    await page.goto(`${t.baseUrl}/audio/contribute?target=nav.jobs&next=/jobs`)
+    await page.getByRole('button', { name: 'Grabar', exact: true }).click()
+    await page.getByRole('button', { name: 'Detener', exact: true }).waitFor()
+    await expect.poll(() => page.locator('[data-recorder] progress').evaluate((el) => (el as unknown as { value: number }).value)).toBeGreaterThan(0.5)
+    await page.getByRole('button', { name: 'Detener', exact: true }).click()
+    await expect.poll(() => page.locator('[data-recorder] audio').getAttribute('src')).toMatch(/^blob:/)
+    // A language the server does not know (as an old page or a tampered form would send): refused.
+    await page.getByLabel('Lengua de la grabación', { exact: true }).evaluate((el) => {
+      const select = el as unknown as { innerHTML: string; value: string }
+      select.innerHTML += '<option value="tlh">Klingon</option>'
+      select.value = 'tlh'
+    })
+    await page.getByRole('button', { name: 'Enviar grabación', exact: true }).click()
+    await expect.poll(() => page.locator('#error-summary').count()).toBe(1)
+    expect(await t.database.db.select().from(audioClips).where(eq(audioClips.target, 'nav.jobs'))).toEqual([])
+    // The recording is still there: heard on the page, said to be kept, sent again by its id.
+    const kept = page.locator('[data-kept=audio]')
+    const keptId = await kept.locator('input[type=hidden]').inputValue()
+    const src = await kept.locator('audio').getAttribute('src')
+    const heard = await page.request.get(`${t.baseUrl}${src}`)
+    expect(heard.status()).toBe(200)
+    expect(heard.headers()['content-type']).toBe('audio/webm')
+    await check(page, 'contribution-refused')
+
+    await page.getByRole('button', { name: 'Enviar grabación', exact: true }).click()
+    await page.waitForURL(/sent=1/)
+    const [clip] = await t.database.db.select().from(audioClips).where(eq(audioClips.target, 'nav.jobs'))
+    expect(clip).toMatchObject({ language: 'ot', status: 'needs_review', mediaId: keptId })
+    expect(clip!.durationMs).toBeGreaterThan(500)
+    await page.context().close()
+  })
 })

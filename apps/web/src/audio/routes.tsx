@@ -1,7 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AudioService } from './service.ts'
 import { AUDIO_LANG_COOKIE, fieldTarget, isTarget } from './chain.ts'
-import { isLanguage } from '../domain/languages.ts'
+import { isLanguage, type Language } from '../domain/languages.ts'
+import { refusedStatus, type Problem } from '../domain/problems.ts'
+import { keepUploads } from '../media/kept.ts'
 import { requestChain } from './recordings.ts'
 import { ContributePage, SettingsPage } from './views/contribute.tsx'
 import { QueuePage, type QueueItem } from './views/queue.tsx'
@@ -77,31 +79,45 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     return redirect(reply, safeLocalPath(str(b, 'next'), '/audio'))
   })
 
-  app.get<{ Querystring: { target?: string; sent?: string; asked?: string; next?: string } }>('/audio/contribute', async (req, reply) => {
-    const target = req.query.target
-    if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
-    const t = translator(req.lang)
-    const text = await textOf(target, t, req.user)
+  /**
+   * The page of one target: what is recorded and waiting, and the forms. A refused contribution comes
+   * back here with its problems and the recording kept (media/kept.ts), ready to send again.
+   */
+  async function contributePage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    o: { target: string; next: string | undefined; sent?: boolean; asked?: boolean; problems?: Problem[]; kept?: string | undefined; language?: Language | undefined }
+  ): Promise<FastifyReply> {
+    const text = await textOf(o.target, translator(req.lang), req.user)
     // A draft job's fields are nobody's business but its owner's.
-    if (fieldTarget(target) && text === null) return errorPage(req, reply, 'not_found')
-    const [ready, status] = await Promise.all([audio.readyClips([target]), audio.status(target)])
-    return page(req, reply, { title: 'audio.contribute_title', titleSlug: 'audio.contribute_title' }, (ctx) => (
+    if (fieldTarget(o.target) && text === null) return errorPage(req, reply, 'not_found')
+    const [ready, status] = await Promise.all([audio.readyClips([o.target]), audio.status(o.target)])
+    const problems = o.problems ?? []
+    return page(req, reply, { title: 'audio.contribute_title', titleSlug: 'audio.contribute_title', status: problems.length ? refusedStatus(problems) : 200 }, (ctx) => (
       <ContributePage
         ctx={ctx}
         d={{
-          target,
+          target: o.target,
           text,
-          ready: ready.get(target) ?? new Map(),
+          ready: ready.get(o.target) ?? new Map(),
           waiting: status.waiting,
           requests: status.requests,
-          language: requestChain(req)[0]!,
-          sent: req.query.sent === '1',
+          language: o.language ?? requestChain(req)[0]!,
+          sent: o.sent === true,
           // The page the person came from (the speaker's note links here with it), to go back to.
-          back: req.query.next ? safeLocalPath(req.query.next, '') || null : fieldTarget(target) ? `/jobs/${fieldTarget(target)!.jobId}` : null,
-          asked: req.query.asked === '1'
+          back: o.next ? safeLocalPath(o.next, '') || null : fieldTarget(o.target) ? `/jobs/${fieldTarget(o.target)!.jobId}` : null,
+          asked: o.asked === true,
+          problems,
+          kept: o.kept
         }}
       />
     ))
+  }
+
+  app.get<{ Querystring: { target?: string; sent?: string; asked?: string; next?: string } }>('/audio/contribute', async (req, reply) => {
+    const target = req.query.target
+    if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
+    return contributePage(req, reply, { target, next: req.query.next, sent: req.query.sent === '1', asked: req.query.asked === '1' })
   })
 
   // Per person (the session is read before this hook): only stops a loop filling the disk.
@@ -112,15 +128,27 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     const b = body(req)
     const target = str(b, 'target')
     const language = str(b, 'language')
-    const bytes = file(b, 'audio')
+    const next = str(b, 'next') || undefined
     if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
-    // No dead end: every refusal offers the way back to this recording page.
-    const back = `/audio/contribute?target=${encodeURIComponent(target)}${nextParam(str(b, 'next'))}`
-    if (!isLanguage(language) || !bytes) return errorPage(req, reply, 'invalid_input', back)
     if (fieldTarget(target) && (await textOf(target, translator(req.lang), user)) === null) return errorPage(req, reply, 'not_found')
-    const clip = await audio.contribute({ contributor: user, target, language, bytes })
-    if (typeof clip === 'string') return errorPage(req, reply, clip, back)
-    return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(str(b, 'next'))}`)
+    // The recording is stored before the rest is judged, so a refusal never loses it; bytes that can
+    // never be a clip (too big, too long) are refused without being kept.
+    const bytes = file(b, 'audio')
+    const unfit = bytes ? audio.refusal(bytes) : undefined
+    const kept = unfit
+      ? { ids: {} as Record<string, string>, problems: [{ field: 'audio', code: unfit }] }
+      : await keepUploads(deps.media, { owner: user, purpose: 'audio_clip', body: b, fields: [{ name: 'audio', kind: 'audio' }] })
+    const problems: Problem[] = [...kept.problems]
+    const mediaId = kept.ids.audio
+    if (!mediaId && problems.length === 0) problems.push({ field: 'audio', code: 'required' })
+    if (!isLanguage(language)) problems.push({ field: 'language', code: 'invalid_input' })
+    if (problems.length === 0 && mediaId && isLanguage(language)) {
+      const clip = await audio.contribute({ contributor: user, target, language, mediaId })
+      if (typeof clip !== 'string') return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(next ?? '')}`)
+      if (clip === 'invalid_target' || clip === 'not_found') return errorPage(req, reply, clip)
+      return contributePage(req, reply, { target, next, problems: [{ field: 'audio', code: clip }] })
+    }
+    return contributePage(req, reply, { target, next, problems, kept: mediaId, language: isLanguage(language) ? language : undefined })
   })
 
   // Anyone may ask, signed in or not: the open request is unique per target and language.

@@ -79,6 +79,12 @@ export function createAudioService(deps: AudioDeps) {
     return new Map(wanted.map((t) => [t, cache.get(t)?.byLang ?? new Map()]))
   }
 
+  function refusal(bytes: Buffer): 'file_too_large' | 'audio_too_long' | undefined {
+    if (bytes.length > deps.maxBytes) return 'file_too_large'
+    const seconds = audioSeconds(bytes)
+    return seconds !== null && seconds > MAX_SECONDS + 0.5 ? 'audio_too_long' : undefined
+  }
+
   return {
     readyClips,
 
@@ -93,26 +99,34 @@ export function createAudioService(deps: AudioDeps) {
       return heard
     },
 
-    /** Anyone signed in may offer a recording (recorded in the browser or uploaded); it waits for review. */
+    /** Why these bytes cannot be a recording (too big, too long), or undefined: judged before they are stored. */
+    refusal,
+
+    /**
+     * Anyone signed in may offer a recording (recorded in the browser or uploaded, already stored as
+     * their media: media/kept.ts keeps it through a refused try); it waits for review.
+     */
     async contribute(input: {
       contributor: User
       target: string
       language: Language
-      bytes: Buffer
-    }): Promise<AudioClip | AudioError | MediaError> {
+      mediaId: string
+    }): Promise<AudioClip | AudioError | MediaError | 'not_found'> {
       if (!isTarget(input.target)) return 'invalid_target'
-      if (input.bytes.length > deps.maxBytes) return 'file_too_large'
-      const seconds = audioSeconds(input.bytes)
-      if (seconds !== null && seconds > MAX_SECONDS + 0.5) return 'audio_too_long'
-      const stored = await deps.media.store({ owner: input.contributor, purpose: 'audio_clip', kind: 'audio', bytes: input.bytes })
-      if (typeof stored === 'string') return stored
+      const file = await deps.media.get(input.mediaId)
+      if (!file || file.ownerId !== input.contributor.id || file.purpose !== 'audio_clip' || file.kind !== 'audio') return 'not_found'
+      if (file.sizeBytes > deps.maxBytes) return 'file_too_large'
+      const bytes = await deps.media.read(file)
+      const refused = refusal(bytes)
+      if (refused) return refused
+      const seconds = audioSeconds(bytes)
       const [clip] = await deps.db
         .insert(audioClips)
         .values({
           target: input.target,
           language: input.language,
           status: 'needs_review',
-          mediaId: stored.id,
+          mediaId: file.id,
           contributorId: input.contributor.id,
           durationMs: seconds === null ? null : Math.round(seconds * 1000)
         })

@@ -106,8 +106,10 @@ export function Select(p: {
   label: string
   value?: string | undefined
   options: { value: string; label: string }[]
+  /** When two forms of a page have a field of the same name (each label must name its own). */
+  id?: string
 }): JSX.Element {
-  const id = `f-${p.name}`
+  const id = p.id ?? `f-${p.name}`
   return (
     <div class="field">
       <div class="label-row">

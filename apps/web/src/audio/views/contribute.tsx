@@ -1,6 +1,6 @@
 import type { ViewCtx } from '../../views/context.ts'
 import { LANGUAGES, type Language } from '../../domain/languages.ts'
-import { Csrf, ErrorSummary, Field, LinkButton, Select, Submit } from '../../views/form.tsx'
+import { Csrf, ErrorSummary, Field, KeptFile, LinkButton, Select, Submit, fieldError, type Problem } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
 import type { AudioClip, AudioRequest } from '../model.ts'
 
@@ -14,7 +14,9 @@ export interface ContributeData {
   sent: boolean
   asked: boolean
   back: string | null
-  error?: string | undefined
+  /** A refused try: its problems, and the recording kept from it (media/kept.ts). */
+  problems?: readonly Problem[] | undefined
+  kept?: string | undefined
 }
 
 /** One text of the site: what is recorded, what waits, and the forms to record, upload or ask. */
@@ -38,7 +40,6 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
       ) : (
         ''
       )}
-      <ErrorSummary ctx={ctx} message={d.error} />
       {d.back ? (
         <p>
           <LinkButton ctx={ctx} href={d.back} slug="audio.back" text={t('audio.back')} />
@@ -84,16 +85,28 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
         )}
       </section>
       {user ? (
-        <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title">
+        <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title" novalidate>
           <h2 id="audio-record-title">
             <Speak slug="audio.record_title" text={t('audio.record_title')} ctx={ctx} />
           </h2>
+          <ErrorSummary ctx={ctx} problems={d.problems} />
           <Csrf token={csrf} />
           <input type="hidden" name="target" value={d.target} />
           {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
           <Select ctx={ctx} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} />
           <div data-recorder>
-            <Field ctx={ctx} name="audio" type="file" accept="audio/*" slug="audio.file" label={t('audio.file')} hint={t('audio.file_hint')} required />
+            <KeptFile ctx={ctx} name="audio" kind="audio" id={d.kept} />
+            <Field
+              ctx={ctx}
+              name="audio"
+              type="file"
+              accept="audio/*"
+              slug="audio.file"
+              label={t('audio.file')}
+              hint={t('audio.file_hint')}
+              required={!d.kept}
+              {...fieldError(ctx, d.problems, 'audio')}
+            />
           </div>
           <Submit ctx={ctx} slug="audio.send" text={t('audio.send')} />
         </form>
@@ -109,7 +122,7 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
         <Csrf token={csrf} />
         <input type="hidden" name="target" value={d.target} />
         {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
-        <Select ctx={ctx} name="language" slug="audio.ask_language" label={t('audio.ask_language')} value={d.language} options={languageOptions} />
+        <Select ctx={ctx} name="language" id="f-ask-language" slug="audio.ask_language" label={t('audio.ask_language')} value={d.language} options={languageOptions} />
         <Submit ctx={ctx} slug="audio.ask" text={t('audio.ask')} kind="secondary" />
       </form>
     </div>
