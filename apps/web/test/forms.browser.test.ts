@@ -19,6 +19,8 @@ import { jobs } from '../src/jobs/model.ts'
 import { applications } from '../src/applications/model.ts'
 import { submissions } from '../src/submissions/model.ts'
 import { users } from '../src/domain/user.ts'
+import { fundings } from '../src/funding/model.ts'
+import { payouts } from '../src/payouts/model.ts'
 
 const WORD = 'x'.repeat(10_000)
 const word = (n: number) => 'w'.repeat(n)
@@ -249,5 +251,46 @@ describe('forms that speak, keep what was typed and recorded, and fit a phone', 
     expect(await creatorPage.locator('#f-defaultAmount').count()).toBe(0)
     await axe(creatorPage, 'profile (creator)')
     await creatorPage.context().close()
+  })
+
+  test('admin pages on a phone: tables become one card per row, a 10,000-character word wraps', async () => {
+    const { db } = t.database
+    const [funder] = await db.select().from(users).where(eq(users.username, 'forms_funder'))
+    const [creator] = await db.select().from(users).where(eq(users.username, 'forms_creator'))
+    await db.update(users).set({ isAdmin: true }).where(eq(users.id, funder!.id))
+    // What the payments service may say is free text: a failed payment and a failed payout, one word each.
+    await db.insert(fundings).values({ jobId, payerId: funder!.id, payerWallet: 'https://wallet.example/f', requested: 1000n, assetCode: 'MXN', assetScale: 2, state: 'failed', failureReason: WORD })
+    await db.insert(payouts).values({ jobId, kind: 'payout', reference: 'forms-long', receiverId: creator!.id, amount: 500n, assetCode: 'MXN', assetScale: 2, state: 'failed', lastError: WORD })
+    t.payments.webhookDeliveries.push({ id: 1, eventId: WORD, type: 'payment.completed', attempt: 1, statusCode: null, error: WORD, durationMs: 3, createdAt: new Date().toISOString(), eventDeliveredAt: null })
+    const admin = await phone('forms_funder')
+    for (const [name, path] of [
+      ['admin', '/admin'],
+      ['admin-users', `/admin/users?q=${WORD}`],
+      ['admin-jobs', '/admin/jobs'],
+      ['admin-money', '/admin/money'],
+      ['admin-webhooks', '/admin/webhooks'],
+      ['admin-audio', '/admin/audio'],
+      ['admin-disputes', '/admin/disputes']
+    ] as const) {
+      await admin.goto(`${t.baseUrl}${path}`)
+      await fits(admin, `long-${name}`)
+    }
+    // Every admin table is stacked like the others: no header row shown, each row a card, each cell labelled.
+    for (const path of ['/admin/money', '/admin/webhooks']) {
+      await admin.goto(`${t.baseUrl}${path}`)
+      const tables = admin.locator('main table')
+      expect(await tables.count(), path).toBeGreaterThan(0)
+      expect(await admin.locator('main table:not(.stacked)').count(), path).toBe(0)
+      const layout = await tables.evaluateAll((els) =>
+        els.map((table) => ({
+          row: getComputedStyle(table.querySelector('tbody tr')!).display,
+          header: table.querySelector('thead')!.getBoundingClientRect().height,
+          unlabelled: [...table.querySelectorAll('tbody td')].filter((td) => !td.getAttribute('data-label')).length
+        }))
+      )
+      for (const l of layout) expect(l, path).toEqual({ row: 'block', header: 1, unlabelled: 0 })
+      await axe(admin, path)
+    }
+    await admin.context().close()
   })
 })

@@ -160,7 +160,7 @@ export function AdminMoney(p: {
           <p safe>{t('common.none')}</p>
         ) : (
           <div class="table-wrap" tabindex="0" role="region" aria-labelledby="fundings-h">
-            <table>
+            <table class="stacked">
               <thead>
                 <tr>
                   <th scope="col" safe>{t('admin.money.job')}</th>
@@ -174,20 +174,23 @@ export function AdminMoney(p: {
               <tbody>
                 {p.fundings.map(({ funding: f, title, payer }) => (
                   <tr data-funding={f.id} data-funding-state={f.state}>
-                    <td>
+                    <td data-label={t('admin.money.job')}>
                       <a href={`/jobs/${f.jobId}`} data-audio-slug={`job.${f.jobId}.title`} safe>
                         {title}
                       </a>
                     </td>
-                    <td safe>{`@${payer}`}</td>
-                    <td safe>{money(f.state === 'completed' ? f.received : f.requested, f.assetCode, f.assetScale)}</td>
-                    <td data-funding-fee safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
-                    <td>
-                      <span safe>{t(`funding.states.${f.state}`)}</span>
-                      {f.failureReason ? <span class="hint" safe>{` (${f.failureReason})`}</span> : ''}
-                      {f.pendingId ? <span class="hint mono" safe>{` ${f.pendingId}`}</span> : ''}
+                    <td data-label={t('admin.money.from')} safe>{`@${payer}`}</td>
+                    <td data-label={t('ledger.amount')} safe>{money(f.state === 'completed' ? f.received : f.requested, f.assetCode, f.assetScale)}</td>
+                    <td data-label={t('funding.fee')} data-funding-fee safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
+                    <td data-label={t('funding.status')}>
+                      {/* One grid cell on a phone (table.stacked): the state and its details together. */}
+                      <span>
+                        <span safe>{t(`funding.states.${f.state}`)}</span>
+                        {f.failureReason ? <span class="hint" safe>{` (${f.failureReason})`}</span> : ''}
+                        {f.pendingId ? <span class="hint mono" safe>{` ${f.pendingId}`}</span> : ''}
+                      </span>
                     </td>
-                    <td safe>{dateTime(f.createdAt, ctx)}</td>
+                    <td data-label={t('admin.money.when')} safe>{dateTime(f.createdAt, ctx)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -203,7 +206,7 @@ export function AdminMoney(p: {
           <p safe>{t('common.none')}</p>
         ) : (
           <div class="table-wrap" tabindex="0" role="region" aria-labelledby="payouts-h">
-            <table>
+            <table class="stacked">
               <thead>
                 <tr>
                   <th scope="col" safe>{t('admin.money.job')}</th>
@@ -219,21 +222,23 @@ export function AdminMoney(p: {
               <tbody>
                 {p.payouts.map(({ payout: o, title, receiver }) => (
                   <tr data-payout={o.id} data-payout-state={o.state}>
-                    <td>
+                    <td data-label={t('admin.money.job')}>
                       <a href={`/jobs/${o.jobId}`} data-audio-slug={`job.${o.jobId}.title`} safe>
                         {title}
                       </a>
                     </td>
-                    <td safe>{t(`ledger.kinds.${o.kind}`)}</td>
-                    <td safe>{`@${receiver}`}</td>
-                    <td safe>{money(o.amount, o.assetCode, o.assetScale)}</td>
-                    <td data-payout-received safe>{receivedText(o)}</td>
-                    <td data-payout-fee safe>{feeText(o)}</td>
-                    <td>
-                      <span safe>{t(`payouts.states.${o.state}`)}</span>
-                      {o.lastError ? <span class="hint" safe>{` (${o.lastError})`}</span> : ''}
+                    <td data-label={t('ledger.kind')} safe>{t(`ledger.kinds.${o.kind}`)}</td>
+                    <td data-label={t('ledger.to')} safe>{`@${receiver}`}</td>
+                    <td data-label={t('ledger.amount')} safe>{money(o.amount, o.assetCode, o.assetScale)}</td>
+                    <td data-label={t('ledger.received')} data-payout-received safe>{receivedText(o)}</td>
+                    <td data-label={t('ledger.fee')} data-payout-fee safe>{feeText(o)}</td>
+                    <td data-label={t('funding.status')}>
+                      <span>
+                        <span safe>{t(`payouts.states.${o.state}`)}</span>
+                        {o.lastError ? <span class="hint" safe>{` (${o.lastError})`}</span> : ''}
+                      </span>
                     </td>
-                    <td safe>{dateTime(o.createdAt, ctx)}</td>
+                    <td data-label={t('admin.money.when')} safe>{dateTime(o.createdAt, ctx)}</td>
                   </tr>
                 ))}
               </tbody>

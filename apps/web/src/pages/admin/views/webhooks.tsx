@@ -22,7 +22,7 @@ export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>
           <p safe>{t('common.none')}</p>
         ) : (
           <div class="table-wrap" tabindex="0" role="region" aria-labelledby="sent-h">
-            <table>
+            <table class="stacked">
               <thead>
                 <tr>
                   <th scope="col" safe>{t('admin.webhooks.event')}</th>
@@ -34,12 +34,14 @@ export function AdminWebhooks(p: { ctx: ViewCtx; sent: Result<WebhookDelivery[]>
               <tbody>
                 {p.sent.value.map((d) => (
                   <tr data-delivery={d.id} data-delivery-ok={String(d.error === null)}>
-                    <td>
-                      <span safe>{d.type}</span> <span class="hint mono" safe>{d.eventId}</span>
+                    <td data-label={t('admin.webhooks.event')}>
+                      <span>
+                        <span safe>{d.type}</span> <span class="hint mono" safe>{d.eventId}</span>
+                      </span>
                     </td>
-                    <td safe>{String(d.attempt)}</td>
-                    <td safe>{d.error === null ? `${d.statusCode ?? ''} ${t('admin.webhooks.ok')} (${d.durationMs} ms)` : `${d.error}${d.eventDeliveredAt ? ` → ${t('admin.webhooks.delivered_later')}` : ''}`}</td>
-                    <td safe>{dateTime(new Date(d.createdAt), ctx)}</td>
+                    <td data-label={t('admin.webhooks.attempt')} safe>{String(d.attempt)}</td>
+                    <td data-label={t('admin.webhooks.result')} safe>{d.error === null ? `${d.statusCode ?? ''} ${t('admin.webhooks.ok')} (${d.durationMs} ms)` : `${d.error}${d.eventDeliveredAt ? ` → ${t('admin.webhooks.delivered_later')}` : ''}`}</td>
+                    <td data-label={t('admin.money.when')} safe>{dateTime(new Date(d.createdAt), ctx)}</td>
                   </tr>
                 ))}
               </tbody>
