@@ -37,7 +37,7 @@ describe('control characters never reach the database, and never lose what was t
     for (const send of [() => ana.postMultipart('/profile', { displayName: 'Ana\u0000x', roles: 'funder' }), () => ana.post('/profile', { displayName: 'Ana\u0000x' })]) {
       const res = await send()
       expect(res.status).toBe(422)
-      expect(field(res.html, 'displayName')).toMatchObject({ value: 'Anax', invalid: true, error: expect.stringContaining(es.errors.control_characters) })
+      expect(field(res.html, 'displayName')).toMatchObject({ value: 'Anax', invalid: true, error: expect.stringContaining(es.errors.control_characters_removed) })
       expect(res.html).toContain('id="error-summary"')
     }
     expect(await displayName('ana_h')).toBe('ana_h')
@@ -46,7 +46,7 @@ describe('control characters never reach the database, and never lose what was t
   test('a job title with a control character: the form again in English for an English speaker, every typed field kept, no job', async () => {
     const res = await bob.postMultipart('/jobs', jobFields({ title: 'Cuento\u0000', description: 'Una historia\u0007 larga', action: 'draft' }))
     expect(res.status).toBe(422)
-    expect(field(res.html, 'title')).toMatchObject({ value: 'Cuento', invalid: true, error: expect.stringContaining(en.errors.control_characters) })
+    expect(field(res.html, 'title')).toMatchObject({ value: 'Cuento', invalid: true, error: expect.stringContaining(en.errors.control_characters_removed) })
     expect(field(res.html, 'description')).toMatchObject({ value: 'Una historia larga', invalid: true })
     const res2 = await bob.postMultipart('/jobs', jobFields({ title: 'Cuento\u001b[31m', action: 'draft' }))
     expect(res2.status).toBe(422)
@@ -63,7 +63,7 @@ describe('control characters never reach the database, and never lose what was t
     await visitor.get('/register')
     const reg = await visitor.post('/register', { username: 'eva\u0000_h', displayName: 'Eva\u0001', password: 'secret123', role: 'creator' })
     expect(reg.status).toBe(422)
-    expect(field(reg.html, 'username')).toMatchObject({ value: 'eva_h', invalid: true, error: expect.stringContaining(es.errors.control_characters) })
+    expect(field(reg.html, 'username')).toMatchObject({ value: 'eva_h', invalid: true, error: expect.stringContaining(es.errors.control_characters_removed) })
     expect(field(reg.html, 'displayName')).toMatchObject({ value: 'Eva', invalid: true })
     expect(await t.database.db.select().from(users).where(eq(users.username, 'eva_h'))).toEqual([])
     await visitor.get('/login')

@@ -51,7 +51,7 @@ function strip(body: Record<string, unknown>, fields: readonly string[]): void {
 
 /**
  * The problems the input check found in a form that is shown again (`showsFormAgain` routes): one
- * `control_characters` problem per field whose forbidden characters were taken out. The route must
+ * `control_characters_removed` problem per field whose forbidden characters were taken out. The route must
  * refuse the form when there are any, so nothing is saved and the person sees their text, minus those
  * characters, with the message on the field.
  */
@@ -73,7 +73,7 @@ export async function refuseControlCharacters(req: FastifyRequest, reply: Fastif
   // A form that can show itself again keeps what was typed: the characters go, the field says why.
   if (req.routeOptions.config.showsFormAgain && !Array.isArray(req.body)) {
     strip(req.body as Record<string, unknown>, bad)
-    req.inputProblems = bad.map((field) => ({ field, code: 'control_characters' }))
+    req.inputProblems = bad.map((field) => ({ field, code: 'control_characters_removed' }))
     return undefined
   }
   return errorPage(req, reply, 'control_characters')
