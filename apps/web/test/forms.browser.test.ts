@@ -281,13 +281,11 @@ describe('forms that speak, keep what was typed and recorded, and fit a phone', 
       const tables = admin.locator('main table')
       expect(await tables.count(), path).toBeGreaterThan(0)
       expect(await admin.locator('main table:not(.stacked)').count(), path).toBe(0)
-      const layout = await tables.evaluateAll((els) =>
-        els.map((table) => ({
-          row: getComputedStyle(table.querySelector('tbody tr')!).display,
-          header: table.querySelector('thead')!.getBoundingClientRect().height,
-          unlabelled: [...table.querySelectorAll('tbody td')].filter((td) => !td.getAttribute('data-label')).length
-        }))
-      )
+      const layout = await admin.evaluate<Array<{ row: string; header: number; unlabelled: number }>>(`[...document.querySelectorAll('main table')].map((table) => ({
+        row: getComputedStyle(table.querySelector('tbody tr')).display,
+        header: table.querySelector('thead').getBoundingClientRect().height,
+        unlabelled: [...table.querySelectorAll('tbody td')].filter((td) => !td.getAttribute('data-label')).length
+      }))`)
       for (const l of layout) expect(l, path).toEqual({ row: 'block', header: 1, unlabelled: 0 })
       await axe(admin, path)
     }

@@ -39,7 +39,7 @@ function openPayments(allowedAtConnect: string[]) {
 test('a wallet name that resolves to 127.0.0.1 at connect time is refused, never connected, and told as not allowed', async () => {
   const { client, netGuard } = openPayments([])
   const url = `https://wallet.rebind.test:${port}/alice`
-  const failure = await client.walletAddress(url, 'wallet_address')
+  const failure = await client.walletAddress(url, 'buyer_wallet_address')
   expect(failure).toMatchObject({ failure: 'invalid_wallet_address', reason: 'not_allowed' })
   expect(JSON.stringify(failure)).not.toContain('canary')
   expect(connections).toBe(0)
@@ -48,7 +48,7 @@ test('a wallet name that resolves to 127.0.0.1 at connect time is refused, never
 
 test('the same request reaches the canary when its origin is allowed by configuration (the test can fail)', async () => {
   const { client, netGuard } = openPayments([`http://wallet.rebind.test:${port}`])
-  await client.walletAddress(`https://wallet.rebind.test:${port}/alice`, 'wallet_address')
+  await client.walletAddress(`https://wallet.rebind.test:${port}/alice`, 'buyer_wallet_address')
   expect(connections).toBeGreaterThan(0)
   await netGuard.close()
 })
