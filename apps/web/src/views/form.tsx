@@ -108,17 +108,26 @@ export function Select(p: {
   options: { value: string; label: string }[]
   /** When two forms of a page have a field of the same name (each label must name its own). */
   id?: string
+  error?: string | undefined
+  errorSlug?: string | undefined
 }): JSX.Element {
   const id = p.id ?? `f-${p.name}`
   return (
-    <div class="field">
+    <div class={p.error ? 'field has-error' : 'field'}>
       <div class="label-row">
         <label for={id} data-audio-slug={p.slug} safe>
           {p.label}
         </label>
         <SpeakButton slug={p.slug} text={p.label} ctx={p.ctx} />
       </div>
-      <select id={id} name={p.name} data-audio-slug={p.slug}>
+      {p.error ? (
+        <p class="error" id={`${id}-error`}>
+          <Speak slug={p.errorSlug ?? 'errors.invalid_input'} text={p.error} ctx={p.ctx} />
+        </p>
+      ) : (
+        ''
+      )}
+      <select id={id} name={p.name} data-audio-slug={p.slug} aria-invalid={p.error ? 'true' : undefined} aria-describedby={p.error ? `${id}-error` : undefined}>
         {p.options.map((o) => (
           <option value={o.value} selected={o.value === p.value} safe>
             {o.label}

@@ -93,7 +93,7 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
           <Csrf token={csrf} />
           <input type="hidden" name="target" value={d.target} />
           {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
-          <Select ctx={ctx} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} />
+          <Select ctx={ctx} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} {...fieldError(ctx, d.problems, 'language')} />
           <div data-recorder>
             <KeptFile ctx={ctx} name="audio" kind="audio" id={d.kept} />
             <Field
