@@ -202,8 +202,8 @@ describe.each(['local', 's3'] as const)('media in the %s store', (kind) => {
     const good = await creator.request('POST', '/uploads', SAMPLE.mp3, { ...headers, 'upload-length': String(SAMPLE.mp3.length), 'upload-metadata': meta })
     expect(good.status).toBe(201)
     const id = good.location!.split('/').pop()!
-    // Someone else naming my upload gets nothing (refused before the job, or as a file that is not theirs), and the upload is still mine.
-    expect([403, 404, 422]).toContain((await stranger.post(`/jobs/${jobId}/submission`, { audioUpload: id, action: 'submit' })).status)
+    // Someone else naming my upload gets nothing (not selected: refused before any file is looked at), and the upload is still mine.
+    expect((await stranger.post(`/jobs/${jobId}/submission`, { audioUpload: id, action: 'submit' })).status).toBe(403)
     expect((await creator.request('HEAD', good.location!, undefined, headers)).status).toBe(200)
     expect(await site.web.services.media.checkUpload({ uploadId: id }, 'nobody', 'audio')).toBe('upload_missing')
   })

@@ -124,6 +124,29 @@ describe('uploads are checked by content, not by name', () => {
   })
 })
 
+describe('someone who may not hand in or apply sends files: nothing is stored', () => {
+  const objects = async () => {
+    const keys: string[] = []
+    for await (const o of t.web.services.store.list()) keys.push(o.key)
+    return keys.sort()
+  }
+
+  test.each([
+    // B was never selected for the job; the owner may not apply to her own job; nobody applies once work started.
+    ['a stranger hands in work', () => b, () => `/jobs/${ids.job}/submission`, { text: 'mine', action: 'submit' }, 403, 'not_selected'],
+    ['the owner applies to her own job', () => a, () => `/jobs/${ids.job}/apply`, { note: 'me' }, 403, 'own_job'],
+    ['someone applies to a job whose work has started', () => creator, () => `/jobs/${ids.job}/apply`, { note: 'again' }, 409, 'not_recruiting']
+  ])('%s', async (_name, who, path, fields, status, code) => {
+    const rows = (await t.database.db.select().from(media)).length
+    const before = await objects()
+    const res = await who().postMultipart(path(), { ...fields, audio: SAMPLE.mp3, image: SAMPLE.png })
+    expect(res.status).toBe(status)
+    expect(res.html).toContain(`data-error="${code}"`)
+    expect((await t.database.db.select().from(media)).length).toBe(rows)
+    expect(await objects()).toEqual(before)
+  })
+})
+
 // A refused form keeps the good files as the person's drafts (sent again by id, issue 11), never a refused one.
 describe('a refused form keeps the good files, never a refused one', () => {
   const count = async () => (await t.database.db.select().from(media)).length
