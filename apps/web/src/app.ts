@@ -20,6 +20,7 @@ import { errorPages } from './http/render.tsx'
 import { refuseControlCharacters, requestFailure, startReadingBody } from './http/input.ts'
 import { errorStatus } from './errors.ts'
 import { operationsRoutes } from './http/operations.ts'
+import { spoolFormFiles } from './http/spool.ts'
 import { createUserService } from './users/service.ts'
 import { createSessionService, SESSION_COOKIE } from './sessions/service.ts'
 import { createMediaService } from './media/service.ts'
@@ -234,6 +235,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   await app.register(fastifyFormbody)
   await app.register(fastifyMultipart, {
     attachFieldsToBody: 'keyValues',
+    // Files stream to temporary files (never whole in memory), cut off at the size limit.
+    onFile: spoolFormFiles(app, join(config.uploadDir, 'incoming')),
     limits: { fileSize: config.maxUploadBytes, files: 6, fields: 60, fieldSize: 100_000 }
   })
   await app.register(fastifyRateLimit, { global: false })

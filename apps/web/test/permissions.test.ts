@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { Agent, SAMPLE, fundWithFake, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs } from '../src/jobs/model.ts'
@@ -100,11 +103,21 @@ describe('uploads are checked by content, not by name', () => {
     expect((await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: SAMPLE.png })).status).toBe(415)
   })
 
-  test('a file over the size limit is refused', async () => {
-    const big = Buffer.concat([SAMPLE.mp3, Buffer.alloc(60_000)])
+  test('a file over the size limit is refused as it streams: the clear error, nothing stored, no temporary file left', async () => {
+    const rows = (await t.database.db.select().from(media)).length
+    // 40 times the limit (50 KB): cut off at the limit while it streams to a temporary file (http/spool.ts).
+    const big = Buffer.concat([SAMPLE.mp3, Buffer.alloc(2_000_000)])
     const res = await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: big })
     expect(res.status).toBe(413)
     expect(res.html).toContain('El archivo es demasiado grande.')
+    expect((await t.database.db.select().from(media)).length).toBe(rows)
+    await expect.poll(() => readdir(join(t.config.uploadDir, 'incoming'))).toEqual([])
+    // A file under the limit is stored from its temporary file, byte for byte, and the temporary file goes.
+    const fits = Buffer.concat([SAMPLE.mp3, randomBytes(40_000)])
+    expect((await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: fits })).status).toBe(303)
+    const [profile] = await t.database.db.select().from(media).where(eq(media.sizeBytes, fits.length))
+    expect(Buffer.from(await (await fetch(`${t.baseUrl}/media/${profile!.id}`, { headers: { cookie: b.cookieHeader() } })).arrayBuffer()).equals(fits)).toBe(true)
+    await expect.poll(() => readdir(join(t.config.uploadDir, 'incoming'))).toEqual([])
   })
 
   test('a job reference may be audio, video or image, recognised by content', async () => {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { queryRows, type Db, type Logger, type Tx } from '@voces/platform'
 import { audioClips, audioRequests, type AudioClip, type AudioRequest } from './model.ts'
@@ -5,6 +6,7 @@ import type { AudioError } from './errors.ts'
 import { isTarget } from './chain.ts'
 import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
+import type { FormFile } from '../http/form.ts'
 import { isUuid } from '../domain/ids.ts'
 import { audioSeconds } from './duration.ts'
 import { users, type User } from '../domain/user.ts'
@@ -98,13 +100,15 @@ export function createAudioService(deps: AudioDeps) {
       contributor: User
       target: string
       language: Language
-      bytes: Buffer
+      bytes: Buffer | FormFile
     }): Promise<AudioClip | AudioError | MediaError> {
       if (!isTarget(input.target)) return 'invalid_target'
-      if (input.bytes.length > deps.maxBytes) return 'file_too_large'
-      const seconds = audioSeconds(input.bytes)
+      if ((Buffer.isBuffer(input.bytes) ? input.bytes.length : input.bytes.size) > deps.maxBytes) return 'file_too_large'
+      // A clip is small (maxBytes, 3 MB at most): its length is read from the whole of it.
+      const bytes = Buffer.isBuffer(input.bytes) ? input.bytes : await readFile(input.bytes.path)
+      const seconds = audioSeconds(bytes)
       if (seconds !== null && seconds > MAX_SECONDS + 0.5) return 'audio_too_long'
-      const stored = await deps.media.store({ owner: input.contributor, purpose: 'audio_clip', kind: 'audio', bytes: input.bytes })
+      const stored = await deps.media.store({ owner: input.contributor, purpose: 'audio_clip', kind: 'audio', bytes })
       if (typeof stored === 'string') return stored
       const [clip] = await deps.db
         .insert(audioClips)

@@ -12,7 +12,7 @@ import type { JobTransitions } from '../jobs/transitions.ts'
 import type { EscrowShortfall } from '../jobs/service.ts'
 import { isUuid } from '../domain/ids.ts'
 import { DAY_MS, RELEASE_NOTICE_MS } from '../domain/review.ts'
-import type { MediaService } from '../media/service.ts'
+import type { MediaBody, MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 import { LIMITS, tooLong } from '../domain/limits.ts'
 
@@ -33,7 +33,7 @@ export type OnSubmitted = (tx: Tx, job: Job, submission: Submission) => Promise<
 /** A funder's reason for sending work back or declining it: typed, spoken (a recording), or both. */
 export interface ReasonInput {
   text: string
-  audio?: Buffer | undefined
+  audio?: MediaBody | undefined
 }
 
 export function createSubmissionService(deps: {
