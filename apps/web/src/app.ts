@@ -12,7 +12,7 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifyCompress from '@fastify/compress'
 import { sql } from 'drizzle-orm'
-import { createMetrics, systemClock, type Clock, type Database, type Logger } from '@voces/platform'
+import { createMetrics, endConnectionsWhileClosing, systemClock, type Clock, type Database, type Logger } from '@voces/platform'
 import type { WebConfig } from './config.ts'
 import type { PaymentsClient } from './payments-client/types.ts'
 import { isUiLanguage } from './domain/languages.ts'
@@ -226,6 +226,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     bodyLimit: 1024 * 1024
   }) as unknown as FastifyInstance
 
+  // Stopping finishes the requests in flight, and their keep-alive connections end with their answers.
+  endConnectionsWhileClosing(app)
   // JSON bodies (only the webhook receives them) stay raw strings: the signature covers the exact bytes.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => done(null, text))
   // Pages are compressed on every request, on the main thread: brotli's default quality (11) cost ~10 ms
