@@ -12,7 +12,7 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifyCompress from '@fastify/compress'
 import { sql } from 'drizzle-orm'
-import { createMetrics, systemClock, type Clock, type Database, type Logger } from '@voces/platform'
+import { createMetrics, endConnectionsWhileClosing, systemClock, type Clock, type Database, type Logger } from '@voces/platform'
 import type { WebConfig } from './config.ts'
 import type { PaymentsClient } from './payments-client/types.ts'
 import { isUiLanguage } from './domain/languages.ts'
@@ -20,6 +20,7 @@ import { errorPages } from './http/render.tsx'
 import { refuseControlCharacters, requestFailure, startReadingBody } from './http/input.ts'
 import { errorStatus } from './errors.ts'
 import { operationsRoutes } from './http/operations.ts'
+import { spoolFormFiles } from './http/spool.ts'
 import { createUserService } from './users/service.ts'
 import { createSessionService, SESSION_COOKIE } from './sessions/service.ts'
 import { createMediaService } from './media/service.ts'
@@ -225,6 +226,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     bodyLimit: 1024 * 1024
   }) as unknown as FastifyInstance
 
+  // Stopping finishes the requests in flight, and their keep-alive connections end with their answers.
+  endConnectionsWhileClosing(app)
   // JSON bodies (only the webhook receives them) stay raw strings: the signature covers the exact bytes.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => done(null, text))
   // Pages are compressed on every request, on the main thread: brotli's default quality (11) cost ~10 ms
@@ -234,6 +237,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   await app.register(fastifyFormbody)
   await app.register(fastifyMultipart, {
     attachFieldsToBody: 'keyValues',
+    // Files stream to temporary files (never whole in memory), cut off at the size limit.
+    onFile: spoolFormFiles(app, join(config.uploadDir, 'incoming')),
     limits: { fileSize: config.maxUploadBytes, files: 6, fields: 60, fieldSize: 100_000 }
   })
   await app.register(fastifyRateLimit, { global: false })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { ConfigError, ensureSecretFile, env, parseEnv } from '@voces/platform'
+import { ConfigError, ensureSecretFile, env, parseEnv, serviceUrls } from '@voces/platform'
 import type { SmtpConfig } from './notices/email.ts'
 import type { MediaStoreConfig } from './media/store/types.ts'
 
@@ -12,7 +12,8 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
   WEB_HOST: z.string().default('127.0.0.1'),
   WEB_PORT: env.port(8000),
-  WEB_BASE_URL: env.url().default('http://localhost:8000'),
+  /** Public base URL; default http://localhost:$WEB_PORT (platform serviceUrls). */
+  WEB_BASE_URL: env.url().optional(),
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   WEB_DATA_DIR: z.string().optional(),
@@ -28,12 +29,14 @@ const schema = z.object({
   WEB_CHANGE_ROUNDS: z.coerce.number().int().min(0).max(10).default(1),
   WEB_ASSET_CODE: z.string().regex(/^[A-Z]{3}$/).default('MXN'),
   WEB_ASSET_SCALE: z.coerce.number().int().min(0).max(9).default(2),
-  PAYMENTS_URL: env.url().default('http://localhost:4001'),
+  /** The payments service; default PAYMENTS_BASE_URL, else http://localhost:$PAYMENTS_PORT. */
+  PAYMENTS_URL: env.url().optional(),
   /** Defaults to the token the payments service generated into DATA_DIR on its first start. */
   PAYMENTS_API_TOKEN: z.string().min(16).optional(),
   PAYMENTS_SELLER_ID: z.string().min(1).default('marketplace'),
   PAYMENTS_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
-  SANDBOX_WALLET_URL: env.url().default('http://localhost:4100'),
+  /** The sandbox wallet; default SANDBOX_BASE_URL, else http://localhost:$SANDBOX_PORT. */
+  SANDBOX_WALLET_URL: env.url().optional(),
   /** Notices by email: an SMTP URL, or host/port/user/pass; neither → no email (the inbox still works). */
   WEB_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
   WEB_SMTP_HOST: z.string().min(1).optional(),
@@ -105,6 +108,8 @@ export interface WebConfig {
 
 export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfig {
   const e = parseEnv(schema, source)
+  const urls = serviceUrls(source)
+  const baseUrl = urls.web
   if (e.WEB_TEST_WALLETS && !e.SANDBOX_ADMIN_TOKEN) {
     throw new Error('Invalid configuration:\n  SANDBOX_ADMIN_TOKEN: required when WEB_TEST_WALLETS is on')
   }
@@ -126,12 +131,12 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
     logLevel: e.LOG_LEVEL,
     host: e.WEB_HOST,
     port: e.WEB_PORT,
-    baseUrl: e.WEB_BASE_URL,
+    baseUrl,
     databaseUrl: e.DATABASE_URL,
     dataDir: resolve(e.WEB_DATA_DIR ?? join(e.DATA_DIR, 'web')),
     uploadDir: resolve(e.WEB_UPLOAD_DIR ?? join(e.DATA_DIR, 'web-uploads')),
     cookieSecret: secret(e.WEB_COOKIE_SECRET, 'web-cookie-secret', () => randomBytes(32).toString('hex')),
-    secureCookies: e.WEB_BASE_URL.startsWith('https://'),
+    secureCookies: baseUrl.startsWith('https://'),
     maxUploadBytes: e.WEB_MAX_UPLOAD_BYTES,
     media: {
       store: e.WEB_MEDIA_STORE,
@@ -161,17 +166,17 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
     // OWASP's argon2id recommendation: 19 MiB, 2 iterations.
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     payments: {
-      url: e.PAYMENTS_URL,
+      url: e.PAYMENTS_URL ?? urls.payments,
       apiToken: secret(e.PAYMENTS_API_TOKEN, 'payments-api-token', () => randomBytes(32).toString('base64url')),
       sellerId: e.PAYMENTS_SELLER_ID,
       webhookSecret: secret(e.PAYMENTS_WEBHOOK_SECRET, 'webhook-secret', newWebhookSecret)
     },
-    sandboxWalletUrl: e.SANDBOX_WALLET_URL,
+    sandboxWalletUrl: e.SANDBOX_WALLET_URL ?? urls.sandbox,
     smtp:
       e.WEB_SMTP_URL || e.WEB_SMTP_HOST
         ? { url: e.WEB_SMTP_URL, host: e.WEB_SMTP_HOST, port: e.WEB_SMTP_PORT, user: e.WEB_SMTP_USER, pass: e.WEB_SMTP_PASS, from: e.WEB_SMTP_FROM }
         : null,
-    testWallets: e.WEB_TEST_WALLETS && e.SANDBOX_ADMIN_TOKEN ? { sandboxUrl: e.SANDBOX_WALLET_URL, adminToken: e.SANDBOX_ADMIN_TOKEN } : undefined,
+    testWallets: e.WEB_TEST_WALLETS && e.SANDBOX_ADMIN_TOKEN ? { sandboxUrl: e.SANDBOX_WALLET_URL ?? urls.sandbox, adminToken: e.SANDBOX_ADMIN_TOKEN } : undefined,
     seed: e.WEB_SEED,
     trustProxy: e.WEB_TRUST_PROXY
   }

@@ -141,8 +141,10 @@ describe.each(['local', 's3'] as const)('media in the %s store', (kind) => {
     expect((await stranger.get(`/media/${file!.id}`)).status).toBe(404)
   })
 
-  // s3rver answers no ListParts, which @tus/s3-store needs to resume: on S3 the resumable uploads are
-  // exercised only through the real services' own S3 API (not in CI); the local store runs them here.
+  // Resumable uploads on S3 go straight into the bucket through @tus/s3-store (media/store/s3.ts), not
+  // through a local folder, so they need a store that speaks S3's multipart API: s3rver answers no
+  // ListParts, and both tests below fail on it at the first upload (500; checked 2026-11-27). They run
+  // here on the local store; on S3 they wait for a test server with ListParts (MinIO or similar).
   const tusTest = kind === 's3' ? test.skip : test
 
   tusTest('a resumable upload cut off halfway resumes; the stored file is byte-identical and only its owner may touch it', async () => {
@@ -202,8 +204,8 @@ describe.each(['local', 's3'] as const)('media in the %s store', (kind) => {
     const good = await creator.request('POST', '/uploads', SAMPLE.mp3, { ...headers, 'upload-length': String(SAMPLE.mp3.length), 'upload-metadata': meta })
     expect(good.status).toBe(201)
     const id = good.location!.split('/').pop()!
-    // Someone else naming my upload gets nothing (refused before the job, or as a file that is not theirs), and the upload is still mine.
-    expect([403, 404, 422]).toContain((await stranger.post(`/jobs/${jobId}/submission`, { audioUpload: id, action: 'submit' })).status)
+    // Someone else naming my upload gets nothing (not selected: refused before any file is looked at), and the upload is still mine.
+    expect((await stranger.post(`/jobs/${jobId}/submission`, { audioUpload: id, action: 'submit' })).status).toBe(403)
     expect((await creator.request('HEAD', good.location!, undefined, headers)).status).toBe(200)
     expect(await site.web.services.media.checkUpload({ uploadId: id }, 'nobody', 'audio')).toBe('upload_missing')
   })

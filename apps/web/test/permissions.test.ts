@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { Agent, SAMPLE, fundWithFake, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs } from '../src/jobs/model.ts'
@@ -100,11 +103,21 @@ describe('uploads are checked by content, not by name', () => {
     expect((await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: SAMPLE.png })).status).toBe(415)
   })
 
-  test('a file over the size limit is refused', async () => {
-    const big = Buffer.concat([SAMPLE.mp3, Buffer.alloc(60_000)])
+  test('a file over the size limit is refused as it streams: the clear error, nothing stored, no temporary file left', async () => {
+    const rows = (await t.database.db.select().from(media)).length
+    // 40 times the limit (50 KB): cut off at the limit while it streams to a temporary file (http/spool.ts).
+    const big = Buffer.concat([SAMPLE.mp3, Buffer.alloc(2_000_000)])
     const res = await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: big })
     expect(res.status).toBe(413)
     expect(res.html).toContain('El archivo es demasiado grande.')
+    expect((await t.database.db.select().from(media)).length).toBe(rows)
+    await expect.poll(() => readdir(join(t.config.uploadDir, 'incoming'))).toEqual([])
+    // A file under the limit is stored from its temporary file, byte for byte, and the temporary file goes.
+    const fits = Buffer.concat([SAMPLE.mp3, randomBytes(40_000)])
+    expect((await b.postMultipart('/profile', { displayName: 'B', roles: 'creator', preferredLanguage: 'es', audio: fits })).status).toBe(303)
+    const [profile] = await t.database.db.select().from(media).where(eq(media.sizeBytes, fits.length))
+    expect(Buffer.from(await (await fetch(`${t.baseUrl}/media/${profile!.id}`, { headers: { cookie: b.cookieHeader() } })).arrayBuffer()).equals(fits)).toBe(true)
+    await expect.poll(() => readdir(join(t.config.uploadDir, 'incoming'))).toEqual([])
   })
 
   test('a job reference may be audio, video or image, recognised by content', async () => {
@@ -121,6 +134,29 @@ describe('uploads are checked by content, not by name', () => {
     expect(await service.sniff('text', Buffer.from([0xc3, 0x28]))).toBe('file_type')
     expect(await service.sniff('text', SAMPLE.text)).toBe('text/plain; charset=utf-8')
     expect(await service.sniff('image', SAMPLE.png)).toBe('image/png')
+  })
+})
+
+describe('someone who may not hand in or apply sends files: nothing is stored', () => {
+  const objects = async () => {
+    const keys: string[] = []
+    for await (const o of t.web.services.store.list()) keys.push(o.key)
+    return keys.sort()
+  }
+
+  test.each([
+    // B was never selected for the job; the owner may not apply to her own job; nobody applies once work started.
+    ['a stranger hands in work', () => b, () => `/jobs/${ids.job}/submission`, { text: 'mine', action: 'submit' }, 403, 'not_selected'],
+    ['the owner applies to her own job', () => a, () => `/jobs/${ids.job}/apply`, { note: 'me' }, 403, 'own_job'],
+    ['someone applies to a job whose work has started', () => creator, () => `/jobs/${ids.job}/apply`, { note: 'again' }, 409, 'not_recruiting']
+  ])('%s', async (_name, who, path, fields, status, code) => {
+    const rows = (await t.database.db.select().from(media)).length
+    const before = await objects()
+    const res = await who().postMultipart(path(), { ...fields, audio: SAMPLE.mp3, image: SAMPLE.png })
+    expect(res.status).toBe(status)
+    expect(res.html).toContain(`data-error="${code}"`)
+    expect((await t.database.db.select().from(media)).length).toBe(rows)
+    expect(await objects()).toEqual(before)
   })
 })
 

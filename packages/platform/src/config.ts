@@ -31,3 +31,34 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('development')
 }
+
+const serviceAddresses = z.object({
+  WEB_PORT: env.port(8000),
+  WEB_BASE_URL: env.url().optional(),
+  PAYMENTS_PORT: env.port(4001),
+  PAYMENTS_BASE_URL: env.url().optional(),
+  SANDBOX_PORT: env.port(4100),
+  SANDBOX_BASE_URL: env.url().optional()
+})
+
+/** Where each service is reached, as one environment describes it. */
+export interface ServiceUrls {
+  web: string
+  payments: string
+  sandbox: string
+}
+
+/**
+ * The base URL of each service: its `*_BASE_URL`, else `http://localhost:<its port>`, so that a
+ * service moved to another port (`WEB_PORT=8001`) is not announced at the old one. One environment may
+ * describe all three (`npm start`, or one env file for a machine), so every service's config reads the
+ * others' addresses from here and from nowhere else.
+ */
+export function serviceUrls(source: NodeJS.ProcessEnv = process.env): ServiceUrls {
+  const e = parseEnv(serviceAddresses, source)
+  return {
+    web: e.WEB_BASE_URL ?? `http://localhost:${e.WEB_PORT}`,
+    payments: e.PAYMENTS_BASE_URL ?? `http://localhost:${e.PAYMENTS_PORT}`,
+    sandbox: e.SANDBOX_BASE_URL ?? `http://localhost:${e.SANDBOX_PORT}`
+  }
+}

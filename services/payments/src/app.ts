@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import { sql } from 'drizzle-orm'
-import { createPoller, systemClock, type Clock, type Database, type Logger, type Poller } from '@voces/platform'
+import { createPoller, endConnectionsWhileClosing, systemClock, type Clock, type Database, type Logger, type Poller } from '@voces/platform'
 import type { PaymentsConfig } from './config.ts'
 import { registerOperationsRoutes } from './http/operations.ts'
 import { registerBearerAuth } from './http/auth.ts'
@@ -80,6 +80,7 @@ export async function buildPaymentsApp(options: { config: PaymentsConfig; databa
   }) as unknown as FastifyInstance
   registerErrorHandling(app, logger)
   registerInputGuard(app)
+  endConnectionsWhileClosing(app)
   await app.register(swagger, {
     openapi: {
       info: {

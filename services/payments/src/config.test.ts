@@ -11,6 +11,16 @@ describe('loadPaymentsConfig', () => {
     expect(config.publicBaseUrl).toBe('http://localhost:4001')
   })
 
+  test('base URLs follow the ports when they are not given', () => {
+    const moved = loadPaymentsConfig({ PAYMENTS_PORT: '4501', WEB_PORT: '8501' })
+    expect(moved.publicBaseUrl).toBe('http://localhost:4501')
+    // Browsers may be sent back to the web app where it now listens, and only there by default.
+    expect(moved.allowedReturnOrigins).toEqual(['http://localhost:8501'])
+    const given = loadPaymentsConfig({ PAYMENTS_PORT: '4501', PAYMENTS_BASE_URL: 'https://pay.voces.example/', WEB_BASE_URL: 'https://voces.example/app' })
+    expect(given.publicBaseUrl).toBe('https://pay.voces.example')
+    expect(given.allowedReturnOrigins).toEqual(['https://voces.example'])
+  })
+
   test('the seller and useHttp follow the seller wallet', () => {
     const config = loadPaymentsConfig({
       SELLER_WALLET_ADDRESS_URL: 'http://127.0.0.1:4100/marketplace',

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { ensureSecretFile, env, parseEnv } from '@voces/platform'
+import { ensureSecretFile, env, parseEnv, serviceUrls } from '@voces/platform'
 
 /** Everything the service needs, validated once at start-up. Tests build it with `testConfig`-style overrides. */
 export interface PaymentsConfig {
@@ -90,7 +90,8 @@ const schema = z
     SELLER_KEY_ID: z.string().min(1).optional(),
     SELLER_PRIVATE_KEY_PATH: z.string().min(1).optional(),
     OPEN_PAYMENTS_USE_HTTP: z.enum(['true', 'false', '1', '0']).optional(),
-    ALLOWED_RETURN_ORIGINS: csv.default(['http://localhost:8000']),
+    /** Default: the web app's origin (WEB_BASE_URL, else http://localhost:$WEB_PORT). */
+    ALLOWED_RETURN_ORIGINS: csv.optional(),
     WALLET_ALLOWED_ORIGINS: csv.default([]),
     WEBHOOK_URL: env.url().optional(),
     WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must look like whsec_<base64>').optional(),
@@ -156,6 +157,7 @@ export function loadPaymentsConfig(
   source: NodeJS.ProcessEnv = process.env
 ): Omit<PaymentsConfig, 'apiToken'> & { apiToken?: string | undefined; databaseUrl: string | undefined; dataDir: string } {
   const e = parseEnv(schema, source)
+  const urls = serviceUrls(source)
   const seller = e.SELLER_WALLET_ADDRESS_URL
     ? {
         id: e.SELLER_ID,
@@ -170,14 +172,14 @@ export function loadPaymentsConfig(
     apiToken: e.PAYMENTS_API_TOKEN,
     port: e.PAYMENTS_PORT,
     host: e.PAYMENTS_HOST,
-    publicBaseUrl: e.PAYMENTS_BASE_URL ?? `http://localhost:${e.PAYMENTS_PORT}`,
+    publicBaseUrl: urls.payments,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     sellerKeysDir: e.SELLER_KEYS_DIR ?? join(e.DATA_DIR, 'keys'),
     logLevel: e.LOG_LEVEL,
     seller,
     useHttp: e.OPEN_PAYMENTS_USE_HTTP ? ['true', '1'].includes(e.OPEN_PAYMENTS_USE_HTTP) : seller ? seller.walletAddressUrl.startsWith('http:') : false,
-    allowedReturnOrigins: e.ALLOWED_RETURN_ORIGINS,
+    allowedReturnOrigins: e.ALLOWED_RETURN_ORIGINS ?? [new URL(urls.web).origin],
     walletAllowedOrigins: e.WALLET_ALLOWED_ORIGINS,
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     consentTimeoutMs: e.CONSENT_TIMEOUT_MS,

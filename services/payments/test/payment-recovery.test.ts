@@ -136,6 +136,35 @@ describe('payments survive wallet faults, restarts and several processes', () =>
     await other.service.stop()
   })
 
+  test('a process told to stop finishes the start in flight, then takes no new request (graceful shutdown)', async () => {
+    const other = await h.startService()
+    const buyer = await h.buyer()
+    await h.api('POST', '/offers/graceful-warm/quotes/start', startBody(buyer.url, { amount: '1.00' }))
+    // The quote call is slow, so the stop arrives while the start is between its wallet calls.
+    await h.sandbox.admin.setFaults({ latencyMs: 400, paths: ['/quotes'] })
+    const inFlight = fetch(`${other.baseUrl}/offers/graceful/quotes/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(startBody(buyer.url))
+    })
+    await waitFor(
+      () => h.database.db.select().from(payments).where(eq(payments.offerId, 'graceful')),
+      (rows) => rows.length === 1
+    )
+    let stopped = false
+    const stopping = other.service.stop().then(() => (stopped = true))
+    const answer = await inFlight
+    expect(answer.status).toBe(201)
+    const started = (await answer.json()) as { pendingId: string; status: string }
+    expect(started.status).toBe('awaiting_consent')
+    await stopping
+    expect(stopped).toBe(true)
+    // Nothing was left half-started for the two-minute timeout to clean up, and the port is closed.
+    const [row] = await h.database.db.select().from(payments).where(eq(payments.id, started.pendingId))
+    expect(row!.state).toBe('awaiting_consent')
+    await expect(fetch(`${other.baseUrl}/health`)).rejects.toThrow()
+  })
+
   test('consent that never arrives ends as expired and is announced', async () => {
     const quick = await h.startService({ consentTimeoutMs: 300 })
     const buyer = await h.buyer()

@@ -1,13 +1,13 @@
 import { z } from 'zod'
-import { env, parseEnv } from '@voces/platform'
+import { env, parseEnv, serviceUrls } from '@voces/platform'
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_PORT: env.port(4100),
-  /** Public base URL: wallet addresses are `${base}/<name>`. */
-  SANDBOX_BASE_URL: env.url().default('http://localhost:4100'),
+  /** Public base URL: wallet addresses are `${base}/<name>`; default http://localhost:$SANDBOX_PORT. */
+  SANDBOX_BASE_URL: env.url().optional(),
   /** Bearer token of the admin API; generated into the data directory at first start when unset. */
   /**
    * Origins of client wallets the sandbox may fetch (keys, public name) over plain http or on a private
@@ -73,7 +73,7 @@ export function loadSandboxConfig(source: NodeJS.ProcessEnv = process.env): Sand
     logLevel: e.LOG_LEVEL,
     host: e.SANDBOX_HOST,
     port: e.SANDBOX_PORT,
-    baseUrl: e.SANDBOX_BASE_URL,
+    baseUrl: serviceUrls(source).sandbox,
     adminToken: e.SANDBOX_ADMIN_TOKEN,
     allowedClientOrigins: e.SANDBOX_ALLOWED_CLIENT_ORIGINS,
     databaseUrl: e.DATABASE_URL,

@@ -11,6 +11,12 @@ describe('configuration', () => {
     expect(() => loadSandboxConfig({ SANDBOX_ADMIN_TOKEN: 'short' })).toThrow(/SANDBOX_ADMIN_TOKEN/)
   })
 
+  test('the base URL (wallet addresses, auth server) follows the port unless given', () => {
+    expect(loadSandboxConfig({}).baseUrl).toBe('http://localhost:4100')
+    expect(loadSandboxConfig({ SANDBOX_PORT: '4600' }).baseUrl).toBe('http://localhost:4600')
+    expect(loadSandboxConfig({ SANDBOX_PORT: '4600', SANDBOX_BASE_URL: 'https://wallet.example/' }).baseUrl).toBe('https://wallet.example')
+  })
+
   test('production turns OpenAPI self-validation off; elsewhere it is on', () => {
     expect(loadSandboxConfig({}).validateOpenApi).toBe(true)
     expect(loadSandboxConfig({ NODE_ENV: 'production' }).validateOpenApi).toBe(false)

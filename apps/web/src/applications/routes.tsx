@@ -26,6 +26,9 @@ export function applicationRoutes(app: FastifyInstance, deps: { applications: Ap
     if (!user) return reply
     const job = await deps.jobs.getForViewer(user, req.params.id)
     if (job === 'not_found') return errorPage(req, reply, job)
+    // Refused before anything of the form is stored: no file is kept for someone who may not apply.
+    const refused = await deps.applications.mayApply(user, job)
+    if (refused) return errorPage(req, reply, refused, `/jobs/${job.id}`)
     const b = body(req)
     const note = str(b, 'note')
     const kept = await keepUploads(deps.media, {

@@ -72,12 +72,19 @@ export function createApplicationService(deps: {
     },
 
     /** Apply once per job, never to one's own; files default to the applicant's profile files. */
+    /** Why this person may not apply to this job now, if so; asked before the form's files are stored, and again by apply(). */
+    async mayApply(user: User, job: Job): Promise<ApplicationError | undefined> {
+      if (job.ownerId === user.id) return 'own_job'
+      if (job.state !== 'recruiting') return 'not_recruiting'
+      if (await this.getMine(user.id, job.id)) return 'already_applied'
+      return undefined
+    },
+
     async apply(user: User, jobId: string, input: ApplyInput): Promise<Application | ApplicationError | 'too_long' | 'not_found'> {
       const job = await deps.jobs.getForViewer(user, jobId)
       if (job === 'not_found') return job
-      if (job.ownerId === user.id) return 'own_job'
-      if (job.state !== 'recruiting') return 'not_recruiting'
-      if (await this.getMine(user.id, jobId)) return 'already_applied'
+      const refused = await this.mayApply(user, job)
+      if (refused) return refused
       const ids: { audioId: string | null; videoId: string | null; imageId: string | null } = {
         audioId: user.profileAudioId,
         videoId: user.profileVideoId,

@@ -134,7 +134,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     // The recording is stored before the rest is judged, so a refusal never loses it; bytes that can
     // never be a clip (too big, too long) are refused without being kept.
     const bytes = file(b, 'audio')
-    const unfit = bytes ? audio.refusal(bytes) : undefined
+    const unfit = bytes ? await audio.refusal(bytes) : undefined
     const kept = unfit
       ? { ids: {} as Record<string, string>, problems: [{ field: 'audio', code: unfit }] }
       : await keepUploads(deps.media, { owner: user, purpose: 'audio_clip', body: b, fields: [{ name: 'audio', kind: 'audio' }] })

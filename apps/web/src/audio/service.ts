@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { queryRows, type Db, type Logger, type Tx } from '@voces/platform'
 import { audioClips, audioRequests, type AudioClip, type AudioRequest } from './model.ts'
@@ -5,6 +6,7 @@ import type { AudioError } from './errors.ts'
 import { isTarget } from './chain.ts'
 import type { MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
+import type { FormFile } from '../http/form.ts'
 import { isUuid } from '../domain/ids.ts'
 import { audioSeconds } from './duration.ts'
 import { users, type User } from '../domain/user.ts'
@@ -79,8 +81,10 @@ export function createAudioService(deps: AudioDeps) {
     return new Map(wanted.map((t) => [t, cache.get(t)?.byLang ?? new Map()]))
   }
 
-  function refusal(bytes: Buffer): 'file_too_large' | 'audio_too_long' | undefined {
-    if (bytes.length > deps.maxBytes) return 'file_too_large'
+  async function refusal(input: Buffer | FormFile): Promise<'file_too_large' | 'audio_too_long' | undefined> {
+    if ((Buffer.isBuffer(input) ? input.length : input.size) > deps.maxBytes) return 'file_too_large'
+    // A clip is small (maxBytes, 3 MB at most): its length is read from the whole of it.
+    const bytes = Buffer.isBuffer(input) ? input : await readFile(input.path)
     const seconds = audioSeconds(bytes)
     return seconds !== null && seconds > MAX_SECONDS + 0.5 ? 'audio_too_long' : undefined
   }
@@ -117,7 +121,7 @@ export function createAudioService(deps: AudioDeps) {
       if (!file || file.ownerId !== input.contributor.id || file.purpose !== 'audio_clip' || file.kind !== 'audio') return 'not_found'
       if (file.sizeBytes > deps.maxBytes) return 'file_too_large'
       const bytes = await deps.media.read(file)
-      const refused = refusal(bytes)
+      const refused = await refusal(bytes)
       if (refused) return refused
       const seconds = audioSeconds(bytes)
       const [clip] = await deps.db

@@ -1,4 +1,4 @@
-/** Helpers to read url-encoded and multipart (attachFieldsToBody: 'keyValues') bodies uniformly. */
+/** Helpers to read url-encoded and multipart (attachFieldsToBody: 'keyValues', files spooled to disk) bodies uniformly. */
 export type FormBody = Record<string, unknown>
 
 export function body(req: { body: unknown }): FormBody {
@@ -19,11 +19,21 @@ export function list(b: FormBody, key: string): string[] {
   return all.filter((x): x is string => typeof x === 'string' && x !== '')
 }
 
-/** An uploaded file's bytes, or undefined when the file input was left empty. */
-export function file(b: FormBody, key: string): Buffer | undefined {
+/** A plain form's file, streamed to a temporary file while the body was read (http/spool.ts). */
+export interface FormFile {
+  path: string
+  size: number
+}
+
+export function isFormFile(v: unknown): v is FormFile {
+  return typeof v === 'object' && v !== null && typeof (v as FormFile).path === 'string' && typeof (v as FormFile).size === 'number'
+}
+
+/** An uploaded file, or undefined when the file input was left empty. */
+export function file(b: FormBody, key: string): FormFile | undefined {
   const v = b[key]
   const first = Array.isArray(v) ? v[0] : v
-  return Buffer.isBuffer(first) && first.length > 0 ? first : undefined
+  return isFormFile(first) && first.size > 0 ? first : undefined
 }
 
 /** A finished resumable (tus) upload named by a form instead of a file; media/ checks it is the sender's. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { fileTypeFromBuffer } from 'file-type'
@@ -8,7 +10,7 @@ import type { MediaKind } from '../domain/deliverables.ts'
 import { isUuid } from '../domain/ids.ts'
 import type { MediaError } from './errors.ts'
 import type { User } from '../domain/user.ts'
-import type { UploadRef } from '../http/form.ts'
+import { isFormFile, type FormFile, type UploadRef } from '../http/form.ts'
 import { mediaKey, type ByteRange, type MediaStore } from './store/index.ts'
 import { createMediaSweep } from './sweep.ts'
 
@@ -22,8 +24,35 @@ const ALLOWED: Record<Exclude<MediaKind, 'text'>, readonly string[]> = {
 /** file-type decides from the first bytes; this many are read from a finished resumable upload. */
 const SNIFF_BYTES = 4100
 
-/** A form's file: its bytes (plain multipart form), or a finished resumable upload it names. */
-export type MediaBody = Buffer | UploadRef
+/** A form's file: spooled to disk (plain multipart form), a finished resumable upload it names, or bytes at hand. */
+export type MediaBody = Buffer | FormFile | UploadRef
+
+/** The first bytes of a spooled form file, for sniffing. */
+async function headOf(path: string): Promise<Buffer> {
+  const handle = await open(path)
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES)
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0)
+    return buffer.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Plain text, read as it streams: valid UTF-8 throughout and no NUL byte (never the whole file in memory). */
+async function isText(path: string): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      if (chunk.includes(0)) return false
+      decoder.decode(chunk, { stream: true })
+    }
+    decoder.decode()
+    return true
+  } catch {
+    return false
+  }
+}
 
 export interface MediaDeps {
   db: Db
@@ -59,6 +88,14 @@ export function createMediaService(deps: MediaDeps) {
   }
 
   async function sniff(kind: MediaKind, body: MediaBody): Promise<string | MediaError> {
+    if (isFormFile(body)) {
+      if (body.size > deps.maxUploadBytes) return 'file_too_large'
+      const head = await headOf(body.path)
+      if (kind !== 'text') return sniffBytes(kind, head)
+      // Text has no magic number: nothing file-type knows, and valid UTF-8 all through.
+      if ((await fileTypeFromBuffer(head)) || !(await isText(body.path))) return 'file_type'
+      return 'text/plain; charset=utf-8'
+    }
     if (!Buffer.isBuffer(body)) {
       // Text is checked whole (valid UTF-8 throughout), so it only comes in a plain form.
       if (kind === 'text') return 'file_type'
@@ -110,6 +147,7 @@ export function createMediaService(deps: MediaDeps) {
       const body = input.bytes
       let size: number
       if (Buffer.isBuffer(body)) size = body.length
+      else if (isFormFile(body)) size = body.size
       else {
         const found = await uploadHead(body, input.owner.id)
         if (!found) return 'upload_missing'
@@ -132,7 +170,7 @@ export function createMediaService(deps: MediaDeps) {
         createdAt: clock.now()
       })
       try {
-        await deps.store.put(storageKey, Buffer.isBuffer(body) ? body : await tus().read(body.uploadId))
+        await deps.store.put(storageKey, Buffer.isBuffer(body) ? body : isFormFile(body) ? createReadStream(body.path) : await tus().read(body.uploadId))
       } catch (error) {
         await deps.db.delete(media).where(eq(media.id, id))
         await deps.store.delete(storageKey).catch(() => undefined)
@@ -140,7 +178,7 @@ export function createMediaService(deps: MediaDeps) {
       }
       const [row] = await deps.db.update(media).set({ state: 'stored' }).where(eq(media.id, id)).returning()
       // The upload has become this medium; if removing it fails the sweep takes it later.
-      if (!Buffer.isBuffer(body)) await tus().remove(body.uploadId).catch(() => undefined)
+      if (!Buffer.isBuffer(body) && !isFormFile(body)) await tus().remove(body.uploadId).catch(() => undefined)
       return row!
     },
 

@@ -32,6 +32,9 @@ export function submissionRoutes(app: FastifyInstance, deps: { submissions: Subm
     if (!user) return reply
     const job = await deps.jobs.getForViewer(user, req.params.id)
     if (job === 'not_found') return errorPage(req, reply, job)
+    // Refused before anything of the form is stored: no file is kept for someone who may not submit.
+    const allowed = await deps.submissions.maySubmit(user, job)
+    if (typeof allowed === 'string') return errorPage(req, reply, allowed, `/jobs/${job.id}`)
     const b = body(req)
     const submit = str(b, 'action') === 'submit'
     const text = str(b, 'text')

@@ -12,7 +12,7 @@ import type { JobTransitions } from '../jobs/transitions.ts'
 import type { EscrowShortfall } from '../jobs/service.ts'
 import { isUuid } from '../domain/ids.ts'
 import { DAY_MS, RELEASE_NOTICE_MS } from '../domain/review.ts'
-import type { MediaService } from '../media/service.ts'
+import type { MediaBody, MediaService } from '../media/service.ts'
 import type { MediaError } from '../media/errors.ts'
 import { LIMITS, tooLong } from '../domain/limits.ts'
 
@@ -33,7 +33,7 @@ export type OnSubmitted = (tx: Tx, job: Job, submission: Submission) => Promise<
 /** A funder's reason for sending work back or declining it: typed, spoken (a recording), or both. */
 export interface ReasonInput {
   text: string
-  audio?: Buffer | undefined
+  audio?: MediaBody | undefined
 }
 
 export function createSubmissionService(deps: {
@@ -104,7 +104,11 @@ export function createSubmissionService(deps: {
     releaseAt: (submittedAt: Date) => new Date(submittedAt.getTime() + review.windowMs),
 
     /** Saves a draft or submits, for selected applicants of a job that is taking submissions. */
-    async save(user: User, job: Job, input: SubmissionInput, submit: boolean): Promise<Submission | SubmissionError | 'too_long' | 'not_found' | 'invalid_state'> {
+    /**
+     * May this person hand in work for this job now? Asked before the form's files are stored, so that
+     * nothing is kept for someone who may not submit; save() asks again.
+     */
+    async maySubmit(user: User, job: Job): Promise<{ existing: Submission | undefined; resubmitting: boolean } | 'not_selected' | 'invalid_state' | 'already_submitted'> {
       const [application] = await deps.db
         .select()
         .from(applications)
@@ -118,6 +122,13 @@ export function createSubmissionService(deps: {
       const resubmitting = existing?.state === 'changes_requested'
       if (job.state !== 'submitting' && !(resubmitting && job.state === 'reviewing')) return 'invalid_state'
       if (existing && existing.state !== 'draft' && !resubmitting) return 'already_submitted'
+      return { existing, resubmitting }
+    },
+
+    async save(user: User, job: Job, input: SubmissionInput, submit: boolean): Promise<Submission | SubmissionError | 'too_long' | 'not_found' | 'invalid_state'> {
+      const allowed = await this.maySubmit(user, job)
+      if (typeof allowed === 'string') return allowed
+      const { existing, resubmitting } = allowed
       const wants = (t: DeliverableType) => job.deliverableTypes.includes(t)
       if ((input.text.trim() || input.textFile) && !wants('text')) return 'wrong_deliverable'
       for (const k of ['audio', 'video', 'image'] as const) if (input[k] && !wants(k)) return 'wrong_deliverable'
