@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { JobInput, JobService } from './service.ts'
-import { toDateInput } from './service.ts'
+import { toDateInput } from './input.ts'
 import { formatMinorUnits } from '@voces/platform'
 import type { Job } from './model.ts'
 import type { EscrowState } from '../domain/escrow.ts'
