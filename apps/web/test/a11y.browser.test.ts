@@ -5,18 +5,15 @@
  * touch targets of at least 44×44 px, reduced motion, and the payment flow and admin area with JavaScript off.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { mkdirSync } from 'node:fs'
 import { and, eq, ne } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import type { Database } from '@voces/platform'
-import { launchChromium } from '@voces/platform/browser'
 import type { Harness } from '../../../services/payments/test/harness.ts'
 import type { WebApp } from '../src/app.ts'
 import { seedDemoData } from '../src/seed/seed.ts'
 import { setAdmin } from '../src/pages/admin/set-admin.ts'
-import { Agent, jobFields } from './helpers.ts'
-import { startFullStack, type FullStack } from './full-stack.ts'
-import { PHONE, expectAxeClean, loggedIn as signIn } from './browser.ts'
+import { PHONE, approveAtWallet, expectAxeClean, loggedIn as signIn, startBrowserStack, type BrowserStack } from './browser.ts'
+import { funderWithJob } from './full-stack.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { users } from '../src/domain/user.ts'
 import { applications } from '../src/applications/model.ts'
@@ -27,21 +24,15 @@ let web: WebApp
 let database: Database
 let base: string
 let browser: Browser
-
-let stack: FullStack
+let stack: BrowserStack
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true })
-  stack = await startFullStack({ scheduler: true })
-  ;({ h, web, database, base } = stack)
+  stack = await startBrowserStack({ scheduler: true }, SHOTS)
+  ;({ h, web, database, base, browser } = stack)
   await seedDemoData({ db: database.db, hashPassword: web.services.users.hashPassword, sandboxWalletUrl: h.sandbox.baseUrl, asset: stack.config.asset })
   await setAdmin(database.db, 'demo_funder', true)
-  browser = await launchChromium()
 }, 60_000)
-afterAll(async () => {
-  await browser?.close()
-  await stack?.close()
-})
+afterAll(() => stack?.close())
 
 const axe = expectAxeClean
 const loggedIn = (username: string, password?: string, options?: { javaScriptEnabled?: boolean }) => signIn(browser, base, username, password, options)
@@ -159,12 +150,7 @@ describe('verified accessibility', () => {
   }, 120_000)
 
   test('the whole payment flow with the keyboard alone, focus always visible', async () => {
-    const wallet = await h.buyer('USD', 100_00n)
-    const owner = new Agent(base)
-    await owner.register('keyboard_funder', 'funder')
-    await owner.postMultipart('/profile', { displayName: 'Keyboard', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
-    await owner.postMultipart('/jobs', jobFields({ title: 'Con el teclado', amount: '10.00', maxResponses: '1' }))
-    const [job] = await database.db.select().from(jobs).where(eq(jobs.title, 'Con el teclado'))
+    const { job } = await funderWithJob(stack, { username: 'keyboard_funder', title: 'Con el teclado', amount: '10.00', funds: 100_00n })
 
     const context = await browser.newContext({ viewport: PHONE })
     const page = await context.newPage()
@@ -177,7 +163,7 @@ describe('verified accessibility', () => {
     await page.keyboard.press('Enter')
     await page.waitForURL(/\/dashboard/)
 
-    await page.goto(`${base}/jobs/${job!.id}`)
+    await page.goto(`${base}/jobs/${job.id}`)
     await tabTo(page, 'button[type=submit][data-audio-slug="funding.get_quote"]')
     await page.keyboard.press('Enter')
     await page.waitForURL(/funding=/)
@@ -187,7 +173,7 @@ describe('verified accessibility', () => {
     await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
     await tabTo(page, 'button.approve', 50)
     await page.keyboard.press('Space')
-    await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job!.id}`))
+    await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job.id}`))
     await page.getByText('Pago recibido').first().waitFor()
     // The pay and the escrow wallet's fee for paying it (0.50 + 1 %): the funder pays the fees.
     await page.locator('[data-ledger="funded"]', { hasText: '10.60 USD' }).waitFor()
@@ -196,23 +182,15 @@ describe('verified accessibility', () => {
   }, 120_000)
 
   test('JavaScript off: pay through the wallet and see the status; the admin area works with plain forms', async () => {
-    const wallet = await h.buyer('USD', 100_00n)
-    const owner = new Agent(base)
-    await owner.register('nojs_payer', 'funder')
-    await owner.postMultipart('/profile', { displayName: 'NoJS', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
-    await owner.postMultipart('/jobs', jobFields({ title: 'Sin scripts', amount: '7.00', maxResponses: '1' }))
-    const [job] = await database.db.select().from(jobs).where(eq(jobs.title, 'Sin scripts'))
+    const { job } = await funderWithJob(stack, { username: 'nojs_payer', title: 'Sin scripts', amount: '7.00', funds: 100_00n })
 
     const context = await loggedIn('nojs_payer', 'secret123', { javaScriptEnabled: false })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
-    await page.goto(`${base}/jobs/${job!.id}`)
+    await page.goto(`${base}/jobs/${job.id}`)
     await page.locator('button[type=submit][data-audio-slug="funding.get_quote"]').click()
     await page.waitForURL(/funding=/)
-    await page.locator('a[data-audio-slug="funding.approve"]').click()
-    await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
-    await page.locator('button.approve').click()
-    await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job!.id}`))
+    await approveAtWallet(page, stack, 'a[data-audio-slug="funding.approve"]', (u) => u.toString().startsWith(`${base}/jobs/${job.id}`))
     // Without scripts nothing polls: the plain refresh link shows the money once it arrived.
     await expect
       .poll(
@@ -279,10 +257,7 @@ describe('verified accessibility', () => {
     await page.goto(`${base}/admin`)
     await page.locator('#f-debitLimit').fill('500.00')
     await page.locator('button[data-audio-slug="admin.escrow.connect"]').click()
-    await page.locator('a[data-audio-slug="admin.escrow.approve"]').click()
-    await page.waitForURL((u) => u.toString().startsWith(h.sandbox.baseUrl))
-    await page.locator('button.approve').click()
-    await page.waitForURL(`${base}/admin?done=grant_approved`)
+    await approveAtWallet(page, stack, 'a[data-audio-slug="admin.escrow.approve"]', `${base}/admin?done=grant_approved`)
     expect(await page.getAttribute('[data-admin-notice]', 'data-admin-notice')).toBe('grant_approved')
     await axe(page, '/admin after connecting')
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import pg from 'pg'
 import { openEmbeddedDatabase } from '@voces/platform'
-import { Agent, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, jobFields, signUp, startTestWeb, type TestWeb } from './helpers.ts'
 import { MIGRATIONS_FOLDER } from '../src/app.ts'
 import { runAdminCommand, setAdmin } from '../src/pages/admin/set-admin.ts'
 import { users } from '../src/domain/user.ts'
@@ -20,10 +20,7 @@ let someone: Agent
 
 beforeAll(async () => {
   t = await startTestWeb()
-  admin = new Agent(t.baseUrl)
-  await admin.register('operator', 'funder')
-  someone = new Agent(t.baseUrl)
-  await someone.register('someone', 'both')
+  ;[admin, someone] = await signUp(t.baseUrl, ['operator', 'funder'], ['someone', 'both'])
 })
 afterAll(() => t?.close())
 

@@ -1,6 +1,9 @@
+import { mkdirSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
 import { expect } from 'vitest'
+import { launchChromium } from '@voces/platform/browser'
+import { startFullStack, type FullStack } from './full-stack.ts'
 
 /** The phone every browser test looks through. */
 export const PHONE = { width: 390, height: 844 }
@@ -33,4 +36,36 @@ export async function loggedIn(
   await page.waitForURL(/\/dashboard/)
   await page.close()
   return context
+}
+
+export interface BrowserStack extends FullStack {
+  browser: Browser
+}
+
+/** The whole stack (web, payments, sandbox) and one Chromium for a browser test file; screenshots go to `shots`. */
+export async function startBrowserStack(options: Parameters<typeof startFullStack>[0], shots: string): Promise<BrowserStack> {
+  mkdirSync(shots, { recursive: true })
+  const stack = await startFullStack(options)
+  try {
+    const browser = await launchChromium()
+    return {
+      ...stack,
+      browser,
+      async close() {
+        await browser.close()
+        await stack.close()
+      }
+    }
+  } catch (error) {
+    await stack.close()
+    throw error
+  }
+}
+
+/** From our page's approval link: approve on the sandbox wallet's consent page, and come back to `back`. */
+export async function approveAtWallet(page: Page, stack: FullStack, link: string, back: string | RegExp | ((u: URL) => boolean)): Promise<void> {
+  await page.locator(link).click()
+  await page.waitForURL((u) => u.toString().startsWith(stack.h.sandbox.baseUrl))
+  await page.locator('button.approve').click()
+  await page.waitForURL(back)
 }

@@ -1,16 +1,13 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
-import { Agent, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, fundWithFake, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { submissions } from '../src/submissions/model.ts'
-import { payouts } from '../src/payouts/model.ts'
+import { payouts, type Payout } from '../src/payouts/model.ts'
 import { fundings } from '../src/funding/model.ts'
 import { applications } from '../src/applications/model.ts'
 import { users } from '../src/domain/user.ts'
-import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
 
 let t: TestWeb
 let owner: Agent
@@ -26,6 +23,27 @@ afterAll(() => t.close())
 async function job(title: string): Promise<Job> {
   const [row] = await t.database.db.select().from(jobs).where(eq(jobs.title, title))
   return row!
+}
+
+/** The owner, with her wallet, pays the job into escrow through the fake payments service (confirmed at once). */
+const fund = (j: Job) => fundWithFake(owner, { db: t.database.db, payments: t.payments, fundings: t.web.services.fundings }, j.id, 'https://wallet.test/boss')
+
+/** The creator of the submission gets `wallet`; the owner accepts her work. Answers the creator's id. */
+async function accept(submissionId: string, wallet: string): Promise<string> {
+  const [submission] = await t.database.db.select().from(submissions).where(eq(submissions.id, submissionId))
+  await t.database.db.update(users).set({ walletAddress: wallet }).where(eq(users.id, submission!.creatorId))
+  await owner.post(`/submissions/${submissionId}/accept`)
+  return submission!.creatorId
+}
+
+/** Accepted, sent by the worker, and reported failed by the payments service: the job's first payout. */
+async function failedPayout(j: Job, submissionId: string, wallet: string): Promise<Payout> {
+  await accept(submissionId, wallet)
+  await t.web.services.payouts.processDue()
+  const [first] = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
+  t.payments.settlePayout(first!.remoteId!, 'failed')
+  await t.web.services.payouts.processDue()
+  return first!
 }
 
 /** A job in `submitting` with `n` creators selected, each having submitted text. */
@@ -52,11 +70,7 @@ describe('concurrent accepts', () => {
     const { job: j, ids } = await jobWithSubmissions('Race', 5, 2)
     expect(ids).toHaveLength(5)
     // Accept means pay: escrow holds the two people's pay first.
-    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
-    await owner.post(`/jobs/${j.id}/funding`)
-    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
-    t.payments.settle(f!.pendingId!, 'completed')
-    await t.web.services.fundings.refreshOpen()
+    await fund(j)
     const results = await Promise.all(ids.map((id) => owner.post(`/submissions/${id}/accept`)))
     expect(results.filter((r) => r.status === 303)).toHaveLength(2)
     expect(results.filter((r) => r.status === 409)).toHaveLength(3)
@@ -68,28 +82,18 @@ describe('concurrent accepts', () => {
 
 describe('a failed payout', () => {
   test('can be retried by the owner only, under a new reference; the creator sees the latest', async () => {
-    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
     const { job: j, ids } = await jobWithSubmissions('Retry', 1, 1)
-    await owner.post(`/jobs/${j.id}/funding`)
-    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
-    t.payments.settle(f!.pendingId!, 'completed')
-    await t.web.services.fundings.refreshOpen()
-    const creatorId = (await t.database.db.select().from(submissions).where(eq(submissions.id, ids[0]!)))[0]!.creatorId
-    await t.database.db.update(users).set({ walletAddress: 'https://wallet.test/creator' }).where(eq(users.id, creatorId))
-    await owner.post(`/submissions/${ids[0]!}/accept`)
-    await t.web.services.payouts.processDue()
-    const [first] = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
-    t.payments.settlePayout(first!.remoteId!, 'failed')
-    await t.web.services.payouts.processDue()
-    expect((await t.database.db.select().from(payouts).where(eq(payouts.id, first!.id)))[0]!.state).toBe('failed')
+    await fund(j)
+    const first = await failedPayout(j, ids[0]!, 'https://wallet.test/creator')
+    expect((await t.database.db.select().from(payouts).where(eq(payouts.id, first.id)))[0]!.state).toBe('failed')
     const stranger = new Agent(t.baseUrl)
     await stranger.register('stranger_retry', 'both')
-    expect((await stranger.post(`/payouts/${first!.id}/retry`)).status).toBe(404)
-    expect((await owner.post(`/payouts/${first!.id}/retry`)).status).toBe(303)
-    expect((await owner.post(`/payouts/${first!.id}/retry`)).status).toBe(409)
+    expect((await stranger.post(`/payouts/${first.id}/retry`)).status).toBe(404)
+    expect((await owner.post(`/payouts/${first.id}/retry`)).status).toBe(303)
+    expect((await owner.post(`/payouts/${first.id}/retry`)).status).toBe(409)
     await t.web.services.payouts.processDue()
     const all = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
-    const retry = all.find((p) => p.id !== first!.id)!
+    const retry = all.find((p) => p.id !== first.id)!
     expect(retry.reference).toBe(`${ids[0]}:retry1`)
     expect(retry.state).toBe('sending')
     t.payments.settlePayout(retry.remoteId!, 'completed')
@@ -103,24 +107,14 @@ describe('a failed payout', () => {
 
 describe('a failed payout when the job closes', () => {
   test('stays owed: the refund leaves its money in escrow and the Retry pays it', async () => {
-    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
     const { job: j, ids } = await jobWithSubmissions('Failed then closed', 1, 2)
-    await owner.post(`/jobs/${j.id}/funding`)
-    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
-    t.payments.settle(f!.pendingId!, 'completed')
-    await t.web.services.fundings.refreshOpen()
-    const creatorId = (await t.database.db.select().from(submissions).where(eq(submissions.id, ids[0]!)))[0]!.creatorId
-    await t.database.db.update(users).set({ walletAddress: 'https://wallet.test/failing' }).where(eq(users.id, creatorId))
-    await owner.post(`/submissions/${ids[0]!}/accept`)
-    await t.web.services.payouts.processDue()
-    const [first] = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
-    t.payments.settlePayout(first!.remoteId!, 'failed')
-    await t.web.services.payouts.processDue()
+    await fund(j)
+    const first = await failedPayout(j, ids[0]!, 'https://wallet.test/failing')
     expect((await owner.post(`/jobs/${j.id}/complete`)).status).toBe(303)
     const refunds = (await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))).filter((p) => p.kind === 'refund')
     // Funded for two people, one accepted: only the other person's share goes back.
     expect(refunds.map((r) => r.amount)).toEqual([j.amountPerPerson])
-    expect((await owner.post(`/payouts/${first!.id}/retry`)).status).toBe(303)
+    expect((await owner.post(`/payouts/${first.id}/retry`)).status).toBe(303)
     await t.web.services.payouts.processDue()
     const retry = (await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))).find((p) => p.reference === `${ids[0]}:retry1`)!
     expect(retry).toMatchObject({ state: 'sending' })
@@ -132,15 +126,9 @@ describe('a failed payout when the job closes', () => {
 
 describe('a payout whose answer was lost', () => {
   test('is retried with the wallet of the first attempt, even after the creator changed wallet; never failed, never paid twice', async () => {
-    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
     const { job: j, ids } = await jobWithSubmissions('Lost answer', 1, 1)
-    await owner.post(`/jobs/${j.id}/funding`)
-    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
-    t.payments.settle(f!.pendingId!, 'completed')
-    await t.web.services.fundings.refreshOpen()
-    const creatorId = (await t.database.db.select().from(submissions).where(eq(submissions.id, ids[0]!)))[0]!.creatorId
-    await t.database.db.update(users).set({ walletAddress: 'https://wallet.test/old' }).where(eq(users.id, creatorId))
-    await owner.post(`/submissions/${ids[0]!}/accept`)
+    await fund(j)
+    const creatorId = await accept(ids[0]!, 'https://wallet.test/old')
     // The payments service creates the payout, but its answer never comes back.
     const original = t.payments.createPayout
     t.payments.createPayout = async (input) => {
@@ -157,21 +145,6 @@ describe('a payout whose answer was lost', () => {
     expect((await owner.post(`/payouts/${p!.id}/retry`)).status).toBe(409)
     const sent = [...t.payments.payoutsByReference.values()].filter((x) => x.reference.startsWith(ids[0]!))
     expect(sent).toEqual([expect.objectContaining({ receiver: 'https://wallet.test/old' })])
-  })
-
-  test('a 409 reference_conflict from the payments service is a conflict, not a refusal', async () => {
-    const server = createServer((_req, res) => {
-      res.writeHead(409, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ success: false, error: { code: 'reference_conflict', message: 'used' } }))
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    try {
-      const client = createHttpPaymentsClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiToken: 't', sellerId: 's' })
-      const r = await client.createPayout({ receiverWalletAddressUrl: 'https://wallet.test/x', amount: '1.00', fixed: 'receive', reference: 'r' })
-      expect(r).toMatchObject({ ok: false, error: 'conflict' })
-    } finally {
-      server.close()
-    }
   })
 })
 
@@ -212,13 +185,9 @@ describe('automatic transitions happen on time, by the scheduler', () => {
 
 describe('cancel and expiry refund escrow', () => {
   test('canceling a funded job refunds the funder', async () => {
-    await owner.postMultipart('/profile', { displayName: 'Boss', walletAddress: 'https://wallet.test/boss', roles: 'funder', preferredLanguage: 'es' })
     await owner.postMultipart('/jobs', jobFields({ title: 'To cancel', amount: '5', maxResponses: '2' }))
     const j = await job('To cancel')
-    await owner.post(`/jobs/${j.id}/funding`)
-    const [f] = await t.database.db.select().from(fundings).where(eq(fundings.jobId, j.id))
-    t.payments.settle(f!.pendingId!, 'completed')
-    await t.web.services.fundings.refreshOpen()
+    await fund(j)
     expect((await owner.post(`/jobs/${j.id}/cancel`)).status).toBe(303)
     const [refund] = await t.database.db.select().from(payouts).where(eq(payouts.jobId, j.id))
     expect(refund).toMatchObject({ kind: 'refund', amount: 1000n, state: 'pending' })

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { createLogger, createTestDatabase, type Clock, type Database } from '@voces/platform'
+import { eq } from 'drizzle-orm'
+import { createLogger, createTestDatabase, formatMinorUnits, type Clock, type Database } from '@voces/platform'
 import { startHarness, visit, type Harness } from '../../../services/payments/test/harness.ts'
 import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig, type WebConfig } from '../src/config.ts'
 import { createHttpPaymentsClient } from '../src/payments-client/http.ts'
 import type { PaymentsClient } from '../src/payments-client/types.ts'
+import { jobs, type Job } from '../src/jobs/model.ts'
+import { Agent, jobFields } from './helpers.ts'
 
 export interface FullStack {
   /** The payments service and sandbox wallet (services/payments/test/harness.ts). */
@@ -63,3 +66,27 @@ export async function startFullStack(options: { scheduler?: boolean; connectEscr
 
 const settle = (work: Promise<unknown>, ms = 15_000) =>
   Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())])
+
+/**
+ * The sandbox's default sending fee (Rafiki's fee model, packages/backend/src/fee/model.ts): 0.50 plus
+ * 1 % of the principal, rounded up. A funding's principal is what escrow receives (the quote is for the
+ * incoming payment's amount); a creator's payout's is her pay (fixed receive: escrow pays the fee on
+ * top); a refund's is what leaves escrow (fixed send: the funder gets that less the fee).
+ */
+export const SANDBOX_FEE = { fixed: 50n, basisPoints: 100n }
+export const sandboxFee = (principal: bigint) => SANDBOX_FEE.fixed + (principal * SANDBOX_FEE.basisPoints + 9_999n) / 10_000n
+export const usd = (minor: bigint) => `${formatMinorUnits(minor, 2)} USD`
+
+/**
+ * A funder registered through the forms, with a sandbox wallet holding `funds` (USD minor units) on her
+ * profile, and one published job of `amount` for one person: where a payment test starts.
+ */
+export async function funderWithJob(stack: FullStack, o: { username: string; title: string; amount: string; funds?: bigint }) {
+  const wallet = await stack.h.buyer('USD', o.funds ?? 100_00n)
+  const owner = new Agent(stack.base)
+  await owner.register(o.username, 'funder')
+  await owner.postMultipart('/profile', { displayName: 'F', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
+  await owner.postMultipart('/jobs', jobFields({ title: o.title, amount: o.amount, maxResponses: '1' }))
+  const [job] = await stack.database.db.select().from(jobs).where(eq(jobs.title, o.title))
+  return { owner, wallet, job: job as Job }
+}

@@ -16,12 +16,21 @@ export interface TestWeb {
 }
 
 /** The real composition root on a fresh database, listening on a free port, with a fake payments service. */
-export async function startTestWeb(overrides: Partial<WebConfig> = {}, options: { logger?: Logger; clock?: Clock } = {}): Promise<TestWeb> {
+export async function startTestWeb(
+  overrides: Partial<WebConfig> = {},
+  options: { logger?: Logger; clock?: Clock; /** What the app is given instead of the database (e.g. to count its queries). */ wrap?: (database: Database) => Database } = {}
+): Promise<TestWeb> {
   const database = await createTestDatabase()
   const payments = createFakePaymentsClient()
   const config = testWebConfig(overrides)
   const logger = options.logger ?? createLogger({ level: 'silent' })
-  const web = await buildWebApp({ config, database, logger, paymentsClient: payments, ...(options.clock ? { clock: options.clock } : {}) })
+  const web = await buildWebApp({
+    config,
+    database: options.wrap ? options.wrap(database) : database,
+    logger,
+    paymentsClient: payments,
+    ...(options.clock ? { clock: options.clock } : {})
+  })
   const baseUrl = await web.start()
   return {
     web,
@@ -109,6 +118,20 @@ export class Agent {
   async register(username: string, role: 'funder' | 'creator' | 'both' = 'both', password = 'secret123'): Promise<Response> {
     return this.post('/register', { username, password, displayName: username, role })
   }
+}
+
+/** People who register through the form, one Agent each (its session kept), in the order given. */
+export async function signUp<const P extends readonly (readonly [username: string, role: 'funder' | 'creator' | 'both'])[]>(
+  baseUrl: string,
+  ...people: P
+): Promise<{ -readonly [K in keyof P]: Agent }> {
+  const agents: Agent[] = []
+  for (const [username, role] of people) {
+    const agent = new Agent(baseUrl)
+    await agent.register(username, role)
+    agents.push(agent)
+  }
+  return agents as { -readonly [K in keyof P]: Agent }
 }
 
 /** Minimal valid files, recognised by content sniffing. */

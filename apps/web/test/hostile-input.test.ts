@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { Agent, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, jobFields, signUp, startTestWeb, type TestWeb } from './helpers.ts'
 import { users } from '../src/domain/user.ts'
 import { jobs } from '../src/jobs/model.ts'
 import es from '../src/i18n/es.json' with { type: 'json' }
@@ -13,10 +13,7 @@ let bob: Agent
 
 beforeAll(async () => {
   t = await startTestWeb()
-  ana = new Agent(t.baseUrl)
-  bob = new Agent(t.baseUrl)
-  await ana.register('ana_h', 'both')
-  await bob.register('bob_h', 'both')
+  ;[ana, bob] = await signUp(t.baseUrl, ['ana_h', 'both'], ['bob_h', 'both'])
   await bob.post('/language', { lang: 'en', next: '/' })
 })
 afterAll(() => t.close())

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { Agent, SAMPLE, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, SAMPLE, jobFields, signUp, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 import { fundings } from '../src/funding/model.ts'
@@ -55,12 +55,7 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
   })
 
   test('apply once, never to your own job; the recruit limit closes applications at once', async () => {
-    maria = new Agent(t.baseUrl)
-    carlos = new Agent(t.baseUrl)
-    ana = new Agent(t.baseUrl)
-    await maria.register('maria1', 'creator')
-    await carlos.register('carlos1', 'creator')
-    await ana.register('ana1', 'creator')
+    ;[maria, carlos, ana] = await signUp(t.baseUrl, ['maria1', 'creator'], ['carlos1', 'creator'], ['ana1', 'creator'])
     expect((await owner.postMultipart(`/jobs/${job.id}/apply`, { note: 'mine' })).status).toBe(403)
     expect((await maria.postMultipart(`/jobs/${job.id}/apply`, { note: 'Hablo náhuatl', audio: SAMPLE.mp3 })).status).toBe(303)
     const again = await maria.postMultipart(`/jobs/${job.id}/apply`, { note: 'again' })

@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { formatMinorUnits, type Database } from '@voces/platform'
+import type { Database } from '@voces/platform'
 import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
 import type { WebApp } from '../src/app.ts'
 import { Agent, jobFields } from './helpers.ts'
-import { startFullStack, type FullStack } from './full-stack.ts'
+import { SANDBOX_FEE, funderWithJob, sandboxFee, startFullStack, usd, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { fundings, type Funding } from '../src/funding/model.ts'
 import { webhookDeliveries } from '../src/payments-client/model.ts'
@@ -31,17 +31,6 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => stack?.close())
 
-/**
- * The sandbox's default sending fee (Rafiki's fee model, packages/backend/src/fee/model.ts): 0.50 plus
- * 1 % of the principal, rounded up. A funding's principal is what escrow receives (the quote is for the
- * incoming payment's amount); a creator's payout's is her pay (fixed receive: escrow pays the fee on
- * top); a refund's is what leaves escrow (fixed send: the funder gets that less the fee).
- */
-const FEE_FIXED = 50n
-const FEE_BASIS_POINTS = 100n
-const sandboxFee = (principal: bigint) => FEE_FIXED + (principal * FEE_BASIS_POINTS + 9_999n) / 10_000n
-const usd = (minor: bigint) => `${formatMinorUnits(minor, 2)} USD`
-
 async function jobByTitle(title: string): Promise<Job> {
   const [row] = await database.db.select().from(jobs).where(eq(jobs.title, title))
   return row!
@@ -49,15 +38,6 @@ async function jobByTitle(title: string): Promise<Job> {
 
 async function fundingsOf(jobId: string): Promise<Funding[]> {
   return database.db.select().from(fundings).where(eq(fundings.jobId, jobId)).orderBy(fundings.createdAt)
-}
-
-async function funderWithJob(username: string, title: string, amount: string, funds = 100_00n) {
-  const wallet = await h.buyer('USD', funds)
-  const owner = new Agent(base)
-  await owner.register(username, 'funder')
-  await owner.postMultipart('/profile', { displayName: 'F', walletAddress: wallet.url, roles: 'funder', preferredLanguage: 'es' })
-  await owner.postMultipart('/jobs', jobFields({ title, amount, maxResponses: '1' }))
-  return { owner, wallet, job: await jobByTitle(title) }
 }
 
 /** Follows the wallet's redirect through the payments service back to our return URL, then to the job page. */
@@ -75,7 +55,7 @@ const WINDOW_CLOSED = 'Se acabó el tiempo para aprobar en su billetera. No se p
 describe('against the real payments service', () => {
   test('the sandbox charges its default fee', () => {
     const config = h.sandbox.sandbox.deps.config
-    expect([BigInt(config.feeFixed), BigInt(config.feeBasisPoints)]).toEqual([FEE_FIXED, FEE_BASIS_POINTS])
+    expect([BigInt(config.feeFixed), BigInt(config.feeBasisPoints)]).toEqual([SANDBOX_FEE.fixed, SANDBOX_FEE.basisPoints])
   })
 
   test('work starts only on money in escrow; a creator receives exactly her pay; the unspent fee reserve is refunded; every figure is the wallets\'', async () => {
@@ -195,7 +175,7 @@ describe('against the real payments service', () => {
   }, 180_000)
 
   test('the funder declines at the wallet: the page says so, and "Try again" is a new payment that completes', async () => {
-    const { owner, wallet, job } = await funderWithJob('decline_funder', 'Declined then paid', '5.00')
+    const { owner, wallet, job } = await funderWithJob(stack, { username: 'decline_funder', title: 'Declined then paid', amount: '5.00' })
     await owner.post(`/jobs/${job.id}/funding`)
     const [first] = await fundingsOf(job.id)
     const declined = await backFromWallet(owner, await h.sandbox.denyConsent(first!.paymentUrl!))
@@ -223,7 +203,7 @@ describe('against the real payments service', () => {
   }, 60_000)
 
   test('the approval window closes at the wallet: told as such, never as a decline; the payment then expires', async () => {
-    const { owner, job } = await funderWithJob('window_funder', 'Window closed', '5.00')
+    const { owner, job } = await funderWithJob(stack, { username: 'window_funder', title: 'Window closed', amount: '5.00' })
     await owner.post(`/jobs/${job.id}/funding`)
     const [f] = await fundingsOf(job.id)
     h.sandbox.clock.advance(h.sandbox.sandbox.deps.config.interactionTtlSeconds * 1000 + 1000)
@@ -244,7 +224,7 @@ describe('against the real payments service', () => {
   }, 60_000)
 
   test('a funding that fails for want of money says so in the funder\'s language and offers Try again in one tap', async () => {
-    const { owner, job } = await funderWithJob('poor_funder', 'Not enough money', '5.00', 1_00n)
+    const { owner, job } = await funderWithJob(stack, { username: 'poor_funder', title: 'Not enough money', amount: '5.00', funds: 1_00n })
     await owner.post(`/jobs/${job.id}/funding`)
     const [f] = await fundingsOf(job.id)
     await visit(await h.sandbox.approveConsent(f!.paymentUrl!))
@@ -265,7 +245,7 @@ describe('against the real payments service', () => {
     const admin = new Agent(base)
     await admin.register('real_admin', 'funder')
     await setAdmin(database.db, 'real_admin', true)
-    const { owner, job } = await funderWithJob('review_funder', 'Confirming at the wallets', '5.00')
+    const { owner, job } = await funderWithJob(stack, { username: 'review_funder', title: 'Confirming at the wallets', amount: '5.00' })
     await owner.post(`/jobs/${job.id}/funding`)
     const [f] = await fundingsOf(job.id)
     // Neither the escrow's incoming payment nor the buyer's outgoing payment can be read.

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
-import { Agent, SAMPLE, fundWithFake, jobFields, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, SAMPLE, fundWithFake, jobFields, signUp, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { media } from '../src/media/model.ts'
 
@@ -18,12 +18,7 @@ const ids: Record<string, string> = {}
 
 beforeAll(async () => {
   t = await startTestWeb({ maxUploadBytes: 50_000 })
-  a = new Agent(t.baseUrl)
-  b = new Agent(t.baseUrl)
-  creator = new Agent(t.baseUrl)
-  await a.register('owner_a', 'funder')
-  await b.register('other_b', 'both')
-  await creator.register('creator_c', 'creator')
+  ;[a, b, creator] = await signUp(t.baseUrl, ['owner_a', 'funder'], ['other_b', 'both'], ['creator_c', 'creator'])
   await a.postMultipart('/jobs', jobFields({ title: 'Private draft', action: 'draft' }))
   await a.postMultipart('/jobs', jobFields({ title: 'Public job', recruitLimit: '1', maxResponses: '1', submitLimit: '1' }))
   const all = await t.database.db.select().from(jobs)

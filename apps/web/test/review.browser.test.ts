@@ -14,15 +14,13 @@ import { formatMinorUnits } from '@voces/platform'
 import { launchChromium } from '@voces/platform/browser'
 import { visit, waitFor } from '../../../services/payments/test/harness.ts'
 import { Agent, jobFields } from './helpers.ts'
-import { startFullStack, type FullStack } from './full-stack.ts'
+import { sandboxFee, startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { fundings } from '../src/funding/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 import { submissions } from '../src/submissions/model.ts'
 import { setAdmin } from '../src/pages/admin/set-admin.ts'
 
-/** The sandbox's default fee on a payment's principal (0.50 + 1 %, rounded up), as payments-service.test.ts. */
-const sandboxFee = (principal: bigint) => 50n + (principal * 100n + 9_999n) / 10_000n
 /** Money's rules (docs/payments.md): each person's share in escrow is her pay plus escrow's payout fee for it. */
 const SHARE = 10_00n + sandboxFee(10_00n)
 const SHOTS = 'artifacts/web'

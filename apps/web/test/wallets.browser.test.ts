@@ -12,12 +12,10 @@ import { AxeBuilder } from '@axe-core/playwright'
 import { launchChromium } from '@voces/platform/browser'
 import { formatMinorUnits } from '@voces/platform'
 import { Agent, jobFields } from './helpers.ts'
-import { startFullStack, type FullStack } from './full-stack.ts'
+import { sandboxFee, startFullStack, type FullStack } from './full-stack.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { users } from '../src/domain/user.ts'
 
-/** The sandbox's default fee on a payment's principal (0.50 + 1 %, rounded up), as payments-service.test.ts. */
-const sandboxFee = (principal: bigint) => 50n + (principal * 100n + 9_999n) / 10_000n
 const escrowGets = 20_00n + sandboxFee(20_00n)
 
 const SHOTS = 'artifacts/web'

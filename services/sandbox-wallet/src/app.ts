@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import { systemClock, type Clock, type Database, type Logger } from '@voces/platform'
+import { createUrlGuard } from '@voces/platform/url-guard'
 import type { SandboxConfig } from './config.ts'
 import type { SandboxDeps } from './deps.ts'
 import { SANDBOX_ERRORS, sendSpecViolation } from './http/errors.ts'
 import { createOpenApiValidators, registerResponseValidation } from './http/openapi.ts'
 import { createSignatureVerifier, type RawBodyRequest } from './http/signatures.ts'
 import { registerFaults } from './http/faults.ts'
-import { createClientUrlGuard } from './http/client-urls.ts'
 import { registerInputGuard } from './http/input-guard.ts'
 import { createLedgerService } from './ledger/service.ts'
 import { createWalletAddressService } from './wallet-address/service.ts'
@@ -46,7 +46,7 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
 
   const ledger = createLedgerService({ db })
   const walletAddresses = createWalletAddressService({ db, ledger })
-  const clientUrls = createClientUrlGuard({ ownOrigin: () => config.baseUrl, allowedOrigins: config.allowedClientOrigins })
+  const clientUrls = createUrlGuard({ ownOrigin: () => config.baseUrl, allowedOrigins: config.allowedClientOrigins })
   const grants = createGrantService({ db, config, clock, walletAddresses, clientUrls })
   const incomingPayments = createIncomingPaymentService({ db, config, clock, walletAddresses, ledger })
   const quotes = createQuoteService({ db, config, clock, incomingPayments })

@@ -10,13 +10,18 @@ import { body, str } from '../http/form.ts'
 import { inputProblems } from '../http/input.ts'
 import type { MediaService } from '../media/service.ts'
 import type { JobService } from '../jobs/service.ts'
-import { keepUploads } from '../media/kept.ts'
-import { page } from '../http/render.tsx'
-import { LinkButton } from '../views/form.tsx'
+import { keepJobFormUploads, type UploadField } from '../media/kept.ts'
+import { refusedForm } from '../http/render.tsx'
 import { ApplyForm } from './views/applications.tsx'
-import { LIMITS, tooLong } from '../domain/limits.ts'
-import { refusedStatus, type Problem } from '../domain/problems.ts'
+import { LIMITS } from '../domain/limits.ts'
 import { requireUser } from '../http/guards.ts'
+
+/** What an application may carry besides its note. */
+const APPLICATION_FILES: readonly UploadField[] = [
+  { name: 'audio', kind: 'audio' },
+  { name: 'video', kind: 'video' },
+  { name: 'image', kind: 'image' }
+]
 
 const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus })
 
@@ -31,30 +36,15 @@ export function applicationRoutes(app: FastifyInstance, deps: { applications: Ap
     if (refused) return errorPage(req, reply, refused, `/jobs/${job.id}`)
     const b = body(req)
     const note = str(b, 'note')
-    const kept = await keepUploads(deps.media, {
-      owner: user,
-      purpose: 'application',
-      jobId: job.id,
-      body: b,
-      fields: [
-        { name: 'audio', kind: 'audio' },
-        { name: 'video', kind: 'video' },
-        { name: 'image', kind: 'image' }
-      ]
-    })
-    const problems: Problem[] = [...inputProblems(req), ...kept.problems]
-    if (tooLong(note, LIMITS.applicationNote)) problems.unshift({ field: 'note', code: 'too_long', max: LIMITS.applicationNote })
+    const kept = await keepJobFormUploads(deps.media, { owner: user, purpose: 'application', jobId: job.id, body: b, fields: APPLICATION_FILES, text: { field: 'note', value: note, max: LIMITS.applicationNote } })
+    const problems = [...inputProblems(req), ...kept.problems]
     const result = problems.length > 0 ? undefined : await deps.applications.apply(user, job.id, { note, ...kept.ids })
     if (typeof result === 'string' && result !== 'too_long') return errorPage(req, reply, result, `/jobs/${job.id}`)
     if (result === undefined || typeof result === 'string') {
       // The form again, with what was typed and the files kept (recorded audio is not lost).
-      return page(req, reply, { title: 'applications.apply_title', titleSlug: 'job.apply', status: refusedStatus(problems) }, (ctx) => (
-        <>
-          <p>
-            <LinkButton ctx={ctx} href={`/jobs/${job.id}`} slug="forms.back" text={ctx.t('forms.back')} />
-          </p>
-          <ApplyForm ctx={ctx} job={job} problems={problems.length ? problems : [{ field: 'note', code: 'too_long', max: LIMITS.applicationNote }]} values={{ note }} kept={kept.ids} />
-        </>
+      if (result) problems.push({ field: 'note', code: 'too_long', max: LIMITS.applicationNote })
+      return refusedForm(req, reply, { title: 'applications.apply_title', titleSlug: 'job.apply', problems, back: `/jobs/${job.id}` }, (ctx) => (
+        <ApplyForm ctx={ctx} job={job} problems={problems} values={{ note }} kept={kept.ids} />
       ))
     }
     return redirect(reply, `/jobs/${job.id}`, 'applied')

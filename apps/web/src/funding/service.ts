@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
-import { formatMinorUnits, queryRows, type Db, type Logger, type Tx } from '@voces/platform'
+import { formatMinorUnits, type Db, type Logger, type Tx } from '@voces/platform'
 import { fundings, FINAL_FUNDING_STATES, OPEN_FUNDING_STATES, type Funding, type FundingState } from './model.ts'
 import type { FundingError } from './errors.ts'
 import { walletCallError, type PaymentsError } from '../payments-client/errors.ts'
@@ -9,18 +9,19 @@ import type { User } from '../domain/user.ts'
 import type { PaymentStatus, PaymentsClient, Result, StartedQuote } from '../payments-client/types.ts'
 import type { PayoutService } from '../payouts/service.ts'
 import { isUuid } from '../domain/ids.ts'
+import { createFundingBudget } from './budget.ts'
 
 const FUNDABLE: readonly Job['state'][] = ['recruiting', 'selecting', 'submitting', 'reviewing']
 const CLOSED: readonly Job['state'][] = ['canceled', 'expired', 'complete']
+
+/** Called in the transaction that recorded a payment's end without money (failed, rejected, expired). */
+export type OnFundingEnded = (tx: Tx, funding: Funding) => Promise<void>
 
 /**
  * Funding a job: the owner's wallet pays the marketplace escrow through the payments service.
  * A job counts as funded only by what the payments service reports as arrived, re-read by us —
  * never by a webhook payload or a browser redirect alone.
  */
-/** Called in the transaction that recorded a payment's end without money (failed, rejected, expired). */
-export type OnFundingEnded = (tx: Tx, funding: Funding) => Promise<void>
-
 export function createFundingService(deps: {
   db: Db
   payments: PaymentsClient
@@ -29,42 +30,7 @@ export function createFundingService(deps: {
   baseUrl: string
   onEnded?: OnFundingEnded
 }) {
-  /**
-   * What escrow still lacks for the job: the pay of every person it may take (or of everyone already
-   * selected, if more) plus the reserve for their payouts' fees at the escrow wallet's latest quote,
-   * less what arrived. Unspent reserve goes back with the refund when the job closes.
-   */
-  async function budgetLeft(job: Job): Promise<{ total: bigint; reserve: bigint }> {
-    const l = await deps.payouts.ledger(job)
-    const [selected] = await queryRows<{ n: number | string }>(
-      deps.db,
-      sql`select count(*) as n from web.applications where job_id = ${job.id} and state = 'selected'`
-    )
-    const people = BigInt(Math.max(job.maxResponses, Number(selected?.n ?? 0)))
-    const clamp = (v: bigint) => (v > 0n ? v : 0n)
-    const pay = clamp(job.amountPerPerson * people - (l.funded - l.feeReserve))
-    const reserve = clamp((job.payoutFeePerPerson ?? 0n) * people - l.feeReserve)
-    return { total: pay + reserve, reserve }
-  }
-
-  /**
-   * Asks the escrow wallet what one payout of the job's pay costs now and keeps it on the job: the
-   * funder pays it into escrow with the pay, so a creator receives exactly what the job promises.
-   */
-  async function quotePayoutFee(job: Job): Promise<Job | PaymentsError> {
-    const result = await deps.payments.quotePayoutFee(formatMinorUnits(job.amountPerPerson, job.assetScale))
-    if (!result.ok) {
-      deps.logger.warn({ jobId: job.id, reason: result.message }, 'payout fee quote failed')
-      return result.error === 'unreachable' ? 'payments_unavailable' : 'wallet_unreachable'
-    }
-    const fee = result.value
-    if (fee.assetCode !== job.assetCode || fee.assetScale !== job.assetScale) {
-      deps.logger.error({ jobId: job.id, fee }, 'payout fee quoted in another asset than the job')
-      return 'wallet_unreachable'
-    }
-    const [updated] = await deps.db.update(jobs).set({ payoutFeePerPerson: BigInt(fee.value) }).where(eq(jobs.id, job.id)).returning()
-    return updated ?? job
-  }
+  const { budgetLeft, priceFeeReserve } = createFundingBudget(deps)
 
   /** Records a change unless the payment already ended; either way answers the row as it now is. */
   async function update(id: string, values: Partial<Funding>): Promise<Funding | undefined> {
@@ -202,7 +168,7 @@ export function createFundingService(deps: {
       const open = await this.openFor(job.id)
       if (open?.state === 'awaiting_consent' && open.walletResult) return tryAgain(open)
       if (open) return open
-      const priced = await quotePayoutFee(job)
+      const priced = await priceFeeReserve(job)
       if (typeof priced === 'string') return priced
       const { total: amount, reserve } = await budgetLeft(priced)
       if (amount <= 0n) return 'already_funded'

@@ -5,6 +5,7 @@ import { Layout } from '../views/layout.tsx'
 import { commonErrorStatus, type ErrorStatus } from './errors.ts'
 import { LinkButton } from '../views/form.tsx'
 import { Speak } from '../views/speak.tsx'
+import { refusedStatus, type Problem } from '../domain/problems.ts'
 
 /**
  * Renders a full page in the layout. `body` receives the view context (translator, user, CSRF token,
@@ -30,6 +31,31 @@ export async function page(
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
     .send(html)
+}
+
+/**
+ * A refused form again, with what was typed, the files kept and every problem: its status says why
+ * (415 a file's type, 413 a file's size, else 422); `back` adds a link back to what the form belongs to.
+ */
+export function refusedForm(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  options: { title: string; titleSlug?: string; problems: readonly Problem[]; back?: string },
+  form: (ctx: ViewCtx) => JSX.Element
+): Promise<FastifyReply> {
+  const { back } = options
+  return page(req, reply, { title: options.title, titleSlug: options.titleSlug ?? options.title, status: refusedStatus(options.problems) }, (ctx) => (
+    <>
+      {back ? (
+        <p>
+          <LinkButton ctx={ctx} href={back} slug="forms.back" text={ctx.t('forms.back')} />
+        </p>
+      ) : (
+        ''
+      )}
+      {form(ctx)}
+    </>
+  ))
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { JobInput, JobService } from './service.ts'
-import { toDateInput } from './service.ts'
+import { toDateInput } from './input.ts'
 import { formatMinorUnits } from '@voces/platform'
 import type { Job } from './model.ts'
 import type { EscrowState } from '../domain/escrow.ts'
@@ -8,11 +8,11 @@ import type { DeliverableType, MediaKind } from '../domain/deliverables.ts'
 import type { Language } from '../domain/languages.ts'
 import type { User } from '../domain/user.ts'
 import type { MediaService } from '../media/service.ts'
-import { errorPages, page, redirect } from '../http/render.tsx'
+import { errorPages, page, redirect, refusedForm } from '../http/render.tsx'
 import { body, list, str, type FormBody } from '../http/form.ts'
 import { inputProblems } from '../http/input.ts'
 import { keepUploads } from '../media/kept.ts'
-import { refusedStatus, type Problem } from '../domain/problems.ts'
+import type { Problem } from '../domain/problems.ts'
 import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus, type JobError } from './errors.ts'
@@ -101,7 +101,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
   }
 
   const form = (req: FastifyRequest, reply: FastifyReply, o: { title: string; action: string; input: JobInput; problems: Problem[]; canSaveDraft: boolean; referenceKind: MediaKind | undefined }) =>
-    page(req, reply, { title: o.title, titleSlug: o.title, status: refusedStatus(o.problems) }, (ctx) => (
+    refusedForm(req, reply, { title: o.title, problems: o.problems }, (ctx) => (
       <JobForm assetCode={deps.assetCode} ctx={ctx} action={o.action} values={o.input} problems={o.problems} canSaveDraft={o.canSaveDraft} referenceKind={o.referenceKind} />
     ))
 

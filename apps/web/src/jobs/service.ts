@@ -1,35 +1,15 @@
-import { and, count, desc, eq, inArray, sql, gte, lte } from 'drizzle-orm'
-import { parseDecimalAmount, queryRows, type Db, type Tx } from '@voces/platform'
-import { jobs, ACTIVE_STATES, JOB_STATES, type Job, type JobState } from './model.ts'
-import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
+import { eq, sql } from 'drizzle-orm'
+import { queryRows, type Db, type Tx } from '@voces/platform'
+import { jobs, ACTIVE_STATES, type Job, type JobState } from './model.ts'
 import type { JobError } from './errors.ts'
-import { LANGUAGES, type Language } from '../domain/languages.ts'
 import type { User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
-import { jobSearch } from './search.ts'
 import { createCountCache } from './count-cache.ts'
-import { LIMITS } from '../domain/limits.ts'
-import { problemList, type Problem } from '../domain/problems.ts'
+import type { Problem } from '../domain/problems.ts'
+import { checkJobInput, jobValues, type JobInput } from './input.ts'
+import { createJobQueries, DAY } from './queries.ts'
 
-export interface JobInput {
-  title: string
-  description: string
-  language: Language
-  dialect: string
-  deliverableTypes: DeliverableType[]
-  amount: string
-  maxResponses: number
-  recruitLimit: number
-  recruitDeadline: string
-  submitLimit: number
-  submitDays: number
-  expiresAt: string
-  referenceMediaId?: string | undefined
-}
-
-export const PAGE_SIZE = 20
-const COUNT_CAP = 1000
-const DAY = 86_400_000
+export type { JobInput } from './input.ts'
 
 /** Called inside the transaction that moved a job to canceled, expired or complete (e.g. to refund escrow). */
 export type OnJobClosed = (tx: Tx, job: Job) => Promise<void>
@@ -44,6 +24,10 @@ export type OnJobEdited = (tx: Tx, before: Job, after: Job) => Promise<void>
 /** Called in the transaction that started the work (applications still pending are then not chosen). */
 export type OnJobStarted = (tx: Tx, job: Job) => Promise<void>
 
+/**
+ * The job's commands (create, edit, publish, duplicate, cancel, start the work, complete), each under the
+ * job's row lock; the reads come from queries.ts, the form's checks from input.ts.
+ */
 export function createJobService(deps: {
   db: Db
   asset: { code: string; scale: number }
@@ -56,56 +40,8 @@ export function createJobService(deps: {
 }) {
   const now = deps.now ?? (() => new Date())
   const counts = createCountCache({ ttlMs: 5_000, maxEntries: 500, now })
-
-  /**
-   * Turns form input into column values, or every reason it cannot (each tied to its field, so the
-   * form comes back with all of them). Dates are whole days, ending at 23:59:59 UTC.
-   */
-  function check(input: JobInput, publishing: boolean) {
-    const p = problemList()
-    const amount = parseDecimalAmount(input.amount, deps.asset.scale)
-    p.limit('title', input.title, LIMITS.jobTitle)
-    p.limit('description', input.description, LIMITS.jobDescription)
-    p.limit('dialect', input.dialect, LIMITS.dialect)
-    p.limit('amount', input.amount, LIMITS.amount)
-    if (!input.title.trim()) p.add('title', 'missing_text')
-    if (!input.description.trim()) p.add('description', 'missing_text')
-    if (typeof amount === 'string') p.add('amount', 'invalid_amount')
-    if (!(LANGUAGES as readonly string[]).includes(input.language)) p.add('language', 'invalid_input')
-    const types = input.deliverableTypes.filter((d) => (DELIVERABLE_TYPES as readonly string[]).includes(d))
-    if (types.length === 0) p.add('deliverableTypes', 'no_deliverables')
-    for (const field of ['maxResponses', 'recruitLimit', 'submitLimit', 'submitDays'] as const) {
-      const n = input[field]
-      if (!Number.isInteger(n) || n < 1 || n > 1000) p.add(field, 'invalid_numbers')
-    }
-    const recruitDeadline = endOfDay(input.recruitDeadline)
-    const expiresAt = endOfDay(input.expiresAt)
-    if (!recruitDeadline || (publishing && recruitDeadline <= now())) p.add('recruitDeadline', 'invalid_dates')
-    if (!expiresAt || (recruitDeadline && expiresAt < recruitDeadline)) p.add('expiresAt', 'invalid_dates')
-    return { problems: p.list, amount, types, recruitDeadline, expiresAt }
-  }
-
-  function toValues(input: JobInput, publishing: boolean) {
-    const { problems, amount, types, recruitDeadline, expiresAt } = check(input, publishing)
-    if (problems.length > 0 || typeof amount === 'string' || !recruitDeadline || !expiresAt) return (problems[0]?.code ?? 'invalid_input') as JobError | 'invalid_input' | 'too_long'
-    return {
-      title: input.title.trim(),
-      description: input.description.trim(),
-      language: input.language,
-      dialect: input.dialect.trim(),
-      deliverableTypes: types,
-      amountPerPerson: amount,
-      assetCode: deps.asset.code,
-      assetScale: deps.asset.scale,
-      maxResponses: input.maxResponses,
-      recruitLimit: input.recruitLimit,
-      recruitDeadline,
-      submitLimit: input.submitLimit,
-      submitDays: input.submitDays,
-      expiresAt,
-      ...(input.referenceMediaId ? { referenceMediaId: input.referenceMediaId } : {})
-    }
-  }
+  const queries = createJobQueries({ db: deps.db, now, counts })
+  const rules = { asset: deps.asset, now }
 
   async function lockOwned(tx: Tx, owner: User, id: string): Promise<Job | 'not_found'> {
     if (!isUuid(id)) return 'not_found'
@@ -128,11 +64,11 @@ export function createJobService(deps: {
   return {
     /** Everything wrong with a job form, at once (create and update check the same again). */
     problems(input: JobInput, publishing: boolean): Problem[] {
-      return check(input, publishing).problems
+      return checkJobInput(input, publishing, rules).problems
     },
 
     async create(owner: User, input: JobInput, publish: boolean): Promise<Job | JobError | 'invalid_input' | 'too_long'> {
-      const values = toValues(input, publish)
+      const values = jobValues(input, publish, rules)
       if (typeof values === 'string') return values
       const at = now()
       const [job] = await deps.db
@@ -149,7 +85,7 @@ export function createJobService(deps: {
         const job = await lockOwned(tx, owner, id)
         if (job === 'not_found') return job
         if (job.state !== 'draft' && job.state !== 'recruiting') return 'invalid_state'
-        const values = toValues(input, publish || job.state === 'recruiting')
+        const values = jobValues(input, publish || job.state === 'recruiting', rules)
         if (typeof values === 'string') return values
         const publishing = publish && job.state === 'draft'
         const [updated] = await tx
@@ -178,7 +114,7 @@ export function createJobService(deps: {
     },
 
     async duplicate(owner: User, id: string): Promise<Job | 'not_found'> {
-      const source = await this.getForViewer(owner, id)
+      const source = await queries.getForViewer(owner, id)
       if (source === 'not_found' || source.ownerId !== owner.id) return 'not_found'
       const span = (a: Date, b: Date) => Math.max(DAY, b.getTime() - a.getTime())
       const at = now()
@@ -246,92 +182,8 @@ export function createJobService(deps: {
       })
     },
 
-    /** A job as `viewer` may see it: drafts only to their owner (and admins); others get not_found. */
-    async getForViewer(viewer: User | null, id: string): Promise<Job | 'not_found'> {
-      if (!isUuid(id)) return 'not_found'
-      const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, id))
-      if (!job) return 'not_found'
-      if (job.state === 'draft' && job.ownerId !== viewer?.id && !viewer?.isAdmin) return 'not_found'
-      return job
-    },
-
-    /** Jobs open for applications, newest first, with filters. */
-    async browse(viewer: User | null, filter: { language?: string; q?: string; hideApplied?: boolean; soon?: boolean; page: number }) {
-      const conditions = [eq(jobs.state, 'recruiting')]
-      if (filter.language && (LANGUAGES as readonly string[]).includes(filter.language)) {
-        conditions.push(eq(jobs.language, filter.language as Language))
-      }
-      const search = filter.q ? jobSearch(filter.q) : null
-      if (search) conditions.push(search.where)
-      if (filter.soon) conditions.push(lte(jobs.recruitDeadline, new Date(now().getTime() + 3 * DAY)))
-      if (filter.hideApplied && viewer) {
-        conditions.push(sql`not exists (select 1 from web.applications a where a.job_id = ${jobs.id} and a.applicant_id = ${viewer.id})`)
-      }
-      const where = and(...conditions)
-      const page = Math.max(1, filter.page)
-      // Counting every open job on each request does not scale: count up to a cap, and know whether a
-      // next page exists by asking for one row more than a page.
-      const viewerSpecific = Boolean(filter.hideApplied && viewer)
-      const countKey = JSON.stringify([filter.language ?? '', filter.q ?? '', Boolean(filter.soon)])
-      const countOpen = async () => {
-        const [counted] = await queryRows<{ n: number | string }>(deps.db, sql`select count(*) as n from (select 1 from ${jobs} where ${where} limit ${COUNT_CAP + 1}) capped`)
-        return Number(counted?.n ?? 0)
-      }
-      const [rows, total] = await Promise.all([
-        deps.db
-          .select()
-          .from(jobs)
-          .where(where)
-          // With a search, the best matches first; otherwise (and among equals) the newest.
-          .orderBy(...(search ? [sql`${search.rank} desc`] : []), sql`${jobs.publishedAt} desc nulls last`, desc(jobs.id))
-          .limit(PAGE_SIZE + 1)
-          .offset((page - 1) * PAGE_SIZE),
-        viewerSpecific ? countOpen() : counts.get(countKey, countOpen)
-      ])
-      return {
-        jobs: rows.slice(0, PAGE_SIZE),
-        total: Math.min(total, COUNT_CAP),
-        totalCapped: total > COUNT_CAP,
-        page,
-        hasNext: rows.length > PAGE_SIZE,
-        pages: total > COUNT_CAP ? null : Math.max(1, Math.ceil(total / PAGE_SIZE))
-      }
-    },
-
-    async listByOwner(ownerId: string, state?: JobState) {
-      const where = state ? and(eq(jobs.ownerId, ownerId), eq(jobs.state, state)) : eq(jobs.ownerId, ownerId)
-      const [rows, counts] = await Promise.all([
-        deps.db.select().from(jobs).where(where).orderBy(desc(jobs.updatedAt)).limit(200),
-        deps.db.select({ state: jobs.state, n: count() }).from(jobs).where(eq(jobs.ownerId, ownerId)).groupBy(jobs.state)
-      ])
-      const byState = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>
-      for (const c of counts) byState[c.state] = c.n
-      return { jobs: rows, counts: byState }
-    },
-
-    isDeadlineSoon(job: Job): boolean {
-      return job.state === 'recruiting' && job.recruitDeadline.getTime() - now().getTime() < 3 * DAY
-    },
-
-    async getMany(ids: string[]): Promise<Job[]> {
-      if (ids.length === 0) return []
-      return deps.db.select().from(jobs).where(inArray(jobs.id, ids))
-    },
-
-    recentSince(since: Date) {
-      return deps.db.select().from(jobs).where(gte(jobs.updatedAt, since))
-    }
+    ...queries
   }
 }
 
 export type JobService = ReturnType<typeof createJobService>
-
-function endOfDay(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null
-  const d = new Date(`${value}T23:59:59.000Z`)
-  return Number.isNaN(d.getTime()) ? null : d
-}
-
-export function toDateInput(d: Date | null | undefined): string {
-  return d ? d.toISOString().slice(0, 10) : ''
-}

@@ -3,6 +3,7 @@ import type { MediaPurpose } from './model.ts'
 import type { MediaKind } from '../domain/deliverables.ts'
 import type { User } from '../domain/user.ts'
 import type { Problem } from '../domain/problems.ts'
+import { tooLong } from '../domain/limits.ts'
 import { file, str, upload, type FormBody } from '../http/form.ts'
 
 /** A file input of a form: its name and what it takes (`any`: audio, image or video, whichever it is). */
@@ -55,4 +56,17 @@ export async function keepUploads(
     }
   }
   return { ids, kinds, problems }
+}
+
+/**
+ * keepUploads for a form with one limited text (an application's note, a submission's text): the text's
+ * problem (too long) first, then each refused file's.
+ */
+export async function keepJobFormUploads(
+  media: MediaService,
+  input: Parameters<typeof keepUploads>[1] & { text: { field: string; value: string; max: number } }
+): Promise<Awaited<ReturnType<typeof keepUploads>>> {
+  const kept = await keepUploads(media, input)
+  const { field, value, max } = input.text
+  return { ...kept, problems: tooLong(value, max) ? [{ field, code: 'too_long', max }, ...kept.problems] : kept.problems }
 }

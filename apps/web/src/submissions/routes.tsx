@@ -2,12 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SubmissionService } from './service.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { MediaService } from '../media/service.ts'
-import { keepUploads } from '../media/kept.ts'
-import { errorPages, page, redirect } from '../http/render.tsx'
+import { keepJobFormUploads, type UploadField } from '../media/kept.ts'
+import { errorPages, page, redirect, refusedForm } from '../http/render.tsx'
 import { SubmitForm } from './views/submissions.tsx'
-import { LinkButton } from '../views/form.tsx'
-import { LIMITS, tooLong } from '../domain/limits.ts'
-import { refusedStatus, type Problem } from '../domain/problems.ts'
+import { LIMITS } from '../domain/limits.ts'
 import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
@@ -16,6 +14,14 @@ import { body, file, str } from '../http/form.ts'
 import { inputProblems } from '../http/input.ts'
 import { requireUser } from '../http/guards.ts'
 import { ReviewConfirm, type ReviewAction } from './views/review.tsx'
+
+/** The work's files, beside (or instead of) its text. */
+const SUBMISSION_FILES: readonly UploadField[] = [
+  { name: 'textFile', kind: 'text' },
+  { name: 'audio', kind: 'audio' },
+  { name: 'video', kind: 'video' },
+  { name: 'image', kind: 'image' }
+]
 
 const errorStatus = { ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...submissionErrorStatus }
 const errorPage = errorPages(errorStatus)
@@ -38,32 +44,15 @@ export function submissionRoutes(app: FastifyInstance, deps: { submissions: Subm
     const b = body(req)
     const submit = str(b, 'action') === 'submit'
     const text = str(b, 'text')
-    const kept = await keepUploads(deps.media, {
-      owner: user,
-      purpose: 'submission',
-      jobId: job.id,
-      body: b,
-      fields: [
-        { name: 'textFile', kind: 'text' },
-        { name: 'audio', kind: 'audio' },
-        { name: 'video', kind: 'video' },
-        { name: 'image', kind: 'image' }
-      ]
-    })
-    const problems: Problem[] = [...inputProblems(req), ...kept.problems]
-    if (tooLong(text, LIMITS.submissionText)) problems.unshift({ field: 'text', code: 'too_long', max: LIMITS.submissionText })
+    const kept = await keepJobFormUploads(deps.media, { owner: user, purpose: 'submission', jobId: job.id, body: b, fields: SUBMISSION_FILES, text: { field: 'text', value: text, max: LIMITS.submissionText } })
+    const problems = [...inputProblems(req), ...kept.problems]
     const result = problems.length > 0 ? undefined : await deps.submissions.save(user, job, { text, ...kept.ids }, submit)
     if (typeof result === 'string' && !(result in FORM_ERRORS)) return errorPage(req, reply, result, `/jobs/${job.id}`)
     if (result === undefined || typeof result === 'string') {
       if (result) problems.push({ field: FORM_ERRORS[result], code: result, max: result === 'too_long' ? LIMITS.submissionText : undefined })
       const draft = await deps.submissions.getMine(user.id, job.id)
-      return page(req, reply, { title: 'submissions.title', titleSlug: 'submissions.title', status: refusedStatus(problems) }, (ctx) => (
-        <>
-          <p>
-            <LinkButton ctx={ctx} href={`/jobs/${job.id}`} slug="forms.back" text={ctx.t('forms.back')} />
-          </p>
-          <SubmitForm ctx={ctx} job={job} draft={draft} problems={problems} values={{ text }} kept={kept.ids} />
-        </>
+      return refusedForm(req, reply, { title: 'submissions.title', problems, back: `/jobs/${job.id}` }, (ctx) => (
+        <SubmitForm ctx={ctx} job={job} draft={draft} problems={problems} values={{ text }} kept={kept.ids} />
       ))
     }
     return redirect(reply, `/jobs/${job.id}`, submit ? 'submitted' : 'draft_saved')

@@ -5,13 +5,13 @@ import type { SessionService } from '../sessions/service.ts'
 import { SESSION_COOKIE } from '../sessions/service.ts'
 import type { MediaService } from '../media/service.ts'
 import { isUiLanguage } from '../domain/languages.ts'
-import { page, redirect } from '../http/render.tsx'
+import { page, redirect, refusedForm } from '../http/render.tsx'
 import { safeLocalPath } from '../http/context.ts'
 import { body, list, str } from '../http/form.ts'
 import { inputProblems } from '../http/input.ts'
 import { keepUploads } from '../media/kept.ts'
 import { isTimeZone } from '../domain/time-zones.ts'
-import { refusedStatus, type Problem } from '../domain/problems.ts'
+import type { Problem } from '../domain/problems.ts'
 import type { User } from '../domain/user.ts'
 import { requireUser } from '../http/guards.ts'
 import { LoginForm, RegisterForm } from './views/auth.tsx'
@@ -165,7 +165,7 @@ export function userRoutes(
     }
     const extra = await profileExtra(user)
     const refuse = (all: Problem[]) =>
-      page(req, reply, { title: 'profile.title', titleSlug: 'profile.title', status: refusedStatus(all) }, (ctx) => (
+      refusedForm(req, reply, { title: 'profile.title', problems: all }, (ctx) => (
         <>
           {extra(ctx)}
           <ProfileForm ctx={ctx} user={typed} problems={all} kept={kept.ids} />

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { createLogger } from '@voces/platform'
 import { createNetGuard, type Resolve } from '@voces/platform/net-guard'
 import { createOpenPayments } from './client.ts'
-import { createUrlGuard } from './url-guard.ts'
+import { createUrlGuard } from '@voces/platform/url-guard'
 
 // Issue 12, DNS rebinding: the wallet's name answers a public address when the URL is checked and
 // 127.0.0.1 when the SDK connects. A loopback canary counts every connection it receives.

@@ -5,7 +5,7 @@ import type { WalletAddressProblem } from '@voces/payments-contract'
 import { CommonError, fail, isFailure, toWalletFailure, type Failure, type WalletFailure, type WalletStep, SellerError } from '../errors.ts'
 import { createGrantTokenCache, type NonInteractiveAccess } from './grant-token-cache.ts'
 import { loadPrivateKey, type KeyRef } from './keys.ts'
-import { HOST_NOT_FOUND, type UrlGuard } from './url-guard.ts'
+import { HOST_NOT_FOUND, type UrlGuard } from '@voces/platform/url-guard'
 import { createWalletAddressCache } from './wallet-address-cache.ts'
 
 /** The identity the service signs wallet requests with: a seller's wallet address and key. */

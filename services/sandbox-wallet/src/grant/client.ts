@@ -1,6 +1,6 @@
 import type { SandboxConfig } from '../config.ts'
 import type { WalletAddressService } from '../wallet-address/service.ts'
-import type { ClientUrlGuard } from '../http/client-urls.ts'
+import type { UrlGuard } from '@voces/platform/url-guard'
 
 /** How a client is shown to the person who consents: its wallet address's public name and URL. */
 export interface ClientDisplay {
@@ -14,7 +14,7 @@ export interface ClientDisplay {
  * cannot ask for an interactive grant. Sandbox wallets are read from the database, others over HTTP
  * only where the client-URL guard allows (never loopback or private addresses of strangers).
  */
-export function createClientDirectory(deps: { config: SandboxConfig; walletAddresses: WalletAddressService; clientUrls: ClientUrlGuard }) {
+export function createClientDirectory(deps: { config: SandboxConfig; walletAddresses: WalletAddressService; clientUrls: UrlGuard }) {
   return {
     async describe(walletAddressUrl: string): Promise<ClientDisplay | undefined> {
       const prefix = `${deps.config.baseUrl}/`

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { getKeyId, validateSignature, validateSignatureHeaders, type JWK, type RequestLike } from '@interledger/http-signature-utils'
 import type { Logger } from '@voces/platform'
-import type { ClientUrlGuard } from './client-urls.ts'
+import type { UrlGuard } from '@voces/platform/url-guard'
 
 export interface RawBodyRequest extends FastifyRequest {
   rawBody?: string
@@ -39,7 +39,7 @@ export interface SignatureVerifier {
  * fetched from `<client wallet address>/jwks.json` over HTTP (cached briefly, refetched once on an
  * unknown key id so that a freshly registered key works at once).
  */
-export function createSignatureVerifier(deps: { logger: Logger; publicProtocol: () => string; clientUrls: ClientUrlGuard; cacheMs?: number }): SignatureVerifier {
+export function createSignatureVerifier(deps: { logger: Logger; publicProtocol: () => string; clientUrls: UrlGuard; cacheMs?: number }): SignatureVerifier {
   const cache = new Map<string, { keys: JWK[]; fetchedAt: number }>()
   const cacheMs = deps.cacheMs ?? 60_000
 

@@ -1,7 +1,7 @@
 import type { ViewCtx } from '../../views/context.ts'
 import { LANGUAGES } from '../../domain/languages.ts'
 import { DELIVERABLE_TYPES, type MediaKind } from '../../domain/deliverables.ts'
-import type { JobInput } from '../service.ts'
+import type { JobInput } from '../input.ts'
 import { Checkboxes, Csrf, ErrorSummary, Field, KeptFile, Select, Submit, fieldError, type Problem } from '../../views/form.tsx'
 import { LIMITS } from '../../domain/limits.ts'
 
