@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createLogger, createTestDatabase, type Clock, type Database } from '@voces/platform'
+import { createLogger, createTestDatabase, formatMinorUnits, type Clock, type Database } from '@voces/platform'
 import { startHarness, visit, type Harness } from '../../../services/payments/test/harness.ts'
 import { buildWebApp, type WebApp } from '../src/app.ts'
 import { testWebConfig, type WebConfig } from '../src/config.ts'
@@ -63,3 +63,18 @@ export async function startFullStack(options: { scheduler?: boolean; connectEscr
 
 const settle = (work: Promise<unknown>, ms = 15_000) =>
   Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())])
+
+/**
+ * The sandbox's default sending fee (Rafiki's fee model, packages/backend/src/fee/model.ts): 0.50 plus
+ * 1 % of the principal, rounded up. A funding's principal is what escrow receives (the quote is for the
+ * incoming payment's amount); a creator's payout's is her pay (fixed receive: escrow pays the fee on
+ * top); a refund's is what leaves escrow (fixed send: the funder gets that less the fee).
+ */
+export const FEE_FIXED = 50n
+export const FEE_BASIS_POINTS = 100n
+export const sandboxFee = (principal: bigint): bigint => FEE_FIXED + (principal * FEE_BASIS_POINTS + 9_999n) / 10_000n
+
+/** An amount of the stack's escrow asset as pages write it (es and en alike below 1,000): "$12.50 USD". */
+export const usd = (minor: bigint): string => `$${formatMinorUnits(minor, 2)} USD`
+/** The same inside a RegExp (its "$" escaped). */
+export const usdRe = (minor: bigint): string => usd(minor).replace('$', '\\$')

@@ -109,8 +109,8 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect(await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))).toHaveLength(1)
     const page = await owner.get(start.location!)
     expect(page.html).toContain('25.70 MXN') // debit, fee included
-    expect(page.html).toMatch(/data-funding-fee-reserve[^>]*>0.40 MXN/)
-    expect(page.html).toMatch(/data-funding-for-creators[^>]*>25.00 MXN/)
+    expect(page.html).toMatch(/data-funding-fee-reserve[^>]*>\$0.40 MXN/)
+    expect(page.html).toMatch(/data-funding-for-creators[^>]*>\$25.00 MXN/)
     expect(page.html).toContain('0.30 MXN') // fee
     expect(page.html).toContain(f!.pendingId!)
     expect(page.html).toContain(`http://wallet.test/consent/${f!.pendingId}`)
@@ -177,13 +177,13 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     // The creator sees the payout; "My money" counts it.
     expect((await maria.get(`/jobs/${job.id}`)).html).toContain('data-payout-state="completed"')
     const mine = (await maria.get('/dashboard/money')).html
-    expect(mine).toMatch(/data-money="earned"[^>]*>12.50 MXN/)
-    expect(mine).toMatch(/data-money="fees"[^>]*>0.00 MXN/)
+    expect(mine).toMatch(/data-money="earned"[^>]*>\$12.50 MXN/)
+    expect(mine).toMatch(/data-money="fees"[^>]*>\$0.00 MXN/)
     // Each payment listed, with its exact amount; the payout's fee is the funder's, not hers.
-    expect(mine).toMatch(/data-money-entry="payout"[^]*?data-money-amount[^>]*>12.50 MXN/)
+    expect(mine).toMatch(/data-money-entry="payout"[^]*?data-money-amount[^>]*>\$12.50 MXN/)
     const owners = (await owner.get('/dashboard/money')).html
-    expect(owners).toMatch(/data-money="spent"[^>]*>25.40 MXN/)
-    expect(owners).toMatch(/data-money-entry="funding"[^]*?data-money-amount[^>]*>25.40 MXN[^]*?data-money-fee[^>]*>0.30 MXN/)
+    expect(owners).toMatch(/data-money="spent"[^>]*>\$25.40 MXN/)
+    expect(owners).toMatch(/data-money-entry="funding"[^]*?data-money-amount[^>]*>\$25.40 MXN[^]*?data-money-fee[^>]*>\$0.30 MXN/)
     expect((await maria.post(`/submissions/${subs[0]!}/complete`)).status).toBe(303)
   })
 

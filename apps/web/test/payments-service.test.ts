@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { formatMinorUnits, type Database } from '@voces/platform'
+import type { Database } from '@voces/platform'
 import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
 import type { WebApp } from '../src/app.ts'
 import { Agent, jobFields } from './helpers.ts'
-import { startFullStack, type FullStack } from './full-stack.ts'
+import { FEE_BASIS_POINTS, FEE_FIXED, sandboxFee, usd, usdRe, startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { fundings, type Funding } from '../src/funding/model.ts'
 import { webhookDeliveries } from '../src/payments-client/model.ts'
@@ -30,17 +30,6 @@ beforeAll(async () => {
   ;({ h, web, database, base } = stack)
 }, 60_000)
 afterAll(() => stack?.close())
-
-/**
- * The sandbox's default sending fee (Rafiki's fee model, packages/backend/src/fee/model.ts): 0.50 plus
- * 1 % of the principal, rounded up. A funding's principal is what escrow receives (the quote is for the
- * incoming payment's amount); a creator's payout's is her pay (fixed receive: escrow pays the fee on
- * top); a refund's is what leaves escrow (fixed send: the funder gets that less the fee).
- */
-const FEE_FIXED = 50n
-const FEE_BASIS_POINTS = 100n
-const sandboxFee = (principal: bigint) => FEE_FIXED + (principal * FEE_BASIS_POINTS + 9_999n) / 10_000n
-const usd = (minor: bigint) => `${formatMinorUnits(minor, 2)} USD`
 
 async function jobByTitle(title: string): Promise<Job> {
   const [row] = await database.db.select().from(jobs).where(eq(jobs.title, title))
@@ -114,8 +103,8 @@ describe('against the real payments service', () => {
     const page = await owner.get(quote.location!)
     expect(page.html).toContain(usd(toEscrow))
     expect(page.html).toContain(usd(toEscrow + fundingFee))
-    expect(page.html).toMatch(new RegExp(`data-funding-fee[^>]*>${usd(fundingFee)}<`))
-    expect(page.html).toMatch(new RegExp(`data-funding-fee-reserve[^>]*>${usd(2n * payoutFee)}<`))
+    expect(page.html).toMatch(new RegExp(`data-funding-fee[^>]*>${usdRe(fundingFee)}<`))
+    expect(page.html).toMatch(new RegExp(`data-funding-fee-reserve[^>]*>${usdRe(2n * payoutFee)}<`))
     const [f] = await database.db.select().from(fundings).where(eq(fundings.jobId, job.id))
     expect(f).toMatchObject({ state: 'awaiting_consent', debitAmount: toEscrow + fundingFee, receiveAmount: toEscrow, fee: fundingFee, payoutFeeReserve: 2n * payoutFee })
 
@@ -177,21 +166,21 @@ describe('against the real payments service', () => {
 
     // My money and the ledger show what the wallets report.
     const creatorMoney = (await creator.get('/dashboard/money')).html
-    expect(creatorMoney).toMatch(new RegExp(`data-money="earned"[^>]*>${usd(await h.sandbox.admin.balance(creatorWallet.name))}<`))
-    expect(creatorMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(0n)}<`))
-    expect(creatorMoney).toMatch(new RegExp(`data-money-entry="payout"[^]*?data-money-amount[^>]*>${usd(10_00n)}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money="earned"[^>]*>${usdRe(await h.sandbox.admin.balance(creatorWallet.name))}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usdRe(0n)}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money-entry="payout"[^]*?data-money-amount[^>]*>${usdRe(10_00n)}<`))
     const funderMoney = (await owner.get('/dashboard/money')).html
-    expect(funderMoney).toMatch(new RegExp(`data-money="spent"[^>]*>${usd(toEscrow)}<`))
-    expect(funderMoney).toMatch(new RegExp(`data-money="refunded"[^>]*>${usd(heldAtClose - refundFee)}<`))
-    expect(funderMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(fundingFee + refundFee)}<`))
-    expect(funderMoney).toMatch(new RegExp(`data-money-entry="refund"[^]*?data-money-amount[^>]*>${usd(heldAtClose - refundFee)}<[^]*?data-money-fee[^>]*>${usd(refundFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="spent"[^>]*>${usdRe(toEscrow)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="refunded"[^>]*>${usdRe(heldAtClose - refundFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usdRe(fundingFee + refundFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money-entry="refund"[^]*?data-money-amount[^>]*>${usdRe(heldAtClose - refundFee)}<[^]*?data-money-fee[^>]*>${usdRe(refundFee)}<`))
     const jobPage = (await owner.get(`/jobs/${job.id}`)).html
     expect(jobPage).toContain('data-ledger-balanced="true"')
     expect(jobPage).toContain('data-escrow="closed"')
     expect(jobPage).not.toContain('data-funding-funded')
-    expect(jobPage).toMatch(new RegExp(`data-ledger="fees"[^>]*>${usd(fundingFee)}<`))
-    expect(jobPage).toMatch(new RegExp(`data-ledger="payout_fees"[^>]*>${usd(payoutFee + refundFee)}<`))
-    expect(jobPage).toMatch(new RegExp(`data-payout="${sent!.id}"[^]*?data-payout-received[^>]*>${usd(10_00n)}<[^]*?data-payout-fee[^>]*>${usd(payoutFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-ledger="fees"[^>]*>${usdRe(fundingFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-ledger="payout_fees"[^>]*>${usdRe(payoutFee + refundFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-payout="${sent!.id}"[^]*?data-payout-received[^>]*>${usdRe(10_00n)}<[^]*?data-payout-fee[^>]*>${usdRe(payoutFee)}<`))
   }, 180_000)
 
   test('the funder declines at the wallet: the page says so, and "Try again" is a new payment that completes', async () => {

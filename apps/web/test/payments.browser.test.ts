@@ -12,18 +12,13 @@ import type { Browser, Page } from 'playwright-core'
 import { PHONE, expectAxeClean } from './browser.ts'
 import type { Database } from '@voces/platform'
 import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
-import { formatMinorUnits } from '@voces/platform'
 import { Agent, SAMPLE, jobFields } from './helpers.ts'
-import { startFullStack, type FullStack } from './full-stack.ts'
+import { sandboxFee, usd, startFullStack, type FullStack } from './full-stack.ts'
 import { launchChromium } from '@voces/platform/browser'
 import { jobs } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 import { fundings } from '../src/funding/model.ts'
 import { setAdmin } from '../src/pages/admin/set-admin.ts'
-
-/** The sandbox's default sending fee: 0.50 plus 1 % of the principal, rounded up (Rafiki's fee model). */
-const sandboxFee = (principal: bigint) => 50n + (principal + 99n) / 100n
-const usd = (minor: bigint) => `${formatMinorUnits(minor, 2)} USD`
 
 const SHOTS = 'artifacts/web'
 let h: Harness

@@ -10,19 +10,16 @@ import { mkdirSync } from 'node:fs'
 import { and, eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
-import { formatMinorUnits } from '@voces/platform'
 import { launchChromium } from '@voces/platform/browser'
 import { visit, waitFor } from '../../../services/payments/test/harness.ts'
 import { Agent, jobFields } from './helpers.ts'
-import { startFullStack, type FullStack } from './full-stack.ts'
+import { sandboxFee, usd, startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { fundings } from '../src/funding/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 import { submissions } from '../src/submissions/model.ts'
 import { setAdmin } from '../src/pages/admin/set-admin.ts'
 
-/** The sandbox's default fee on a payment's principal (0.50 + 1 %, rounded up), as payments-service.test.ts. */
-const sandboxFee = (principal: bigint) => 50n + (principal * 100n + 9_999n) / 10_000n
 /** Money's rules (docs/payments.md): each person's share in escrow is her pay plus escrow's payout fee for it. */
 const SHARE = 10_00n + sandboxFee(10_00n)
 const SHOTS = 'artifacts/web'
@@ -129,7 +126,7 @@ describe('reviews and disputes on a phone', () => {
     await funder.goto(`${base}/jobs/${job.id}`)
     await funder.locator(`[data-submission="${mariaSub.id}"]`).getByRole('link', { name: 'Aceptar y pagar', exact: true }).click()
     await funder.waitForURL(/\/accept$/)
-    expect(await funder.textContent('[data-confirm-money]')).toContain('Se pagan 10.00 USD del depósito a la billetera de María')
+    expect(await funder.textContent('[data-confirm-money]')).toContain('Se pagan $10.00 USD del depósito a la billetera de María')
     await axe(funder)
     await funder.screenshot({ path: `${SHOTS}/review-03-confirm-accept.png`, fullPage: true })
     await funder.getByRole('button', { name: 'Aceptar y pagar', exact: true }).click()
@@ -151,7 +148,7 @@ describe('reviews and disputes on a phone', () => {
     await axe(admin)
     await admin.getByRole('link', { name: 'Decidir', exact: true }).click()
     await admin.waitForURL(/\/admin\/disputes\/[0-9a-f-]+$/)
-    expect(await admin.locator('[data-confirm-money]').innerText()).toContain(`y la reserva de ${formatMinorUnits(sandboxFee(10_00n), 2)} USD para la comisión de pago`)
+    expect(await admin.locator('[data-confirm-money]').innerText()).toContain(`y la reserva de ${usd(sandboxFee(10_00n))} para la comisión de pago`)
     await admin.locator('input[name=decision][value=split]').check()
     await admin.getByLabel('Para la creadora, si reparte (USD)', { exact: true }).fill('4.00')
     await admin.locator('input[name=confirm][value=yes]').check()

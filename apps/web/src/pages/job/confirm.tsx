@@ -22,9 +22,10 @@ export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService;
       const open = action === 'cancel' ? job.state === 'draft' || ACTIVE_STATES.includes(job.state) : job.state === 'submitting' || job.state === 'reviewing'
       const ledger = await deps.payouts.ledger(job)
       const refund = ledger.available > 0n ? ledger.available : 0n
-      const amount = (v: bigint) => money(v, job.assetCode, job.assetScale)
-      return page(req, reply, { title: `review.title.${action}`, titleSlug: `review.title.${action}` }, (ctx) => (
-        <div class="stack">
+      return page(req, reply, { title: `review.title.${action}`, titleSlug: `review.title.${action}` }, (ctx) => {
+        const amount = (v: bigint) => money(v, job.assetCode, job.assetScale, ctx.lang)
+        return (
+          <div class="stack">
           <p>
             <a href={`/jobs/${job.id}`} safe>
               {job.title}
@@ -46,8 +47,9 @@ export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService;
               {ctx.t('errors.invalid_state')}
             </p>
           )}
-        </div>
-      ))
+          </div>
+        )
+      })
     })
   }
 }

@@ -53,7 +53,7 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
   const { ctx } = p
   const { t, csrf, user } = ctx
   const { job, owner } = p
-  const m = (v: bigint) => money(v, job.assetCode, job.assetScale)
+  const m = (v: bigint) => money(v, job.assetCode, job.assetScale, ctx.lang)
   return (
     <article class="stack">
       <p class="row">
@@ -74,7 +74,7 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
         <dt safe>{t('jobs.deliverables')}</dt>
         <dd safe>{job.deliverableTypes.map((d) => t(`deliverables.${d}`)).join(', ')}</dd>
         <dt safe>{t('jobs.amount')}</dt>
-        <dd safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</dd>
+        <dd safe>{money(job.amountPerPerson, job.assetCode, job.assetScale, ctx.lang)}</dd>
         <dt safe>{t('jobs.people')}</dt>
         <dd>{job.maxResponses}</dd>
         <dt safe>{t('jobs.budget')}</dt>
