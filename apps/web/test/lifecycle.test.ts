@@ -208,6 +208,16 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
   })
 
   test('completing the job refunds what escrow still holds', async () => {
+    // The confirmation quotes the refund's own fee first (fixed send) and says what arrives: converted when the
+    // funder's wallet holds another asset; said plainly when the fee cannot be asked now.
+    const confirm = async () => (await owner.get(`/jobs/${job.id}/complete`)).html
+    expect(await confirm()).toContain('Lo que queda libre en el depósito, $12.70 MXN, vuelve a su billetera. La billetera del depósito se queda $0.20 MXN de comisión por enviarlo, así que a su billetera llegan $12.50 MXN.')
+    t.payments.walletAssets.set('https://wallet.test/funder1', { assetCode: 'USD', assetScale: 2 })
+    expect(await confirm()).toContain('se queda $0.20 MXN de comisión por enviarlo; su billetera está en USD, así que el resto ($12.50 MXN) llega convertido')
+    t.payments.walletAssets.clear()
+    t.payments.unreachable = true
+    expect(await confirm()).toContain('Las billeteras cobran una comisión por enviarlo, que sale de esa cantidad (no pudimos preguntar cuánto ahora).')
+    t.payments.unreachable = false
     expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
     await t.web.services.payouts.processDue()
     const refund = (await t.database.db.select().from(payouts).where(eq(payouts.jobId, job.id))).find((p) => p.kind === 'refund')!

@@ -31,6 +31,7 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => stack?.close())
 
+
 async function jobByTitle(title: string): Promise<Job> {
   const [row] = await database.db.select().from(jobs).where(eq(jobs.title, title))
   return row!
@@ -144,6 +145,12 @@ describe('against the real payments service', () => {
 
     // Completing the job refunds what escrow still holds: the second person's pay and the unspent
     // fee reserve. A refund is fixed send: its own fee comes out of it, shown in the ledger.
+    // The confirmation quotes the refund's own fee first (the escrow wallet's fixed-send quote): what arrives.
+    const heldAtClose = toEscrow - (10_00n + payoutFee)
+    const refundFee = sandboxFee(heldAtClose)
+    expect((await owner.get(`/jobs/${job.id}/complete`)).html).toContain(
+      `${usd(heldAtClose)}, vuelve a su billetera. La billetera del depósito se queda ${usd(refundFee)} de comisión por enviarlo, así que a su billetera llegan ${usd(heldAtClose - refundFee)}.`
+    )
     expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
     await waitFor(
       async () => {
@@ -153,8 +160,6 @@ describe('against the real payments service', () => {
       (s) => s === 'completed' || s === 'failed',
       40_000
     )
-    const heldAtClose = toEscrow - (10_00n + payoutFee)
-    const refundFee = sandboxFee(heldAtClose)
     const [refund] = await database.db.select().from(payouts).where(eq(payouts.kind, 'refund'))
     expect(refund).toMatchObject({ state: 'completed', amount: heldAtClose, received: heldAtClose - refundFee, fee: refundFee })
     const ledger = await web.services.payouts.ledger(job)

@@ -5,7 +5,7 @@ import { jobs, type Job } from '../jobs/model.ts'
 import type { Submission } from '../submissions/model.ts'
 import { users, type User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
-import type { PaymentsClient, PayoutResult } from '../payments-client/types.ts'
+import type { PaymentsClient, PayoutFixed, PayoutResult } from '../payments-client/types.ts'
 import { escrowState, ledger, shortfall, type Ledger } from './ledger.ts'
 import type { EscrowState } from '../domain/escrow.ts'
 
@@ -62,9 +62,9 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
         .onConflictDoNothing({ target: payouts.reference })
     },
 
-    /** What a fixed-receive payout of `amount` from escrow costs in fees now (the escrow wallet's quote), or null. */
-    async payoutFee(job: Job, amount: bigint): Promise<bigint | null> {
-      const result = await deps.payments.quotePayoutFee(formatMinorUnits(amount, job.assetScale))
+    /** What a payout of `amount` from escrow costs in fees now (the escrow wallet's quote; fixed send as refunds go), or null. */
+    async payoutFee(job: Job, amount: bigint, fixed: PayoutFixed = 'receive'): Promise<bigint | null> {
+      const result = await deps.payments.quotePayoutFee(formatMinorUnits(amount, job.assetScale), fixed)
       if (!result.ok || result.value.assetCode !== job.assetCode || result.value.assetScale !== job.assetScale) return null
       return BigInt(result.value.value)
     },

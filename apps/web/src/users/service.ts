@@ -158,6 +158,12 @@ export function createUserService(deps: UserDeps) {
       return updated!
     },
 
+    /** The asset a wallet holds (its address document, read through the payments service), or null when it cannot be read now. */
+    async walletAsset(walletAddress: string): Promise<{ assetCode: string; assetScale: number } | null> {
+      const check = await deps.payments.checkWallet(walletAddress)
+      return check.ok ? { assetCode: check.value.assetCode, assetScale: check.value.assetScale } : null
+    },
+
     async setLanguage(userId: string, lang: UiLanguage): Promise<void> {
       await deps.db.update(users).set({ preferredLanguage: lang }).where(eq(users.id, userId))
     }
