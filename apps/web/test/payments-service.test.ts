@@ -80,6 +80,14 @@ describe('against the real payments service', () => {
     await owner.postMultipart('/jobs', jobFields({ title: 'Real money', amount: '10.00', maxResponses: '2', recruitLimit: '1', submitLimit: '1', deliverableTypes: ['text'] }))
     const job = await jobByTitle('Real money')
 
+    // A creator whose wallet holds another asset is told before applying how her pay reaches it.
+    const euros = new Agent(base)
+    await euros.register('euro_creator', 'creator')
+    await euros.postMultipart('/profile', { displayName: 'E', walletAddress: (await h.buyer('EUR', 0n)).url, roles: 'creator', preferredLanguage: 'en' })
+    const euroPage = (await euros.get(`/jobs/${job.id}`)).html
+    expect(euroPage).toContain('data-other-asset="EUR"')
+    expect(euroPage).toContain('Your wallet is in EUR; this job pays $10.00 USD per person. When you are paid, escrow sends $10.00 USD:')
+
     // A creator applies and is selected; with nothing in escrow the work cannot start.
     const creator = new Agent(base)
     await creator.register('real_creator', 'creator')
@@ -87,7 +95,9 @@ describe('against the real payments service', () => {
     await creator.postMultipart(`/jobs/${job.id}/apply`, { note: 'hola' })
     const appId = /data-application="([^"]+)"/.exec((await owner.get(`/jobs/${job.id}`)).html)![1]!
     await owner.post(`/applications/${appId}/decide`, { state: 'selected' })
-    expect((await creator.get(`/jobs/${job.id}`)).html).toContain('data-escrow="unfunded"')
+    const creatorPage = (await creator.get(`/jobs/${job.id}`)).html
+    expect(creatorPage).toContain('data-escrow="unfunded"')
+    expect(creatorPage).not.toContain('data-other-asset') // her wallet holds the job's asset
     const refused = await owner.post(`/jobs/${job.id}/start`)
     expect(refused.status).toBe(409)
     expect(refused.html).toContain('data-error="underfunded"')
