@@ -164,7 +164,7 @@ describe('the admin area', () => {
     t.payments.settle(f!.pendingId!, 'completed')
     const money = await admin.get('/admin/money')
     expect(money.html).toContain(`data-funding="${f!.id}" data-funding-state="completed"`)
-    expect(money.html).toMatch(new RegExp(`data-ledger-job="${job!.id}"[^]*?data-ledger-balanced="true"[^]*?data-ledger="funded">25.00 MXN`))
+    expect(money.html).toMatch(new RegExp(`data-ledger-job="${job!.id}"[^]*?data-ledger-balanced="true"[^]*?data-ledger="funded">\\$25.00 MXN`))
     expect(money.html).not.toContain('data-ledger-balanced="false"')
   })
 

@@ -73,9 +73,14 @@ const settle = (work: Promise<unknown>, ms = 15_000) =>
  * incoming payment's amount); a creator's payout's is her pay (fixed receive: escrow pays the fee on
  * top); a refund's is what leaves escrow (fixed send: the funder gets that less the fee).
  */
-export const SANDBOX_FEE = { fixed: 50n, basisPoints: 100n }
-export const sandboxFee = (principal: bigint) => SANDBOX_FEE.fixed + (principal * SANDBOX_FEE.basisPoints + 9_999n) / 10_000n
-export const usd = (minor: bigint) => `${formatMinorUnits(minor, 2)} USD`
+export const FEE_FIXED = 50n
+export const FEE_BASIS_POINTS = 100n
+export const sandboxFee = (principal: bigint): bigint => FEE_FIXED + (principal * FEE_BASIS_POINTS + 9_999n) / 10_000n
+
+/** An amount of the stack's escrow asset as pages write it (es and en alike below 1,000): "$12.50 USD". */
+export const usd = (minor: bigint): string => `$${formatMinorUnits(minor, 2)} USD`
+/** The same inside a RegExp (its "$" escaped). */
+export const usdRe = (minor: bigint): string => usd(minor).replace('$', '\\$')
 
 /**
  * A funder registered through the forms, with a sandbox wallet holding `funds` (USD minor units) on her

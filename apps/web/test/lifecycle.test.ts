@@ -104,8 +104,8 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     expect(await t.database.db.select().from(fundings).where(eq(fundings.jobId, job.id))).toHaveLength(1)
     const page = await owner.get(start.location!)
     expect(page.html).toContain('25.70 MXN') // debit, fee included
-    expect(page.html).toMatch(/data-funding-fee-reserve[^>]*>0.40 MXN/)
-    expect(page.html).toMatch(/data-funding-for-creators[^>]*>25.00 MXN/)
+    expect(page.html).toMatch(/data-funding-fee-reserve[^>]*>\$0.40 MXN/)
+    expect(page.html).toMatch(/data-funding-for-creators[^>]*>\$25.00 MXN/)
     expect(page.html).toContain('0.30 MXN') // fee
     expect(page.html).toContain(f!.pendingId!)
     expect(page.html).toContain(`http://wallet.test/consent/${f!.pendingId}`)
@@ -172,13 +172,13 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     // The creator sees the payout; "My money" counts it.
     expect((await maria.get(`/jobs/${job.id}`)).html).toContain('data-payout-state="completed"')
     const mine = (await maria.get('/dashboard/money')).html
-    expect(mine).toMatch(/data-money="earned"[^>]*>12.50 MXN/)
-    expect(mine).toMatch(/data-money="fees"[^>]*>0.00 MXN/)
+    expect(mine).toMatch(/data-money="earned"[^>]*>\$12.50 MXN/)
+    expect(mine).toMatch(/data-money="fees"[^>]*>\$0.00 MXN/)
     // Each payment listed, with its exact amount; the payout's fee is the funder's, not hers.
-    expect(mine).toMatch(/data-money-entry="payout"[^]*?data-money-amount[^>]*>12.50 MXN/)
+    expect(mine).toMatch(/data-money-entry="payout"[^]*?data-money-amount[^>]*>\$12.50 MXN/)
     const owners = (await owner.get('/dashboard/money')).html
-    expect(owners).toMatch(/data-money="spent"[^>]*>25.40 MXN/)
-    expect(owners).toMatch(/data-money-entry="funding"[^]*?data-money-amount[^>]*>25.40 MXN[^]*?data-money-fee[^>]*>0.30 MXN/)
+    expect(owners).toMatch(/data-money="spent"[^>]*>\$25.40 MXN/)
+    expect(owners).toMatch(/data-money-entry="funding"[^]*?data-money-amount[^>]*>\$25.40 MXN[^]*?data-money-fee[^>]*>\$0.30 MXN/)
     expect((await maria.post(`/submissions/${subs[0]!}/complete`)).status).toBe(303)
   })
 
@@ -203,6 +203,16 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
   })
 
   test('completing the job refunds what escrow still holds', async () => {
+    // The confirmation quotes the refund's own fee first (fixed send) and says what arrives: converted when the
+    // funder's wallet holds another asset; said plainly when the fee cannot be asked now.
+    const confirm = async () => (await owner.get(`/jobs/${job.id}/complete`)).html
+    expect(await confirm()).toContain('Lo que queda libre en el depósito, $12.70 MXN, vuelve a su billetera. La billetera del depósito se queda $0.20 MXN de comisión por enviarlo, así que a su billetera llegan $12.50 MXN.')
+    t.payments.walletAssets.set('https://wallet.test/funder1', { assetCode: 'USD', assetScale: 2 })
+    expect(await confirm()).toContain('se queda $0.20 MXN de comisión por enviarlo; su billetera está en USD, así que el resto ($12.50 MXN) llega convertido')
+    t.payments.walletAssets.clear()
+    t.payments.unreachable = true
+    expect(await confirm()).toContain('Las billeteras cobran una comisión por enviarlo, que sale de esa cantidad (no pudimos preguntar cuánto ahora).')
+    t.payments.unreachable = false
     expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
     await t.web.services.payouts.processDue()
     const refund = (await t.database.db.select().from(payouts).where(eq(payouts.jobId, job.id))).find((p) => p.kind === 'refund')!

@@ -87,7 +87,7 @@ describe('the inbox on a phone', () => {
     expect(await cards.count()).toBe(4)
     // Newest first: the two written last come first.
     expect(await cards.nth(0).textContent()).toContain('Su pago para «Cuento corto» no se completó')
-    expect(await cards.nth(1).textContent()).toContain('Le devolvimos 1234.50 MXN')
+    expect(await cards.nth(1).textContent()).toContain('Le devolvimos $1,234.50 MXN')
     expect(await cards.nth(3).textContent()).toMatch(/inbox_maria se postuló a su trabajo «Saludos en otomí para el buzón»/)
     for (let i = 0; i < 4; i++) expect(await cards.nth(i).locator('.speak').count()).toBeGreaterThanOrEqual(2)
     await check(page, 'notices-02-inbox')

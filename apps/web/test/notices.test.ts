@@ -112,7 +112,7 @@ describe('the events of a job tell the right people once', () => {
     expect(mine[2]!.link).toBe(`/jobs/${job.id}`)
 
     const inbox = (await maria.get('/notices')).html
-    expect(inbox).toContain('Llegaron 10.00 MXN a su billetera por «Cuento para avisos».')
+    expect(inbox).toContain('Llegaron $10.00 MXN a su billetera por «Cuento para avisos».')
     expect(inbox).toContain('El trabajo «Cuento para avisos» empezó: ya puede grabar y entregar.')
     expect(inbox).toContain(`data-speak="notices.item.${mine[2]!.id}"`)
     // Newest first.
@@ -133,7 +133,7 @@ describe('the events of a job tell the right people once', () => {
     const refunded = (await noticesOf('notice_funder')).filter((n) => n.kind === 'refunded')
     expect(refunded).toHaveLength(1)
     const html = (await owner.get('/notices')).html
-    expect(html).toContain('Le devolvimos 7.50 MXN a su billetera del trabajo «Trabajo cancelado con dinero».')
+    expect(html).toContain('Le devolvimos $7.50 MXN a su billetera del trabajo «Trabajo cancelado con dinero».')
     expect(html).toContain('Su pago para «Pago que falla» no se completó')
   })
 
@@ -152,7 +152,7 @@ describe('the events of a job tell the right people once', () => {
     const paid = mariaNotices.find((n) => n.kind === 'paid')!
     const mail = smtp.received.find((m) => m.messageId === `<notice-${paid.id}@localhost>`)!
     expect(mail.to).toEqual(['maria@voces.test'])
-    expect(mail.subject).toBe('Voces Market: Llegaron 10.00 MXN a su billetera por «Cuento para avisos».')
+    expect(mail.subject).toBe('Voces Market: Llegaron $10.00 MXN a su billetera por «Cuento para avisos».')
     expect(mail.text).toContain(`${t.config.baseUrl}/jobs/${job.id}`)
     const [row] = await db().select().from(noticeEmails).where(eq(noticeEmails.id, paid.id))
     expect(row).toMatchObject({ state: 'sent', attempts: 1 })

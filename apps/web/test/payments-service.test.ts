@@ -11,7 +11,7 @@ import type { Database } from '@voces/platform'
 import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
 import type { WebApp } from '../src/app.ts'
 import { Agent, jobFields } from './helpers.ts'
-import { SANDBOX_FEE, funderWithJob, sandboxFee, startFullStack, usd, type FullStack } from './full-stack.ts'
+import { FEE_BASIS_POINTS, FEE_FIXED, funderWithJob, sandboxFee, usd, usdRe, startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { fundings, type Funding } from '../src/funding/model.ts'
 import { webhookDeliveries } from '../src/payments-client/model.ts'
@@ -22,7 +22,6 @@ let h: Harness
 let web: WebApp
 let database: Database
 let base: string
-
 let stack: FullStack
 
 beforeAll(async () => {
@@ -55,7 +54,7 @@ const WINDOW_CLOSED = 'Se acabó el tiempo para aprobar en su billetera. No se p
 describe('against the real payments service', () => {
   test('the sandbox charges its default fee', () => {
     const config = h.sandbox.sandbox.deps.config
-    expect([BigInt(config.feeFixed), BigInt(config.feeBasisPoints)]).toEqual([SANDBOX_FEE.fixed, SANDBOX_FEE.basisPoints])
+    expect([BigInt(config.feeFixed), BigInt(config.feeBasisPoints)]).toEqual([FEE_FIXED, FEE_BASIS_POINTS])
   })
 
   test('work starts only on money in escrow; a creator receives exactly her pay; the unspent fee reserve is refunded; every figure is the wallets\'', async () => {
@@ -70,6 +69,12 @@ describe('against the real payments service', () => {
     await owner.postMultipart('/jobs', jobFields({ title: 'Real money', amount: '10.00', maxResponses: '2', recruitLimit: '1', submitLimit: '1', deliverableTypes: ['text'] }))
     const job = await jobByTitle('Real money')
 
+    // A creator whose wallet holds another asset is told before applying how her pay reaches it.
+    const euros = new Agent(base)
+    await euros.register('euro_creator', 'creator')
+    await euros.postMultipart('/profile', { displayName: 'E', walletAddress: (await h.buyer('EUR', 0n)).url, roles: 'creator', preferredLanguage: 'en' })
+    expect((await euros.get(`/jobs/${job.id}`)).html).toMatch(/data-other-asset="EUR"[^]*Your wallet is in EUR; this job pays \$10.00 USD per person. When you are paid, escrow sends \$10.00 USD:/)
+
     // A creator applies and is selected; with nothing in escrow the work cannot start.
     const creator = new Agent(base)
     await creator.register('real_creator', 'creator')
@@ -77,7 +82,9 @@ describe('against the real payments service', () => {
     await creator.postMultipart(`/jobs/${job.id}/apply`, { note: 'hola' })
     const appId = /data-application="([^"]+)"/.exec((await owner.get(`/jobs/${job.id}`)).html)![1]!
     await owner.post(`/applications/${appId}/decide`, { state: 'selected' })
-    expect((await creator.get(`/jobs/${job.id}`)).html).toContain('data-escrow="unfunded"')
+    const creatorPage = (await creator.get(`/jobs/${job.id}`)).html
+    expect(creatorPage).toContain('data-escrow="unfunded"')
+    expect(creatorPage).not.toContain('data-other-asset') // her wallet holds the job's asset
     const refused = await owner.post(`/jobs/${job.id}/start`)
     expect(refused.status).toBe(409)
     expect(refused.html).toContain('data-error="underfunded"')
@@ -94,8 +101,8 @@ describe('against the real payments service', () => {
     const page = await owner.get(quote.location!)
     expect(page.html).toContain(usd(toEscrow))
     expect(page.html).toContain(usd(toEscrow + fundingFee))
-    expect(page.html).toMatch(new RegExp(`data-funding-fee[^>]*>${usd(fundingFee)}<`))
-    expect(page.html).toMatch(new RegExp(`data-funding-fee-reserve[^>]*>${usd(2n * payoutFee)}<`))
+    expect(page.html).toMatch(new RegExp(`data-funding-fee[^>]*>${usdRe(fundingFee)}<`))
+    expect(page.html).toMatch(new RegExp(`data-funding-fee-reserve[^>]*>${usdRe(2n * payoutFee)}<`))
     const [f] = await database.db.select().from(fundings).where(eq(fundings.jobId, job.id))
     expect(f).toMatchObject({ state: 'awaiting_consent', debitAmount: toEscrow + fundingFee, receiveAmount: toEscrow, fee: fundingFee, payoutFeeReserve: 2n * payoutFee })
 
@@ -133,8 +140,12 @@ describe('against the real payments service', () => {
     expect(remote.json.payout).toMatchObject({ fixed: 'receive', amount: { value: '1000' }, receiveAmount: { value: '1000' }, debitAmount: { value: String(10_00n + payoutFee) }, fee: { value: String(payoutFee) } })
     expect(await h.sandbox.admin.balance(creatorWallet.name)).toBe(10_00n)
 
-    // Completing the job refunds what escrow still holds: the second person's pay and the unspent
-    // fee reserve. A refund is fixed send: its own fee comes out of it, shown in the ledger.
+    // Completing the job refunds what escrow still holds: the second person's pay and the unspent fee reserve.
+    // A refund is fixed send: its own fee comes out of it; the confirmation quotes it first and says what arrives.
+    const heldAtClose = toEscrow - (10_00n + payoutFee)
+    const refundFee = sandboxFee(heldAtClose)
+    const arrives = `${usd(heldAtClose)}, vuelve a su billetera. La billetera del depósito se queda ${usd(refundFee)} de comisión por enviarlo, así que a su billetera llegan ${usd(heldAtClose - refundFee)}.`
+    expect((await owner.get(`/jobs/${job.id}/complete`)).html).toContain(arrives)
     expect((await owner.post(`/jobs/${job.id}/complete`)).status).toBe(303)
     await waitFor(
       async () => {
@@ -144,8 +155,6 @@ describe('against the real payments service', () => {
       (s) => s === 'completed' || s === 'failed',
       40_000
     )
-    const heldAtClose = toEscrow - (10_00n + payoutFee)
-    const refundFee = sandboxFee(heldAtClose)
     const [refund] = await database.db.select().from(payouts).where(eq(payouts.kind, 'refund'))
     expect(refund).toMatchObject({ state: 'completed', amount: heldAtClose, received: heldAtClose - refundFee, fee: refundFee })
     const ledger = await web.services.payouts.ledger(job)
@@ -157,21 +166,21 @@ describe('against the real payments service', () => {
 
     // My money and the ledger show what the wallets report.
     const creatorMoney = (await creator.get('/dashboard/money')).html
-    expect(creatorMoney).toMatch(new RegExp(`data-money="earned"[^>]*>${usd(await h.sandbox.admin.balance(creatorWallet.name))}<`))
-    expect(creatorMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(0n)}<`))
-    expect(creatorMoney).toMatch(new RegExp(`data-money-entry="payout"[^]*?data-money-amount[^>]*>${usd(10_00n)}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money="earned"[^>]*>${usdRe(await h.sandbox.admin.balance(creatorWallet.name))}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usdRe(0n)}<`))
+    expect(creatorMoney).toMatch(new RegExp(`data-money-entry="payout"[^]*?data-money-amount[^>]*>${usdRe(10_00n)}<`))
     const funderMoney = (await owner.get('/dashboard/money')).html
-    expect(funderMoney).toMatch(new RegExp(`data-money="spent"[^>]*>${usd(toEscrow)}<`))
-    expect(funderMoney).toMatch(new RegExp(`data-money="refunded"[^>]*>${usd(heldAtClose - refundFee)}<`))
-    expect(funderMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usd(fundingFee + refundFee)}<`))
-    expect(funderMoney).toMatch(new RegExp(`data-money-entry="refund"[^]*?data-money-amount[^>]*>${usd(heldAtClose - refundFee)}<[^]*?data-money-fee[^>]*>${usd(refundFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="spent"[^>]*>${usdRe(toEscrow)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="refunded"[^>]*>${usdRe(heldAtClose - refundFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money="fees"[^>]*>${usdRe(fundingFee + refundFee)}<`))
+    expect(funderMoney).toMatch(new RegExp(`data-money-entry="refund"[^]*?data-money-amount[^>]*>${usdRe(heldAtClose - refundFee)}<[^]*?data-money-fee[^>]*>${usdRe(refundFee)}<`))
     const jobPage = (await owner.get(`/jobs/${job.id}`)).html
     expect(jobPage).toContain('data-ledger-balanced="true"')
     expect(jobPage).toContain('data-escrow="closed"')
     expect(jobPage).not.toContain('data-funding-funded')
-    expect(jobPage).toMatch(new RegExp(`data-ledger="fees"[^>]*>${usd(fundingFee)}<`))
-    expect(jobPage).toMatch(new RegExp(`data-ledger="payout_fees"[^>]*>${usd(payoutFee + refundFee)}<`))
-    expect(jobPage).toMatch(new RegExp(`data-payout="${sent!.id}"[^]*?data-payout-received[^>]*>${usd(10_00n)}<[^]*?data-payout-fee[^>]*>${usd(payoutFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-ledger="fees"[^>]*>${usdRe(fundingFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-ledger="payout_fees"[^>]*>${usdRe(payoutFee + refundFee)}<`))
+    expect(jobPage).toMatch(new RegExp(`data-payout="${sent!.id}"[^]*?data-payout-received[^>]*>${usdRe(10_00n)}<[^]*?data-payout-fee[^>]*>${usdRe(payoutFee)}<`))
   }, 180_000)
 
   test('the funder declines at the wallet: the page says so, and "Try again" is a new payment that completes', async () => {

@@ -13,7 +13,7 @@ import { PHONE, expectAxeClean } from './browser.ts'
 import type { Database } from '@voces/platform'
 import { visit, waitFor, type Harness } from '../../../services/payments/test/harness.ts'
 import { Agent, SAMPLE, jobFields } from './helpers.ts'
-import { sandboxFee, startFullStack, usd, type FullStack } from './full-stack.ts'
+import { sandboxFee, usd, startFullStack, type FullStack } from './full-stack.ts'
 import { launchChromium } from '@voces/platform/browser'
 import { jobs } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
@@ -171,6 +171,11 @@ describe('paying for a job in the browser', () => {
     await page.goto(`${base}/jobs/${paid!.id}`)
     await page.getByRole('link', { name: 'Cancelar trabajo', exact: true }).click()
     await page.waitForURL(/\/cancel$/)
+    // The confirmation quotes the refund's own fee before anything moves, and what will arrive back.
+    const held = toEscrow - (15_00n + sandboxFee(15_00n))
+    expect(await page.textContent('[data-confirm-money]')).toContain(`Se le devuelven ${usd(held)} a su billetera. La billetera del depósito se queda ${usd(sandboxFee(held))} de comisión por enviarlo, así que a su billetera llegan ${usd(held - sandboxFee(held))}.`)
+    await axe(page)
+    await page.screenshot({ path: `${SHOTS}/pay-06c-confirm-cancel.png`, fullPage: true })
     await page.getByRole('button', { name: 'Cancelar trabajo', exact: true }).click()
     await page.waitForURL(/ok=canceled/)
     await waitFor(
@@ -178,10 +183,10 @@ describe('paying for a job in the browser', () => {
       (st) => st === 'completed',
       20_000
     )
-    expect(await h.sandbox.admin.balance(wallet.name)).toBeGreaterThan(before)
+    // The refund returns what escrow held (the second person's pay and the unspent fee reserve) less its own fee:
+    // exactly what the confirmation said.
+    expect(await h.sandbox.admin.balance(wallet.name)).toBe(before + held - sandboxFee(held))
     await page.reload()
-    // The refund returns what escrow held (the second person's pay and the unspent fee reserve) less its own fee.
-    const held = toEscrow - (15_00n + sandboxFee(15_00n))
     expect(await page.textContent('[data-ledger="paid_out"]')).toContain('15.00 USD')
     expect(await page.textContent('[data-ledger="refunded"]')).toContain(usd(held - sandboxFee(held)))
     expect(await page.getAttribute('[data-escrow]', 'data-escrow')).toBe('closed')

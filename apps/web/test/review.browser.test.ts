@@ -2,7 +2,8 @@
  * Reviews and disputes in Chromium on a 390 px phone, against the real payments service and sandbox
  * wallet: the funder asks for changes (a confirmation page saying what happens to the money), the
  * creator sees the reason and resubmits her kept work, the funder accepts after the confirmation; a
- * second creator opens a dispute and an admin splits the pay. Every new page is scanned with axe (zero
+ * second creator opens a dispute and an admin splits the pay; the paid creator sees the notice under the
+ * bell and in My money exactly what her sandbox wallet received. Every new page is scanned with axe (zero
  * violations); screenshots in artifacts/web/.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -10,11 +11,10 @@ import { mkdirSync } from 'node:fs'
 import { and, eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
-import { formatMinorUnits } from '@voces/platform'
 import { launchChromium } from '@voces/platform/browser'
 import { visit, waitFor } from '../../../services/payments/test/harness.ts'
 import { Agent, jobFields } from './helpers.ts'
-import { sandboxFee, startFullStack, type FullStack } from './full-stack.ts'
+import { sandboxFee, usd, startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { fundings } from '../src/funding/model.ts'
 import { payouts } from '../src/payouts/model.ts'
@@ -27,6 +27,8 @@ const SHOTS = 'artifacts/web'
 const PHONE = { width: 390, height: 844 }
 let stack: FullStack
 let browser: Browser
+/** María's wallet in the sandbox: what My money says must be what its ledger holds. */
+let mariaWallet: string
 const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
@@ -75,7 +77,9 @@ describe('reviews and disputes on a phone', () => {
     for (const name of ['brev_maria', 'brev_ana']) {
       const c = new Agent(base)
       await c.register(name, 'creator')
-      await c.postMultipart('/profile', { displayName: name === 'brev_maria' ? 'María' : 'Ana', walletAddress: (await h.buyer('USD', 0n)).url, roles: 'creator', preferredLanguage: 'es' })
+      const wallet = await h.buyer('USD', 0n)
+      if (name === 'brev_maria') mariaWallet = wallet.name
+      await c.postMultipart('/profile', { displayName: name === 'brev_maria' ? 'María' : 'Ana', walletAddress: wallet.url, roles: 'creator', preferredLanguage: 'es' })
       await c.postMultipart(`/jobs/${job.id}/apply`, { note: 'hola' })
     }
     for (const m of (await owner.get(`/jobs/${job.id}`)).html.matchAll(/data-application="([^"]+)"/g)) await owner.post(`/applications/${m[1]!}/decide`, { state: 'selected' })
@@ -127,7 +131,7 @@ describe('reviews and disputes on a phone', () => {
     await funder.goto(`${base}/jobs/${job.id}`)
     await funder.locator(`[data-submission="${mariaSub.id}"]`).getByRole('link', { name: 'Aceptar y pagar', exact: true }).click()
     await funder.waitForURL(/\/accept$/)
-    expect(await funder.textContent('[data-confirm-money]')).toContain('Se pagan 10.00 USD del depósito a la billetera de María')
+    expect(await funder.textContent('[data-confirm-money]')).toContain('Se pagan $10.00 USD del depósito a la billetera de María')
     await axe(funder)
     await funder.screenshot({ path: `${SHOTS}/review-03-confirm-accept.png`, fullPage: true })
     await funder.getByRole('button', { name: 'Aceptar y pagar', exact: true }).click()
@@ -149,7 +153,7 @@ describe('reviews and disputes on a phone', () => {
     await axe(admin)
     await admin.getByRole('link', { name: 'Decidir', exact: true }).click()
     await admin.waitForURL(/\/admin\/disputes\/[0-9a-f-]+$/)
-    expect(await admin.locator('[data-confirm-money]').innerText()).toContain(`y la reserva de ${formatMinorUnits(sandboxFee(10_00n), 2)} USD para la comisión de pago`)
+    expect(await admin.locator('[data-confirm-money]').innerText()).toContain(`y la reserva de ${usd(sandboxFee(10_00n))} para la comisión de pago`)
     await admin.locator('input[name=decision][value=split]').check()
     await admin.getByLabel('Para la creadora, si reparte (USD)', { exact: true }).fill('4.00')
     await admin.locator('input[name=confirm][value=yes]').check()
@@ -172,5 +176,22 @@ describe('reviews and disputes on a phone', () => {
     await funder.goto(`${base}/jobs/${job.id}`)
     expect(await funder.getAttribute('[data-ledger-balanced]', 'data-ledger-balanced')).toBe('true')
     await funder.screenshot({ path: `${SHOTS}/review-07-job-after.png`, fullPage: true })
+
+    // María is told: the bell counts her notice, which says what reached her wallet; My money shows exactly
+    // what the sandbox ledger holds for her (her pay, no fee of hers).
+    const received = await stack.h.sandbox.admin.balance(mariaWallet)
+    expect(received).toBe(10_00n)
+    await maria.goto(`${base}/dashboard`)
+    expect(Number(await maria.getAttribute('.notices-link [data-unread]', 'data-unread'))).toBeGreaterThan(0)
+    await maria.locator('.notices-link').click()
+    await maria.waitForURL(/\/notices/)
+    expect(await maria.textContent('[data-kind="paid"]')).toContain(`Llegaron ${usd(received)} a su billetera por «Cuento revisado».`)
+    await axe(maria)
+    await maria.screenshot({ path: `${SHOTS}/review-08-notice-paid.png`, fullPage: true })
+    await maria.goto(`${base}/dashboard/money`)
+    expect(await maria.textContent('[data-money="earned"]')).toBe(usd(received))
+    expect(await maria.textContent('[data-money-entry="payout"] [data-money-amount]')).toBe(usd(received))
+    await axe(maria)
+    await maria.screenshot({ path: `${SHOTS}/review-09-my-money.png`, fullPage: true })
   }, 300_000)
 })

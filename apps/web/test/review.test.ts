@@ -11,7 +11,7 @@ import { and, eq } from 'drizzle-orm'
 import { createLogger, createTestClock, formatMinorUnits } from '@voces/platform'
 import { visit, waitFor } from '../../../services/payments/test/harness.ts'
 import { Agent, SAMPLE, jobFields } from './helpers.ts'
-import { sandboxFee, startFullStack, type FullStack } from './full-stack.ts'
+import { sandboxFee, usd, startFullStack, type FullStack } from './full-stack.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { fundings } from '../src/funding/model.ts'
 import { payouts, type Payout } from '../src/payouts/model.ts'
@@ -127,8 +127,8 @@ describe('reviews and disputes, with real money', () => {
     const a = creators[0]!
     // The decisions open a confirmation page first, saying what happens to the money.
     const confirm = await owner.get(`/submissions/${a.submission}/accept`)
-    expect(confirm.html).toContain('Se pagan 10.00 USD del depósito a la billetera de Creadora 0')
-    expect(confirm.html).toContain(`recibe exactamente eso. El depósito paga además la comisión del pago, ${formatMinorUnits(RESERVE, 2)} USD,`)
+    expect(confirm.html).toContain('Se pagan $10.00 USD del depósito a la billetera de Creadora 0')
+    expect(confirm.html).toContain(`recibe exactamente eso. El depósito paga además la comisión del pago, ${usd(RESERVE)},`)
     expect(confirm.html).toContain(`action="/submissions/${a.submission}/accept"`)
     expect((await a.agent.get(`/submissions/${a.submission}/accept`)).status).toBe(404)
     const noReason = await owner.postMultipart(`/submissions/${a.submission}/decline`, { reason: '  ' })
@@ -161,7 +161,7 @@ describe('reviews and disputes, with real money', () => {
     const empty = await c!.agent.post(`/submissions/${c!.submission}/dispute`, { reason: ' ' })
     expect(empty.status).toBe(422)
     const form = await c!.agent.get(`/submissions/${c!.submission}/dispute`)
-    expect(form.html).toContain('Los 10.00 USD de esta entrega se quedan congelados en el depósito')
+    expect(form.html).toContain('Los $10.00 USD de esta entrega se quedan congelados en el depósito')
     expect((await c!.agent.post(`/submissions/${c!.submission}/dispute`, { reason: 'No contestan' })).location).toBe(`/jobs/${job.id}?ok=dispute_opened`)
     await owner.postMultipart(`/submissions/${d!.submission}/decline`, { reason: 'No es náhuatl' })
     expect((await owner.post(`/submissions/${d!.submission}/dispute`, { reason: 'Otro idioma' })).status).toBe(303)
@@ -194,7 +194,7 @@ describe('reviews and disputes, with real money', () => {
     expect(noticed.state).toBe('submitted')
     expect(noticed.releaseNoticeAt).not.toBeNull()
     expect(noticed.nextAttemptAt!.getTime()).toBe(noticed.submittedAt!.getTime() + 7 * DAY)
-    expect((await owner.get(`/jobs/${job.id}`)).html).toContain('se acepta y se pagan 10.00 USD automáticamente')
+    expect((await owner.get(`/jobs/${job.id}`)).html).toContain('se acepta y se pagan $10.00 USD automáticamente')
 
     clock.advance(2 * DAY)
     const [r1, r2, accept] = await Promise.all([worker.tick(clock.now()), release.tick(clock.now()), owner.post(`/submissions/${b.submission}/accept`)])
@@ -219,8 +219,8 @@ describe('reviews and disputes, with real money', () => {
     const [dc, dd, de] = [await disputeOf(c!.submission), await disputeOf(d!.submission), await disputeOf(e!.submission)]
     expect(new Set(ids)).toEqual(new Set([dc, dd, de]))
     const decidePage = (await admin.get(`/admin/disputes/${dc}`)).html
-    expect(decidePage).toContain(`Decida a dónde van los 10.00 USD congelados y la reserva de ${formatMinorUnits(RESERVE, 2)} USD para la comisión de pago.`)
-    expect(decidePage).toContain(`Devolver todo a quien pagó (${formatMinorUnits(SHARE, 2)} USD)`)
+    expect(decidePage).toContain(`Decida a dónde van los $10.00 USD congelados y la reserva de ${usd(RESERVE)} para la comisión de pago.`)
+    expect(decidePage).toContain(`Devolver todo a quien pagó (${usd(SHARE)})`)
     // Nothing moves without the confirmation box; a split must be within the pay.
     expect((await admin.post(`/admin/disputes/${dc}/decide`, { decision: 'release' })).status).toBe(422)
     expect((await admin.post(`/admin/disputes/${de}/decide`, { decision: 'split', amount: '10.00', confirm: 'yes' })).status).toBe(422)

@@ -247,9 +247,9 @@ describe('fees, as the wallets report them', () => {
       expect(f).toMatchObject({ requested: 1565n, payoutFeeReserve: 65n })
       const quote = (await owner.get(`/jobs/${job.id}`)).html
       // The quote box: debited 16.30, funding fee 0.65, escrow receives 15.65 of which 0.65 for payout fees.
-      expect(quote).toMatch(/data-funding-fee[^>]*>0.65 MXN</)
+      expect(quote).toMatch(/data-funding-fee[^>]*>\$0.65 MXN</)
       expect(quote).toContain('16.30 MXN')
-      expect(quote).toMatch(/data-funding-fee-reserve[^>]*>0.65 MXN</)
+      expect(quote).toMatch(/data-funding-fee-reserve[^>]*>\$0.65 MXN</)
       t.payments.settle(f!.pendingId!, 'completed')
       await t.web.services.fundings.refreshOpen()
       const creator = new Agent(t.baseUrl)
@@ -270,23 +270,23 @@ describe('fees, as the wallets report them', () => {
       const ledger = await t.web.services.payouts.ledger(job)
       expect(ledger).toMatchObject({ funded: 1565n, fees: fee(1500n), paidOut: 1500n, payoutFees: fee(1500n), held: 0n })
       const jobPage = (await owner.get(`/jobs/${job.id}`)).html
-      expect(jobPage).toMatch(/data-ledger="payout_fees"[^>]*>0.65 MXN</)
+      expect(jobPage).toMatch(/data-ledger="payout_fees"[^>]*>\$0.65 MXN</)
       expect(jobPage).toContain('data-ledger-balanced="true"')
-      expect(jobPage).toMatch(new RegExp(`data-payout="${p!.id}"[^]*?data-payout-amount[^>]*>15.65 MXN<[^]*?data-payout-received[^>]*>15.00 MXN<[^]*?data-payout-fee[^>]*>0.65 MXN<`))
+      expect(jobPage).toMatch(new RegExp(`data-payout="${p!.id}"[^]*?data-payout-amount[^>]*>\\$15.65 MXN<[^]*?data-payout-received[^>]*>\\$15.00 MXN<[^]*?data-payout-fee[^>]*>\\$0.65 MXN<`))
       // The creator: exactly her pay, and no fee of hers (the funder paid it).
       const mine = (await creator.get('/dashboard/money')).html
-      expect(mine).toMatch(/data-money="earned"[^>]*>15.00 MXN</)
-      expect(mine).toMatch(/data-money="fees"[^>]*>0.00 MXN</)
+      expect(mine).toMatch(/data-money="earned"[^>]*>\$15.00 MXN</)
+      expect(mine).toMatch(/data-money="fees"[^>]*>\$0.00 MXN</)
       const onJob = (await creator.get(`/jobs/${job.id}`)).html
-      expect(onJob).toContain('Pagado: 15.00 MXN.')
+      expect(onJob).toContain('Pagado: $15.00 MXN.')
       expect(onJob).not.toContain('las billeteras cobraron')
       // The funder's My money: spent what escrow received, and the funding fee on top.
       const funderMoney = (await owner.get('/dashboard/money')).html
       expect(funderMoney).toMatch(/data-money="fees"[^>]*>[^<]*MXN</)
-      expect(funderMoney).not.toMatch(/data-money="fees"[^>]*>0.00 MXN</)
+      expect(funderMoney).not.toMatch(/data-money="fees"[^>]*>\$0.00 MXN</)
       // The admin money page: the same figures for the payout.
       const adminMoney = (await admin.get('/admin/money')).html
-      expect(adminMoney).toMatch(new RegExp(`data-payout="${p!.id}"[^]*?data-payout-received[^>]*>15.00 MXN<[^]*?data-payout-fee[^>]*>0.65 MXN<`))
+      expect(adminMoney).toMatch(new RegExp(`data-payout="${p!.id}"[^]*?data-payout-received[^>]*>\\$15.00 MXN<[^]*?data-payout-fee[^>]*>\\$0.65 MXN<`))
     } finally {
       t.payments.fee = 0n
       t.payments.payoutFee = 0n

@@ -10,9 +10,9 @@ import { eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
 import { launchChromium } from '@voces/platform/browser'
-import { formatMinorUnits } from '@voces/platform'
 import { Agent, jobFields } from './helpers.ts'
-import { sandboxFee, startFullStack, type FullStack } from './full-stack.ts'
+import { formatMinorUnits } from '@voces/platform'
+import { sandboxFee, usd, startFullStack, type FullStack } from './full-stack.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { users } from '../src/domain/user.ts'
 
@@ -72,7 +72,7 @@ test('a new person registers, keeps a refused address with its cause, creates a 
   await page.waitForURL(/ok=test_wallet_created/)
   expect(await page.textContent('main')).toContain('Su billetera de prueba está lista. Tiene dinero de juguete, no dinero real.')
   const balance = page.locator('[data-audio-slug="test_wallet.balance"]')
-  expect(await balance.textContent()).toBe('Su billetera de prueba tiene 1000.00 USD de dinero de juguete. No es dinero real.')
+  expect(await balance.textContent()).toBe('Su billetera de prueba tiene $1,000.00 USD de dinero de juguete. No es dinero real.')
   expect(await page.locator('button[data-speak="test_wallet.balance"]').count()).toBe(1)
   const [ana] = await database.db.select().from(users).where(eq(users.username, 'ana_nueva'))
   expect(await page.inputValue('#f-walletAddress')).toBe(ana!.walletAddress)
@@ -98,6 +98,7 @@ test('a new person registers, keeps a refused address with its cause, creates a 
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Aprobar un pago desde su billetera')
   expect(await page.textContent('[data-receiver]')).toBe(`Seller ${h.seller.name}`)
   // Escrow receives the job's 20.00 and the reserve for its one payout's fee (the sandbox's 0.50 + 1 %).
+  // (The sandbox is a wallet of its own, not the marketplace: it writes amounts its own way.)
   expect(await page.textContent('[data-receives]')).toBe(`${formatMinorUnits(escrowGets, 2)} USD`)
   expect(await page.textContent('main')).not.toContain('/incoming-payments/')
   await axe(page)
@@ -106,7 +107,7 @@ test('a new person registers, keeps a refused address with its cause, creates a 
   await page.getByRole('button', { name: 'Aprobar', exact: true }).click()
   await page.waitForURL((u) => u.toString().startsWith(`${base}/jobs/${job!.id}`))
   await page.getByText('Pago recibido').first().waitFor()
-  await page.locator('[data-ledger="funded"]', { hasText: `${formatMinorUnits(escrowGets, 2)} USD` }).waitFor()
+  await page.locator('[data-ledger="funded"]', { hasText: usd(escrowGets) }).waitFor()
   await axe(page)
   await page.screenshot({ path: `${SHOTS}/wallets-04-funded.png`, fullPage: true })
 

@@ -75,7 +75,7 @@ describe('against the real payments service and sandbox wallet', () => {
     await a.register('pedro', 'both')
     const profile = await a.get('/profile')
     expect(profile.html).toContain('Crear una billetera de prueba')
-    expect(profile.html).toContain('1000.00 USD de dinero de juguete')
+    expect(profile.html).toContain('$1,000.00 USD de dinero de juguete')
     // Without the CSRF token nothing happens.
     expect((await a.post('/profile/test-wallet', { _csrf: '' })).status).toBe(403)
     // A double tap: two requests at once make one wallet and one deposit.
@@ -93,7 +93,7 @@ describe('against the real payments service and sandbox wallet', () => {
 
     const after = await a.get('/profile?ok=test_wallet_created')
     expect(after.html).toContain('Su billetera de prueba está lista. Tiene dinero de juguete, no dinero real.')
-    expect(after.html).toContain('Su billetera de prueba tiene 1000.00 USD de dinero de juguete. No es dinero real.')
+    expect(after.html).toContain('Su billetera de prueba tiene $1,000.00 USD de dinero de juguete. No es dinero real.')
     expect(after.html).not.toContain('Crear una billetera de prueba')
     expect(walletField(after.html)).toBe(url)
     // It is a real Open Payments wallet address: the payments service accepts it.

@@ -78,10 +78,11 @@ export const PayoutGrantResponse = z.object({ success: z.literal(true), redirect
 export type PayoutGrantResponse = z.infer<typeof PayoutGrantResponse>
 
 /**
- * What paying `amount` (fixed receive) out of a seller's escrow would cost now: the escrow wallet's
- * own quote for a payment of that amount into an incoming payment on the same wallet, never sent.
+ * What paying `amount` out of a seller's escrow would cost now: the escrow wallet's own quote for a
+ * payment into an incoming payment on the same wallet, never sent. `fixed` as for a payout (default
+ * `receive`: the receiver gets `amount`, the fee is added; `send`: `amount` leaves, the fee comes out).
  */
-export const PayoutFeeQuoteBody = z.object({ amount: z.string().max(40) })
+export const PayoutFeeQuoteBody = z.object({ amount: z.string().max(40), fixed: PayoutFixed.optional() })
 export type PayoutFeeQuoteBody = z.infer<typeof PayoutFeeQuoteBody>
 export const PayoutFeeQuoteResponse = z.object({
   success: z.literal(true),

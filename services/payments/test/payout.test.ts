@@ -65,6 +65,18 @@ describe('escrow payouts under a standing grant', () => {
     expect(await h.sandbox.admin.balance(h.seller.name)).toBe(escrowBefore - 15_65n)
   })
 
+  test('a fixed-send fee quote says what a refund of that amount delivers: the amount less its own fee', async () => {
+    const feeQuote = await h.api('POST', '/sellers/marketplace/payout-fee', { amount: '20.00', fixed: 'send' })
+    expect(feeQuote.status, JSON.stringify(feeQuote.json)).toBe(200)
+    // 0.50 + 1 % of what leaves escrow, taken out of it.
+    expect(feeQuote.json).toMatchObject({ debitAmount: { value: '2000' }, fee: { value: '70', assetCode: 'USD' }, receiveAmount: { value: '1930' } })
+    const creatorBefore = await h.sandbox.admin.balance(creator.name)
+    const r = await h.api('POST', '/payouts', { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '20.00', fixed: 'send', reference: 'job-1c/refund' })
+    const done = await payoutDone(r.json.payout.id)
+    expect(done).toMatchObject({ status: 'completed', fixed: 'send', debitAmount: { value: '2000' }, receiveAmount: { value: '1930' }, fee: { value: '70' } })
+    expect(await h.sandbox.admin.balance(creator.name)).toBe(creatorBefore + 19_30n)
+  })
+
   test('a reused reference never pays twice; a different payout under it is a conflict', async () => {
     const body = { sellerId: 'marketplace', receiverWalletAddressUrl: creator.url, amount: '5.00', fixed: 'send', reference: 'job-2/creator' }
     const first = await h.api('POST', '/payouts', body)

@@ -80,8 +80,9 @@ export function createEmailOutbox(deps: { db: Db; mailer: Mailer; clock: Clock; 
       .innerJoin(users, eq(users.id, notices.userId))
       .where(eq(notices.id, id))
     if (!row) return
-    const t = translator(isUiLanguage(row.lang) ? row.lang : 'es')
-    const words = noticeText(t, row.notice)
+    const lang = isUiLanguage(row.lang) ? row.lang : 'es'
+    const t = translator(lang)
+    const words = noticeText(t, lang, row.notice)
     const link = new URL(row.notice.link, deps.baseUrl()).toString()
     try {
       await deps.mailer.send({

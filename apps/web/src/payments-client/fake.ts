@@ -31,6 +31,8 @@ export interface FakePaymentsClient extends PaymentsClient {
   wallets: Set<string>
   /** Wallet addresses refused for another cause (not_a_wallet, unreachable, not_allowed), as the service says. */
   walletProblems: Map<string, WalletAddressProblem>
+  /** Wallet addresses in another asset than the escrow's (the check answers with it); others hold the escrow's. */
+  walletAssets: Map<string, { assetCode: string; assetScale: number }>
   fee: bigint
   payoutFee: bigint
   payments: Map<string, FakePayment>
@@ -94,6 +96,7 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
     unreachable: false,
     wallets: new Set(),
     walletProblems: new Map(),
+    walletAssets: new Map(),
     fee: 0n,
     payoutFee: 0n,
     payments: new Map(),
@@ -199,7 +202,7 @@ export function createFakePaymentsClient(options: { assetCode?: string; assetSca
       if (fake.wallets.size > 0 && !fake.wallets.has(url)) {
         return { ok: false, error: 'rejected', message: 'fake: no such wallet address', reason: 'not_found' }
       }
-      return { ok: true, value: { id: url, assetCode, assetScale } }
+      return { ok: true, value: { id: url, assetCode, assetScale, ...fake.walletAssets.get(url) } }
     },
     settle(pendingId, status, failureReason) {
       const p = fake.payments.get(pendingId)

@@ -196,9 +196,9 @@ export function createHttpPaymentsClient(options: {
       const { id, assetCode, assetScale } = r.value.walletAddress
       return { ok: true, value: { id, assetCode, assetScale } }
     },
-    async quotePayoutFee(amount) {
+    async quotePayoutFee(amount, fixed = 'receive') {
       const path = `/sellers/${encodeURIComponent(options.sellerId)}/payout-fee`
-      const r = decode(await call('POST', path, { amount }, slowTimeoutMs), PayoutFeeQuoteResponse, path)
+      const r = decode(await call('POST', path, { amount, fixed }, slowTimeoutMs), PayoutFeeQuoteResponse, path)
       return r.ok ? { ok: true, value: minor(r.value.fee) } : r
     },
     async startPayoutGrant(input) {

@@ -1,4 +1,4 @@
-import type { WalletAddressProblem, WebhookDelivery } from '@voces/payments-contract'
+import type { PayoutFixed, WalletAddressProblem, WebhookDelivery } from '@voces/payments-contract'
 
 /**
  * The one boundary between the web app and services/payments. Everything the app knows about that
@@ -104,8 +104,8 @@ export interface WalletInfo {
   assetScale: number
 }
 
-/** One attempt to deliver a webhook, as the payments service logged it (for operators): the contract's type. */
-export type { WebhookDelivery }
+/** The contract's types features use: which side of a payout is fixed; one webhook delivery attempt (for operators). */
+export type { PayoutFixed, WebhookDelivery }
 
 export interface PayoutGrantInput {
   /** Decimal string: the most the standing grant may pay out (per interval, if given). */
@@ -140,8 +140,11 @@ export interface PaymentsClient {
   /** Operators: the same for a payout. */
   reconcilePayout(id: string): Promise<Result<PayoutResult>>
   checkWallet(walletAddressUrl: string): Promise<Result<WalletInfo>>
-  /** What one fixed-receive payout of `amount` (decimal) would cost escrow in fees now, in minor units of escrow's asset. */
-  quotePayoutFee(amount: string): Promise<Result<OpenPaymentsAmount>>
+  /**
+   * What one payout of `amount` (decimal) would cost escrow in fees now, in minor units of escrow's asset: fixed
+   * receive (a creator's pay, the fee on top) by default, or fixed send (a refund, the fee out of it).
+   */
+  quotePayoutFee(amount: string, fixed?: PayoutFixed): Promise<Result<OpenPaymentsAmount>>
   /** Operators: connect the escrow wallet for payouts; the value is the wallet's consent URL. */
   startPayoutGrant(input: PayoutGrantInput): Promise<Result<{ redirectUrl: string }>>
   /** Operators: the webhook delivery log, newest first. */

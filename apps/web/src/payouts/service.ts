@@ -5,7 +5,7 @@ import { jobs, type Job } from '../jobs/model.ts'
 import type { Submission } from '../submissions/model.ts'
 import { users, type User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
-import type { PaymentsClient } from '../payments-client/types.ts'
+import type { PaymentsClient, PayoutFixed } from '../payments-client/types.ts'
 import { escrowState, ledger, shortfall, type Ledger } from './ledger.ts'
 import { createPayoutFeeQuote } from './fee-quote.ts'
 import { createPayoutWorker, type OnPayoutCompleted } from './worker.ts'
@@ -63,9 +63,9 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
     /** The escrow wallet's quote of one payout's fee, or why there is none (funding's fee reserve). */
     quoteFee,
 
-    /** The same quote, or null when there is none (a dispute's split keeps the reserve then). */
-    async payoutFee(job: Job, amount: bigint): Promise<bigint | null> {
-      const fee = await quoteFee(job, amount)
+    /** The same quote, or null when there is none (a dispute's split keeps the reserve then); `send` prices a refund. */
+    async payoutFee(job: Job, amount: bigint, fixed: PayoutFixed = 'receive'): Promise<bigint | null> {
+      const fee = await quoteFee(job, amount, fixed)
       return typeof fee === 'bigint' ? fee : null
     },
 

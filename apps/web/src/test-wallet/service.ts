@@ -3,7 +3,6 @@ import type { Db, Logger } from '@voces/platform'
 import { users, type User } from '../domain/user.ts'
 import type { SandboxAdmin, SandboxWallet } from './sandbox.ts'
 import type { TestWalletError } from './errors.ts'
-import { money } from '../domain/money.ts'
 
 /** Play money a new test wallet starts with, in major units of the marketplace's asset. */
 export const TEST_WALLET_FUNDS = 1000n
@@ -62,8 +61,8 @@ export function createTestWalletService(deps: { db: Db; sandbox: SandboxAdmin; w
       return attempt
     },
 
-    /** The play money a new test wallet gets, as pages show it. */
-    funds: money(TEST_WALLET_FUNDS * 10n ** BigInt(deps.asset.scale), deps.asset.code, deps.asset.scale)
+    /** The play money a new test wallet gets. */
+    funds: { value: TEST_WALLET_FUNDS * 10n ** BigInt(deps.asset.scale), assetCode: deps.asset.code, assetScale: deps.asset.scale }
   }
 }
 

@@ -158,6 +158,17 @@ export function createUserService(deps: UserDeps) {
       return updated!
     },
 
+    /**
+     * The asset a wallet holds (its address document, read through the payments service, which caches it), or
+     * null when it cannot be read within `waitMs`: pages that say it must not wait on a slow wallet.
+     */
+    async walletAsset(walletAddress: string, waitMs = 2_000): Promise<{ assetCode: string; assetScale: number } | null> {
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)))
+      const check = await Promise.race([deps.payments.checkWallet(walletAddress), late]).finally(() => clearTimeout(timer))
+      return check?.ok ? { assetCode: check.value.assetCode, assetScale: check.value.assetScale } : null
+    },
+
     async setLanguage(userId: string, lang: UiLanguage): Promise<void> {
       await deps.db.update(users).set({ preferredLanguage: lang }).where(eq(users.id, userId))
     }

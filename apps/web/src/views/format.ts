@@ -1,5 +1,6 @@
 import type { UiLanguage } from '../domain/languages.ts'
 import { DEFAULT_TIME_ZONE } from '../domain/time-zones.ts'
+import { locale } from '../domain/money.ts'
 
 /** Who reads a time: their language and the time zone they chose (profile; America/Mexico_City by default). */
 export interface Reader {
@@ -8,7 +9,6 @@ export interface Reader {
 }
 
 // Intl formatters are costly to build: one per language, zone and style, reused.
-const locale = (lang: UiLanguage) => (lang === 'es' ? 'es-MX' : 'en-US')
 const formats = new Map<string, Intl.DateTimeFormat>()
 function format(kind: 'date' | 'dateTime' | 'zone', r: Reader): Intl.DateTimeFormat {
   const timeZone = r.timeZone ?? DEFAULT_TIME_ZONE

@@ -6,6 +6,7 @@ import { jsonSchema, PayoutFeeQuoteResponse, PayoutGrantResponse, PayoutResponse
 import { amountView } from '../amount.ts'
 import { bearer, decimalAmount, errorResponses, identifier, walletAddressUrl } from '../http/schemas.ts'
 import type { PayoutService } from './service.ts'
+import type { PayoutFixed } from './model.ts'
 import { payoutGrantView, payoutView } from './view.ts'
 
 export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: PayoutService }) {
@@ -38,20 +39,20 @@ export function registerPayoutRoutes(app: FastifyInstance, deps: { payouts: Payo
     }
   )
 
-  app.post<{ Params: { id: string }; Body: { amount: string } }>(
+  app.post<{ Params: { id: string }; Body: { amount: string; fixed?: PayoutFixed } }>(
     '/sellers/:id/payout-fee',
     {
       schema: {
-        summary: "What a fixed-receive payout of `amount` would cost the seller's escrow in fees now (the escrow wallet's own quote, never paid)",
+        summary: "What a payout of `amount` (fixed receive by default, or fixed send) would cost the seller's escrow in fees now (the escrow wallet's own quote, never paid)",
         tags: ['payouts'],
         security: bearer,
         params: { type: 'object', required: ['id'], properties: { id: identifier } },
-        body: { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount: decimalAmount } },
+        body: { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount: decimalAmount, fixed: { type: 'string', enum: ['receive', 'send'] } } },
         response: { 200: jsonSchema(PayoutFeeQuoteResponse), ...errorResponses }
       }
     },
     async (request, reply) => {
-      const q = await deps.payouts.quoteFee(request.params.id, request.body.amount)
+      const q = await deps.payouts.quoteFee(request.params.id, request.body.amount, request.body.fixed ?? 'receive')
       if (isFailure(q)) return sendFailure(reply, q)
       const view = (v: bigint) => amountView(v, q.assetCode, q.assetScale)!
       return { success: true, receiveAmount: view(q.receive), debitAmount: view(q.debit), fee: view(q.debit - q.receive) } satisfies PayoutFeeQuoteResponse

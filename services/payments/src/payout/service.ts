@@ -31,8 +31,8 @@ export interface PayoutService {
   /** Checks a sent payout's money now (an operator's "check again"); returns it as it then stands. */
   reconcile(id: string): Promise<PayoutRow | Failure>
   processDue(): Promise<number>
-  /** What a fixed-receive payout of `amount` would cost the seller's escrow in fees now (quote-fee.ts). */
-  quoteFee(sellerId: string, amount: string): Promise<PayoutFeeQuote | Failure>
+  /** What a payout of `amount` (fixed receive or send) would cost the seller's escrow in fees now (quote-fee.ts). */
+  quoteFee(sellerId: string, amount: string, fixed: PayoutFixed): Promise<PayoutFeeQuote | Failure>
 }
 
 export function createPayoutService(deps: PayoutDeps): PayoutService {
@@ -98,7 +98,7 @@ export function createPayoutService(deps: PayoutDeps): PayoutService {
       return (await steps.settle(payout)) ?? (await this.get(id))
     },
 
-    quoteFee: (sellerId, amount) => quotePayoutFee(deps, sellerId, amount),
+    quoteFee: (sellerId, amount, fixed) => quotePayoutFee(deps, sellerId, amount, fixed),
 
     async processDue() {
       const due = await claimDuePayouts(deps, 10)

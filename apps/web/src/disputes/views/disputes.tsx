@@ -6,12 +6,13 @@ import { ConfirmForm } from '../../views/confirm.tsx'
 import { Checkboxes, Field } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
 import { money } from '../../domain/money.ts'
+import type { UiLanguage } from '../../domain/languages.ts'
 import { dateTime } from '../../views/format.ts'
 
-const pay = (job: Pick<Job, 'amountPerPerson' | 'assetCode' | 'assetScale'>) => money(job.amountPerPerson, job.assetCode, job.assetScale)
+const pay = (lang: UiLanguage, job: Pick<Job, 'amountPerPerson' | 'assetCode' | 'assetScale'>) => money(job.amountPerPerson, job.assetCode, job.assetScale, lang)
 /** The payout fee reserve the funder paid for this person (disputes/service.ts: a refund returns it unspent). */
-const reserve = (job: Pick<Job, 'payoutFeePerPerson' | 'assetCode' | 'assetScale'>) => money(job.payoutFeePerPerson ?? 0n, job.assetCode, job.assetScale)
-const share = (job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPerson' | 'assetCode' | 'assetScale'>) => money(job.amountPerPerson + (job.payoutFeePerPerson ?? 0n), job.assetCode, job.assetScale)
+const reserve = (lang: UiLanguage, job: Pick<Job, 'payoutFeePerPerson' | 'assetCode' | 'assetScale'>) => money(job.payoutFeePerPerson ?? 0n, job.assetCode, job.assetScale, lang)
+const share = (lang: UiLanguage, job: Pick<Job, 'amountPerPerson' | 'payoutFeePerPerson' | 'assetCode' | 'assetScale'>) => money(job.amountPerPerson + (job.payoutFeePerPerson ?? 0n), job.assetCode, job.assetScale, lang)
 
 /** Opening a dispute: what happens to the money (frozen), a reason, then a plain POST. */
 export function OpenDispute(p: { ctx: ViewCtx; job: Job; submission: Submission; allowed: boolean; reason?: string; error?: string | undefined }): JSX.Element {
@@ -34,7 +35,7 @@ export function OpenDispute(p: { ctx: ViewCtx; job: Job; submission: Submission;
         <ConfirmForm
           ctx={p.ctx}
           action={`/submissions/${p.submission.id}/dispute`}
-          money={t('review.money.dispute', { amount: pay(p.job) })}
+          money={t('review.money.dispute', { amount: pay(p.ctx.lang, p.job) })}
           moneySlug="review.money.dispute"
           button={t('review.dispute.open')}
           buttonSlug="review.dispute.open"
@@ -89,7 +90,7 @@ export function DisputeList({ ctx, rows }: { ctx: ViewCtx; rows: DisputeRow[] })
               <span class="badge" safe>
                 {d.state === 'open' ? t('review.dispute.state_open') : t(`review.decision.${d.decision ?? 'release'}`)}
               </span>
-              {d.state === 'decided' && d.creatorAmount !== null ? <span safe>{` ${t('review.dispute.to_creator', { amount: money(d.creatorAmount, job.assetCode, job.assetScale) })}`}</span> : ''}
+              {d.state === 'decided' && d.creatorAmount !== null ? <span safe>{` ${t('review.dispute.to_creator', { amount: money(d.creatorAmount, job.assetCode, job.assetScale, ctx.lang) })}`}</span> : ''}
             </p>
             <a href={`/admin/disputes/${d.id}`} class="btn secondary" safe>
               {d.state === 'open' ? t('review.dispute.decide') : t('review.dispute.view')}
@@ -122,7 +123,7 @@ export function DecideDispute(p: { ctx: ViewCtx; dispute: Dispute; job: Job; sub
         <dt safe>{t('review.dispute.reason')}</dt>
         <dd safe>{d.reason}</dd>
         <dt safe>{t('jobs.amount')}</dt>
-        <dd safe>{pay(job)}</dd>
+        <dd safe>{pay(p.ctx.lang, job)}</dd>
       </dl>
       {p.error ? (
         <p class="alert error" role="alert" safe>
@@ -135,7 +136,7 @@ export function DecideDispute(p: { ctx: ViewCtx; dispute: Dispute; job: Job; sub
         <ConfirmForm
           ctx={p.ctx}
           action={`/admin/disputes/${d.id}/decide`}
-          money={t('review.money.decide', { amount: pay(job), fee: reserve(job) })}
+          money={t('review.money.decide', { amount: pay(p.ctx.lang, job), fee: reserve(p.ctx.lang, job) })}
           moneySlug="review.money.decide"
           button={t('review.dispute.decide')}
           buttonSlug="review.dispute.decide"
@@ -149,19 +150,19 @@ export function DecideDispute(p: { ctx: ViewCtx; dispute: Dispute; job: Job; sub
             legend={t('review.decision.legend')}
             values={[p.values?.decision ?? 'release']}
             options={[
-              { value: 'release', label: t('review.decision.release_long', { amount: pay(job) }) },
-              { value: 'refund', label: t('review.decision.refund_long', { amount: share(job) }) },
+              { value: 'release', label: t('review.decision.release_long', { amount: pay(p.ctx.lang, job) }) },
+              { value: 'refund', label: t('review.decision.refund_long', { amount: share(p.ctx.lang, job) }) },
               { value: 'split', label: t('review.decision.split_long') }
             ]}
           />
-          <Field ctx={p.ctx} name="amount" slug="review.decision.amount" label={t('review.decision.amount', { asset: job.assetCode })} hint={t('review.decision.amount_hint', { amount: pay(job) })} value={p.values?.amount ?? ''} />
+          <Field ctx={p.ctx} name="amount" slug="review.decision.amount" label={t('review.decision.amount', { asset: job.assetCode })} hint={t('review.decision.amount_hint', { amount: pay(p.ctx.lang, job) })} value={p.values?.amount ?? ''} />
           <Checkboxes ctx={p.ctx} name="confirm" slug="review.decision.confirm" legend={t('review.decision.confirm_legend')} values={[]} options={[{ value: 'yes', label: t('review.decision.confirm') }]} />
         </ConfirmForm>
       ) : (
         <p class="alert ok" data-dispute-decision={d.decision}>
           <Speak
             slug={`review.decision.${d.decision}`}
-            text={`${t(`review.decision.${d.decision ?? 'release'}`)}: ${t('review.dispute.to_creator', { amount: money(d.creatorAmount ?? 0n, job.assetCode, job.assetScale) })}`}
+            text={`${t(`review.decision.${d.decision ?? 'release'}`)}: ${t('review.dispute.to_creator', { amount: money(d.creatorAmount ?? 0n, job.assetCode, job.assetScale, p.ctx.lang) })}`}
             ctx={p.ctx}
           />
         </p>

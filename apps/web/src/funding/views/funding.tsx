@@ -19,7 +19,7 @@ export function FundingSection(p: { ctx: ViewCtx; job: Job; open: Funding | null
   const { ctx } = p
   const { t, csrf } = ctx
   const { job, open } = p
-  const m = (v: bigint) => money(v, job.assetCode, job.assetScale)
+  const m = (v: bigint) => money(v, job.assetCode, job.assetScale, ctx.lang)
   // Once nothing is left to pay, the box no longer reads as a call to pay.
   const title = closed || p.budget.total <= 0n || open?.state === 'completed' ? 'escrow.funding_done' : 'funding.title'
   return (
@@ -104,17 +104,17 @@ export function FundingStatus({ ctx, job, funding, canStart }: { ctx: ViewCtx; j
       {f.debitAmount !== null && f.receiveAmount !== null && f.state !== 'completed' ? (
         <dl class="facts" aria-label={t('funding.quote')}>
           <dt safe>{t('funding.debit')}</dt>
-          <dd safe>{money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</dd>
+          <dd safe>{money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale, ctx.lang)}</dd>
           <dt safe>{t('funding.fee')}</dt>
           <dd data-funding-fee safe>
-            {f.fee !== null ? money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale) : t('funding.fee_in_rate')}
+            {f.fee !== null ? money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale, ctx.lang) : t('funding.fee_in_rate')}
           </dd>
           <dt safe>{t('funding.escrow_receives')}</dt>
-          <dd safe>{money(f.receiveAmount, f.assetCode, f.assetScale)}</dd>
+          <dd safe>{money(f.receiveAmount, f.assetCode, f.assetScale, ctx.lang)}</dd>
           <dt safe>{t('escrow.for_creators')}</dt>
-          <dd data-funding-for-creators safe>{money(f.receiveAmount - f.payoutFeeReserve, f.assetCode, f.assetScale)}</dd>
+          <dd data-funding-for-creators safe>{money(f.receiveAmount - f.payoutFeeReserve, f.assetCode, f.assetScale, ctx.lang)}</dd>
           <dt safe>{t('escrow.fee_reserve')}</dt>
-          <dd data-funding-fee-reserve safe>{money(f.payoutFeeReserve, f.assetCode, f.assetScale)}</dd>
+          <dd data-funding-fee-reserve safe>{money(f.payoutFeeReserve, f.assetCode, f.assetScale, ctx.lang)}</dd>
           {f.quoteExpiresAt && f.state === 'awaiting_consent' ? (
             <>
               <dt safe>{t('funding.quote_expires')}</dt>
@@ -227,9 +227,9 @@ export function FundingHistory({ ctx, history }: { ctx: ViewCtx; history: Fundin
               <tr data-funding={f.id}>
                 <td data-label={t('funding.date')} safe>{dateTime(f.createdAt, ctx)}</td>
                 <td data-label={t('funding.status')} safe>{t(`funding.states.${f.state}`)}</td>
-                <td data-label={t('funding.debit')} safe>{f.debitAmount === null ? '—' : money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
-                <td data-label={t('funding.fee')} safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
-                <td data-label={t('funding.escrow_receives')} safe>{money(f.state === 'completed' ? f.received : (f.receiveAmount ?? f.requested), f.assetCode, f.assetScale)}</td>
+                <td data-label={t('funding.debit')} safe>{f.debitAmount === null ? '—' : money(f.debitAmount, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale, ctx.lang)}</td>
+                <td data-label={t('funding.fee')} safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale, ctx.lang)}</td>
+                <td data-label={t('funding.escrow_receives')} safe>{money(f.state === 'completed' ? f.received : (f.receiveAmount ?? f.requested), f.assetCode, f.assetScale, ctx.lang)}</td>
                 <td data-label={t('funding.payment_id')} class="mono" safe>
                   {f.pendingId ?? '—'}
                 </td>

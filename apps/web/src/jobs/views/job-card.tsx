@@ -33,7 +33,7 @@ export function JobCard({ ctx, job, soon, escrow }: { ctx: ViewCtx; job: Job; so
         {escrow ? <EscrowBadge ctx={ctx} state={escrow} /> : ''}
       </p>
       <p>
-        <strong safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</strong>{' '}
+        <strong safe>{money(job.amountPerPerson, job.assetCode, job.assetScale, ctx.lang)}</strong>{' '}
         <span safe>{t('jobs.per_person')}</span> · <span safe>{job.deliverableTypes.map((d) => t(`deliverables.${d}`)).join(', ')}</span>
       </p>
       <p safe>{`${t('jobs.recruit_deadline')}: ${date(job.recruitDeadline, ctx)}`}</p>

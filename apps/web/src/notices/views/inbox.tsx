@@ -53,7 +53,7 @@ export function Inbox(p: { ctx: ViewCtx; items: Notice[]; page: number; more: bo
 
 function NoticeCard({ ctx, notice }: { ctx: ViewCtx; notice: Notice }): JSX.Element {
   const { t } = ctx
-  const text = noticeText(t, notice)
+  const text = noticeText(t, ctx.lang, notice)
   const textId = `notice-${notice.id}`
   return (
     <li class={`card notice${notice.readAt ? '' : ' unread'}`} data-notice={notice.id} data-kind={notice.kind}>

@@ -1,18 +1,41 @@
 import type { FastifyInstance } from 'fastify'
 import type { JobService } from '../../jobs/service.ts'
+import type { Job } from '../../jobs/model.ts'
 import type { PayoutService } from '../../payouts/service.ts'
+import type { UserService } from '../../users/service.ts'
 import { ACTIVE_STATES } from '../../jobs/model.ts'
 import { errorPage, page } from '../../http/render.tsx'
 import { requireUser } from '../../http/guards.ts'
 import { ConfirmForm } from '../../views/confirm.tsx'
+import type { ViewCtx } from '../../views/context.ts'
 import { money } from '../../domain/money.ts'
+
+/** A refund quoted before it is made: its own fee (the escrow wallet's fixed-send quote) and, if known, the funder's wallet asset. */
+interface RefundQuote {
+  refund: bigint
+  fee: bigint | null
+  walletAsset: { assetCode: string; assetScale: number } | null
+}
+
+/**
+ * What a refund will cost and deliver, in words: the escrow wallet keeps its fee and the rest arrives
+ * (converted, when the funder's wallet is in another asset); a fee that could not be quoted is said so.
+ */
+function refundFeeText(ctx: ViewCtx, job: Job, q: RefundQuote): string {
+  const amount = (v: bigint) => money(v, job.assetCode, job.assetScale, ctx.lang)
+  if (q.fee === null) return ctx.t('review.money.refund_fee_unknown')
+  const other = q.walletAsset && (q.walletAsset.assetCode !== job.assetCode || q.walletAsset.assetScale !== job.assetScale)
+  const params = { fee: amount(q.fee), arrives: amount(q.refund - q.fee), asset: q.walletAsset?.assetCode ?? '' }
+  return ctx.t(other ? 'review.money.refund_fee_converted' : 'review.money.refund_fee', params)
+}
 
 /**
  * Confirmation pages (GET) before canceling or completing a job: both close it and refund to the funder
- * what escrow holds beyond the payouts owed, which the wallets charge a fee on. The POST does it
- * (jobs/routes.tsx).
+ * what escrow holds beyond the payouts owed. The refund is fixed send, so its own fee comes out of it:
+ * the page quotes that fee first (as the funding quotes the payout fee reserve) and says what arrives.
+ * The POST does it (jobs/routes.tsx).
  */
-export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService; payouts: PayoutService }): void {
+export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService; payouts: PayoutService; users: UserService }): void {
   for (const action of ['cancel', 'complete'] as const) {
     app.get<{ Params: { id: string } }>(`/jobs/:id/${action}`, async (req, reply) => {
       const user = requireUser(req, reply)
@@ -22,7 +45,13 @@ export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService;
       const open = action === 'cancel' ? job.state === 'draft' || ACTIVE_STATES.includes(job.state) : job.state === 'submitting' || job.state === 'reviewing'
       const ledger = await deps.payouts.ledger(job)
       const refund = ledger.available > 0n ? ledger.available : 0n
-      const amount = (v: bigint) => money(v, job.assetCode, job.assetScale)
+      let quote: RefundQuote | null = null
+      if (open && refund > 0n) {
+        const funder = job.ownerId === user.id ? user : await deps.users.get(job.ownerId)
+        const [fee, walletAsset] = await Promise.all([deps.payouts.payoutFee(job, refund, 'send'), funder?.walletAddress ? deps.users.walletAsset(funder.walletAddress) : null])
+        quote = { refund, fee, walletAsset }
+      }
+      const key = quote ? `review.money.${action}` : `review.money.${action}_nothing`
       return page(req, reply, { title: `review.title.${action}`, titleSlug: `review.title.${action}` }, (ctx) => (
         <div class="stack">
           <p>
@@ -34,8 +63,12 @@ export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService;
             <ConfirmForm
               ctx={ctx}
               action={`/jobs/${job.id}/${action}`}
-              money={ctx.t(refund > 0n ? `review.money.${action}` : `review.money.${action}_nothing`, { refund: amount(refund), held: amount(ledger.held) })}
-              moneySlug={refund > 0n ? `review.money.${action}` : `review.money.${action}_nothing`}
+              money={ctx.t(key, {
+                refund: money(refund, job.assetCode, job.assetScale, ctx.lang),
+                held: money(ledger.held, job.assetCode, job.assetScale, ctx.lang),
+                fee: quote ? refundFeeText(ctx, job, quote) : ''
+              })}
+              moneySlug={key}
               button={ctx.t(`jobs.${action}`)}
               buttonSlug={`jobs.${action}`}
               back={`/jobs/${job.id}`}

@@ -41,6 +41,8 @@ export interface CreatorData {
   submission: Submission | null
   payout: Payout | undefined
   releaseAt: Date | null
+  /** The asset her wallet holds, read while she is not yet paid (null: paid, no wallet, or not readable now). */
+  walletAsset: { assetCode: string; assetScale: number } | null
 }
 
 /** A submission's payout as the owner sees it: the latest attempt (a retried payout supersedes the failed one). */
@@ -53,7 +55,7 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
   const { ctx } = p
   const { t, csrf, user } = ctx
   const { job, owner } = p
-  const m = (v: bigint) => money(v, job.assetCode, job.assetScale)
+  const m = (v: bigint) => money(v, job.assetCode, job.assetScale, ctx.lang)
   return (
     <article class="stack">
       <p class="row">
@@ -74,7 +76,7 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
         <dt safe>{t('jobs.deliverables')}</dt>
         <dd safe>{job.deliverableTypes.map((d) => t(`deliverables.${d}`)).join(', ')}</dd>
         <dt safe>{t('jobs.amount')}</dt>
-        <dd safe>{money(job.amountPerPerson, job.assetCode, job.assetScale)}</dd>
+        <dd safe>{money(job.amountPerPerson, job.assetCode, job.assetScale, ctx.lang)}</dd>
         <dt safe>{t('jobs.people')}</dt>
         <dd>{job.maxResponses}</dd>
         <dt safe>{t('jobs.budget')}</dt>
@@ -151,11 +153,37 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
   )
 }
 
+/**
+ * A creator whose wallet holds another asset than the job: a payout to her cannot be fixed in the job's
+ * asset (docs/payments.md), so escrow sends the pay, its fee comes out and the rest is converted at the
+ * wallets' rate of that moment. No quote before she applies: it would open an incoming payment on her
+ * wallet at every look, and the rate would change by payday anyway. My money shows what arrived.
+ */
+function OtherAssetNote({ ctx, job, asset }: { ctx: ViewCtx; job: Job; asset: CreatorData['walletAsset'] }): JSX.Element {
+  if (!asset || (asset.assetCode === job.assetCode && asset.assetScale === job.assetScale)) return ''
+  const text = ctx.t('jobs.other_asset', { asset: asset.assetCode, amount: money(job.amountPerPerson, job.assetCode, job.assetScale, ctx.lang) })
+  return (
+    <p class="alert" data-other-asset={asset.assetCode}>
+      <Speak slug="jobs.other_asset" text={text} ctx={ctx} />
+    </p>
+  )
+}
+
 function CreatorSection({ ctx, job, data }: { ctx: ViewCtx; job: Job; data: CreatorData }): JSX.Element {
-  if (!data.application) return job.state === 'recruiting' ? <ApplyForm ctx={ctx} job={job} /> : ''
+  const note = <OtherAssetNote ctx={ctx} job={job} asset={data.walletAsset} />
+  if (!data.application)
+    return job.state === 'recruiting' ? (
+      <>
+        {note}
+        <ApplyForm ctx={ctx} job={job} />
+      </>
+    ) : (
+      ''
+    )
   const resubmit = data.submission?.state === 'changes_requested' && (job.state === 'submitting' || job.state === 'reviewing')
   return (
     <>
+      {note}
       <MyApplication ctx={ctx} job={job} application={data.application} />
       {resubmit ? (
         <SubmitForm ctx={ctx} job={job} draft={data.submission} />

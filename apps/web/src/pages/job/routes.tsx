@@ -5,6 +5,8 @@ import type { ApplicationService } from '../../applications/service.ts'
 import type { SubmissionService } from '../../submissions/service.ts'
 import type { FundingService } from '../../funding/service.ts'
 import type { PayoutService } from '../../payouts/service.ts'
+import type { UserService } from '../../users/service.ts'
+import { ACTIVE_STATES } from '../../jobs/model.ts'
 import { errorPage, page } from '../../http/render.tsx'
 import { JobPage, type CreatorData, type OwnerData } from './job-page.tsx'
 import { shortfall } from '../../payouts/ledger.ts'
@@ -16,6 +18,7 @@ export interface JobPageDeps {
   submissions: SubmissionService
   fundings: FundingService
   payouts: PayoutService
+  users: UserService
 }
 
 /**
@@ -62,7 +65,10 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       const submission = application ? await deps.submissions.getMine(user.id, job.id) : null
       const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
       const releaseAt = submission?.submittedAt ? deps.submissions.releaseAt(submission.submittedAt) : null
-      creator = { application, submission, payout, releaseAt }
+      // Until she is paid, a creator whose wallet holds another asset is told how her pay will reach it.
+      const unpaid = !payout && ACTIVE_STATES.includes(job.state) && user.walletAddress
+      const walletAsset = unpaid ? await deps.users.walletAsset(user.walletAddress!) : null
+      creator = { application, submission, payout, releaseAt, walletAsset }
     }
     // Everyone sees whether the money is really in escrow, from the same ledger as the owner's.
     const ledger = owner ? owner.ledger : await deps.payouts.ledger(job)

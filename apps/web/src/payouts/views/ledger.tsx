@@ -2,27 +2,28 @@ import type { ViewCtx } from '../../views/context.ts'
 import type { Ledger } from '../service.ts'
 import type { Payout } from '../model.ts'
 import { money } from '../../domain/money.ts'
+import type { UiLanguage } from '../../domain/languages.ts'
 import { PostButton } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
 import { payoutDebited, payoutFee, payoutReceived } from '../figures.ts'
 import { balances } from '../ledger.ts'
 
 /** What a payout delivered, once it completed; before that a dash rather than a guess. */
-export function receivedText(p: Payout): string {
+export function receivedText(p: Payout, lang: UiLanguage): string {
   const r = payoutReceived(p)
-  return p.state === 'completed' ? money(r.value, r.assetCode, r.assetScale) : '—'
+  return p.state === 'completed' ? money(r.value, r.assetCode, r.assetScale, lang) : '—'
 }
 
 /** What a completed payout cost in fees, in the escrow asset; a dash when not known (e.g. across assets). */
-export function feeText(p: Payout): string {
+export function feeText(p: Payout, lang: UiLanguage): string {
   const f = payoutFee(p)
-  return p.state === 'completed' && f !== null ? money(f, p.assetCode, p.assetScale) : '—'
+  return p.state === 'completed' && f !== null ? money(f, p.assetCode, p.assetScale, lang) : '—'
 }
 
 /** The job's escrow ledger: funded = paid out + refunded + payout fees + held, always. */
 export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Ledger; payouts: { payout: Payout; receiver: { username: string; displayName: string } }[] }): JSX.Element {
   const { t } = ctx
-  const m = (v: bigint) => money(v, ledger.assetCode, ledger.assetScale)
+  const m = (v: bigint) => money(v, ledger.assetCode, ledger.assetScale, ctx.lang)
   return (
     <section aria-labelledby="ledger-h" class="card">
       <h2 id="ledger-h" safe>
@@ -77,8 +78,8 @@ export function LedgerView({ ctx, ledger, payouts }: { ctx: ViewCtx; ledger: Led
                 <td data-label={t('ledger.kind')} safe>{t(`ledger.kinds.${payout.kind}`)}</td>
                 <td data-label={t('ledger.to')} safe>{receiver.displayName}</td>
                 <td data-label={t('ledger.amount')} data-payout-amount safe>{m(payoutDebited(payout))}</td>
-                <td data-label={t('ledger.received')} data-payout-received safe>{receivedText(payout)}</td>
-                <td data-label={t('ledger.fee')} data-payout-fee safe>{feeText(payout)}</td>
+                <td data-label={t('ledger.received')} data-payout-received safe>{receivedText(payout, ctx.lang)}</td>
+                <td data-label={t('ledger.fee')} data-payout-fee safe>{feeText(payout, ctx.lang)}</td>
                 <td data-label={t('funding.status')}>
                   <span safe>{t(`payouts.states.${payout.state}`)}</span>
                   {(payout.state === 'failed' || payout.state === 'needs_review') && payout.lastError ? (

@@ -16,9 +16,9 @@ export type ReviewAction = 'accept' | 'decline' | 'changes'
  */
 export function ReviewConfirm(p: { ctx: ViewCtx; action: ReviewAction; job: Job; submission: Submission; creator: string; roundsLeft: number; reason?: string; error?: string | undefined }): JSX.Element {
   const { t } = p.ctx
-  const pay = money(p.job.amountPerPerson, p.job.assetCode, p.job.assetScale)
+  const pay = money(p.job.amountPerPerson, p.job.assetCode, p.job.assetScale, p.ctx.lang)
   const text = {
-    accept: t('review.money.accept', { amount: pay, name: p.creator, fee: money(p.job.payoutFeePerPerson ?? 0n, p.job.assetCode, p.job.assetScale) }),
+    accept: t('review.money.accept', { amount: pay, name: p.creator, fee: money(p.job.payoutFeePerPerson ?? 0n, p.job.assetCode, p.job.assetScale, p.ctx.lang) }),
     decline: t('review.money.decline', { amount: pay, name: p.creator }),
     changes: t('review.money.changes', { amount: pay, name: p.creator, rounds: String(p.roundsLeft - 1) })
   }[p.action]
@@ -86,7 +86,7 @@ export function AutoReleaseLine({ ctx, job, releaseAt }: { ctx: ViewCtx; job: Jo
   const when = dateTime(releaseAt, ctx)
   return (
     <p data-release-at={releaseAt.toISOString()}>
-      <Speak slug="review.auto_release" text={t('review.auto_release', { date: when, amount: money(job.amountPerPerson, job.assetCode, job.assetScale) })} ctx={ctx} />
+      <Speak slug="review.auto_release" text={t('review.auto_release', { date: when, amount: money(job.amountPerPerson, job.assetCode, job.assetScale, ctx.lang) })} ctx={ctx} />
     </p>
   )
 }

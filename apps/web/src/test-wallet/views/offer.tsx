@@ -2,13 +2,14 @@ import type { ViewCtx } from '../../views/context.ts'
 import { PostButton } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
 import { money } from '../../domain/money.ts'
+import type { Amount } from '@voces/platform'
 import type { SandboxWallet } from '../sandbox.ts'
 
 /**
  * On the profile, in the sandbox only: the person's test wallet and its balance, or the one-tap
  * button that makes one. Both say in words (and a speaker) that the money is play money.
  */
-export function TestWalletOffer(p: { ctx: ViewCtx; wallet: SandboxWallet | null | 'unavailable'; funds: string }): JSX.Element {
+export function TestWalletOffer(p: { ctx: ViewCtx; wallet: SandboxWallet | null | 'unavailable'; funds: Amount }): JSX.Element {
   const { ctx } = p
   const { t } = ctx
   const wallet = typeof p.wallet === 'object' ? p.wallet : null
@@ -22,7 +23,7 @@ export function TestWalletOffer(p: { ctx: ViewCtx; wallet: SandboxWallet | null 
           <p>
             <Speak
               slug="test_wallet.balance"
-              text={t('test_wallet.balance', { balance: money(wallet.balance, wallet.assetCode, wallet.assetScale) })}
+              text={t('test_wallet.balance', { balance: money(wallet.balance, wallet.assetCode, wallet.assetScale, ctx.lang) })}
               ctx={ctx}
             />
           </p>
@@ -33,7 +34,7 @@ export function TestWalletOffer(p: { ctx: ViewCtx; wallet: SandboxWallet | null 
       ) : (
         <>
           <p>
-            <Speak slug="test_wallet.offer" text={t('test_wallet.offer', { funds: p.funds })} ctx={ctx} />
+            <Speak slug="test_wallet.offer" text={t('test_wallet.offer', { funds: money(p.funds.value, p.funds.assetCode, p.funds.assetScale, ctx.lang) })} ctx={ctx} />
           </p>
           {p.wallet === 'unavailable' ? (
             <p class="alert error" role="alert">

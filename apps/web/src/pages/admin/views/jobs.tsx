@@ -48,7 +48,7 @@ export function AdminJobs(p: {
               <p class="row">
                 <StateBadge ctx={ctx} state={job.state} />
                 <span safe>{`@${owner}`}</span>
-                <span safe>{money(job.amountPerPerson * BigInt(job.maxResponses), job.assetCode, job.assetScale)}</span>
+                <span safe>{money(job.amountPerPerson * BigInt(job.maxResponses), job.assetCode, job.assetScale, ctx.lang)}</span>
                 <span safe>{date(job.updatedAt, ctx)}</span>
               </p>
             </li>

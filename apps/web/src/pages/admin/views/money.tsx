@@ -12,7 +12,7 @@ import { AdminNav } from './parts.tsx'
 
 function LedgerFacts({ ctx, ledger, balances }: { ctx: ViewCtx; ledger: Ledger; balances: boolean }): JSX.Element {
   const { t } = ctx
-  const m = (v: bigint) => money(v, ledger.assetCode, ledger.assetScale)
+  const m = (v: bigint) => money(v, ledger.assetCode, ledger.assetScale, ctx.lang)
   return (
     <dl class="facts" data-ledger-balanced={String(balances)}>
       <dt safe>{t('ledger.funded')}</dt>
@@ -67,7 +67,7 @@ function ReviewQueue({ ctx, fundings, payouts }: { ctx: ViewCtx; fundings: Fundi
               <dt safe>{t('admin.money.from')}</dt>
               <dd safe>{`@${payer}`}</dd>
               <dt safe>{t('ledger.amount')}</dt>
-              <dd safe>{money(f.receiveAmount ?? f.requested, f.assetCode, f.assetScale)}</dd>
+              <dd safe>{money(f.receiveAmount ?? f.requested, f.assetCode, f.assetScale, ctx.lang)}</dd>
               <dt safe>{t('funding.status')}</dt>
               <dd safe>{t(`funding.states.${f.state}`)}</dd>
               <dt safe>{t('admin.money.evidence')}</dt>
@@ -93,7 +93,7 @@ function ReviewQueue({ ctx, fundings, payouts }: { ctx: ViewCtx; fundings: Fundi
               <dt safe>{t('ledger.to')}</dt>
               <dd safe>{`@${receiver}`}</dd>
               <dt safe>{t('ledger.amount')}</dt>
-              <dd safe>{money(o.amount, o.assetCode, o.assetScale)}</dd>
+              <dd safe>{money(o.amount, o.assetCode, o.assetScale, ctx.lang)}</dd>
               <dt safe>{t('funding.status')}</dt>
               <dd safe>{t(`payouts.states.${o.state}`)}</dd>
               <dt safe>{t('admin.money.evidence')}</dt>
@@ -180,8 +180,8 @@ export function AdminMoney(p: {
                       </a>
                     </td>
                     <td data-label={t('admin.money.from')} safe>{`@${payer}`}</td>
-                    <td data-label={t('ledger.amount')} safe>{money(f.state === 'completed' ? f.received : f.requested, f.assetCode, f.assetScale)}</td>
-                    <td data-label={t('funding.fee')} data-funding-fee safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale)}</td>
+                    <td data-label={t('ledger.amount')} safe>{money(f.state === 'completed' ? f.received : f.requested, f.assetCode, f.assetScale, ctx.lang)}</td>
+                    <td data-label={t('funding.fee')} data-funding-fee safe>{f.fee === null ? '—' : money(f.fee, f.debitAssetCode ?? f.assetCode, f.debitAssetScale ?? f.assetScale, ctx.lang)}</td>
                     <td data-label={t('funding.status')}>
                       {/* One grid cell on a phone (table.stacked): the state and its details together. */}
                       <span>
@@ -229,9 +229,9 @@ export function AdminMoney(p: {
                     </td>
                     <td data-label={t('ledger.kind')} safe>{t(`ledger.kinds.${o.kind}`)}</td>
                     <td data-label={t('ledger.to')} safe>{`@${receiver}`}</td>
-                    <td data-label={t('ledger.amount')} safe>{money(o.amount, o.assetCode, o.assetScale)}</td>
-                    <td data-label={t('ledger.received')} data-payout-received safe>{receivedText(o)}</td>
-                    <td data-label={t('ledger.fee')} data-payout-fee safe>{feeText(o)}</td>
+                    <td data-label={t('ledger.amount')} safe>{money(o.amount, o.assetCode, o.assetScale, ctx.lang)}</td>
+                    <td data-label={t('ledger.received')} data-payout-received safe>{receivedText(o, ctx.lang)}</td>
+                    <td data-label={t('ledger.fee')} data-payout-fee safe>{feeText(o, ctx.lang)}</td>
                     <td data-label={t('funding.status')}>
                       <span>
                         <span safe>{t(`payouts.states.${o.state}`)}</span>

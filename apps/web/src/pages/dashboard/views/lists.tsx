@@ -123,11 +123,11 @@ export function PendingWork({ ctx, rows, escrow }: { ctx: ViewCtx; rows: { appli
 export function Money({ ctx, lines, entries }: { ctx: ViewCtx; lines: MoneyLine[]; entries: MoneyEntry[] }): JSX.Element {
   const { t } = ctx
   if (lines.length === 0 && entries.length === 0) return <p safe>{t('money.none')}</p>
-  const m = (a: { value: bigint; assetCode: string; assetScale: number }) => money(a.value, a.assetCode, a.assetScale)
+  const m = (a: { value: bigint; assetCode: string; assetScale: number }) => money(a.value, a.assetCode, a.assetScale, ctx.lang)
   return (
     <>
       {lines.map((l) => {
-        const lm = (v: bigint) => money(v, l.assetCode, l.assetScale)
+        const lm = (v: bigint) => money(v, l.assetCode, l.assetScale, ctx.lang)
         return (
           <dl class="facts card">
             <dt safe>{t('money.earned')}</dt>
