@@ -24,3 +24,5 @@ export function createCountCache(deps: { ttlMs: number; maxEntries: number; now:
     }
   }
 }
+
+export type CountCache = ReturnType<typeof createCountCache>
