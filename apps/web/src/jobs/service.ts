@@ -54,6 +54,9 @@ export function createJobService(deps: {
 }) {
   const now = deps.now ?? (() => new Date())
   const counts = createCountCache({ ttlMs: 5_000, maxEntries: 500, now })
+  // The job page's first read, on every view: built once and prepared by name, so neither Drizzle nor
+  // PostgreSQL parses and plans it again on each request.
+  const jobById = deps.db.select().from(jobs).where(eq(jobs.id, sql.placeholder('id'))).prepare('jobs_by_id')
 
   /**
    * Turns form input into column values, or every reason it cannot (each tied to its field, so the
@@ -247,7 +250,7 @@ export function createJobService(deps: {
     /** A job as `viewer` may see it: drafts only to their owner (and admins); others get not_found. */
     async getForViewer(viewer: User | null, id: string): Promise<Job | 'not_found'> {
       if (!isUuid(id)) return 'not_found'
-      const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, id))
+      const [job] = await jobById.execute({ id })
       if (!job) return 'not_found'
       if (job.state === 'draft' && job.ownerId !== viewer?.id && !viewer?.isAdmin) return 'not_found'
       return job
