@@ -151,6 +151,23 @@ describe('browse pages (keyset: a cursor in the URL, previous and next links)', 
     expect((await open(second.prev!)).ids).toEqual(first.ids)
   })
 
+  it('pages a broad search (over 1,000 matches: read walking the browse index) newest first, title matches first', async () => {
+    await t.database.db.execute(sql`
+      insert into web.jobs (owner_id, title, description, language, deliverable_types, amount_per_person, asset_code, asset_scale,
+        max_responses, recruit_limit, recruit_deadline, submit_limit, submit_days, expires_at, state, published_at)
+      select (select id from web.users where username = 'search_owner'),
+        case when g % 2 = 0 then 'Abundante ' || g else 'Otro ' || g end, case when g % 2 = 0 then 'Corto.' else 'Trabajo abundante.' end,
+        'maz', array['audio'], 1000, 'MXN', 2, 2, 6, now() + interval '10 days', 2, 7, now() + interval '40 days', 'recruiting',
+        timestamptz '2025-06-01' - make_interval(secs => g)
+      from generate_series(1, 1100) g`)
+    const first = await open('/jobs?q=abundante')
+    expect(first.html).toContain('Más de 1000 trabajos')
+    const second = await open(first.next!)
+    const expected = await t.database.db.execute(sql`select id from web.jobs where language = 'maz' and title like 'Abundante%' order by published_at desc, id desc limit 40`)
+    expect([...first.ids, ...second.ids]).toEqual((expected.rows as Array<{ id: string }>).map((r) => r.id))
+    expect((await open(second.prev!)).ids).toEqual(first.ids)
+  })
+
   it('refuses a cursor that is not one of ours in the person\'s language, and never a 5xx', async () => {
     for (const bad of ['after=1', 'before=x.1.2', "after=0.1.'; drop table web.jobs", `after=0.${'9'.repeat(30)}.00000000-0000-0000-0000-000000000000`]) {
       const res = await fetch(`${t.baseUrl}/jobs?${bad}`, { headers: { cookie: 'lang=en' } })
