@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
+import { queryRows } from '@voces/platform'
 import { startTestWeb, type TestWeb } from './helpers.ts'
 
 // Job search through the real browse page (issue 14): accents and case ignored, Spanish and English stems,
@@ -115,8 +116,8 @@ describe('browse pages (keyset: a cursor in the URL, previous and next links)', 
     const all = [...first.ids, ...second.ids, ...third.ids]
     expect(new Set(all).size).toBe(45)
     // Newest first, ties by id: the same order the database gives.
-    const expected = await t.database.db.execute(sql`select id from web.jobs where language = 'qu' and state = 'recruiting' order by published_at desc, id desc`)
-    expect(all).toEqual((expected.rows as Array<{ id: string }>).map((r) => r.id))
+    const expected = await queryRows<{ id: string }>(t.database.db, sql`select id from web.jobs where language = 'qu' and state = 'recruiting' order by published_at desc, id desc`)
+    expect(all).toEqual(expected.map((r) => r.id))
     // Back: the same pages again.
     const back = await open(third.prev!)
     expect(back.ids).toEqual(second.ids)
@@ -163,8 +164,8 @@ describe('browse pages (keyset: a cursor in the URL, previous and next links)', 
     const first = await open('/jobs?q=abundante')
     expect(first.html).toContain('Más de 1000 trabajos')
     const second = await open(first.next!)
-    const expected = await t.database.db.execute(sql`select id from web.jobs where language = 'maz' and title like 'Abundante%' order by published_at desc, id desc limit 40`)
-    expect([...first.ids, ...second.ids]).toEqual((expected.rows as Array<{ id: string }>).map((r) => r.id))
+    const expected = await queryRows<{ id: string }>(t.database.db, sql`select id from web.jobs where language = 'maz' and title like 'Abundante%' order by published_at desc, id desc limit 40`)
+    expect([...first.ids, ...second.ids]).toEqual(expected.map((r) => r.id))
     expect((await open(second.prev!)).ids).toEqual(first.ids)
   })
 
