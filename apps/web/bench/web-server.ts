@@ -55,9 +55,17 @@ try {
       case when g % 10 = 0 then 'draft' when g % 10 < 6 then 'recruiting' else 'complete' end,
       now() - (g || ' seconds')::interval
     from generate_series(1, ${JOBS}) g`)
-  await database.db.execute(sql`analyze web.jobs`)
+  // As autovacuum would soon after a bulk load: statistics, and the search index's pending list merged.
+  await database.db.execute(sql`vacuum analyze web.jobs`)
   const [one] = await queryRows<{ id: string }>(database.db, sql`select id from web.jobs where state = 'recruiting' limit 1`)
-  const pages = { browse: `${base}/jobs?page=3`, job: `${base}/jobs/${one!.id}`, search: `${base}/jobs?q=${encodeURIComponent('cancion mercado')}` }
+  // The third page of browsing, reached as a person does: the first page's "next" link, then its "next".
+  let third = '/jobs'
+  for (let i = 0; i < 2; i++) {
+    const next = /href="([^"]+)" rel="next"/.exec(await (await fetch(`${base}${third}`)).text())
+    if (!next) throw new Error(`${third} has no next link`)
+    third = next[1]!.replaceAll('&amp;', '&')
+  }
+  const pages = { browse: `${base}${third}`, job: `${base}/jobs/${one!.id}`, search: `${base}/jobs?q=${encodeURIComponent('cancion mercado')}` }
   for (const [name, url] of Object.entries(pages)) {
     const res = await fetch(url)
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}`)

@@ -24,7 +24,7 @@ test('every control and link on every page carries a data-audio-slug (or is a sp
   await funder.post('/login', { username: 'demo_funder', password: 'demo123' })
   const [owner] = await t.database.db.select().from(users).where(eq(users.username, 'demo_funder'))
   const owned = await t.database.db.select().from(jobs).where(eq(jobs.ownerId, owner!.id))
-  const paths = ['/', '/jobs', '/jobs?page=2', '/dashboard/jobs', '/dashboard/money', '/profile', '/jobs/new', ...owned.map((j) => `/jobs/${j.id}`)]
+  const paths = ['/', '/jobs', '/jobs?after=0.99999999999999999.ffffffff-ffff-ffff-ffff-ffffffffffff&page=2', '/dashboard/jobs', '/dashboard/money', '/profile', '/jobs/new', ...owned.map((j) => `/jobs/${j.id}`)]
   for (const path of paths) {
     const res = await funder.get(path)
     expect(unslugged(res.html), path).toEqual([])

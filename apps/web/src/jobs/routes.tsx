@@ -19,6 +19,7 @@ import { jobErrorStatus, type JobError } from './errors.ts'
 import { requireUser } from '../http/guards.ts'
 import { JobForm } from './views/job-form.tsx'
 import { Browse } from './views/browse.tsx'
+import { parseCursor } from './browse.ts'
 import { Speak } from '../views/speak.tsx'
 import { LinkButton } from '../views/form.tsx'
 
@@ -109,6 +110,10 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     const q = req.query
     const one = (k: string) => (Array.isArray(q[k]) ? q[k][0] : q[k]) ?? ''
     const flags = Array.isArray(q.flags) ? q.flags : q.flags ? [q.flags] : []
+    // The previous/next links carry a cursor (browse.ts); one that is not ours is refused, never guessed at.
+    const after = one('after') ? parseCursor(one('after')) : undefined
+    const before = one('before') ? parseCursor(one('before')) : undefined
+    if (after === null || before === null) return errorPage(req, reply, 'invalid_input', '/jobs')
     const filter = {
       language: one('language').slice(0, 10),
       q: one('q').slice(0, 100),
@@ -116,10 +121,10 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
       soon: flags.includes('soon') || one('soon') === '1',
       page: Math.min(10_000, Math.max(1, Number.parseInt(one('page'), 10) || 1))
     }
-    const result = await jobs.browse(req.user, filter)
+    const result = await jobs.browse(req.user, { ...filter, after, before })
     const escrow = await deps.escrowStates(result.jobs)
     return page(req, reply, { title: 'browse.title', titleSlug: 'browse.title' }, (ctx) => (
-      <Browse ctx={ctx} filter={filter} jobs={result.jobs} escrow={escrow} soon={(j) => jobs.isDeadlineSoon(j)} page={result.page} pages={result.pages} hasNext={result.hasNext} total={result.total} totalCapped={result.totalCapped} />
+      <Browse ctx={ctx} filter={filter} result={result} escrow={escrow} soon={(j) => jobs.isDeadlineSoon(j)} />
     ))
   })
 

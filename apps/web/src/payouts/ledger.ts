@@ -58,47 +58,69 @@ export function escrowState(l: Ledger, job: Pick<Job, 'state' | 'amountPerPerson
 }
 
 /** Reads one job's ledger in one statement (inside a transaction when given one, e.g. to decide a payout). */
-export async function ledger(db: Db | Tx, job: Pick<Job, 'id' | 'assetCode' | 'assetScale'>): Promise<Ledger> {
+export async function ledger(db: Db | Tx, job: LedgerKey): Promise<Ledger> {
+  return (await ledgers(db, [job])).get(job.id)!
+}
+
+type LedgerKey = Pick<Job, 'id' | 'assetCode' | 'assetScale'>
+
+/**
+ * Reads the ledgers of several jobs in one statement (a list page: one round trip, not one per job;
+ * issue 14's browse profile spent most of its time in twenty of them).
+ */
+export async function ledgers(db: Db | Tx, list: readonly LedgerKey[]): Promise<Map<string, Ledger>> {
+  const result = new Map<string, Ledger>()
+  if (list.length === 0) return result
+  const keys = sql.join(
+    list.map((j) => sql`(${j.id}::uuid, ${j.assetCode}::text, ${j.assetScale}::int)`),
+    sql`, `
+  )
   // What a payout takes from escrow: its quoted debit once known, else its amount plus the job's
   // payout fee reserve per person (a refund is fixed send: its amount is what leaves).
   const takes = sql.raw(`coalesce(p.debited, p.amount + case when p.kind = 'payout' then coalesce(j.payout_fee_per_person, 0) else 0 end)`)
-  const [row] = await queryRows<Record<string, string | null>>(
+  const rows = await queryRows<Record<string, string | null>>(
     db,
-    sql`select
-      (select coalesce(sum(received), 0) from web.fundings where job_id = ${job.id} and state = 'completed') as funded,
-      (select coalesce(sum(payout_fee_reserve), 0) from web.fundings where job_id = ${job.id} and state = 'completed') as fee_reserve,
-      (select coalesce(sum(fee), 0) from web.fundings where job_id = ${job.id} and state = 'completed'
-         and debit_asset_code = ${job.assetCode} and debit_asset_scale = ${job.assetScale}) as fees,
+    sql`select k.id::text as id,
+      (select coalesce(sum(received), 0) from web.fundings where job_id = k.id and state = 'completed') as funded,
+      (select coalesce(sum(payout_fee_reserve), 0) from web.fundings where job_id = k.id and state = 'completed') as fee_reserve,
+      (select coalesce(sum(fee), 0) from web.fundings where job_id = k.id and state = 'completed'
+         and debit_asset_code = k.asset_code and debit_asset_scale = k.asset_scale) as fees,
       (select coalesce(sum(${takes} - coalesce(p.fee, 0)) filter (where p.kind = 'payout'), 0)
-         from web.payouts p join web.jobs j on j.id = p.job_id where p.job_id = ${job.id} and p.state = 'completed') as paid_out,
+         from web.payouts p join web.jobs j on j.id = p.job_id where p.job_id = k.id and p.state = 'completed') as paid_out,
       (select coalesce(sum(${takes} - coalesce(p.fee, 0)) filter (where p.kind = 'refund'), 0)
-         from web.payouts p join web.jobs j on j.id = p.job_id where p.job_id = ${job.id} and p.state = 'completed') as refunded,
-      (select coalesce(sum(coalesce(p.fee, 0)), 0) from web.payouts p where p.job_id = ${job.id} and p.state = 'completed') as payout_fees,
+         from web.payouts p join web.jobs j on j.id = p.job_id where p.job_id = k.id and p.state = 'completed') as refunded,
+      (select coalesce(sum(coalesce(p.fee, 0)), 0) from web.payouts p where p.job_id = k.id and p.state = 'completed') as payout_fees,
       (select coalesce(sum(${takes}), 0) from web.payouts p join web.jobs j on j.id = p.job_id
-         where p.job_id = ${job.id} and p.state in ('pending', 'sending', 'needs_review', 'unknown')) as in_flight,
+         where p.job_id = k.id and p.state in ('pending', 'sending', 'needs_review', 'unknown')) as in_flight,
       -- A creator's payout whose every attempt failed is still owed (the owner may retry it): escrow keeps it.
       (select coalesce(sum(a), 0) from (select max(${takes}) as a from web.payouts p join web.jobs j on j.id = p.job_id
-         where p.job_id = ${job.id} and p.kind = 'payout'
+         where p.job_id = k.id and p.kind = 'payout'
          group by split_part(p.reference, ':', 1) having bool_and(p.state = 'failed')) f) as failed_owed,
       -- A disputed person's share (pay and payout fee) stays in escrow until an admin decides (disputes/ sits above; read in SQL).
-      (select coalesce(count(*), 0) * (select amount_per_person + coalesce(payout_fee_per_person, 0) from web.jobs where id = ${job.id})
-         from web.disputes where job_id = ${job.id} and state = 'open') as frozen`
+      (select coalesce(count(*), 0) * (select amount_per_person + coalesce(payout_fee_per_person, 0) from web.jobs where id = k.id)
+         from web.disputes where job_id = k.id and state = 'open') as frozen
+    from (values ${keys}) as k(id, asset_code, asset_scale)`
   )
-  const n = (k: string) => BigInt(row?.[k] ?? 0)
-  const funded = n('funded')
-  const held = funded - n('paid_out') - n('refunded') - n('payout_fees')
-  return {
-    assetCode: job.assetCode,
-    assetScale: job.assetScale,
-    funded,
-    fees: n('fees'),
-    feeReserve: n('fee_reserve'),
-    paidOut: n('paid_out'),
-    refunded: n('refunded'),
-    payoutFees: n('payout_fees'),
-    inFlight: n('in_flight'),
-    held,
-    frozen: n('frozen'),
-    available: held - n('in_flight') - n('failed_owed') - n('frozen')
+  const byId = new Map(rows.map((r) => [r.id!, r]))
+  for (const job of list) {
+    const row = byId.get(job.id)
+    const n = (k: string) => BigInt(row?.[k] ?? 0)
+    const funded = n('funded')
+    const held = funded - n('paid_out') - n('refunded') - n('payout_fees')
+    result.set(job.id, {
+      assetCode: job.assetCode,
+      assetScale: job.assetScale,
+      funded,
+      fees: n('fees'),
+      feeReserve: n('fee_reserve'),
+      paidOut: n('paid_out'),
+      refunded: n('refunded'),
+      payoutFees: n('payout_fees'),
+      inFlight: n('in_flight'),
+      held,
+      frozen: n('frozen'),
+      available: held - n('in_flight') - n('failed_owed') - n('frozen')
+    })
   }
+  return result
 }

@@ -6,7 +6,7 @@ import type { Submission } from '../submissions/model.ts'
 import { users, type User } from '../domain/user.ts'
 import { isUuid } from '../domain/ids.ts'
 import type { PaymentsClient, PayoutFixed } from '../payments-client/types.ts'
-import { escrowState, ledger, shortfall, type Ledger } from './ledger.ts'
+import { escrowState, ledger, ledgers, shortfall, type Ledger } from './ledger.ts'
 import { createPayoutFeeQuote } from './fee-quote.ts'
 import { createPayoutWorker, type OnPayoutCompleted } from './worker.ts'
 import type { EscrowState } from '../domain/escrow.ts'
@@ -33,10 +33,10 @@ export function createPayoutService(deps: { db: Db; payments: PaymentsClient; lo
 
     escrowState,
 
-    /** Each job's escrow state, for lists (browse, my work): one ledger per job, the same figures as its page. */
+    /** Each job's escrow state, for lists (browse, my work): every job's ledger in one statement, the same figures as its page. */
     async escrowStates(list: Job[]): Promise<Map<string, EscrowState>> {
-      const states = await Promise.all(list.map(async (job) => [job.id, escrowState(await ledger(deps.db, job), job)] as const))
-      return new Map(states)
+      const all = await ledgers(deps.db, list)
+      return new Map(list.map((job) => [job.id, escrowState(all.get(job.id)!, job)] as const))
     },
 
     /**

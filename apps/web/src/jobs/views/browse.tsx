@@ -4,6 +4,7 @@ import { LANGUAGES } from '../../domain/languages.ts'
 import { Checkboxes, Field, Select, Submit } from '../../views/form.tsx'
 import { JobCard } from './job-card.tsx'
 import type { EscrowState } from '../../domain/escrow.ts'
+import { formatCursor, type BrowsePage } from '../browse.ts'
 
 export interface BrowseFilter {
   language: string
@@ -13,12 +14,15 @@ export interface BrowseFilter {
   page: number
 }
 
-export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; escrow: Map<string, EscrowState>; soon: (j: Job) => boolean; page: number; pages: number | null; hasNext: boolean; total: number; totalCapped: boolean }): JSX.Element {
+export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; result: BrowsePage; escrow: Map<string, EscrowState>; soon: (j: Job) => boolean }): JSX.Element {
   const { ctx } = p
   const { t, user } = ctx
   const f = p.filter
-  const query = (page: number) =>
-    `/jobs?${new URLSearchParams({ ...(f.language ? { language: f.language } : {}), ...(f.q ? { q: f.q } : {}), ...(f.hideApplied ? { hideApplied: '1' } : {}), ...(f.soon ? { soon: '1' } : {}), page: String(page) })}`
+  const r = p.result
+  // The filter, the page's number (for its label) and where the next page starts: after the last job
+  // shown, or before the first one.
+  const link = (cursor: { after: string } | { before: string }, page: number) =>
+    `/jobs?${new URLSearchParams({ ...(f.language ? { language: f.language } : {}), ...(f.q ? { q: f.q } : {}), ...(f.hideApplied ? { hideApplied: '1' } : {}), ...(f.soon ? { soon: '1' } : {}), ...cursor, page: String(page) })}`
   const flags = [f.hideApplied ? 'hideApplied' : '', f.soon ? 'soon' : ''].filter(Boolean)
   return (
     <>
@@ -36,28 +40,28 @@ export function Browse(p: { ctx: ViewCtx; filter: BrowseFilter; jobs: Job[]; esc
         <Submit ctx={ctx} slug="browse.submit" text={t('browse.submit')} />
       </form>
       <p role="status" safe>
-        {p.totalCapped ? t('browse.count_many', { count: p.total }) : t('browse.count', { count: p.total })}
+        {r.totalCapped ? t('browse.count_many', { count: r.total }) : t('browse.count', { count: r.total })}
       </p>
-      {p.jobs.length === 0 ? (
+      {r.jobs.length === 0 ? (
         <p safe>{t('browse.empty')}</p>
       ) : (
         <ul class="cards">
-          {p.jobs.map((j) => (
+          {r.jobs.map((j) => (
             <JobCard ctx={p.ctx} job={j} soon={p.soon(j)} escrow={p.escrow.get(j.id)} />
           ))}
         </ul>
       )}
       <nav class="pager" aria-label={t('browse.pages')}>
-        {p.page > 1 ? (
-          <a class="btn secondary" href={query(p.page - 1)} rel="prev" data-audio-slug="common.previous" safe>
+        {r.hasPrev && r.first ? (
+          <a class="btn secondary" href={link({ before: formatCursor(r.first) }, r.page - 1)} rel="prev" data-audio-slug="common.previous" safe>
             {t('common.previous')}
           </a>
         ) : (
           ''
         )}
-        <span safe>{p.pages ? `${t('common.page', { page: p.page })} / ${p.pages}` : t('common.page', { page: p.page })}</span>
-        {p.hasNext ? (
-          <a class="btn secondary" href={query(p.page + 1)} rel="next" data-audio-slug="common.next" safe>
+        <span safe>{r.pages ? `${t('common.page', { page: r.page })} / ${r.pages}` : t('common.page', { page: r.page })}</span>
+        {r.hasNext && r.last ? (
+          <a class="btn secondary" href={link({ after: formatCursor(r.last) }, r.page + 1)} rel="next" data-audio-slug="common.next" safe>
             {t('common.next')}
           </a>
         ) : (

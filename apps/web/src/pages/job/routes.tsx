@@ -71,9 +71,9 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       creator = { application, submission, payout, releaseAt, walletAsset }
     }
     // Everyone sees whether the money is really in escrow, from the same ledger as the owner's.
-    const ledger = owner ? owner.ledger : await deps.payouts.ledger(job)
+    // Both at once: one round trip's wait instead of two.
+    const [ledger, reference] = await Promise.all([owner ? owner.ledger : deps.payouts.ledger(job), job.referenceMediaId ? deps.media.get(job.referenceMediaId) : null])
     const escrow = deps.payouts.escrowState(ledger, job)
-    const reference = job.referenceMediaId ? await deps.media.get(job.referenceMediaId) : null
     return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
       <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} ledger={ledger} escrow={escrow} reference={reference} owner={owner} creator={creator} />
     ))
