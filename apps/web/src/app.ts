@@ -59,6 +59,7 @@ import { noticeRoutes } from './notices/routes.tsx'
 import { createSandboxAdmin } from './test-wallet/sandbox.ts'
 import { createTestWalletService } from './test-wallet/service.ts'
 import { testWalletProfile, testWalletRoutes } from './test-wallet/routes.tsx'
+import { offlineRoutes } from './offline/routes.tsx'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const MIGRATIONS_FOLDER = join(here, '..', 'drizzle')
@@ -303,6 +304,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'not_found'))
 
   app.get('/health', async () => ({ ok: true }))
+  offlineRoutes(app, { cookieSecret: config.cookieSecret })
   operationsRoutes(app, { metrics: webMetrics(database), database, token: config.metricsToken, maxWorkerLagSeconds: config.maxWorkerLagSeconds })
   // Browsers ask for it on every first visit; an empty answer they may keep costs less than the 404 page.
   app.get('/favicon.ico', (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=604800').send())

@@ -105,6 +105,9 @@ export function userRoutes(
     await sessions.destroy(req.cookies[SESSION_COOKIE])
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     reply.clearCookie(CSRF_COOKIE, { path: '/' })
+    // Nothing of this person stays on a shared phone: the browser empties its caches and storage (the
+    // service worker's stored pages too), and the next page's empty cache key tells a worker to drop them.
+    reply.header('clear-site-data', '"cache", "storage"')
     return redirect(reply, '/', 'logged_out')
   })
 

@@ -6,6 +6,7 @@ import type { SubmissionService } from '../../submissions/service.ts'
 import type { FundingService } from '../../funding/service.ts'
 import type { PayoutService } from '../../payouts/service.ts'
 import { errorPage, page } from '../../http/render.tsx'
+import { keepOffline } from '../../http/offline.ts'
 import { JobPage, type CreatorData, type OwnerData } from './job-page.tsx'
 import { shortfall } from '../../payouts/ledger.ts'
 
@@ -68,6 +69,8 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
     const ledger = owner ? owner.ledger : await deps.payouts.ledger(job)
     const escrow = deps.payouts.escrowState(ledger, job)
     const reference = job.referenceMediaId ? await deps.media.get(job.referenceMediaId) : null
+    // A job the person applied to or was chosen for is one of their own pages: readable offline.
+    if (creator?.application) keepOffline(reply)
     return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
       <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} ledger={ledger} escrow={escrow} reference={reference} owner={owner} creator={creator} />
     ))
