@@ -164,7 +164,8 @@ try { importScripts('/sw-outbox.js') } catch (e) { /* not there (yet): reading o
     }
     var minutes = Math.round((then - now) / 60000)
     var rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
-    var ago = Math.abs(minutes) < 60 ? rtf.format(minutes, 'minute')
+    var ago = minutes === 0 ? rtf.format(0, 'second')
+      : Math.abs(minutes) < 60 ? rtf.format(minutes, 'minute')
       : Math.abs(minutes) < 48 * 60 ? rtf.format(Math.round(minutes / 60), 'hour')
         : rtf.format(Math.round(minutes / 1440), 'day')
     return { time: time, ago: ago }

@@ -119,6 +119,26 @@ describe('reading offline', () => {
       expect(await banner.locator('.speak').getAttribute('aria-label')).toBe(`Escuchar: ${words}`)
       await shot(maria, path === '/' ? 'home' : path.startsWith('/jobs') ? 'job' : 'work')
     }
+    await context.setOffline(false)
+    // On a network too slow to answer in 4 s the stored copy is shown; the late answer then replaces it.
+    const stamp = () => maria.evaluate(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith('voces-private-'))!
+      return (await (await caches.open(name)).match('/dashboard/work'))!.headers.get('x-voces-stored-at')
+    })
+    const before = await stamp()
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await context.route('**/dashboard/work', async (route) => {
+      await held
+      await route.continue()
+    })
+    await maria.goto(`${t.baseUrl}/dashboard/work`, { waitUntil: 'commit' })
+    await expect.poll(() => maria.locator('#offline-banner').isVisible(), { timeout: 15_000 }).toBe(true)
+    release()
+    await expect.poll(stamp).not.toBe(before)
+    await context.unroute('**/dashboard/work')
+    await context.setOffline(true)
+
     // The job page's reference recording plays from the phone, byte ranges and all.
     await maria.goto(`${t.baseUrl}/jobs/${jobId}`)
     const reference = await maria.evaluate(async (src) => {
