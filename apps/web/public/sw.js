@@ -1,6 +1,6 @@
-/* global self, caches, fetch, Response, Headers, URL, importScripts, setTimeout, Intl */
+/* global self, caches, fetch, Response, Headers, URL, importScripts, setTimeout */
 // ---- offline-queue (branch offline-queue): the IndexedDB outbox adds its worker code with this one line. ----
-try { importScripts('/sw-outbox.js') } catch (e) { /* not there (yet): reading offline works without it */ }
+try { importScripts('/sw-outbox.js') } catch { /* not there (yet): reading offline works without it */ }
 // ---- end of offline-queue ----
 
 // The service worker (docs/web.md "Offline"). Pages stay server-rendered and work without it; it only keeps
@@ -159,7 +159,7 @@ try { importScripts('/sw-outbox.js') } catch (e) { /* not there (yet): reading o
     var opts = { hour: 'numeric', minute: '2-digit' }
     if (now - then > 20 * 3600e3) { opts.day = 'numeric'; opts.month = 'short' }
     var time
-    try { time = new Intl.DateTimeFormat(locale, Object.assign({ timeZone: tz }, opts)).format(then) } catch (e) {
+    try { time = new Intl.DateTimeFormat(locale, Object.assign({ timeZone: tz }, opts)).format(then) } catch {
       time = new Intl.DateTimeFormat(locale, opts).format(then)
     }
     var minutes = Math.round((then - now) / 60000)
