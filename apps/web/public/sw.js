@@ -11,6 +11,7 @@ try { importScripts('/sw-outbox.js') } catch { /* not there (yet): reading offli
   var STATIC = 'voces-static-v1'
   var PRIVATE = 'voces-private-'
   // On a slow network a stored copy is shown after this long, and the page updates it when it arrives.
+  // The server writes WEB_OFFLINE_DEADLINE_MS here (offline/routes.tsx).
   var NAV_TIMEOUT_MS = 4000
   // Reference media larger than this is not kept: phones here have little storage.
   var MAX_MEDIA_BYTES = 8 * 1024 * 1024

@@ -304,7 +304,7 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'not_found'))
 
   app.get('/health', async () => ({ ok: true }))
-  offlineRoutes(app, { cookieSecret: config.cookieSecret })
+  offlineRoutes(app, { cookieSecret: config.cookieSecret, deadlineMs: config.offlineDeadlineMs })
   operationsRoutes(app, { metrics: webMetrics(database), database, token: config.metricsToken, maxWorkerLagSeconds: config.maxWorkerLagSeconds })
   // Browsers ask for it on every first visit; an empty answer they may keep costs less than the 404 page.
   app.get('/favicon.ico', (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=604800').send())

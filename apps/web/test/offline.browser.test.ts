@@ -14,6 +14,8 @@ import { expectAxeClean, PHONE } from './browser.ts'
 import { jobs } from '../src/jobs/model.ts'
 
 const SHOTS = 'artifacts/web'
+// Shorter than the 4 s default, so that holding a page's answer costs the suite little.
+const DEADLINE_MS = 1500
 let t: TestWeb
 let browser: Browser
 let jobId: string
@@ -22,7 +24,7 @@ let otherJobId: string
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
-  ;[t, browser] = await Promise.all([startTestWeb(), launchChromium()])
+  ;[t, browser] = await Promise.all([startTestWeb({ offlineDeadlineMs: DEADLINE_MS }), launchChromium()])
   const owner = new Agent(t.baseUrl)
   await owner.register('offline_funder', 'funder')
   await owner.postMultipart('/jobs', { ...jobFields({ title: 'Receta leída sin red' }), reference: SAMPLE.mp3 })
@@ -90,7 +92,9 @@ describe('reading offline', () => {
     }
     const sw = await fetch(`${t.baseUrl}/sw.js`)
     expect(sw.headers.get('service-worker-allowed')).toBe('/')
-    expect(await sw.text()).toContain("try { importScripts('/sw-outbox.js') } catch")
+    const worker = await sw.text()
+    expect(worker).toContain("try { importScripts('/sw-outbox.js') } catch")
+    expect(worker).toContain(`var NAV_TIMEOUT_MS = ${DEADLINE_MS}`)
     // The page registers it after loading; from then on it answers this page's requests.
     await expect.poll(() => maria.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true)
   }, 60_000)
@@ -120,7 +124,7 @@ describe('reading offline', () => {
       await shot(maria, path === '/' ? 'home' : path.startsWith('/jobs') ? 'job' : 'work')
     }
     await context.setOffline(false)
-    // On a network too slow to answer in 4 s the stored copy is shown; the late answer then replaces it.
+    // On a network too slow to answer by the deadline the stored copy is shown; the late answer then replaces it.
     const stamp = () => maria.evaluate(async () => {
       const name = (await caches.keys()).find((n) => n.startsWith('voces-private-'))!
       return (await (await caches.open(name)).match('/dashboard/work'))!.headers.get('x-voces-stored-at')
@@ -159,7 +163,17 @@ describe('reading offline', () => {
   }, 120_000)
 
   test('logging out empties her caches; the next person on the phone never sees her pages', async () => {
+    // A session that ended without a logout (expired, or its cookie gone): the worker itself drops her pages
+    // at the next page, which names no session.
+    await context.clearCookies({ name: 'sid' })
+    await maria.goto(`${t.baseUrl}/jobs`)
+    await expect.poll(async () => (await privateCache(maria)).name).toBeNull()
+    maria = await logIn(context, 'offline_maria')
     await maria.goto(`${t.baseUrl}/`)
+    await expect.poll(async () => (await privateCache(maria)).paths).toContain('/')
+    // Her new session has a new key.
+    expect((await privateCache(maria)).name).not.toBe(mariasCache)
+
     await maria.locator('button[data-audio-slug="nav.logout"]').click()
     await maria.waitForURL(/ok=logged_out/)
     await expect.poll(async () => (await maria.evaluate(() => caches.keys())).filter((n) => n.startsWith('voces-private-'))).toEqual([])

@@ -13,13 +13,16 @@ import { SESSION_COOKIE } from '../sessions/service.ts'
 import { offlineCacheKey } from './key.ts'
 
 /** Read once: the worker's bytes change only with a deploy, and the browser compares them on each update check. */
-const WORKER = readFileSync(fileURLToPath(new URL('../../public/sw.js', import.meta.url)))
+const WORKER = readFileSync(fileURLToPath(new URL('../../public/sw.js', import.meta.url)), 'utf8')
+const DEADLINE = 'var NAV_TIMEOUT_MS = 4000'
 
 /**
  * The installable app: the service worker at /sw.js (scope /), the manifest in the person's language, the
  * offline fallback page, and the headers that tell the worker what it may keep and for which session.
  */
-export function offlineRoutes(app: FastifyInstance, deps: { cookieSecret: string }): void {
+export function offlineRoutes(app: FastifyInstance, deps: { cookieSecret: string; deadlineMs: number }): void {
+  if (!WORKER.includes(DEADLINE)) throw new Error(`public/sw.js must declare "${DEADLINE}"`)
+  const worker = WORKER.replace(DEADLINE, `var NAV_TIMEOUT_MS = ${deps.deadlineMs}`)
   app.addHook('onSend', async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE]
     const key = req.user && token ? offlineCacheKey(deps.cookieSecret, token) : ''
@@ -37,7 +40,7 @@ export function offlineRoutes(app: FastifyInstance, deps: { cookieSecret: string
       .type('text/javascript; charset=utf-8')
       .header('service-worker-allowed', '/')
       .header('cache-control', 'no-cache')
-      .send(WORKER)
+      .send(worker)
   )
 
   app.get<{ Querystring: { lang?: string } }>('/manifest.webmanifest', (req, reply) => {
