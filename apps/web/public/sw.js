@@ -43,8 +43,15 @@ try { importScripts('/sw-outbox.js') } catch { /* not there (yet): reading offli
     var path = url.pathname
     if (path.indexOf('/uploads') === 0 || path === '/sw.js' || path.indexOf('/sw-') === 0) return
     if (req.mode === 'navigate') return event.respondWith(navigate(event, url))
-    if (path.indexOf('/static/') === 0 || path.indexOf('/audio/clips/') === 0 || path === '/audio/fallback') {
-      return event.respondWith(cacheFirst(event, url, false))
+    if (path.indexOf('/static/') === 0 || path.indexOf('/audio/clips/') === 0) return event.respondWith(cacheFirst(event, url, false))
+    // The sound of "not recorded yet" changes when the community records it: asked each time, kept for offline.
+    if (path === '/audio/fallback') {
+      return event.respondWith(fetch(req).then(function (res) {
+        event.waitUntil(keepFile(url, res.clone(), false))
+        return res
+      }).catch(function () {
+        return caches.open(STATIC).then(function (c) { return c.match(url.href) }).then(function (hit) { return hit || Response.error() })
+      }))
     }
     if (path.indexOf('/media/') === 0) return event.respondWith(cacheFirst(event, url, true))
   })
