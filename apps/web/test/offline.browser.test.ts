@@ -58,13 +58,16 @@ async function logIn(context: BrowserContext, username: string): Promise<Page> {
 
 /** The private cache's name and the paths it holds (none: no private cache). */
 async function privateCache(page: Page): Promise<{ name: string | null; paths: string[] }> {
-  return page.evaluate(async () => {
+  // In the page (a string: the project's TypeScript has no DOM types).
+  return page.evaluate(`(async () => {
     const name = (await caches.keys()).find((n) => n.startsWith('voces-private-')) ?? null
     if (!name) return { name, paths: [] }
     const keys = await (await caches.open(name)).keys()
     return { name, paths: keys.map((r) => new URL(r.url).pathname).sort() }
-  })
+  })()`)
 }
+
+const controlled = (page: Page) => page.evaluate<boolean>('!!navigator.serviceWorker.controller')
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/offline-${name}.png`, fullPage: true })
@@ -82,11 +85,11 @@ describe('reading offline', () => {
     maria = await logIn(context, 'offline_maria')
     const href = await maria.locator('link[rel=manifest]').getAttribute('href')
     expect(href).toBe('/manifest.webmanifest?lang=es')
-    const manifest = await (await fetch(`${t.baseUrl}${href}`)).json()
+    const manifest = (await (await fetch(`${t.baseUrl}${href}`)).json()) as { name: string; icons: { src: string; type: string }[] }
     expect(manifest).toMatchObject({ short_name: 'Voces', display: 'standalone', start_url: '/', lang: 'es' })
     expect(manifest.name).toContain('lenguas')
-    expect((await (await fetch(`${t.baseUrl}/manifest.webmanifest?lang=en`)).json()).name).toContain('languages')
-    for (const icon of manifest.icons as { src: string; type: string }[]) {
+    expect(((await (await fetch(`${t.baseUrl}/manifest.webmanifest?lang=en`)).json()) as { name: string }).name).toContain('languages')
+    for (const icon of manifest.icons) {
       const res = await fetch(`${t.baseUrl}${icon.src}`)
       expect([res.status, res.headers.get('content-type')?.split(';')[0]]).toEqual([200, icon.type])
     }
@@ -96,7 +99,7 @@ describe('reading offline', () => {
     expect(worker).toContain("try { importScripts('/sw-outbox.js') } catch")
     expect(worker).toContain(`var NAV_TIMEOUT_MS = ${DEADLINE_MS}`)
     // The page registers it after loading; from then on it answers this page's requests.
-    await expect.poll(() => maria.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true)
+    await expect.poll(() => controlled(maria), { timeout: 15_000 }).toBe(true)
   }, 60_000)
 
   test('her pages come back offline with the banner and its speaker; a page never opened says it was not saved', async () => {
@@ -125,10 +128,10 @@ describe('reading offline', () => {
     }
     await context.setOffline(false)
     // On a network too slow to answer by the deadline the stored copy is shown; the late answer then replaces it.
-    const stamp = () => maria.evaluate(async () => {
-      const name = (await caches.keys()).find((n) => n.startsWith('voces-private-'))!
-      return (await (await caches.open(name)).match('/dashboard/work'))!.headers.get('x-voces-stored-at')
-    })
+    const stamp = () => maria.evaluate<string>(`(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith('voces-private-'))
+      return (await (await caches.open(name)).match('/dashboard/work')).headers.get('x-voces-stored-at')
+    })()`)
     const before = await stamp()
     let release = () => {}
     const held = new Promise<void>((resolve) => (release = resolve))
@@ -145,11 +148,11 @@ describe('reading offline', () => {
 
     // The job page's reference recording plays from the phone, byte ranges and all.
     await maria.goto(`${t.baseUrl}/jobs/${jobId}`)
-    const reference = await maria.evaluate(async (src) => {
+    const reference = await maria.evaluate(`(async (src) => {
       const whole = await fetch(src)
       const part = await fetch(src, { headers: { range: 'bytes=10-19' } })
       return { whole: (await whole.arrayBuffer()).byteLength, part: [part.status, (await part.arrayBuffer()).byteLength, part.headers.get('content-range')] }
-    }, `/media/${referenceId}`)
+    })('/media/${referenceId}')`)
     expect(reference).toEqual({ whole: SAMPLE.mp3.length, part: [206, 10, `bytes 10-19/${SAMPLE.mp3.length}`] })
 
     for (const path of ['/jobs', `/jobs/${otherJobId}`, '/dashboard/money']) {
@@ -176,10 +179,10 @@ describe('reading offline', () => {
 
     await maria.locator('button[data-audio-slug="nav.logout"]').click()
     await maria.waitForURL(/ok=logged_out/)
-    await expect.poll(async () => (await maria.evaluate(() => caches.keys())).filter((n) => n.startsWith('voces-private-'))).toEqual([])
+    await expect.poll(async () => (await maria.evaluate<string[]>('caches.keys()')).filter((n) => n.startsWith('voces-private-'))).toEqual([])
 
     const carlos = await logIn(context, 'offline_carlos')
-    await expect.poll(() => carlos.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true)
+    await expect.poll(() => controlled(carlos), { timeout: 15_000 }).toBe(true)
     await carlos.goto(`${t.baseUrl}/`)
     await expect.poll(async () => (await privateCache(carlos)).paths, { timeout: 15_000 }).toContain('/')
     expect((await privateCache(carlos)).name).not.toBe(mariasCache)
