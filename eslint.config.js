@@ -28,7 +28,9 @@ const webFeatures = {
   audio: ['jobs', 'media'],
   // Told of every feature's events through app.ts callbacks; it imports none of them.
   notices: [],
-  'test-wallet': []
+  'test-wallet': [],
+  // The installable app: service worker, manifest, offline fallback; reads the session cookie's name.
+  offline: ['sessions']
 }
 const sandboxFeatures = ['admin', 'consent', 'grant', 'incoming-payment', 'ledger', 'outgoing-payment', 'quote', 'wallet-address']
 

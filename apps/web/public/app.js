@@ -58,6 +58,12 @@
     window.speechSynthesis.speak(u)
   })
 
+  // The service worker keeps the person's own pages readable offline (public/sw.js); registered once the
+  // page has loaded, so it never competes with the first load.
+  if ('serviceWorker' in navigator) {
+    window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () {}) })
+  }
+
   // Copy buttons: <button data-copy="#id">.
   document.querySelectorAll('[data-copy]').forEach(function (btn) {
     btn.hidden = false

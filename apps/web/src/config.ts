@@ -21,6 +21,8 @@ const schema = z.object({
   WEB_COOKIE_SECRET: z.string().min(32).optional(),
   WEB_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   WEB_SCHEDULER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  // How long the service worker waits for a page before showing its stored copy (a slow network).
+  WEB_OFFLINE_DEADLINE_MS: z.coerce.number().int().positive().default(4000),
   WEB_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   /** How long a funder has to accept, decline or send back a submission before it is accepted and paid. */
   WEB_REVIEW_WINDOW_MS: z.coerce.number().int().positive().optional(),
@@ -80,6 +82,8 @@ export interface WebConfig {
   maxUploadBytes: number
   media: MediaStoreConfig
   schedulerIntervalMs: number
+  /** The service worker's deadline for a page before it shows the stored copy (public/sw.js). */
+  offlineDeadlineMs: number
   metricsToken: string | undefined
   maxWorkerLagSeconds: number
   /** false in tests that drive the scheduler by hand. */
@@ -156,6 +160,7 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
       sweepIntervalMs: e.WEB_MEDIA_SWEEP_INTERVAL_MS
     },
     schedulerIntervalMs: e.WEB_SCHEDULER_INTERVAL_MS,
+    offlineDeadlineMs: e.WEB_OFFLINE_DEADLINE_MS,
     metricsToken: e.METRICS_TOKEN,
     maxWorkerLagSeconds: e.MAX_WORKER_LAG_SECONDS,
     schedulerEnabled: true,
@@ -193,6 +198,8 @@ export function testWebConfig(overrides: Partial<WebConfig> = {}): WebConfig {
     schedulerEnabled: false,
     schedulerIntervalMs: 50,
     loginRateLimit: 1000,
+    // A page rendered slowly on a loaded test machine is never taken for a slow network.
+    offlineDeadlineMs: 60_000,
     ...overrides
   }
 }

@@ -21,6 +21,7 @@ import { createAdminService } from './pages/admin/service.ts'
 import { adminRoutes } from './pages/admin/routes.tsx'
 import { noticeRoutes } from './notices/routes.tsx'
 import { testWalletProfile, testWalletRoutes } from './test-wallet/routes.tsx'
+import { offlineRoutes } from './offline/routes.tsx'
 
 /** The web app's figures for /metrics: payouts it must send, fundings and payouts by state, failures by reason. */
 function webMetrics(database: Database) {
@@ -44,6 +45,7 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps, servic
   const { config, database } = deps
   const { testWallets } = services
   app.get('/health', async () => ({ ok: true }))
+  offlineRoutes(app, { cookieSecret: config.cookieSecret, deadlineMs: config.offlineDeadlineMs })
   operationsRoutes(app, { metrics: webMetrics(database), database, token: config.metricsToken, maxWorkerLagSeconds: config.maxWorkerLagSeconds })
   // Browsers ask for it on every first visit; an empty answer they may keep costs less than the 404 page.
   app.get('/favicon.ico', (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=604800').send())

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { Agent, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, jobFields, SAMPLE, startTestWeb, type TestWeb } from './helpers.ts'
+import { jobs } from '../src/jobs/model.ts'
 import { users } from '../src/domain/user.ts'
 import { sessions } from '../src/sessions/model.ts'
 
@@ -120,5 +121,51 @@ describe('people', () => {
     const statuses: number[] = []
     for (let i = 0; i < 7; i++) statuses.push((await a.post('/login', { username: 'maria', password: 'bad' })).status)
     expect(statuses).toContain(429)
+  })
+
+  // What the service worker may keep is decided here (public/sw.js only obeys): docs/web.md "Offline".
+  test('offline: only a signed-in person\'s own pages are marked, under a per-session key that logout ends', async () => {
+    const owner = new Agent(t.baseUrl)
+    await owner.register('offline_owner', 'funder')
+    await owner.postMultipart('/jobs', { ...jobFields({ title: 'Guardado para leer sin red' }), reference: SAMPLE.mp3 })
+    const [job] = await t.database.db.select().from(jobs).where(eq(jobs.title, 'Guardado para leer sin red'))
+    const applicant = new Agent(t.baseUrl)
+    const registered = await applicant.register('offline_reader', 'creator')
+    const sid = registered.headers.getSetCookie().find((c) => c.startsWith('sid='))!.split(';')[0]!.slice(4)
+    expect((await applicant.postMultipart(`/jobs/${job!.id}/apply`, { note: 'Sí' })).status).toBe(303)
+    const stranger = new Agent(t.baseUrl)
+    await stranger.register('offline_stranger', 'creator')
+    const anon = new Agent(t.baseUrl)
+    const mark = async (a: Agent, path: string) => {
+      const res = await a.get(path)
+      return [res.headers.get('x-voces-offline'), res.headers.get('x-voces-cache-key')]
+    }
+    const [, key] = await mark(applicant, '/')
+    expect(key).toMatch(/^[\w-]{22}$/)
+    expect(key).not.toBe(sid)
+    expect(sid).not.toContain(key)
+    for (const path of ['/', '/dashboard', '/dashboard/work', '/dashboard/applications', '/dashboard/money', '/notices', `/jobs/${job!.id}`]) {
+      expect(await mark(applicant, path), path).toEqual(['page', key])
+    }
+    expect(await mark(applicant, `/media/${job!.referenceMediaId}`)).toEqual(['media', key])
+    // Not hers, not a page of her own, not signed in, or a failure: never marked.
+    for (const path of ['/jobs', '/profile', '/admin', '/nowhere', '/audio']) expect(await mark(applicant, path), path).toEqual([null, key])
+    expect((await mark(stranger, `/jobs/${job!.id}`))[0]).toBeNull()
+    expect((await mark(owner, `/jobs/${job!.id}`))[0]).toBeNull()
+    expect(await mark(anon, '/')).toEqual([null, ''])
+    expect(await mark(anon, `/media/${job!.referenceMediaId}`)).toEqual([null, ''])
+    expect((await applicant.post('/language', { lang: 'es', next: '/' })).headers.get('x-voces-offline')).toBeNull()
+    // Another session (another person) has another key.
+    expect((await mark(stranger, '/'))[1]).not.toBe(key)
+
+    // The offline page is nobody's: no session in it, in the language asked.
+    const offline = await applicant.get('/offline?lang=en')
+    expect(offline.html).toContain('You are offline and this page was not saved on this phone.')
+    expect(offline.html).not.toContain('action="/logout"')
+    expect(offline.headers.get('x-voces-cache-key')).toBe('')
+
+    const out = await applicant.post('/logout')
+    expect(out.headers.get('clear-site-data')).toBe('"cache"')
+    expect(await mark(applicant, '/')).toEqual([null, ''])
   })
 })

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { MediaService } from './service.ts'
 import { errorPage } from '../http/render.tsx'
+import { keepOffline } from '../http/offline.ts'
 import { sendMedia } from './send.ts'
 
 export function mediaRoutes(app: FastifyInstance, media: MediaService): void {
@@ -14,6 +15,8 @@ export function mediaRoutes(app: FastifyInstance, media: MediaService): void {
       .header('content-disposition', 'inline')
       .header('content-security-policy', "default-src 'none'; media-src 'self'; img-src 'self'; sandbox")
       .header('cache-control', 'private, max-age=3600')
+    // A job's reference file is kept with the person's pages, to listen to offline (public/sw.js).
+    if (file.purpose === 'job_reference') keepOffline(reply, 'media')
     return sendMedia(media, file, req.headers.range, reply)
   })
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { NoticeService } from './service.ts'
 import { errorPage, page, redirect } from '../http/render.tsx'
 import { requireUser } from '../http/guards.ts'
+import { keepOffline } from '../http/offline.ts'
 import { safeLocalPath } from '../http/context.ts'
 import { Inbox } from './views/inbox.tsx'
 
@@ -15,6 +16,7 @@ export function noticeRoutes(app: FastifyInstance, deps: { notices: NoticeServic
     const raw = Number.parseInt(String((req.query as Record<string, unknown>).page ?? '1'), 10)
     const pageNo = Number.isInteger(raw) && raw >= 1 && raw <= MAX_PAGE ? raw : 1
     const { items, more } = await deps.notices.list(user, pageNo)
+    keepOffline(reply)
     return page(req, reply, { title: 'notices.title', titleSlug: 'notices.title' }, (ctx) => <Inbox ctx={ctx} items={items} page={pageNo} more={more} />)
   })
 

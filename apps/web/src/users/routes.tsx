@@ -106,6 +106,11 @@ export function userRoutes(
     await sessions.destroy(req.cookies[SESSION_COOKIE])
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     reply.clearCookie(CSRF_COOKIE, { path: '/' })
+    // No page of this person stays on a shared phone: the browser empties its caches (the service worker's
+    // stored pages too), and the next page's empty cache key tells a worker to drop them. Not "storage": it
+    // would also empty IndexedDB, where her recordings wait to be sent (public/outbox.js keeps them per
+    // person, hidden from anyone else, until she logs in again) — a person never loses what she recorded.
+    reply.header('clear-site-data', '"cache"')
     return redirect(reply, '/', 'logged_out')
   })
 

@@ -3,6 +3,7 @@ import { ASSET_VERSION } from './assets.ts'
 import type { ViewCtx } from './context.ts'
 import { Csrf } from './form.tsx'
 import { Speak, SpeakButton } from './speak.tsx'
+import { AppHead, OfflineBanner } from './offline.tsx'
 
 export { ASSET_VERSION }
 
@@ -69,6 +70,7 @@ export function Layout(
           <title safe>{`${p.title} · Voces Market`}</title>
           <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
           <script src={`/static/app.js?v=${ASSET_VERSION}`} defer></script>
+          <AppHead ctx={ctx} version={ASSET_VERSION} />
         </head>
         <body data-lang={lang} data-not-recorded={t('common.not_recorded')} data-record-label={t('submissions.record')} data-stop-label={t('submissions.stop')} data-record-or-ask={t('audio.record_or_ask')}>
           <a class="skip" href="#main" data-audio-slug="layout.skip" safe>
@@ -153,6 +155,7 @@ export function Layout(
             </form>
           </header>
           <main id="main" tabindex="-1">
+            <OfflineBanner ctx={ctx} />
             <div class="title-row">
               <h1 data-audio-slug={p.titleSlug} safe>
                 {p.title}

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { page } from '../../http/render.tsx'
+import { keepOffline } from '../../http/offline.ts'
 import { requireUser } from '../../http/guards.ts'
 import { HomeGrid } from './views/home.tsx'
 import { Money, MyApplications, MyJobs, PendingWork } from './views/lists.tsx'
@@ -28,12 +29,14 @@ export function dashboardRoutes(
 
   app.get('/', async (req, reply) => {
     const c = await counts(req.user)
+    keepOffline(reply)
     return page(req, reply, { title: 'home.title', titleSlug: 'home.title' }, (ctx) => <HomeGrid ctx={ctx} counts={c} />)
   })
   app.get('/dashboard', async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const c = await counts(user)
+    keepOffline(reply)
     return page(req, reply, { title: 'nav.dashboard', titleSlug: 'nav.dashboard' }, (ctx) => <HomeGrid ctx={ctx} counts={c} />)
   })
 
@@ -50,6 +53,7 @@ export function dashboardRoutes(
     if (!user) return reply
     const [rows, submissions] = await Promise.all([deps.applications.listMine(user.id), deps.submissions.listMine(user.id)])
     const escrow = await deps.payouts.escrowStates(rows.map((r) => r.job))
+    keepOffline(reply)
     return page(req, reply, { title: 'home.my_applications', titleSlug: 'home.my_applications' }, (ctx) => (
       <MyApplications ctx={ctx} rows={rows} submissions={submissions} escrow={escrow} />
     ))
@@ -60,6 +64,7 @@ export function dashboardRoutes(
     if (!user) return reply
     const rows = await dashboard.pendingWork(user.id)
     const escrow = await deps.payouts.escrowStates(rows.map((r) => r.job))
+    keepOffline(reply)
     return page(req, reply, { title: 'home.pending_work', titleSlug: 'home.pending_work' }, (ctx) => <PendingWork ctx={ctx} rows={rows} escrow={escrow} />)
   })
 
@@ -67,6 +72,7 @@ export function dashboardRoutes(
     const user = requireUser(req, reply)
     if (!user) return reply
     const mine = await dashboard.money(user.id)
+    keepOffline(reply)
     return page(req, reply, { title: 'home.money', titleSlug: 'home.money' }, (ctx) => <Money ctx={ctx} lines={mine.lines} entries={mine.entries} />)
   })
 }

@@ -69,7 +69,7 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
         </p>
         <SpeakButton slug={`job.${job.id}.description`} text={job.description} ctx={ctx} />
       </div>
-      {p.reference ? <MediaPreview ctx={ctx} kind={p.reference.kind} id={p.reference.id} /> : ''}
+      {p.reference ? <MediaPreview ctx={ctx} kind={p.reference.kind} id={p.reference.id} offline /> : ''}
       <dl class="facts">
         <dt safe>{t('jobs.language')}</dt>
         <dd safe>{`${t(`languages.${job.language}`)}${job.dialect ? ` (${job.dialect})` : ''}`}</dd>

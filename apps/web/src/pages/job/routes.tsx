@@ -8,6 +8,7 @@ import type { PayoutService } from '../../payouts/service.ts'
 import type { UserService } from '../../users/service.ts'
 import { ACTIVE_STATES } from '../../jobs/model.ts'
 import { errorPage, page } from '../../http/render.tsx'
+import { keepOffline } from '../../http/offline.ts'
 import { JobPage, type CreatorData, type OwnerData } from './job-page.tsx'
 import { shortfall } from '../../payouts/ledger.ts'
 
@@ -74,6 +75,8 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
     // Both at once: one round trip's wait instead of two.
     const [ledger, reference] = await Promise.all([owner ? owner.ledger : deps.payouts.ledger(job), job.referenceMediaId ? deps.media.get(job.referenceMediaId) : null])
     const escrow = deps.payouts.escrowState(ledger, job)
+    // A job the person applied to or was chosen for is one of their own pages: readable offline.
+    if (creator?.application) keepOffline(reply)
     return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
       <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} ledger={ledger} escrow={escrow} reference={reference} owner={owner} creator={creator} />
     ))
