@@ -18,14 +18,16 @@ const webFeatures = {
   'payments-client': [],
   sessions: [],
   media: [],
+  // Idempotency keys and the page's offline queue (its scripts and views); used by the forms a phone queues.
+  outbox: [],
   users: ['sessions', 'media', 'payments-client'],
   jobs: ['media'],
-  applications: ['jobs', 'media'],
-  submissions: ['applications', 'jobs', 'media'],
+  applications: ['jobs', 'media', 'outbox'],
+  submissions: ['applications', 'jobs', 'media', 'outbox'],
   payouts: ['submissions', 'jobs', 'payments-client'],
   funding: ['payouts', 'jobs', 'payments-client'],
   disputes: ['submissions', 'jobs'],
-  audio: ['jobs', 'media'],
+  audio: ['jobs', 'media', 'outbox'],
   // Told of every feature's events through app.ts callbacks; it imports none of them.
   notices: [],
   'test-wallet': []

@@ -45,6 +45,8 @@ import { payoutRoutes } from './payouts/routes.tsx'
 import { createScheduler } from './scheduler.ts'
 import { createAudioService } from './audio/service.ts'
 import { audioRoutes } from './audio/routes.tsx'
+import { createOutboxService } from './outbox/service.ts'
+import { outboxRoutes } from './outbox/routes.ts'
 import { recordingsFor } from './audio/recordings.ts'
 import { webhookRoutes } from './payments-client/webhooks.ts'
 import { jobPageRoutes } from './pages/job/routes.tsx'
@@ -182,7 +184,9 @@ function createServices(deps: WebDeps) {
       mediaSweep: () => media.sweepIfDue(deps.config.media.sweepIntervalMs)
     }
   })
-  return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails }
+  // Idempotency keys of forms a phone may send again (the offline queue, docs/web.md).
+  const outbox = createOutboxService({ db, clock })
+  return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails, outbox }
 }
 
 /** The web app's figures for /metrics: payouts it must send, fundings and payouts by state, failures by reason. */
@@ -329,7 +333,8 @@ export async function buildWebApp(deps: WebDeps): Promise<WebApp> {
     onPayment: (pendingId) => services.fundings.refreshByPendingId(pendingId),
     onPayout: (payoutId) => services.payouts.refresh(payoutId)
   })
-  audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, secureCookies: config.secureCookies })
+  audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, outbox: services.outbox, secureCookies: config.secureCookies })
+  outboxRoutes(app)
   // Pages that assemble several features.
   jobPageRoutes(app, services)
   jobConfirmRoutes(app, services)

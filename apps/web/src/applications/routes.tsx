@@ -1,12 +1,16 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ApplicationService } from './service.ts'
 import { APPLICATION_STATES, type ApplicationState } from './model.ts'
-import { errorPages, redirect } from '../http/render.tsx'
+import { errorPages, noticeUrl, redirect } from '../http/render.tsx'
 import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { applicationErrorStatus } from './errors.ts'
-import { body, str } from '../http/form.ts'
+import { body, str, type FormBody } from '../http/form.ts'
+import { isDone, type Done, type OutboxService } from '../outbox/service.ts'
+import { outboxErrorStatus } from '../outbox/errors.ts'
+import type { Job } from '../jobs/model.ts'
+import type { User } from '../domain/user.ts'
 import type { MediaService } from '../media/service.ts'
 import type { JobService } from '../jobs/service.ts'
 import { keepUploads } from '../media/kept.ts'
@@ -17,15 +21,23 @@ import { LIMITS, tooLong } from '../domain/limits.ts'
 import { refusedStatus, type Problem } from '../domain/problems.ts'
 import { requireUser } from '../http/guards.ts'
 
-const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus })
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus, ...outboxErrorStatus })
 
-export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService; media: MediaService; jobs: JobService }): void {
+export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService; media: MediaService; jobs: JobService; outbox: OutboxService }): void {
   app.post<{ Params: { id: string } }>('/jobs/:id/apply', async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const job = await deps.jobs.getForViewer(user, req.params.id)
     if (job === 'not_found') return errorPage(req, reply, job)
     const b = body(req)
+    // Sent again with the same key (a phone that lost the answer): answered as the first time, nothing new.
+    const result = await deps.outbox.once(user, str(b, 'idempotencyKey'), 'application', () => applyWith(req, reply, user, job, b))
+    if (typeof result === 'string') return errorPage(req, reply, result, `/jobs/${job.id}`)
+    return isDone(result) ? reply.redirect(result.done, 303) : result
+  })
+
+  /** Applies with the form; Done with where to go, or the reply already sent (the form again, or an error). */
+  async function applyWith(req: FastifyRequest, reply: FastifyReply, user: User, job: Job, b: FormBody): Promise<Done | FastifyReply> {
     const note = str(b, 'note')
     const kept = await keepUploads(deps.media, {
       owner: user,
@@ -53,8 +65,8 @@ export function applicationRoutes(app: FastifyInstance, deps: { applications: Ap
         </>
       ))
     }
-    return redirect(reply, `/jobs/${job.id}`, 'applied')
-  })
+    return { done: noticeUrl(`/jobs/${job.id}`, 'applied') }
+  }
 
   app.post<{ Params: { id: string } }>('/applications/:id/withdraw', async (req, reply) => {
     const user = requireUser(req, reply)

@@ -17,13 +17,16 @@ import { audioErrorStatus } from './errors.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { MediaService } from '../media/service.ts'
 import { sendMedia } from '../media/send.ts'
+import type { OutboxService } from '../outbox/service.ts'
+import { outboxErrorStatus } from '../outbox/errors.ts'
 
-const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...audioErrorStatus })
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...audioErrorStatus, ...outboxErrorStatus })
 
 export interface AudioRouteDeps {
   audio: AudioService
   media: MediaService
   jobs: JobService
+  outbox: OutboxService
   secureCookies: boolean
 }
 
@@ -118,9 +121,13 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     const back = `/audio/contribute?target=${encodeURIComponent(target)}${nextParam(str(b, 'next'))}`
     if (!isLanguage(language) || !bytes) return errorPage(req, reply, 'invalid_input', back)
     if (fieldTarget(target) && (await textOf(target, translator(req.lang), user)) === null) return errorPage(req, reply, 'not_found')
-    const clip = await audio.contribute({ contributor: user, target, language, bytes })
+    // Sent again with the same key (a phone that lost the answer): answered as the first time, one clip only.
+    const clip = await deps.outbox.once(user, str(b, 'idempotencyKey'), 'contribution', async () => {
+      const made = await audio.contribute({ contributor: user, target, language, bytes })
+      return typeof made === 'string' ? made : { done: `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(str(b, 'next'))}` }
+    })
     if (typeof clip === 'string') return errorPage(req, reply, clip, back)
-    return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(str(b, 'next'))}`)
+    return reply.redirect(clip.done, 303)
   })
 
   // Anyone may ask, signed in or not: the open request is unique per target and language.

@@ -2,6 +2,7 @@ import type { ViewCtx } from '../../views/context.ts'
 import { LANGUAGES, type Language } from '../../domain/languages.ts'
 import { Csrf, ErrorSummary, Field, LinkButton, Select, Submit } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
+import { OutboxKey, OutboxPanel } from '../../outbox/views/outbox.tsx'
 import type { AudioClip, AudioRequest } from '../model.ts'
 
 export interface ContributeData {
@@ -84,11 +85,12 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
         )}
       </section>
       {user ? (
-        <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title">
+        <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title" data-outbox data-outbox-label={t('audio.record_title')}>
           <h2 id="audio-record-title">
             <Speak slug="audio.record_title" text={t('audio.record_title')} ctx={ctx} />
           </h2>
           <Csrf token={csrf} />
+          <OutboxKey />
           <input type="hidden" name="target" value={d.target} />
           {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
           <Select ctx={ctx} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} />
@@ -97,6 +99,11 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
           </div>
           <Submit ctx={ctx} slug="audio.send" text={t('audio.send')} />
         </form>
+      ) : (
+        ''
+      )}
+      {user ? (
+        <OutboxPanel ctx={ctx} />
       ) : (
         <p>
           <LinkButton ctx={ctx} href={`/login?next=${encodeURIComponent(back)}`} slug="audio.login_to_record" text={t('audio.login_to_record')} kind="primary" />

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { page } from '../../http/render.tsx'
 import { requireUser } from '../../http/guards.ts'
 import { HomeGrid } from './views/home.tsx'
+import { OutboxPanel } from '../../outbox/views/outbox.tsx'
 import { Money, MyApplications, MyJobs, PendingWork } from './views/lists.tsx'
 import { createDashboardService } from './service.ts'
 import type { JobService } from '../../jobs/service.ts'
@@ -34,7 +35,13 @@ export function dashboardRoutes(
     const user = requireUser(req, reply)
     if (!user) return reply
     const c = await counts(user)
-    return page(req, reply, { title: 'nav.dashboard', titleSlug: 'nav.dashboard' }, (ctx) => <HomeGrid ctx={ctx} counts={c} />)
+    // What this phone keeps to send (public/outbox.js reads it from IndexedDB: the server cannot know it).
+    return page(req, reply, { title: 'nav.dashboard', titleSlug: 'nav.dashboard' }, (ctx) => (
+      <>
+        <HomeGrid ctx={ctx} counts={c} />
+        {user.isCreator ? <OutboxPanel ctx={ctx} /> : ''}
+      </>
+    ))
   })
 
   app.get<{ Querystring: { state?: string } }>('/dashboard/jobs', async (req, reply) => {
@@ -60,7 +67,12 @@ export function dashboardRoutes(
     if (!user) return reply
     const rows = await dashboard.pendingWork(user.id)
     const escrow = await deps.payouts.escrowStates(rows.map((r) => r.job))
-    return page(req, reply, { title: 'home.pending_work', titleSlug: 'home.pending_work' }, (ctx) => <PendingWork ctx={ctx} rows={rows} escrow={escrow} />)
+    return page(req, reply, { title: 'home.pending_work', titleSlug: 'home.pending_work' }, (ctx) => (
+      <>
+        <OutboxPanel ctx={ctx} />
+        <PendingWork ctx={ctx} rows={rows} escrow={escrow} />
+      </>
+    ))
   })
 
   app.get('/dashboard/money', async (req, reply) => {
