@@ -19,6 +19,10 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20)
   }
   var urls = []
+  // The phone's other open pages show the same queue: each change is told to them.
+  var channel = window.BroadcastChannel ? new window.BroadcastChannel(box.TAG) : null
+  var changed = function () { if (channel) channel.postMessage('changed'); return render() }
+  if (channel) channel.onmessage = function () { render() }
 
   /** What the server said when it refused: its error lines with their speakers (never its links). */
   function reason(html) {
@@ -50,8 +54,8 @@
       if (waiting > 0) {
         var line = part('count')
         line.querySelectorAll('*').forEach(function (el) {
-          ;['aria-label', 'data-speak-text'].forEach(function (a) { if (el.hasAttribute(a)) el.setAttribute(a, el.getAttribute(a).replace('__N__', waiting)) })
-          if (el.children.length === 0) el.textContent = el.textContent.replace('__N__', waiting)
+          ;['aria-label', 'data-speak-text'].forEach(function (a) { if (el.hasAttribute(a)) el.setAttribute(a, el.getAttribute(a).replace('%n', waiting)) })
+          if (el.children.length === 0) el.textContent = el.textContent.replace('%n', waiting)
         })
         count.appendChild(line)
       }
@@ -88,7 +92,7 @@
           // Deleting a recording cannot be undone: asked first, as every irreversible action is.
           if (what === 'ask') { confirm.hidden = false; confirm.querySelector('[data-outbox-act=delete]').focus() }
           if (what === 'keep') confirm.hidden = true
-          if (what === 'delete') box.store.remove(item.key).then(render).then(function () { list.focus() })
+          if (what === 'delete') box.store.remove(item.key).then(changed).then(function () { list.focus() })
         })
         ul.appendChild(li)
       })
@@ -102,7 +106,7 @@
       sw.ready.then(function (reg) { return reg.sync ? reg.sync.register(box.TAG) : Promise.reject(new Error('no sync')) }).catch(flush)
     } else if (navigator.onLine !== false) flush()
   }
-  function flush() { return box.sendAll().then(render) }
+  function flush() { return box.sendAll().then(changed) }
 
   document.addEventListener('submit', function (e) {
     var form = e.target
@@ -120,12 +124,20 @@
       else if (v.size > 0) files.push({ name: k, blob: v, filename: v.name })
     })
     var csrf = (form.querySelector('input[name=_csrf]') || {}).value || ''
-    var item = { key: uuid(), action: form.action, fields: fields, files: files, csrf: csrf, label: form.getAttribute('data-outbox-label') || document.title, resumable: form.hasAttribute('data-resumable'), state: 'waiting', uploads: {} }
+    // form.action may name a field called "action" (the submit buttons): the attribute is the address.
+    var item = { key: uuid(), action: new URL(form.getAttribute('action'), window.location.href).href, fields: fields, files: files, csrf: csrf, label: form.getAttribute('data-outbox-label') || document.title, resumable: form.hasAttribute('data-resumable'), state: 'waiting', uploads: {} }
     var buttons = form.querySelectorAll('button[type=submit]')
     buttons.forEach(function (b) { b.disabled = true })
     var status = form.querySelector('[data-upload-status]')
     var bar = status && status.querySelector('progress')
-    var queued = function () { buttons.forEach(function (b) { b.disabled = false }); if (status) status.hidden = true; return render().then(wake) }
+    var queued = function () {
+      // What was kept is in the queue now: the form starts empty, so a second press cannot send it twice.
+      form.reset()
+      form.querySelectorAll('[data-recorder] audio').forEach(function (a) { a.hidden = true })
+      buttons.forEach(function (b) { b.disabled = false })
+      if (status) status.hidden = true
+      return changed().then(wake)
+    }
     box.store.put(item).then(function () {
       if (navigator.onLine === false) return queued()
       if (status && files.length) status.hidden = false

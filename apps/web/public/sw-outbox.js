@@ -1,4 +1,4 @@
-/* global self, indexedDB, fetch, FormData, URL, btoa, unescape */
+/* global self, indexedDB, fetch, FormData, URL, btoa, unescape, setTimeout */
 // The offline queue's store and sender (docs/web.md "Offline queue"). Runs in the page (outbox.js) and in
 // the service worker (sw.js: importScripts('/sw-outbox.js')), where Background Sync ('voces-outbox') wakes it.
 // Each item is sent with its idempotency key: media first with the tus protocol (resuming after a drop),
@@ -7,6 +7,7 @@
   'use strict'
   var TAG = 'voces-outbox'
   var CHUNK = 256 * 1024
+  var RETRY_MS = [500, 2000, 5000]
   function open() {
     return new Promise(function (resolve, reject) {
       var r = indexedDB.open('voces-outbox', 1)
@@ -79,7 +80,15 @@
     item.files.forEach(function (f) {
       chain = chain.then(function () {
         if (!item.resumable) return
-        return upload(item, f, headers, function (n) { if (onProgress) onProgress((done + n) / total) }).then(function (id) {
+        var progress = function (n) { if (onProgress) onProgress((done + n) / total) }
+        // A drop mid-upload: a few quick tries, each resuming where the server stopped; then the item waits.
+        var attempt = function (k) {
+          return upload(item, f, headers, progress).catch(function (e) {
+            if (k >= RETRY_MS.length) throw e
+            return new Promise(function (resolve) { setTimeout(resolve, RETRY_MS[k]) }).then(function () { return attempt(k + 1) })
+          })
+        }
+        return attempt(0).then(function (id) {
           if (id) ids[f.name] = id
           done += f.blob.size
         })

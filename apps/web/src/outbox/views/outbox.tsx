@@ -32,7 +32,7 @@ function Button({ ctx, slug, act, kind = 'secondary', when }: { ctx: ViewCtx; sl
 /**
  * What public/outbox.js shows of the items kept on this phone (the server cannot know them): an empty
  * live region, and the pieces it fills it with in the person's language, each with its speaker.
- * `__N__` is replaced by the count. Loaded only on the pages that queue or list (submit, apply,
+ * `%n` is replaced by the count. Loaded only on the pages that queue or list (submit, apply,
  * contribute, home and pending work).
  */
 export function OutboxPanel({ ctx }: { ctx: ViewCtx }): JSX.Element {
