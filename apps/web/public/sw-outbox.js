@@ -1,4 +1,4 @@
-/* global self, indexedDB, fetch, FormData, URL, btoa, unescape, setTimeout */
+/* global self, indexedDB, fetch, FormData, URL, btoa, setTimeout */
 // The offline queue's store and sender (docs/web.md "Offline queue"). Runs in the page (outbox.js) and in
 // the service worker (sw.js: importScripts('/sw-outbox.js')), where Background Sync ('voces-outbox') wakes it.
 // Each item is sent with its idempotency key: media first with the tus protocol (resuming after a drop),

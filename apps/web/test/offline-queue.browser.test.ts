@@ -23,7 +23,7 @@ let t: TestWeb
 let browser: Browser
 let owner: Agent
 let creator: Agent
-const ids: Record<string, string> = {}
+const ids = { sent: '', refused: '' }
 const wavPath = join(mkdtempSync(join(tmpdir(), 'voces-outbox-')), 'voice.wav')
 
 /** A published audio job with the creator selected, funded and started. */

@@ -68,7 +68,7 @@ export function OutboxPanel({ ctx }: { ctx: ViewCtx }): JSX.Element {
             <Button ctx={ctx} slug="outbox.cancel" act="ask" when="waiting" />
             <Button ctx={ctx} slug="outbox.discard" act="ask" when="refused" />
             <span class="with-speak" data-when="refused">
-              <a class="btn secondary" href="#" data-outbox-download download data-audio-slug="outbox.download" safe>
+              <a class="btn secondary" href="#" data-outbox-download download="recording.webm" data-audio-slug="outbox.download" safe>
                 {t('outbox.download')}
               </a>
               <SpeakButton slug="outbox.download" text={t('outbox.download')} ctx={ctx} />
