@@ -19,6 +19,10 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20)
   }
   var urls = []
+  // Whose page this is: a shared phone shows and sends each person only their own items.
+  var owner = list.getAttribute('data-owner')
+  var token = list.getAttribute('data-csrf')
+  var mine = function (items) { return items.filter(function (i) { return i.owner === owner }) }
   // The phone's other open pages show the same queue: each change is told to them.
   var channel = window.BroadcastChannel ? new window.BroadcastChannel(box.TAG) : null
   var changed = function () { if (channel) channel.postMessage('changed'); return render() }
@@ -44,7 +48,7 @@
   }
 
   function render() {
-    return box.store.all().then(function (items) {
+    return box.store.all().then(mine).then(function (items) {
       urls.forEach(function (u) { URL.revokeObjectURL(u) })
       urls = []
       list.hidden = items.length === 0
@@ -96,17 +100,25 @@
         })
         ul.appendChild(li)
       })
+      list.setAttribute('data-rendered', '')
     })
   }
 
+  /** This person's items go with this page's session (a new login has a new CSRF token); the worker sends for them. */
+  function claim() {
+    return box.store.all().then(mine).then(function (items) {
+      return Promise.all(items.map(function (i) { if (i.csrf === token) return null; i.csrf = token; return box.store.put(i) }))
+    }).then(function () { return box.store.owner(owner) })
+  }
   /** Asks the service worker to send the queue when the network is back; without Background Sync, this page does. */
   function wake() {
     var sw = navigator.serviceWorker
-    if (sw && sw.controller) {
-      sw.ready.then(function (reg) { return reg.sync ? reg.sync.register(box.TAG) : Promise.reject(new Error('no sync')) }).catch(flush)
-    } else if (navigator.onLine !== false) flush()
+    claim().then(function () {
+      if (sw && sw.controller) return sw.ready.then(function (reg) { return reg.sync ? reg.sync.register(box.TAG) : Promise.reject(new Error('no sync')) })
+      if (navigator.onLine !== false) return flush()
+    }).catch(flush)
   }
-  function flush() { return box.sendAll().then(changed) }
+  function flush() { return claim().then(function () { return box.sendAll(owner) }).then(changed) }
 
   document.addEventListener('submit', function (e) {
     var form = e.target
@@ -125,7 +137,7 @@
     })
     var csrf = (form.querySelector('input[name=_csrf]') || {}).value || ''
     // form.action may name a field called "action" (the submit buttons): the attribute is the address.
-    var item = { key: uuid(), action: new URL(form.getAttribute('action'), window.location.href).href, fields: fields, files: files, csrf: csrf, label: form.getAttribute('data-outbox-label') || document.title, resumable: form.hasAttribute('data-resumable'), state: 'waiting', uploads: {} }
+    var item = { key: uuid(), owner: owner, action: new URL(form.getAttribute('action'), window.location.href).href, fields: fields, files: files, csrf: csrf, label: form.getAttribute('data-outbox-label') || document.title, resumable: form.hasAttribute('data-resumable'), state: 'waiting', uploads: {} }
     var buttons = form.querySelectorAll('button[type=submit]')
     buttons.forEach(function (b) { b.disabled = true })
     var status = form.querySelector('[data-upload-status]')

@@ -11,16 +11,19 @@
   function open() {
     return new Promise(function (resolve, reject) {
       var r = indexedDB.open('voces-outbox', 1)
-      r.onupgradeneeded = function () { r.result.createObjectStore('items', { keyPath: 'key' }) }
+      r.onupgradeneeded = function () {
+        r.result.createObjectStore('items', { keyPath: 'key' })
+        r.result.createObjectStore('meta')
+      }
       r.onsuccess = function () { resolve(r.result) }
       r.onerror = function () { reject(r.error) }
     })
   }
-  function tx(mode, fn) {
+  function tx(mode, fn, name) {
     return open().then(function (db) {
       return new Promise(function (resolve, reject) {
-        var t = db.transaction('items', mode)
-        var req = fn(t.objectStore('items'))
+        var t = db.transaction(name || 'items', mode)
+        var req = fn(t.objectStore(name || 'items'))
         t.oncomplete = function () { db.close(); resolve(req ? req.result : undefined) }
         t.onerror = function () { db.close(); reject(t.error) }
       })
@@ -29,7 +32,12 @@
   var store = {
     all: function () { return tx('readonly', function (s) { return s.getAll() }) },
     put: function (item) { return tx('readwrite', function (s) { s.put(item) }) },
-    remove: function (key) { return tx('readwrite', function (s) { s.delete(key) }) }
+    remove: function (key) { return tx('readwrite', function (s) { s.delete(key) }) },
+    /** The person whose pages were open last: the worker sends only their items (a shared phone). */
+    owner: function (id) {
+      if (id === undefined) return tx('readonly', function (s) { return s.get('owner') }, 'meta')
+      return tx('readwrite', function (s) { s.put(id, 'owner') }, 'meta')
+    }
   }
   var b64 = function (s) { return btoa(unescape(encodeURIComponent(s))) }
   /** A network failure or a server that cannot answer now: the item waits for the next try. */
@@ -120,14 +128,17 @@
   }
 
   var running = null
-  /** Sends every waiting item, one after the other (one run at a time here); how many still wait. */
-  function sendAll() {
+  /**
+   * Sends the waiting items of the person signed in (the page says who; the worker takes the last person
+   * a page named), one after the other, one run at a time here; resolves to how many still wait.
+   */
+  function sendAll(owner) {
     if (running) return running
     var left = 0
-    running = store.all().then(function (items) {
+    running = Promise.all([store.all(), owner ? owner : store.owner()]).then(function (both) {
       var chain = Promise.resolve()
-      items.forEach(function (item) {
-        if (item.state !== 'waiting') return
+      both[0].forEach(function (item) {
+        if (item.state !== 'waiting' || item.owner !== both[1]) return
         chain = chain.then(function () { return send(item) }).then(function (r) { if (r.state === 'waiting') left++ })
       })
       return chain

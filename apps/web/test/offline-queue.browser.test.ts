@@ -3,7 +3,8 @@
  * opens her pending work and two job pages online, loses the network, records and submits on both; the
  * page says each is kept on the phone. The network comes back: the first arrives exactly once and the
  * funder sees it; the second job was canceled meanwhile, so that one stays on the phone, marked refused
- * with the server's reason, its recording playable and downloadable, until she discards it.
+ * with the server's reason, its recording playable and downloadable, until she discards it; another
+ * person signed in on the same phone sees none of it.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -23,6 +24,7 @@ let t: TestWeb
 let browser: Browser
 let owner: Agent
 let creator: Agent
+let neighbour: Agent
 const ids = { sent: '', refused: '' }
 const wavPath = join(mkdtempSync(join(tmpdir(), 'voces-outbox-')), 'voice.wav')
 
@@ -46,6 +48,8 @@ beforeAll(async () => {
   await owner.register('owner_q', 'funder')
   creator = new Agent(t.baseUrl)
   await creator.register('creator_q', 'creator')
+  neighbour = new Agent(t.baseUrl)
+  await neighbour.register('neighbour_q', 'creator')
   ids.sent = await jobAtWork('Aviso en otomí')
   ids.refused = await jobAtWork('Receta en náhuatl')
 })
@@ -54,15 +58,21 @@ afterAll(async () => {
   await t?.close()
 })
 
-async function creatorContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: PHONE })
+/** The phone's cookies become `who`'s session (one phone, shared). */
+async function signIn(context: BrowserContext, who: Agent): Promise<void> {
   const host = new URL(t.baseUrl).hostname
+  await context.clearCookies()
   await context.addCookies(
-    creator
+    who
       .cookieHeader()
       .split('; ')
       .map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), domain: host, path: '/' }))
   )
+}
+
+async function creatorContext(): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: PHONE })
+  await signIn(context, creator)
   return context
 }
 
@@ -83,7 +93,8 @@ test('recorded and submitted offline: kept on the phone, sent once when online; 
   const context = await creatorContext()
   const work = await context.newPage()
   await work.goto(`${t.baseUrl}/dashboard/work`)
-  // Nothing on this phone yet: the queue is not shown.
+  // Nothing on this phone yet: the queue, once read from IndexedDB, is not shown.
+  await work.locator('[data-outbox-list][data-rendered]').waitFor({ state: 'attached' })
   expect(await work.locator('[data-outbox-list]').isHidden()).toBe(true)
   const first = await context.newPage()
   await first.goto(`${t.baseUrl}/jobs/${ids.sent}`)
@@ -147,7 +158,15 @@ test('recorded and submitted offline: kept on the phone, sent once when online; 
   await first.screenshot({ path: screenshotPath('offline-queue-refused'), fullPage: true })
   await expectAxeClean(first, 'refused')
 
-  // Still there on the next visit, until she discards it (asked first).
+  // Another person on the same phone sees nothing of hers.
+  await signIn(context, neighbour)
+  await first.reload()
+  await first.locator('[data-outbox-list][data-rendered]').waitFor({ state: 'attached' })
+  expect(await first.locator('[data-outbox-list]').isHidden()).toBe(true)
+  expect(await first.locator('[data-outbox-item]').count()).toBe(0)
+
+  // Hers still, on her next visit, until she discards it (asked first).
+  await signIn(context, creator)
   await first.reload()
   const kept = first.locator('[data-outbox-item=refused]')
   await kept.waitFor()

@@ -39,7 +39,7 @@ export function OutboxPanel({ ctx }: { ctx: ViewCtx }): JSX.Element {
   const { t } = ctx
   return (
     <>
-      <section class="card outbox" data-outbox-list aria-live="polite" aria-labelledby="outbox-h" hidden>
+      <section class="card outbox" data-outbox-list data-owner={ctx.user?.id ?? ''} data-csrf={ctx.csrf} aria-live="polite" aria-labelledby="outbox-h" hidden>
         <h2 id="outbox-h">
           <span aria-hidden="true">📱 </span>
           <Speak slug="outbox.title" text={t('outbox.title')} ctx={ctx} />
