@@ -17,6 +17,9 @@ describe("the features' error maps, combined", () => {
       reason_required: 422,
       invalid_email: 422,
       upload_missing: 400,
+      // idempotency keys of the offline queue (outbox/)
+      idempotency_key_used: 409,
+      still_sending: 409,
       invalid_input: 422,
       too_long: 422,
       required: 422,

@@ -9,6 +9,7 @@ import { fundingErrorStatus } from './funding/errors.ts'
 import { audioErrorStatus } from './audio/errors.ts'
 import { disputeErrorStatus } from './disputes/errors.ts'
 import { testWalletErrorStatus } from './test-wallet/errors.ts'
+import { outboxErrorStatus } from './outbox/errors.ts'
 
 /** Every expected failure in the app with its HTTP status: each feature's own map, combined. */
 export const errorStatus = combineErrorStatus(
@@ -22,6 +23,7 @@ export const errorStatus = combineErrorStatus(
   fundingErrorStatus,
   audioErrorStatus,
   disputeErrorStatus,
-  testWalletErrorStatus
+  testWalletErrorStatus,
+  outboxErrorStatus
 )
 export type AppError = keyof typeof errorStatus

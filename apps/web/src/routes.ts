@@ -13,6 +13,7 @@ import { disputeRoutes } from './disputes/routes.tsx'
 import { fundingRoutes } from './funding/routes.tsx'
 import { payoutRoutes } from './payouts/routes.tsx'
 import { audioRoutes } from './audio/routes.tsx'
+import { outboxRoutes } from './outbox/routes.ts'
 import { webhookRoutes } from './payments-client/webhooks.ts'
 import { jobPageRoutes } from './pages/job/routes.tsx'
 import { jobConfirmRoutes } from './pages/job/confirm.tsx'
@@ -72,7 +73,8 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps, servic
     onPayment: (pendingId) => services.fundings.refreshByPendingId(pendingId),
     onPayout: (payoutId) => services.payouts.refresh(payoutId)
   })
-  audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, secureCookies: config.secureCookies })
+  audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, outbox: services.outbox, secureCookies: config.secureCookies })
+  outboxRoutes(app)
   // Pages that assemble several features.
   jobPageRoutes(app, services)
   jobConfirmRoutes(app, services)

@@ -21,6 +21,7 @@ import { createNoticeEvents } from './notices/events.ts'
 import { createEmailOutbox, smtpMailer, type Mailer } from './notices/email.ts'
 import { createSandboxAdmin } from './test-wallet/sandbox.ts'
 import { createTestWalletService } from './test-wallet/service.ts'
+import { createOutboxService } from './outbox/service.ts'
 
 export interface WebDeps {
   config: WebConfig
@@ -143,5 +144,7 @@ export function createServices(deps: WebDeps) {
         logger: deps.logger
       })
     : undefined
-  return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails, testWallets }
+  // Idempotency keys of forms a phone may send again (the offline queue, docs/web.md).
+  const outbox = createOutboxService({ db, clock })
+  return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails, testWallets, outbox }
 }

@@ -1,12 +1,16 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ApplicationService } from './service.ts'
 import { APPLICATION_STATES, type ApplicationState } from './model.ts'
-import { errorPages, redirect } from '../http/render.tsx'
+import { errorPages, noticeUrl, redirect } from '../http/render.tsx'
 import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { applicationErrorStatus } from './errors.ts'
-import { body, str } from '../http/form.ts'
+import { body, str, type FormBody } from '../http/form.ts'
+import { isDone, type Done, type OutboxService } from '../outbox/service.ts'
+import { outboxErrorStatus } from '../outbox/errors.ts'
+import type { Job } from '../jobs/model.ts'
+import type { User } from '../domain/user.ts'
 import { inputProblems } from '../http/input.ts'
 import type { MediaService } from '../media/service.ts'
 import type { JobService } from '../jobs/service.ts'
@@ -23,18 +27,26 @@ const APPLICATION_FILES: readonly UploadField[] = [
   { name: 'image', kind: 'image' }
 ]
 
-const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus })
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...applicationErrorStatus, ...outboxErrorStatus })
 
-export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService; media: MediaService; jobs: JobService }): void {
+export function applicationRoutes(app: FastifyInstance, deps: { applications: ApplicationService; media: MediaService; jobs: JobService; outbox: OutboxService }): void {
   app.post<{ Params: { id: string } }>('/jobs/:id/apply', { config: { showsFormAgain: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const job = await deps.jobs.getForViewer(user, req.params.id)
     if (job === 'not_found') return errorPage(req, reply, job)
+    const b = body(req)
+    // Sent again with the same key (a phone that lost the answer): answered as the first time, nothing new.
+    const result = await deps.outbox.once(user, str(b, 'idempotencyKey'), 'application', () => applyWith(req, reply, user, job, b))
+    if (typeof result === 'string') return errorPage(req, reply, result, `/jobs/${job.id}`)
+    return isDone(result) ? reply.redirect(result.done, 303) : result
+  })
+
+  /** Applies with the form; Done with where to go, or the reply already sent (the form again, or an error). */
+  async function applyWith(req: FastifyRequest, reply: FastifyReply, user: User, job: Job, b: FormBody): Promise<Done | FastifyReply> {
     // Refused before anything of the form is stored: no file is kept for someone who may not apply.
     const refused = await deps.applications.mayApply(user, job)
     if (refused) return errorPage(req, reply, refused, `/jobs/${job.id}`)
-    const b = body(req)
     const note = str(b, 'note')
     const kept = await keepJobFormUploads(deps.media, { owner: user, purpose: 'application', jobId: job.id, body: b, fields: APPLICATION_FILES, text: { field: 'note', value: note, max: LIMITS.applicationNote } })
     const problems = [...inputProblems(req), ...kept.problems]
@@ -47,8 +59,8 @@ export function applicationRoutes(app: FastifyInstance, deps: { applications: Ap
         <ApplyForm ctx={ctx} job={job} problems={problems} values={{ note }} kept={kept.ids} />
       ))
     }
-    return redirect(reply, `/jobs/${job.id}`, 'applied')
-  })
+    return { done: noticeUrl(`/jobs/${job.id}`, 'applied') }
+  }
 
   app.post<{ Params: { id: string } }>('/applications/:id/withdraw', async (req, reply) => {
     const user = requireUser(req, reply)

@@ -19,13 +19,16 @@ import { audioErrorStatus } from './errors.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { MediaService } from '../media/service.ts'
 import { sendMedia } from '../media/send.ts'
+import { isDone, type Done, type OutboxService } from '../outbox/service.ts'
+import { outboxErrorStatus } from '../outbox/errors.ts'
 
-const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...audioErrorStatus })
+const errorPage = errorPages({ ...commonErrorStatus, ...mediaErrorStatus, ...audioErrorStatus, ...outboxErrorStatus })
 
 export interface AudioRouteDeps {
   audio: AudioService
   media: MediaService
   jobs: JobService
+  outbox: OutboxService
   secureCookies: boolean
 }
 
@@ -132,23 +135,28 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
     if (!isTarget(target)) return errorPage(req, reply, 'invalid_target')
     if (fieldTarget(target) && (await textOf(target, translator(req.lang), user)) === null) return errorPage(req, reply, 'not_found')
     // The recording is stored before the rest is judged, so a refusal never loses it; bytes that can
-    // never be a clip (too big, too long) are refused without being kept.
-    const bytes = file(b, 'audio')
-    const unfit = bytes ? await audio.refusal(bytes) : undefined
-    const kept = unfit
-      ? { ids: {} as Record<string, string>, problems: [{ field: 'audio', code: unfit }] }
-      : await keepUploads(deps.media, { owner: user, purpose: 'audio_clip', body: b, fields: [{ name: 'audio', kind: 'audio' }] })
-    const problems: Problem[] = [...kept.problems]
-    const mediaId = kept.ids.audio
-    if (!mediaId && problems.length === 0) problems.push({ field: 'audio', code: 'required' })
-    if (!isLanguage(language)) problems.push({ field: 'language', code: 'invalid_input' })
-    if (problems.length === 0 && mediaId && isLanguage(language)) {
-      const clip = await audio.contribute({ contributor: user, target, language, mediaId })
-      if (typeof clip !== 'string') return redirect(reply, `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(next ?? '')}`)
-      if (clip === 'invalid_target' || clip === 'not_found') return errorPage(req, reply, clip)
-      return contributePage(req, reply, { target, next, problems: [{ field: 'audio', code: clip }] })
-    }
-    return contributePage(req, reply, { target, next, problems, kept: mediaId, language: isLanguage(language) ? language : undefined })
+    // never be a clip (too big, too long) are refused without being kept. Sent again with the same key (a
+    // phone that lost the answer): answered as the first time, one clip only.
+    const result = await deps.outbox.once(user, str(b, 'idempotencyKey'), 'contribution', async (): Promise<Done | FastifyReply> => {
+      const bytes = file(b, 'audio')
+      const unfit = bytes ? await audio.refusal(bytes) : undefined
+      const kept = unfit
+        ? { ids: {} as Record<string, string>, problems: [{ field: 'audio', code: unfit }] }
+        : await keepUploads(deps.media, { owner: user, purpose: 'audio_clip', body: b, fields: [{ name: 'audio', kind: 'audio' }] })
+      const problems: Problem[] = [...kept.problems]
+      const mediaId = kept.ids.audio
+      if (!mediaId && problems.length === 0) problems.push({ field: 'audio', code: 'required' })
+      if (!isLanguage(language)) problems.push({ field: 'language', code: 'invalid_input' })
+      if (problems.length === 0 && mediaId && isLanguage(language)) {
+        const clip = await audio.contribute({ contributor: user, target, language, mediaId })
+        if (typeof clip !== 'string') return { done: `/audio/contribute?target=${encodeURIComponent(target)}&sent=1${nextParam(next ?? '')}` }
+        if (clip === 'invalid_target' || clip === 'not_found') return errorPage(req, reply, clip)
+        return contributePage(req, reply, { target, next, problems: [{ field: 'audio', code: clip }] })
+      }
+      return contributePage(req, reply, { target, next, problems, kept: mediaId, language: isLanguage(language) ? language : undefined })
+    })
+    if (typeof result === 'string') return errorPage(req, reply, result, `/audio/contribute?target=${encodeURIComponent(target)}${nextParam(next ?? '')}`)
+    return isDone(result) ? reply.redirect(result.done, 303) : result
   })
 
   // Anyone may ask, signed in or not: the open request is unique per target and language.

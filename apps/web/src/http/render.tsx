@@ -102,6 +102,10 @@ function backPath(req: FastifyRequest, back: string | undefined): string | undef
 export const errorPage = errorPages(commonErrorStatus)
 
 export function redirect(reply: FastifyReply, to: string, notice?: string): FastifyReply {
-  const url = notice ? `${to}${to.includes('?') ? '&' : '?'}ok=${encodeURIComponent(notice)}` : to
-  return reply.redirect(url, 303)
+  return reply.redirect(notice ? noticeUrl(to, notice) : to, 303)
+}
+
+/** A page with a notice to show (`?ok=<key>`, views/layout.tsx NOTICES). */
+export function noticeUrl(to: string, notice: string): string {
+  return `${to}${to.includes('?') ? '&' : '?'}ok=${encodeURIComponent(notice)}`
 }

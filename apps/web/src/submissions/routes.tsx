@@ -3,14 +3,18 @@ import type { SubmissionService } from './service.ts'
 import type { JobService } from '../jobs/service.ts'
 import type { MediaService } from '../media/service.ts'
 import { keepJobFormUploads, type UploadField } from '../media/kept.ts'
-import { errorPages, page, redirect, refusedForm } from '../http/render.tsx'
+import { errorPages, noticeUrl, page, redirect, refusedForm } from '../http/render.tsx'
 import { SubmitForm } from './views/submissions.tsx'
 import { LIMITS } from '../domain/limits.ts'
 import { commonErrorStatus } from '../http/errors.ts'
 import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus } from '../jobs/errors.ts'
 import { submissionErrorStatus } from './errors.ts'
-import { body, file, str } from '../http/form.ts'
+import { body, file, str, type FormBody } from '../http/form.ts'
+import { isDone, type Done, type OutboxService } from '../outbox/service.ts'
+import { outboxErrorStatus } from '../outbox/errors.ts'
+import type { Job } from '../jobs/model.ts'
+import type { User } from '../domain/user.ts'
 import { inputProblems } from '../http/input.ts'
 import { requireUser } from '../http/guards.ts'
 import { ReviewConfirm, type ReviewAction } from './views/review.tsx'
@@ -23,7 +27,7 @@ const SUBMISSION_FILES: readonly UploadField[] = [
   { name: 'image', kind: 'image' }
 ]
 
-const errorStatus = { ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...submissionErrorStatus }
+const errorStatus = { ...commonErrorStatus, ...mediaErrorStatus, ...jobErrorStatus, ...submissionErrorStatus, ...outboxErrorStatus }
 const errorPage = errorPages(errorStatus)
 type Failure = keyof typeof errorStatus
 /** Failures of the reason itself: the form is shown again with what was typed. */
@@ -32,16 +36,24 @@ const REASON_FAILURES: readonly Failure[] = ['reason_required', 'file_type', 'fi
 /** Failures the form itself answers, shown on it with the person's work kept; the rest get the error page. */
 const FORM_ERRORS: Record<string, string | undefined> = { empty_submission: undefined, too_long: 'text', wrong_deliverable: undefined }
 
-export function submissionRoutes(app: FastifyInstance, deps: { submissions: SubmissionService; jobs: JobService; media: MediaService }): void {
+export function submissionRoutes(app: FastifyInstance, deps: { submissions: SubmissionService; jobs: JobService; media: MediaService; outbox: OutboxService }): void {
   app.post<{ Params: { id: string } }>('/jobs/:id/submission', { config: { showsFormAgain: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const job = await deps.jobs.getForViewer(user, req.params.id)
     if (job === 'not_found') return errorPage(req, reply, job)
+    const b = body(req)
+    // Sent again with the same key (a phone that lost the answer): answered as the first time, nothing new.
+    const result = await deps.outbox.once(user, str(b, 'idempotencyKey'), 'submission', () => handIn(req, reply, user, job, b))
+    if (typeof result === 'string') return errorPage(req, reply, result, `/jobs/${job.id}`)
+    return isDone(result) ? reply.redirect(result.done, 303) : result
+  })
+
+  /** Saves or submits the form; Done with where to go, or the reply already sent (the form again, or an error). */
+  async function handIn(req: FastifyRequest, reply: FastifyReply, user: User, job: Job, b: FormBody): Promise<Done | FastifyReply> {
     // Refused before anything of the form is stored: no file is kept for someone who may not submit.
     const allowed = await deps.submissions.maySubmit(user, job)
     if (typeof allowed === 'string') return errorPage(req, reply, allowed, `/jobs/${job.id}`)
-    const b = body(req)
     const submit = str(b, 'action') === 'submit'
     const text = str(b, 'text')
     const kept = await keepJobFormUploads(deps.media, { owner: user, purpose: 'submission', jobId: job.id, body: b, fields: SUBMISSION_FILES, text: { field: 'text', value: text, max: LIMITS.submissionText } })
@@ -55,8 +67,8 @@ export function submissionRoutes(app: FastifyInstance, deps: { submissions: Subm
         <SubmitForm ctx={ctx} job={job} draft={draft} problems={problems} values={{ text }} kept={kept.ids} />
       ))
     }
-    return redirect(reply, `/jobs/${job.id}`, submit ? 'submitted' : 'draft_saved')
-  })
+    return { done: noticeUrl(`/jobs/${job.id}`, submit ? 'submitted' : 'draft_saved') }
+  }
 
   /** The confirmation page (GET) before accepting, declining or sending back; the POST does it. */
   async function confirmPage(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, action: ReviewAction, error?: Failure, reason = '') {

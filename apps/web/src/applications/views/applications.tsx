@@ -5,6 +5,7 @@ import { Csrf, ErrorSummary, Field, KeptFile, PostButton, Submit, fieldError, ty
 import { LIMITS } from '../../domain/limits.ts'
 import { MediaPreview } from '../../views/media.tsx'
 import { ResumableUpload } from '../../views/upload.tsx'
+import { OutboxKey, OutboxPanel } from '../../outbox/views/outbox.tsx'
 import { Speak } from '../../views/speak.tsx'
 
 export function ApplyForm(p: {
@@ -24,9 +25,10 @@ export function ApplyForm(p: {
       <h2 id="apply-h" data-audio-slug="job.apply" safe>
         {t('applications.apply_title')}
       </h2>
-      <form method="post" action={`/jobs/${job.id}/apply`} enctype="multipart/form-data" class="stack" data-resumable>
+      <form method="post" action={`/jobs/${job.id}/apply`} enctype="multipart/form-data" class="stack" data-resumable data-outbox data-outbox-label={`${t('applications.apply_title')}: ${job.title}`}>
         <ErrorSummary ctx={ctx} problems={p.problems} />
         <Csrf token={csrf} />
+        <OutboxKey />
         <Field ctx={ctx} name="note" multiline slug="applications.note" label={t('applications.note')} hint={t('applications.note_hint')} value={p.values?.note} maxlength={LIMITS.applicationNote} {...err('note')} />
         <div data-recorder>
           <KeptFile ctx={ctx} name="audio" kind="audio" id={kept.audio} />
@@ -39,6 +41,7 @@ export function ApplyForm(p: {
         <Submit ctx={ctx} slug="job.apply" text={t('applications.apply')} />
         <ResumableUpload ctx={ctx} />
       </form>
+      <OutboxPanel ctx={ctx} />
     </section>
   )
 }

@@ -2,6 +2,7 @@ import type { ViewCtx } from '../../views/context.ts'
 import { LANGUAGES, type Language } from '../../domain/languages.ts'
 import { Csrf, ErrorSummary, Field, KeptFile, LinkButton, Select, Submit, fieldError, type Problem } from '../../views/form.tsx'
 import { Speak } from '../../views/speak.tsx'
+import { OutboxKey, OutboxPanel } from '../../outbox/views/outbox.tsx'
 import type { AudioClip, AudioRequest } from '../model.ts'
 
 export interface ContributeData {
@@ -85,12 +86,13 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
         )}
       </section>
       {user ? (
-        <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title" novalidate>
+        <form method="post" action="/audio/contribute" enctype="multipart/form-data" class="card stack" aria-labelledby="audio-record-title" novalidate data-outbox data-outbox-label={t('audio.record_title')}>
           <h2 id="audio-record-title">
             <Speak slug="audio.record_title" text={t('audio.record_title')} ctx={ctx} />
           </h2>
           <ErrorSummary ctx={ctx} problems={d.problems} />
           <Csrf token={csrf} />
+          <OutboxKey />
           <input type="hidden" name="target" value={d.target} />
           {d.back ? <input type="hidden" name="next" value={d.back} /> : ''}
           <Select ctx={ctx} name="language" slug="audio.language" label={t('audio.language')} value={d.language} options={languageOptions} {...fieldError(ctx, d.problems, 'language')} />
@@ -110,6 +112,11 @@ export function ContributePage({ ctx, d }: { ctx: ViewCtx; d: ContributeData }):
           </div>
           <Submit ctx={ctx} slug="audio.send" text={t('audio.send')} />
         </form>
+      ) : (
+        ''
+      )}
+      {user ? (
+        <OutboxPanel ctx={ctx} />
       ) : (
         <p>
           <LinkButton ctx={ctx} href={`/login?next=${encodeURIComponent(back)}`} slug="audio.login_to_record" text={t('audio.login_to_record')} kind="primary" />

@@ -3,6 +3,7 @@ import { page } from '../../http/render.tsx'
 import { keepOffline } from '../../http/offline.ts'
 import { requireUser } from '../../http/guards.ts'
 import { HomeGrid } from './views/home.tsx'
+import { OutboxPanel } from '../../outbox/views/outbox.tsx'
 import { Money, MyApplications, MyJobs, PendingWork } from './views/lists.tsx'
 import { createDashboardService } from './service.ts'
 import type { JobService } from '../../jobs/service.ts'
@@ -37,7 +38,13 @@ export function dashboardRoutes(
     if (!user) return reply
     const c = await counts(user)
     keepOffline(reply)
-    return page(req, reply, { title: 'nav.dashboard', titleSlug: 'nav.dashboard' }, (ctx) => <HomeGrid ctx={ctx} counts={c} />)
+    // What this phone keeps to send (public/outbox.js reads it from IndexedDB: the server cannot know it).
+    return page(req, reply, { title: 'nav.dashboard', titleSlug: 'nav.dashboard' }, (ctx) => (
+      <>
+        <HomeGrid ctx={ctx} counts={c} />
+        {user.isCreator ? <OutboxPanel ctx={ctx} /> : ''}
+      </>
+    ))
   })
 
   app.get<{ Querystring: { state?: string } }>('/dashboard/jobs', async (req, reply) => {
@@ -65,7 +72,12 @@ export function dashboardRoutes(
     const rows = await dashboard.pendingWork(user.id)
     const escrow = await deps.payouts.escrowStates(rows.map((r) => r.job))
     keepOffline(reply)
-    return page(req, reply, { title: 'home.pending_work', titleSlug: 'home.pending_work' }, (ctx) => <PendingWork ctx={ctx} rows={rows} escrow={escrow} />)
+    return page(req, reply, { title: 'home.pending_work', titleSlug: 'home.pending_work' }, (ctx) => (
+      <>
+        <OutboxPanel ctx={ctx} />
+        <PendingWork ctx={ctx} rows={rows} escrow={escrow} />
+      </>
+    ))
   })
 
   app.get('/dashboard/money', async (req, reply) => {

@@ -15,6 +15,7 @@ function DisputeLink({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
   return <LinkButton ctx={ctx} href={`/submissions/${s.id}/dispute`} slug="review.dispute.open" text={ctx.t('review.dispute.open')} />
 }
 import { ResumableUpload } from '../../views/upload.tsx'
+import { OutboxKey, OutboxPanel } from '../../outbox/views/outbox.tsx'
 
 function Work({ ctx, s }: { ctx: ViewCtx; s: Submission }): JSX.Element {
   return (
@@ -70,9 +71,10 @@ export function SubmitForm(p: {
       ) : (
         ''
       )}
-      <form method="post" action={`/jobs/${job.id}/submission`} enctype="multipart/form-data" class="stack" data-resumable>
+      <form method="post" action={`/jobs/${job.id}/submission`} enctype="multipart/form-data" class="stack" data-resumable data-outbox data-outbox-label={`${t('submissions.title')}: ${job.title}`}>
         <ErrorSummary ctx={ctx} problems={p.problems} />
         <Csrf token={csrf} />
+        <OutboxKey />
         {wants('text') ? (
           <Field ctx={ctx} name="text" multiline slug="submissions.text" label={t('submissions.text')} value={p.values?.text ?? draft?.text ?? ''} maxlength={LIMITS.submissionText} {...err('text')} />
         ) : (
@@ -98,6 +100,7 @@ export function SubmitForm(p: {
         </div>
         <ResumableUpload ctx={ctx} />
       </form>
+      <OutboxPanel ctx={ctx} />
     </section>
   )
 }

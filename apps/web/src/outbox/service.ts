@@ -1,0 +1,67 @@
+import { and, eq, isNull, lt } from 'drizzle-orm'
+import { systemClock, type Clock, type Db } from '@voces/platform'
+import { idempotencyKeys, type OutboxAction } from './model.ts'
+import type { OutboxError } from './errors.ts'
+import type { User } from '../domain/user.ts'
+import { isUuid } from '../domain/ids.ts'
+
+/** A form handled to the end: where the person is sent (the same place for every retry of its key). */
+export interface Done {
+  done: string
+}
+
+/** A claim not finished within this time (the process died mid-request) may be taken by a retry. */
+export const STALE_CLAIM_MS = 2 * 60_000
+
+/**
+ * Idempotency keys: a form sent again with the same key (the phone retried after a lost answer) is
+ * answered as the first time and does nothing again. The key is claimed before the work, recorded with
+ * its result after; a refusal releases it (nothing was done, so a retry is judged afresh).
+ */
+export function createOutboxService(deps: { db: Db; clock?: Clock }) {
+  const clock = deps.clock ?? systemClock
+
+  async function claim(user: User, key: string, action: OutboxAction): Promise<'fresh' | Done | OutboxError> {
+    const now = clock.now()
+    const [mine] = await deps.db.insert(idempotencyKeys).values({ key, userId: user.id, action, claimedAt: now }).onConflictDoNothing().returning()
+    if (mine) return 'fresh'
+    const [row] = await deps.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))
+    if (!row || row.userId !== user.id || row.action !== action) return 'idempotency_key_used'
+    if (row.location !== null) return { done: row.location }
+    const [taken] = await deps.db
+      .update(idempotencyKeys)
+      .set({ claimedAt: now })
+      .where(and(eq(idempotencyKeys.key, key), isNull(idempotencyKeys.location), lt(idempotencyKeys.claimedAt, new Date(now.getTime() - STALE_CLAIM_MS))))
+      .returning()
+    return taken ? 'fresh' : 'still_sending'
+  }
+
+  return {
+    /**
+     * Runs `act` once for this key: its Done is recorded and given to every retry by the same person;
+     * anything else it answers (a refusal) releases the key. Without a key (an old page) `act` just runs.
+     */
+    async once<T>(user: User, key: string, action: OutboxAction, act: () => Promise<Done | T>): Promise<Done | T | OutboxError | 'invalid_input'> {
+      if (key === '') return act()
+      if (!isUuid(key)) return 'invalid_input'
+      const claimed = await claim(user, key.toLowerCase(), action)
+      if (claimed !== 'fresh') return claimed
+      const release = () => deps.db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.key, key.toLowerCase()), isNull(idempotencyKeys.location)))
+      try {
+        const result = await act()
+        if (isDone(result)) await deps.db.update(idempotencyKeys).set({ location: result.done }).where(eq(idempotencyKeys.key, key.toLowerCase()))
+        else await release()
+        return result
+      } catch (err) {
+        await release()
+        throw err
+      }
+    }
+  }
+}
+
+export function isDone(value: unknown): value is Done {
+  return typeof value === 'object' && value !== null && typeof (value as Done).done === 'string'
+}
+
+export type OutboxService = ReturnType<typeof createOutboxService>
