@@ -26,6 +26,8 @@ export default defineConfig({
         }
       }
     ],
+    // Every service's migrations applied once per run; each test database starts from that copy.
+    globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000
