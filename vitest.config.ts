@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 // Two projects: `unit` (integration tests over real HTTP and a real database, run by `npm test`)
@@ -26,7 +27,13 @@ export default defineConfig({
         }
       }
     ],
+    // Every service's migrations applied once per run; each test database starts from that copy.
+    globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // Two test files at once even on two cores (vitest's default there is one): a file spends much of
+    // its time waiting on HTTP, pollers and timers (docs/operations.md "CI" has the figures). The
+    // browser project stays one file at a time (--no-file-parallelism: Chromium is heavy).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000
   }

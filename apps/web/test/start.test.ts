@@ -11,7 +11,8 @@ afterAll(async () => {
 })
 
 test('startWebService migrates, seeds and listens, as scripts/start.ts calls it', async () => {
-  database = await createTestDatabase()
+  // Empty (not the run's migrated copy): startWebService must migrate it itself.
+  database = await createTestDatabase({ migrated: false })
   const started = await startWebService({
     database,
     logger: createLogger({ level: 'silent' }),

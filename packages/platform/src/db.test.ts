@@ -17,6 +17,18 @@ describe('test database', () => {
     expect(Number(rows[0]!.n)).toBe(42)
     expect(database.kind).toBe(process.env.DATABASE_URL ? 'postgres' : 'embedded')
   })
+
+  test("starts from the run's migrated copy (test/global-setup.ts); { migrated: false } is empty", async () => {
+    const applied = async (d: Database) =>
+      queryRows<{ schema: string }>(d.db, sql`select table_schema as schema from information_schema.tables where table_name = 'migrations' order by 1`)
+    expect((await applied(database)).map((r) => r.schema)).toEqual(['payments', 'sandbox_wallet', 'web'])
+    const empty = await createTestDatabase({ migrated: false })
+    try {
+      expect(await applied(empty)).toEqual([])
+    } finally {
+      await empty.close()
+    }
+  })
 })
 
 describe('embedded database lock', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
@@ -28,6 +28,8 @@ export interface Database {
   migrate(options: { migrationsFolder: string; schema: string }): Promise<void>
   /** Connections of this process (metrics): PGlite is one; PostgreSQL's pool has several. */
   poolStats(): { total: number; idle: number; waiting: number }
+  /** Embedded only: the whole data directory as a tarball (PGlite `dumpDataDir`), for `loadDataDir`. */
+  dumpDataDir?(): Promise<Blob>
   close(): Promise<void>
 }
 
@@ -45,13 +47,14 @@ const EMBEDDED_OPTIONS: PGliteOptions = { extensions: { unaccent } }
 /**
  * Opens the embedded database under `dataDir` (or in memory with 'memory'), guarded by a
  * lock file so that a second process cannot open the same directory: PGlite is single-process,
- * and two writers would corrupt it.
+ * and two writers would corrupt it. `loadDataDir` starts an in-memory database from a
+ * `dumpDataDir()` tarball instead of an empty one.
  */
-export async function openEmbeddedDatabase(dataDir: string | 'memory'): Promise<Database> {
+export async function openEmbeddedDatabase(dataDir: string | 'memory', options: { loadDataDir?: Blob } = {}): Promise<Database> {
   let releaseLock = () => {}
   let client: PGlite
   if (dataDir === 'memory') {
-    client = new PGlite(EMBEDDED_OPTIONS)
+    client = new PGlite({ ...EMBEDDED_OPTIONS, ...options })
   } else {
     const dir = resolve(dataDir)
     mkdirSync(dir, { recursive: true })
@@ -73,6 +76,10 @@ export async function openEmbeddedDatabase(dataDir: string | 'memory'): Promise<
       await migratePglite(db as never, { migrationsFolder, migrationsSchema: schema, migrationsTable: 'migrations' })
     },
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    async dumpDataDir() {
+      await client.exec('CHECKPOINT')
+      return client.dumpDataDir('none')
+    },
     async close() {
       await client.close()
       releaseLock()
@@ -113,17 +120,46 @@ export function openDatabase(options: { databaseUrl?: string | undefined; dataDi
 }
 
 /**
- * A fresh, empty database for one test file: a new database on the PostgreSQL server named by
- * DATABASE_URL when set (dropped on close), otherwise an in-memory PGlite.
+ * What a test run's global setup (test/global-setup.ts, via prepareTestDatabases) prepared once: a
+ * PGlite `dumpDataDir()` tarball, or a PostgreSQL template database, with every service's migrations
+ * applied. Starting each test database from it skips PGlite's initdb (seconds per database) and the
+ * migrations; the services still run their migrator at start, which finds nothing left to do.
  */
-export async function createTestDatabase(): Promise<Database> {
+export const TEST_SNAPSHOT_ENV = 'VOCES_TEST_PGLITE_SNAPSHOT'
+export const TEST_TEMPLATE_ENV = 'VOCES_TEST_PG_TEMPLATE'
+
+let snapshot: { path: string; blob: Blob } | undefined
+
+/** The migrated snapshot named by the environment, read once per process (a full stack opens three). */
+function testSnapshot(): Blob | undefined {
+  const path = process.env[TEST_SNAPSHOT_ENV]
+  if (!path || !existsSync(path)) return undefined
+  if (snapshot?.path !== path) snapshot = { path, blob: new Blob([readFileSync(path)]) }
+  return snapshot.blob
+}
+
+/**
+ * A fresh database for one test file: a new database on the PostgreSQL server named by DATABASE_URL
+ * when set (dropped on close), otherwise an in-memory PGlite. It starts from the run's migrated
+ * snapshot or template when there is one; `{ migrated: false }` (or no global setup, e.g. a bench
+ * script) gives an empty database, for a test of the migrations themselves.
+ */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<Database> {
+  const migrated = options.migrated ?? true
   const url = process.env.DATABASE_URL
-  if (!url) return openEmbeddedDatabase('memory')
+  if (!url) {
+    const loadDataDir = migrated ? testSnapshot() : undefined
+    return openEmbeddedDatabase('memory', loadDataDir ? { loadDataDir } : {})
+  }
+  const template = migrated ? process.env[TEST_TEMPLATE_ENV] : undefined
   const name = `voces_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
-  await admin.query(`CREATE DATABASE "${name}"`)
-  await admin.end()
+  try {
+    await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`)
+  } finally {
+    await admin.end()
+  }
   const testUrl = new URL(url)
   testUrl.pathname = `/${name}`
   const database = openPostgresDatabase(testUrl.toString())
