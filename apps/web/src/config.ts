@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { ConfigError, ensureSecretFile, env, parseEnv, serviceUrls } from '@voces/platform'
+import { ConfigError, addressEnv, ensureSecretFile, env, parseEnv, serviceUrls } from '@voces/platform'
 import type { SmtpConfig } from './notices/email.ts'
 import type { MediaStoreConfig } from './media/store/types.ts'
 
@@ -11,9 +11,8 @@ const schema = z.object({
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
   WEB_HOST: z.string().default('127.0.0.1'),
-  WEB_PORT: env.port(8000),
-  /** Public base URL; default http://localhost:$WEB_PORT (platform serviceUrls). */
-  WEB_BASE_URL: env.url().optional(),
+  /** WEB_PORT; WEB_BASE_URL, the public base URL (default http://localhost:$WEB_PORT, platform serviceUrls). */
+  ...addressEnv.web,
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   WEB_DATA_DIR: z.string().optional(),

@@ -165,7 +165,6 @@ export function jobFields(overrides: Record<string, string | string[]> = {}) {
   }
 }
 
-
 /**
  * The owner pays the job into escrow through the fake payments service, which confirms the money at
  * once: work starts only on a funded job. Sets the owner's wallet first when `wallet` is given.
@@ -182,4 +181,15 @@ export async function fundWithFake(
   app.payments.settle(f!.pendingId!, 'completed')
   await app.fundings.refreshOpen()
   return f!
+}
+
+/**
+ * Brings a job whose one applicant applied into work through its forms: the owner selects the applicant,
+ * pays the job into escrow through the fake (setting her wallet first when `wallet` is given) and starts.
+ */
+export async function selectFundAndStart(t: TestWeb, owner: Agent, jobId: string, wallet?: string): Promise<{ application: string; funding: Funding; started: Response }> {
+  const application = /data-application="([^"]+)"/.exec((await owner.get(`/jobs/${jobId}`)).html)![1]!
+  await owner.post(`/applications/${application}/decide`, { state: 'selected' })
+  const funding = await fundWithFake(owner, { db: t.database.db, payments: t.payments, fundings: t.web.services.fundings }, jobId, wallet)
+  return { application, funding, started: await owner.post(`/jobs/${jobId}/start`) }
 }

@@ -1,15 +1,24 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { Agent, SAMPLE, jobFields, signUp, startTestWeb, type TestWeb } from './helpers.ts'
+import { randomUUID } from 'node:crypto'
+import { Agent, SAMPLE, jobFields, selectFundAndStart, signUp, startTestWeb, type TestWeb } from './helpers.ts'
+import { makeWav } from './audio-fixtures.ts'
 import { jobs, type Job } from '../src/jobs/model.ts'
 import { payouts } from '../src/payouts/model.ts'
 import { fundings } from '../src/funding/model.ts'
+import { applications } from '../src/applications/model.ts'
+import { submissions } from '../src/submissions/model.ts'
+import { notices } from '../src/notices/model.ts'
+import { audioClips } from '../src/audio/model.ts'
+import { idempotencyKeys } from '../src/outbox/model.ts'
+import { users } from '../src/domain/user.ts'
 
 let t: TestWeb
 async function jobByTitle(title: string): Promise<Job> {
   const [job] = await t.database.db.select().from(jobs).where(eq(jobs.title, title))
   return job!
 }
+const userId = async (username: string) => (await t.database.db.select().from(users).where(eq(users.username, username)))[0]!.id
 
 beforeAll(async () => {
   t = await startTestWeb()
@@ -223,5 +232,61 @@ describe('a job from draft to complete, with funding, payouts and a refund', () 
     const ledger = await t.web.services.payouts.ledger(job)
     expect(ledger).toMatchObject({ funded: 2540n, paidOut: 1250n, refunded: 1250n, payoutFees: 40n, held: 0n })
     expect((await owner.get(`/jobs/${job.id}`)).html).toContain('data-ledger-balanced="true"')
+  })
+})
+
+// The offline queue's retries (outbox/): its own people and job, after the story above.
+describe('idempotency keys: a form sent again with its key does nothing new (the offline queue)', () => {
+  let owner: Agent
+  let other: Agent
+  let creator: Agent
+  beforeAll(async () => {
+    ;[owner, other, creator] = await signUp(t.baseUrl, ['idem_owner', 'funder'], ['idem_other', 'both'], ['idem_creator', 'creator'])
+  })
+
+  test('submission, application and audio contribution: the retry answers as the first; another person is refused', async () => {
+    await owner.postMultipart('/jobs', jobFields({ title: 'Retried job', recruitLimit: '1', maxResponses: '1', submitLimit: '1', deliverableTypes: ['audio'] }))
+    const job = (await t.database.db.select().from(jobs).where(eq(jobs.title, 'Retried job')))[0]!.id
+    // Applying: the same key twice is one application, both answers send to the same page.
+    const applyKey = randomUUID()
+    const applied = await creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola', audio: SAMPLE.mp3, idempotencyKey: applyKey })
+    const again = await creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola', audio: SAMPLE.mp3, idempotencyKey: applyKey })
+    expect([applied.status, again.status]).toEqual([303, 303])
+    expect(again.location).toBe(applied.location)
+    expect(await t.database.db.select().from(applications).where(eq(applications.jobId, job))).toHaveLength(1)
+    // Without the key the same retry is told it applied already: the key is what makes a retry safe.
+    expect((await creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola' })).status).toBe(409)
+    // The same key from another person, or for another form, is refused and does nothing.
+    const stolen = await other.postMultipart(`/jobs/${job}/apply`, { note: 'mine', idempotencyKey: applyKey })
+    expect(stolen.status).toBe(409)
+    expect(stolen.html).toContain('data-error="idempotency_key_used"')
+    expect(await t.database.db.select().from(applications).where(eq(applications.jobId, job))).toHaveLength(1)
+    expect((await other.postMultipart(`/jobs/${job}/apply`, { note: 'mine', idempotencyKey: 'not-a-key' })).status).toBe(422)
+
+    expect((await selectFundAndStart(t, owner, job, 'https://wallet.test/owner')).started.status).toBe(303)
+    // Submitting: the answer was lost and the phone sends it again; one submission, one notice to the owner.
+    const key = randomUUID()
+    const first = await creator.postMultipart(`/jobs/${job}/submission`, { audio: SAMPLE.mp3, action: 'submit', idempotencyKey: key })
+    const retry = await creator.postMultipart(`/jobs/${job}/submission`, { audio: SAMPLE.mp3, action: 'submit', idempotencyKey: key })
+    expect([first.status, retry.status]).toEqual([303, 303])
+    expect(retry.location).toBe(first.location)
+    expect(first.location).toContain('ok=submitted')
+    const rows = await t.database.db.select().from(submissions).where(eq(submissions.jobId, job))
+    expect(rows.map((r) => r.state)).toEqual(['submitted'])
+    const told = await t.database.db.select().from(notices).where(eq(notices.kind, 'submission_received'))
+    expect(told.filter((n) => JSON.stringify(n).includes(job))).toHaveLength(1)
+    // A refusal releases its key: nothing was done, so the same key is judged again (and refused again).
+    const late = randomUUID()
+    expect((await creator.postMultipart(`/jobs/${job}/submission`, { audio: SAMPLE.mp3, action: 'submit', idempotencyKey: late })).status).toBe(409)
+    expect(await t.database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, late))).toHaveLength(0)
+
+    // A community recording sent twice with one key is one clip.
+    const clipKey = randomUUID()
+    const wav = makeWav(1, { sampleRate: 8000, frequency: 440 })
+    const sent = await creator.postMultipart('/audio/contribute', { target: 'nav.jobs', language: 'es', audio: wav, idempotencyKey: clipKey })
+    const resent = await creator.postMultipart('/audio/contribute', { target: 'nav.jobs', language: 'es', audio: wav, idempotencyKey: clipKey })
+    expect([sent.status, resent.status]).toEqual([303, 303])
+    expect(resent.location).toBe(sent.location)
+    expect(await t.database.db.select().from(audioClips).where(eq(audioClips.contributorId, await userId('idem_creator')))).toHaveLength(1)
   })
 })

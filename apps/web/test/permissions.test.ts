@@ -3,22 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
-import { Agent, SAMPLE, fundWithFake, jobFields, signUp, startTestWeb, type TestWeb } from './helpers.ts'
+import { Agent, SAMPLE, jobFields, selectFundAndStart, signUp, startTestWeb, type TestWeb } from './helpers.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { media } from '../src/media/model.ts'
-import { randomUUID } from 'node:crypto'
-import { makeWav } from './audio-fixtures.ts'
-import { applications } from '../src/applications/model.ts'
-import { submissions } from '../src/submissions/model.ts'
-import { notices } from '../src/notices/model.ts'
-import { audioClips } from '../src/audio/model.ts'
-import { idempotencyKeys } from '../src/outbox/model.ts'
-import { users } from '../src/domain/user.ts'
-
-const userId = async (username: string) => (await t.database.db.select().from(users).where(eq(users.username, username)))[0]!.id
-
-/** The owner (agent a) pays the job into escrow; the fake payments service confirms it. */
-const fund = (jobId: string) => fundWithFake(a, { db: t.database.db, payments: t.payments, fundings: t.web.services.fundings }, jobId)
 
 let t: TestWeb
 let a: Agent
@@ -35,13 +22,10 @@ beforeAll(async () => {
   ids.draft = all.find((j) => j.title === 'Private draft')!.id
   ids.job = all.find((j) => j.title === 'Public job')!.id
   await creator.postMultipart(`/jobs/${ids.job}/apply`, { note: 'hola', audio: SAMPLE.mp3 })
-  const page = await a.get(`/jobs/${ids.job}`)
-  ids.application = /data-application="([^"]+)"/.exec(page.html)![1]!
-  await a.post(`/applications/${ids.application}/decide`, { state: 'selected' })
   // Work starts only on money in escrow.
-  await a.postMultipart('/profile', { displayName: 'A', walletAddress: 'https://wallet.test/a', roles: 'funder', preferredLanguage: 'es' })
-  ids.funding = (await fund(ids.job)).id
-  await a.post(`/jobs/${ids.job}/start`)
+  const work = await selectFundAndStart(t, a, ids.job, 'https://wallet.test/a')
+  ids.application = work.application
+  ids.funding = work.funding.id
   await creator.postMultipart(`/jobs/${ids.job}/submission`, { text: 'secret work', audio: SAMPLE.mp3, action: 'submit' })
   ids.submission = /data-submission="([^"]+)"/.exec((await a.get(`/jobs/${ids.job}`)).html)![1]!
   const files = await t.database.db.select().from(media)
@@ -208,10 +192,7 @@ describe('a refused form keeps the good files, never a refused one', () => {
     const c = new Agent(t.baseUrl)
     await c.register('creator_refused', 'creator')
     await c.postMultipart(`/jobs/${j.id}/apply`, { note: 'hola' })
-    const application = /data-application="([^"]+)"/.exec((await a.get(`/jobs/${j.id}`)).html)![1]!
-    await a.post(`/applications/${application}/decide`, { state: 'selected' })
-    await fund(j.id)
-    expect((await a.post(`/jobs/${j.id}/start`)).status).toBe(303)
+    expect((await selectFundAndStart(t, a, j.id)).started.status).toBe(303)
     const before = await count()
     const bad = await c.postMultipart(`/jobs/${j.id}/submission`, { text: '', textFile: SAMPLE.text, audio: SAMPLE.exe, action: 'submit' })
     expect(bad.status).toBe(415)
@@ -272,56 +253,5 @@ describe('CSRF on every state change', () => {
     await b.get('/')
     const res = await a.post(`/jobs/${ids.draft}/publish`, { _csrf: b.csrf })
     expect(res.status).toBe(403)
-  })
-})
-
-describe('idempotency keys: a form sent again with its key does nothing new (the offline queue)', () => {
-  test('submission, application and audio contribution: the retry answers as the first; another person is refused', async () => {
-    await a.postMultipart('/jobs', jobFields({ title: 'Retried job', recruitLimit: '1', maxResponses: '1', submitLimit: '1', deliverableTypes: ['audio'] }))
-    const job = (await t.database.db.select().from(jobs).where(eq(jobs.title, 'Retried job')))[0]!.id
-    // Applying: the same key twice is one application, both answers send to the same page.
-    const applyKey = randomUUID()
-    const applied = await creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola', audio: SAMPLE.mp3, idempotencyKey: applyKey })
-    const again = await creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola', audio: SAMPLE.mp3, idempotencyKey: applyKey })
-    expect([applied.status, again.status]).toEqual([303, 303])
-    expect(again.location).toBe(applied.location)
-    expect(await t.database.db.select().from(applications).where(eq(applications.jobId, job))).toHaveLength(1)
-    // Without the key the same retry is told it applied already: the key is what makes a retry safe.
-    expect((await creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola' })).status).toBe(409)
-    // The same key from another person, or for another form, is refused and does nothing.
-    const stolen = await b.postMultipart(`/jobs/${job}/apply`, { note: 'mine', idempotencyKey: applyKey })
-    expect(stolen.status).toBe(409)
-    expect(stolen.html).toContain('data-error="idempotency_key_used"')
-    expect(await t.database.db.select().from(applications).where(eq(applications.jobId, job))).toHaveLength(1)
-    expect((await b.postMultipart(`/jobs/${job}/apply`, { note: 'mine', idempotencyKey: 'not-a-key' })).status).toBe(422)
-
-    const application = /data-application="([^"]+)"/.exec((await a.get(`/jobs/${job}`)).html)![1]!
-    await a.post(`/applications/${application}/decide`, { state: 'selected' })
-    await fund(job)
-    expect((await a.post(`/jobs/${job}/start`)).status).toBe(303)
-    // Submitting: the answer was lost and the phone sends it again; one submission, one notice to the owner.
-    const key = randomUUID()
-    const first = await creator.postMultipart(`/jobs/${job}/submission`, { audio: SAMPLE.mp3, action: 'submit', idempotencyKey: key })
-    const retry = await creator.postMultipart(`/jobs/${job}/submission`, { audio: SAMPLE.mp3, action: 'submit', idempotencyKey: key })
-    expect([first.status, retry.status]).toEqual([303, 303])
-    expect(retry.location).toBe(first.location)
-    expect(first.location).toContain('ok=submitted')
-    const rows = await t.database.db.select().from(submissions).where(eq(submissions.jobId, job))
-    expect(rows.map((r) => r.state)).toEqual(['submitted'])
-    const told = await t.database.db.select().from(notices).where(eq(notices.kind, 'submission_received'))
-    expect(told.filter((n) => JSON.stringify(n).includes(job))).toHaveLength(1)
-    // A refusal releases its key: nothing was done, so the same key is judged again (and refused again).
-    const late = randomUUID()
-    expect((await creator.postMultipart(`/jobs/${job}/submission`, { audio: SAMPLE.mp3, action: 'submit', idempotencyKey: late })).status).toBe(409)
-    expect(await t.database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, late))).toHaveLength(0)
-
-    // A community recording sent twice with one key is one clip.
-    const clipKey = randomUUID()
-    const wav = makeWav(1, { sampleRate: 8000, frequency: 440 })
-    const sent = await creator.postMultipart('/audio/contribute', { target: 'nav.jobs', language: 'es', audio: wav, idempotencyKey: clipKey })
-    const resent = await creator.postMultipart('/audio/contribute', { target: 'nav.jobs', language: 'es', audio: wav, idempotencyKey: clipKey })
-    expect([sent.status, resent.status]).toEqual([303, 303])
-    expect(resent.location).toBe(sent.location)
-    expect(await t.database.db.select().from(audioClips).where(eq(audioClips.contributorId, (await userId('creator_c'))))).toHaveLength(1)
   })
 })

@@ -32,14 +32,17 @@ export const env = {
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('development')
 }
 
-const serviceAddresses = z.object({
-  WEB_PORT: env.port(8000),
-  WEB_BASE_URL: env.url().optional(),
-  PAYMENTS_PORT: env.port(4001),
-  PAYMENTS_BASE_URL: env.url().optional(),
-  SANDBOX_PORT: env.port(4100),
-  SANDBOX_BASE_URL: env.url().optional()
-})
+/**
+ * Each service's port and public base URL, declared once: a service's own schema spreads its pair in (it
+ * listens on the port), and serviceUrls reads all three, so the default ports live only here.
+ */
+export const addressEnv = {
+  web: { WEB_PORT: env.port(8000), WEB_BASE_URL: env.url().optional() },
+  payments: { PAYMENTS_PORT: env.port(4001), PAYMENTS_BASE_URL: env.url().optional() },
+  sandbox: { SANDBOX_PORT: env.port(4100), SANDBOX_BASE_URL: env.url().optional() }
+}
+
+const serviceAddresses = z.object({ ...addressEnv.web, ...addressEnv.payments, ...addressEnv.sandbox })
 
 /** Where each service is reached, as one environment describes it. */
 export interface ServiceUrls {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { ensureSecretFile, env, parseEnv, serviceUrls } from '@voces/platform'
+import { addressEnv, ensureSecretFile, env, parseEnv, serviceUrls } from '@voces/platform'
 
 /** Everything the service needs, validated once at start-up. Tests build it with `testConfig`-style overrides. */
 export interface PaymentsConfig {
@@ -77,9 +77,8 @@ const csv = z.string().transform((s) =>
 
 const schema = z
   .object({
-    PAYMENTS_PORT: env.port(4001),
+    ...addressEnv.payments,
     PAYMENTS_HOST: z.string().default('127.0.0.1'),
-    PAYMENTS_BASE_URL: env.url().optional(),
     DATABASE_URL: z.string().optional(),
     DATA_DIR: z.string().default('./data'),
     SELLER_KEYS_DIR: z.string().min(1).optional(),

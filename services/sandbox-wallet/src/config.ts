@@ -1,14 +1,12 @@
 import { z } from 'zod'
-import { env, parseEnv, serviceUrls } from '@voces/platform'
+import { addressEnv, env, parseEnv, serviceUrls } from '@voces/platform'
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
-  SANDBOX_PORT: env.port(4100),
-  /** Public base URL: wallet addresses are `${base}/<name>`; default http://localhost:$SANDBOX_PORT. */
-  SANDBOX_BASE_URL: env.url().optional(),
-  /** Bearer token of the admin API; generated into the data directory at first start when unset. */
+  /** SANDBOX_PORT; SANDBOX_BASE_URL, the public base URL: wallet addresses are `${base}/<name>`. */
+  ...addressEnv.sandbox,
   /**
    * Origins of client wallets the sandbox may fetch (keys, public name) over plain http or on a private
    * address, comma-separated; its own origin always may, other clients only over https on public addresses.
@@ -18,6 +16,7 @@ const schema = z.object({
     .default('')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.url())),
+  /** Bearer token of the admin API; generated into the data directory at first start when unset. */
   SANDBOX_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
