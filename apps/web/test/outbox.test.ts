@@ -12,7 +12,8 @@ let user: User
 beforeAll(async () => {
   database = await createTestDatabase()
   await database.migrate({ migrationsFolder: MIGRATIONS, schema: 'web' })
-  ;[user] = await database.db.insert(users).values({ username: 'outbox_u', passwordHash: 'x', displayName: 'U' }).returning()
+  const [row] = await database.db.insert(users).values({ username: 'outbox_u', passwordHash: 'x', displayName: 'U' }).returning()
+  user = row!
 })
 afterAll(() => database.close())
 
