@@ -1,7 +1,5 @@
 /* global self, caches, fetch, Response, Headers, URL, importScripts, setTimeout */
-// ---- offline-queue (branch offline-queue): the IndexedDB outbox adds its worker code with this one line. ----
-try { importScripts('/sw-outbox.js') } catch { /* not there (yet): reading offline works without it */ }
-// ---- end of offline-queue ----
+try { importScripts('/sw-outbox.js') } catch { /* the IndexedDB outbox's worker code; not there (yet): reading offline works without it */ }
 
 // The service worker (docs/web.md "Offline"). Pages stay server-rendered and work without it; it only keeps
 // the person's own pages readable offline. The server decides what may be kept (header x-voces-offline:
@@ -15,10 +13,11 @@ try { importScripts('/sw-outbox.js') } catch { /* not there (yet): reading offli
   var NAV_TIMEOUT_MS = 4000
   // Reference media larger than this is not kept: phones here have little storage.
   var MAX_MEDIA_BYTES = 8 * 1024 * 1024
-  var STORED_AT = 'x-voces-stored-at'
-  var LANG_ENTRY = '/__voces/lang'
-  var LANGS = ['es', 'en']
-  var lastLang = null
+  var STORED_AT = 'x-voces-stored-at', LANG_ENTRY = '/__voces/lang'
+  var LANGS = ['es', 'en'], lastLang = null
+  // Sent to start or end a session: every private copy goes at once, and none is read before (the next page,
+  // naming the session, may not come; Clear-Site-Data "cache" at logout leaves the Cache API alone).
+  var SESSION_FORMS = ['/login', '/register', '/logout'], dropping = Promise.resolve()
 
   self.addEventListener('install', function (event) {
     self.skipWaiting()
@@ -36,6 +35,7 @@ try { importScripts('/sw-outbox.js') } catch { /* not there (yet): reading offli
 
   self.addEventListener('fetch', function (event) {
     var req = event.request
+    if (req.method === 'POST' && SESSION_FORMS.indexOf(new URL(req.url).pathname) >= 0) event.waitUntil(dropping = dropPrivate('').catch(function () {}))
     // POST answers are never kept: the browser sends them as it would without a worker.
     if (req.method !== 'GET') return
     var url = new URL(req.url)
@@ -125,7 +125,7 @@ try { importScripts('/sw-outbox.js') } catch { /* not there (yet): reading offli
   }
 
   function privateCacheName() {
-    return caches.keys().then(function (names) {
+    return dropping.then(function () { return caches.keys() }).then(function (names) {
       return names.filter(function (n) { return n.indexOf(PRIVATE) === 0 })[0] || null
     })
   }

@@ -177,8 +177,14 @@ describe('reading offline', () => {
     // Her new session has a new key.
     expect((await privateCache(maria)).name).not.toBe(mariasCache)
 
+    // The page after the logout does not come (the network dropped): her stored home (signed in, with the
+    // offline banner) is not shown instead — Clear-Site-Data "cache" does not empty the Cache API.
+    const lost = (url: URL) => url.pathname === '/'
+    await context.route(lost, (route) => route.abort('internetdisconnected'))
     await maria.locator('button[data-audio-slug="nav.logout"]').click()
     await maria.waitForURL(/ok=logged_out/)
+    await expect.poll(() => maria.locator('h1').textContent()).toBe('Sin conexión')
+    await context.unroute(lost)
     await expect.poll(async () => (await maria.evaluate<string[]>('caches.keys()')).filter((n) => n.startsWith('voces-private-'))).toEqual([])
 
     const carlos = await logIn(context, 'offline_carlos')

@@ -24,6 +24,13 @@ describe('money', () => {
     expect(money(123456789012345678n, 'XRP', 9, 'es')).toBe('123,456,789.012345678 XRP')
   })
 
+  it('shows any scale a wallet may have (0–255), beyond what this Node’s Intl formats', () => {
+    expect(money(15n, 'MXN', 20, 'en')).toBe(`$0.${'0'.repeat(18)}15 MXN`)
+    expect(money(15n, 'MXN', 21, 'en')).toBe(`0.${'0'.repeat(19)}15 MXN`)
+    expect(money(15n, 'XRP', 99, 'es')).toMatch(/^0\.0+15 XRP$/)
+    expect(money(15n, 'XRP', 255, 'es')).toBe(`0.${'0'.repeat(253)}15 XRP`)
+  })
+
   it('falls back to the number at the asset’s scale and its code for assets Intl does not know', () => {
     expect(money(123450n, 'XRP', 2, 'en')).toBe('1,234.50 XRP')
     expect(money(1n, 'ABC', 3, 'es')).toBe('0.001 ABC')

@@ -7,8 +7,18 @@ export const locale = (lang: UiLanguage): string => (lang === 'es' ? 'es-MX' : '
 // Intl formatters are costly to build: one per language, asset and scale, reused.
 const formatters = new Map<string, Intl.NumberFormat | null>()
 const known = new Set<string>(Intl.supportedValuesOf('currency'))
-// ECMA-402 allows up to 100 fraction digits; beyond that only the plain decimal is exact.
-const MAX_INTL_SCALE = 100
+// ECMA-402 now allows up to 100 fraction digits, but Node 20's V8 still refuses more than 20
+// (RangeError): probed once, so a wallet at scale 21..255 gets the plain decimal instead of a 500.
+const MAX_INTL_SCALE = maxFractionDigits()
+
+function maxFractionDigits(): number {
+  try {
+    new Intl.NumberFormat('en-US', { minimumFractionDigits: 100, maximumFractionDigits: 100 })
+    return 100
+  } catch {
+    return 20
+  }
+}
 
 function formatter(lang: UiLanguage, assetCode: string, assetScale: number): Intl.NumberFormat | null {
   const key = `${lang}|${assetCode}|${assetScale}`

@@ -21,10 +21,11 @@ export const STALE_CLAIM_MS = 2 * 60_000
 export function createOutboxService(deps: { db: Db; clock?: Clock }) {
   const clock = deps.clock ?? systemClock
 
-  async function claim(user: User, key: string, action: OutboxAction): Promise<'fresh' | Done | OutboxError> {
+  /** 'fresh' with the claim's time (its fence: only this claim may release or record the key), or the key's answer. */
+  async function claim(user: User, key: string, action: OutboxAction): Promise<{ fresh: Date } | Done | OutboxError> {
     const now = clock.now()
     const [mine] = await deps.db.insert(idempotencyKeys).values({ key, userId: user.id, action, claimedAt: now }).onConflictDoNothing().returning()
-    if (mine) return 'fresh'
+    if (mine) return { fresh: now }
     const [row] = await deps.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))
     if (!row || row.userId !== user.id || row.action !== action) return 'idempotency_key_used'
     if (row.location !== null) return { done: row.location }
@@ -33,7 +34,7 @@ export function createOutboxService(deps: { db: Db; clock?: Clock }) {
       .set({ claimedAt: now })
       .where(and(eq(idempotencyKeys.key, key), isNull(idempotencyKeys.location), lt(idempotencyKeys.claimedAt, new Date(now.getTime() - STALE_CLAIM_MS))))
       .returning()
-    return taken ? 'fresh' : 'still_sending'
+    return taken ? { fresh: now } : 'still_sending'
   }
 
   return {
@@ -44,12 +45,16 @@ export function createOutboxService(deps: { db: Db; clock?: Clock }) {
     async once<T>(user: User, key: string, action: OutboxAction, act: () => Promise<Done | T>): Promise<Done | T | OutboxError | 'invalid_input'> {
       if (key === '') return act()
       if (!isUuid(key)) return 'invalid_input'
-      const claimed = await claim(user, key.toLowerCase(), action)
-      if (claimed !== 'fresh') return claimed
-      const release = () => deps.db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.key, key.toLowerCase()), isNull(idempotencyKeys.location)))
+      const k = key.toLowerCase()
+      const claimed = await claim(user, k, action)
+      if (typeof claimed === 'string' || isDone(claimed)) return claimed
+      // Fenced by the claim's time: a request whose stale claim a retry took over neither frees the
+      // key the retry now holds (a third request would do the work again) nor records over it.
+      const ours = and(eq(idempotencyKeys.key, k), isNull(idempotencyKeys.location), eq(idempotencyKeys.claimedAt, claimed.fresh))
+      const release = () => deps.db.delete(idempotencyKeys).where(ours)
       try {
         const result = await act()
-        if (isDone(result)) await deps.db.update(idempotencyKeys).set({ location: result.done }).where(eq(idempotencyKeys.key, key.toLowerCase()))
+        if (isDone(result)) await deps.db.update(idempotencyKeys).set({ location: result.done }).where(ours)
         else await release()
         return result
       } catch (err) {

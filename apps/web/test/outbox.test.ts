@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createTestDatabase, type Database } from '@voces/platform'
+import { createOutboxService, STALE_CLAIM_MS, type Done } from '../src/outbox/service.ts'
+import { users, type User } from '../src/domain/user.ts'
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle')
+
+let database: Database
+let user: User
+beforeAll(async () => {
+  database = await createTestDatabase()
+  await database.migrate({ migrationsFolder: MIGRATIONS, schema: 'web' })
+  const [row] = await database.db.insert(users).values({ username: 'outbox_u', passwordHash: 'x', displayName: 'U' }).returning()
+  user = row!
+})
+afterAll(() => database.close())
+
+/** A request's work that waits until the test lets it finish. */
+function held<T>(answer: T) {
+  let finish!: () => void
+  const gate = new Promise<void>((resolve) => (finish = resolve))
+  return { act: async () => (await gate, answer), finish }
+}
+
+describe('outbox once: a stale claim taken over', () => {
+  test('the first request refusing late does not free the key the second now holds', async () => {
+    let now = new Date('2026-01-01T00:00:00Z')
+    const outbox = createOutboxService({ db: database.db, clock: { now: () => now } })
+    const key = '6f1c1f4e-1b7e-4c55-9a41-3d2f0a7b9c01'
+    const first = held<'refused'>('refused')
+    const one = outbox.once(user, key, 'contribution', first.act)
+    await expect.poll(async () => outbox.once(user, key, 'contribution', async () => ({ done: '/never' }))).toBe('still_sending')
+    // The first request is slow past the stale time: a retry takes the key over and starts the work.
+    now = new Date(now.getTime() + STALE_CLAIM_MS + 1)
+    let runs = 0
+    const second = held<Done>({ done: '/sent' })
+    const two = outbox.once(user, key, 'contribution', async () => (runs++, second.act()))
+    await expect.poll(() => runs).toBe(1)
+    // The first request ends with a refusal while the second is still working.
+    first.finish()
+    expect(await one).toBe('refused')
+    // A third retry must wait for the second, not do the work again.
+    const three = await outbox.once(user, key, 'contribution', async () => (runs++, { done: '/sent' }))
+    expect(three).toBe('still_sending')
+    second.finish()
+    expect(await two).toEqual({ done: '/sent' })
+    expect(runs).toBe(1)
+    expect(await outbox.once(user, key, 'contribution', async () => (runs++, { done: '/again' }))).toEqual({ done: '/sent' })
+  })
+})
