@@ -7,6 +7,7 @@ import type { UserError } from './errors.ts'
 import { walletCallError, type PaymentsError } from '../payments-client/errors.ts'
 import { parseWalletAddress } from '@voces/payments-contract'
 import type { PaymentsClient } from '../payments-client/types.ts'
+import { createWalletAssetLookup } from './wallet-asset.ts'
 import { checkUsername, normaliseUsername } from '../domain/username.ts'
 import { LIMITS, tooLong } from '../domain/limits.ts'
 import { problemList, type Problem } from '../domain/problems.ts'
@@ -23,6 +24,7 @@ export function createUserService(deps: UserDeps) {
   // Verifying against a throwaway hash when the user does not exist keeps login timing uniform.
   let dummyHash: Promise<string> | undefined
   const hashPassword = (password: string) => hash(password, deps.argon2)
+  const walletAsset = createWalletAssetLookup({ payments: deps.payments })
 
   return {
     hashPassword,
@@ -158,16 +160,8 @@ export function createUserService(deps: UserDeps) {
       return updated!
     },
 
-    /**
-     * The asset a wallet holds (its address document, read through the payments service, which caches it), or
-     * null when it cannot be read within `waitMs`: pages that say it must not wait on a slow wallet.
-     */
-    async walletAsset(walletAddress: string, waitMs = 2_000): Promise<{ assetCode: string; assetScale: number } | null> {
-      let timer: NodeJS.Timeout | undefined
-      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)))
-      const check = await Promise.race([deps.payments.checkWallet(walletAddress), late]).finally(() => clearTimeout(timer))
-      return check?.ok ? { assetCode: check.value.assetCode, assetScale: check.value.assetScale } : null
-    },
+    /** The asset a wallet holds, or null when it cannot be read in time (wallet-asset.ts: remembered for a while). */
+    walletAsset,
 
     async setLanguage(userId: string, lang: UiLanguage): Promise<void> {
       await deps.db.update(users).set({ preferredLanguage: lang }).where(eq(users.id, userId))

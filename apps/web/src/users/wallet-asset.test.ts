@@ -1,24 +1,33 @@
-import { describe, expect, it } from 'vitest'
-import { createUserService, type UserDeps } from './service.ts'
-import { createFakePaymentsClient } from '../payments-client/fake.ts'
+import { expect, test } from 'vitest'
 import type { PaymentsClient } from '../payments-client/types.ts'
+import { createWalletAssetLookup } from './wallet-asset.ts'
 
-/** Only the payments client is used by walletAsset: the other dependencies are never touched. */
-const service = (payments: PaymentsClient) => createUserService({ payments } as UserDeps)
+test('a wallet asset is asked once and remembered; a failure is remembered for a minute only; a slow wallet is not waited for', async () => {
+  let at = 0
+  const asked: string[] = []
+  const answers: Record<string, unknown> = {
+    'https://w.example/ana': { ok: true, value: { assetCode: 'MXN', assetScale: 2 } },
+    'https://w.example/gone': { ok: false, error: 'wallet_unreachable', message: 'gone' }
+  }
+  const payments = {
+    checkWallet: (url: string) => {
+      asked.push(url)
+      return url.endsWith('/slow') ? new Promise(() => {}) : Promise.resolve(answers[url])
+    }
+  } as unknown as PaymentsClient
+  const walletAsset = createWalletAssetLookup({ payments, now: () => at })
 
-describe('walletAsset', () => {
-  it('is the asset of the wallet address document', async () => {
-    const fake = createFakePaymentsClient({ assetCode: 'MXN', assetScale: 2 })
-    fake.walletAssets.set('https://wallet.test/eur', { assetCode: 'EUR', assetScale: 2 })
-    expect(await service(fake).walletAsset('https://wallet.test/eur')).toEqual({ assetCode: 'EUR', assetScale: 2 })
-    expect(await service(fake).walletAsset('https://wallet.test/other')).toEqual({ assetCode: 'MXN', assetScale: 2 })
-    fake.unreachable = true
-    expect(await service(fake).walletAsset('https://wallet.test/eur')).toBeNull()
-  })
+  expect(await walletAsset('https://w.example/ana')).toEqual({ assetCode: 'MXN', assetScale: 2 })
+  expect(await walletAsset('https://w.example/ana')).toEqual({ assetCode: 'MXN', assetScale: 2 })
+  expect(await walletAsset('https://w.example/gone')).toBeNull()
+  expect(await walletAsset('https://w.example/slow', 10)).toBeNull()
+  expect(asked).toEqual(['https://w.example/ana', 'https://w.example/gone', 'https://w.example/slow'])
 
-  it('does not keep a page waiting on a wallet that does not answer', async () => {
-    const fake = createFakePaymentsClient()
-    const silent: PaymentsClient = { ...fake, checkWallet: () => new Promise(() => {}) }
-    expect(await service(silent).walletAsset('https://wallet.test/slow', 5)).toBeNull()
-  })
+  at = 61_000 // past a failure's minute, within a found asset's ten
+  await walletAsset('https://w.example/ana')
+  await walletAsset('https://w.example/gone')
+  expect(asked.slice(3)).toEqual(['https://w.example/gone'])
+  at = 11 * 60_000
+  await walletAsset('https://w.example/ana')
+  expect(asked.slice(4)).toEqual(['https://w.example/ana'])
 })

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { JobService } from '../../jobs/service.ts'
 import type { Job } from '../../jobs/model.ts'
 import type { PayoutService } from '../../payouts/service.ts'
@@ -23,7 +23,8 @@ interface RefundQuote {
  */
 function refundFeeText(ctx: ViewCtx, job: Job, q: RefundQuote): string {
   const amount = (v: bigint) => money(v, job.assetCode, job.assetScale, ctx.lang)
-  if (q.fee === null) return ctx.t('review.money.refund_fee_unknown')
+  // A fee as large as the refund leaves nothing to say arrives: said as a fee that could not be known.
+  if (q.fee === null || q.fee >= q.refund) return ctx.t('review.money.refund_fee_unknown')
   const other = q.walletAsset && (q.walletAsset.assetCode !== job.assetCode || q.walletAsset.assetScale !== job.assetScale)
   const params = { fee: amount(q.fee), arrives: amount(q.refund - q.fee), asset: q.walletAsset?.assetCode ?? '' }
   return ctx.t(other ? 'review.money.refund_fee_converted' : 'review.money.refund_fee', params)
@@ -35,9 +36,13 @@ function refundFeeText(ctx: ViewCtx, job: Job, q: RefundQuote): string {
  * the page quotes that fee first (as the funding quotes the payout fee reserve) and says what arrives.
  * The POST does it (jobs/routes.tsx).
  */
+/** Per person (the session is read before the rate limit's hook). */
+const QUOTES_PER_PERSON = { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.user?.id ?? req.ip }
+
 export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService; payouts: PayoutService; users: UserService }): void {
   for (const action of ['cancel', 'complete'] as const) {
-    app.get<{ Params: { id: string } }>(`/jobs/:id/${action}`, async (req, reply) => {
+    // Each view asks the escrow wallet for a quote: a person reloading in a loop must not flood it.
+    app.get<{ Params: { id: string } }>(`/jobs/:id/${action}`, { config: { rateLimit: QUOTES_PER_PERSON } }, async (req, reply) => {
       const user = requireUser(req, reply)
       if (!user) return reply
       const job = await deps.jobs.getForViewer(user, req.params.id)

@@ -66,8 +66,9 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       const submission = application ? await deps.submissions.getMine(user.id, job.id) : null
       const [payout] = submission ? await deps.payouts.forSubmissions([submission.id]) : []
       const releaseAt = submission?.submittedAt ? deps.submissions.releaseAt(submission.submittedAt) : null
-      // Until she is paid, a creator whose wallet holds another asset is told how her pay will reach it.
-      const unpaid = !payout && ACTIVE_STATES.includes(job.state) && user.walletAddress
+      // Until she is paid, a creator whose wallet holds another asset is told how her pay will reach it:
+      // only where it is said (while recruiting, or once she applied).
+      const unpaid = !payout && ACTIVE_STATES.includes(job.state) && (application || job.state === 'recruiting') && user.walletAddress
       const walletAsset = unpaid ? await deps.users.walletAsset(user.walletAddress!) : null
       creator = { application, submission, payout, releaseAt, walletAsset }
     }
