@@ -17,13 +17,14 @@ import type { AddressInfo } from 'node:net'
  *   API's XML, as AWS does: an unknown, completed or aborted upload is `404 NoSuchUpload`. These three are
  *   not signature-checked. The parts of an aborted upload stay in s3rver's temporary directory.
  */
+interface Part {
+  number: number
+  etag: string
+  size: number
+  at: Date
+}
+
 export async function startMultipartProxy(upstreamPort: number): Promise<{ port: number; close(): Promise<void> }> {
-  interface Part {
-    number: number
-    etag: string
-    size: number
-    at: Date
-  }
   const uploads = new Map<string, { bucket: string; key: string; initiated: Date; parts: Map<number, Part> }>()
 
   const server: Server = createServer((req, res) => {
