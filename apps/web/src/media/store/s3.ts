@@ -32,6 +32,15 @@ export function createS3Store(config: S3StoreConfig, options: StoreOptions = {})
   const Bucket = config.bucket
   let tus: S3Store | undefined
 
+  async function* everything(): AsyncIterable<StoredObject> {
+    let ContinuationToken: string | undefined
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket, ContinuationToken }))
+      for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (ContinuationToken)
+  }
+
   return {
     kind: 's3',
 
@@ -68,14 +77,14 @@ export function createS3Store(config: S3StoreConfig, options: StoreOptions = {})
     },
 
     async *list(): AsyncIterable<StoredObject> {
-      let ContinuationToken: string | undefined
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, ContinuationToken }))
-        for (const o of page.Contents ?? []) {
-          if (o.Key && MEDIA_KEY.test(o.Key)) yield { key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) }
-        }
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
-      } while (ContinuationToken)
+      for await (const o of everything()) if (MEDIA_KEY.test(o.key)) yield o
+    },
+
+    async *uploads() {
+      // @tus/s3-store keeps `<id>.info` (its record, rewritten when the upload finishes) beside `<id>`.
+      for await (const o of everything()) {
+        if (o.key.endsWith('.info') && !o.key.includes('/')) yield { id: o.key.slice(0, -'.info'.length), lastModified: o.lastModified }
+      }
     },
 
     tusDataStore() {
