@@ -18,9 +18,16 @@ export interface TestWeb {
 /** The real composition root on a fresh database, listening on a free port, with a fake payments service. */
 export async function startTestWeb(
   overrides: Partial<WebConfig> = {},
-  options: { logger?: Logger; clock?: Clock; /** What the app is given instead of the database (e.g. to count its queries). */ wrap?: (database: Database) => Database } = {}
+  options: {
+    logger?: Logger
+    clock?: Clock
+    /** What the app is given instead of the database (e.g. to count its queries). */
+    wrap?: (database: Database) => Database
+    /** Another test web app's database, shared (not closed by this app's close()); by default a new one. */
+    database?: Database
+  } = {}
 ): Promise<TestWeb> {
-  const database = await createTestDatabase()
+  const database = options.database ?? (await createTestDatabase())
   const payments = createFakePaymentsClient()
   const config = testWebConfig(overrides)
   const logger = options.logger ?? createLogger({ level: 'silent' })
@@ -40,7 +47,7 @@ export async function startTestWeb(
     baseUrl,
     async close() {
       await web.stop()
-      await database.close()
+      if (!options.database) await database.close()
       await rm(config.uploadDir, { recursive: true, force: true })
     }
   }

@@ -29,7 +29,7 @@ export interface SweepResult {
 /**
  * Deletes, once they are older than the grace period: media rows still `pending` (their bytes never got
  * recorded) and `stored` rows nothing refers to, with their objects; objects in the store no row names;
- * unfinished resumable uploads. Several processes may sweep at once: every step is idempotent.
+ * resumable uploads, finished (never named by a form) or not. Several processes may sweep at once: every step is idempotent.
  */
 export function createMediaSweep(deps: { db: Db; store: MediaStore; clock: Clock; graceMs: number; logger?: Logger | undefined }) {
   let lastRun: number | undefined
@@ -80,6 +80,15 @@ export function createMediaSweep(deps: { db: Db; store: MediaStore; clock: Clock
       uploads = await deps.store.tusDataStore().deleteExpired()
     } catch (error) {
       deps.logger?.warn({ err: error }, 'media sweep: expired uploads could not be listed')
+    }
+    // deleteExpired takes only unfinished uploads: a finished one that no form ever named would stay for ever.
+    for await (const upload of deps.store.uploads()) {
+      if (upload.lastModified >= cutoff) continue
+      await deps.store
+        .tusDataStore()
+        .remove(upload.id)
+        .then(() => uploads++)
+        .catch((error: unknown) => deps.logger?.warn({ err: error, upload: upload.id }, 'media sweep: an old upload could not be removed'))
     }
     const result = { rows: gone.length, objects, uploads }
     if (result.rows + result.objects + result.uploads > 0) deps.logger?.info(result, 'media sweep')

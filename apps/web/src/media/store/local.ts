@@ -72,6 +72,16 @@ export function createLocalStore(dir: string, options: StoreOptions = {}): Media
       }
     },
 
+    async *uploads() {
+      // @tus/file-store keeps `<id>` (the bytes) and `<id>.json` (its record) in the tus folder.
+      const folder = join(dir, 'tus')
+      const names = await readdir(folder).catch(() => [] as string[])
+      for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+        const found = await stat(join(folder, name)).catch(() => null)
+        if (found) yield { id: name.slice(0, -'.json'.length), lastModified: found.mtime }
+      }
+    },
+
     tusDataStore() {
       // The unfinished uploads sit in their own folder, never among the media keys.
       tus ??= new FileStore({ directory: join(dir, 'tus'), expirationPeriodInMilliseconds: options.uploadExpiryMs ?? DAY_MS })

@@ -10,7 +10,11 @@ import {
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { S3Store } from '@tus/s3-store'
+import { ERRORS } from '@tus/server'
 import { DAY_MS, MEDIA_KEY, type StoreOptions, type S3StoreConfig, type ByteRange, type MediaStore, type StoredObject } from './types.ts'
+
+const missing = (error: unknown) =>
+  error instanceof NoSuchKey || error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
 
 /** Media in an S3-compatible object store (AWS, MinIO, Ceph RGW, Garage…) through the official AWS SDK v3. */
 export function createS3Store(config: S3StoreConfig, options: StoreOptions = {}): MediaStore {
@@ -27,8 +31,15 @@ export function createS3Store(config: S3StoreConfig, options: StoreOptions = {})
   const client = new S3Client(clientConfig)
   const Bucket = config.bucket
   let tus: S3Store | undefined
-  const missing = (error: unknown) =>
-    error instanceof NoSuchKey || error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+
+  async function* everything(): AsyncIterable<StoredObject> {
+    let ContinuationToken: string | undefined
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket, ContinuationToken }))
+      for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (ContinuationToken)
+  }
 
   return {
     kind: 's3',
@@ -66,20 +77,20 @@ export function createS3Store(config: S3StoreConfig, options: StoreOptions = {})
     },
 
     async *list(): AsyncIterable<StoredObject> {
-      let ContinuationToken: string | undefined
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, ContinuationToken }))
-        for (const o of page.Contents ?? []) {
-          if (o.Key && MEDIA_KEY.test(o.Key)) yield { key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) }
-        }
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
-      } while (ContinuationToken)
+      for await (const o of everything()) if (MEDIA_KEY.test(o.key)) yield o
+    },
+
+    async *uploads() {
+      // @tus/s3-store keeps `<id>.info` (its record, rewritten when the upload finishes) beside `<id>`.
+      for await (const o of everything()) {
+        if (o.key.endsWith('.info') && !o.key.includes('/')) yield { id: o.key.slice(0, -'.info'.length), lastModified: o.lastModified }
+      }
     },
 
     tusDataStore() {
       // Unfinished uploads are multipart uploads in the same bucket, keyed by the upload id (`<uuid>`,
       // `<uuid>.info`, `<uuid>.part`), never in the shape of a media key.
-      tus ??= new S3Store({
+      tus ??= new FinishedUploadsS3Store({
         partSize: 5 * 1024 * 1024,
         expirationPeriodInMilliseconds: options.uploadExpiryMs ?? DAY_MS,
         s3ClientConfig: { ...clientConfig, bucket: Bucket } })
@@ -88,6 +99,33 @@ export function createS3Store(config: S3StoreConfig, options: StoreOptions = {})
 
     async close() {
       client.destroy()
+    }
+  }
+}
+
+/**
+ * @tus/s3-store's remove() aborts the multipart upload first and stops there when S3 answers NoSuchUpload —
+ * which it always does once the upload is finished (the multipart upload became the object `<id>`). So a
+ * finished upload that was refused, or moved into its media key, kept `<id>` and `<id>.info` in the bucket
+ * for ever (the sweep lists only media keys and unfinished multipart uploads) and could still be named and
+ * read back, and a refused upload was answered 404 instead of 413/415 (remove() threw in onUploadFinish).
+ * Found by media-store.test.ts on S3; here remove() deletes those objects whatever the abort said.
+ */
+class FinishedUploadsS3Store extends S3Store {
+  override async remove(id: string): Promise<void> {
+    try {
+      await super.remove(id)
+    } catch (error) {
+      if (error !== ERRORS.FILE_NOT_FOUND) throw error
+      await this.clearCache(id)
+      // No `<id>.info`: there was no such upload at all, and the caller hears so, as before.
+      const info = await this.client.headObject({ Bucket: this.bucket, Key: this.infoKey(id) }).catch((e: unknown) => {
+        if (missing(e)) return null
+        throw e
+      })
+      if (!info) throw error
+      const Objects = [id, this.infoKey(id), this.partKey(id, true)].map((Key) => ({ Key }))
+      await this.client.deleteObjects({ Bucket: this.bucket, Delete: { Objects } })
     }
   }
 }

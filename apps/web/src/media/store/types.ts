@@ -33,6 +33,8 @@ export interface MediaStore {
   list(): AsyncIterable<StoredObject>
   /** The resumable-upload (tus) store on the same storage, so a finished upload never crosses machines. */
   tusDataStore(): UploadStore
+  /** Every resumable upload, finished or not, with when its record was last written (for the sweep). */
+  uploads(): AsyncIterable<{ id: string; lastModified: Date }>
   close(): Promise<void>
 }
 
