@@ -25,7 +25,7 @@ let browser: Browser
 let owner: Agent
 let creator: Agent
 let neighbour: Agent
-const ids = { sent: '', refused: '' }
+const ids = { sent: '', refused: '', story: '' }
 const wavPath = join(mkdtempSync(join(tmpdir(), 'voces-outbox-')), 'voice.wav')
 
 /** A published audio job with the creator selected, funded and started. */
@@ -52,6 +52,7 @@ beforeAll(async () => {
   await neighbour.register('neighbour_q', 'creator')
   ids.sent = await jobAtWork('Aviso en otomí')
   ids.refused = await jobAtWork('Receta en náhuatl')
+  ids.story = await jobAtWork('Canción en zapoteco')
 })
 afterAll(async () => {
   await browser?.close()
@@ -70,8 +71,8 @@ async function signIn(context: BrowserContext, who: Agent): Promise<void> {
   )
 }
 
-async function creatorContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: PHONE })
+async function creatorContext(serviceWorkers: 'allow' | 'block'): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: PHONE, serviceWorkers })
   await signIn(context, creator)
   return context
 }
@@ -90,7 +91,9 @@ async function recordAndSubmit(page: Page): Promise<void> {
 const submitted = async (jobId: string) => (await t.database.db.select().from(submissions).where(eq(submissions.jobId, jobId))).filter((s) => s.state === 'submitted')
 
 test('recorded and submitted offline: kept on the phone, sent once when online; a refused one keeps its reason', async () => {
-  const context = await creatorContext()
+  // A browser without a service worker: the page sends the queue when it hears `online`, or on the next visit.
+  // (With one, Background Sync would send too — the next test — and race this test's lost answer.)
+  const context = await creatorContext('block')
   const work = await context.newPage()
   await work.goto(`${t.baseUrl}/dashboard/work`)
   // Nothing on this phone yet: the queue, once read from IndexedDB, is not shown.
@@ -174,5 +177,49 @@ test('recorded and submitted offline: kept on the phone, sent once when online; 
   await first.getByRole('button', { name: 'Sí, borrarlo', exact: true }).click()
   await expect.poll(() => first.locator('[data-outbox-list]').isHidden()).toBe(true)
   expect(await submitted(ids.sent)).toHaveLength(1)
+  await context.close()
+}, 120_000)
+
+test("issue 13's story: the job page from the service worker offline, recorded, queued, sent once when online", async () => {
+  const context = await creatorContext('allow')
+  const page = await context.newPage()
+  await page.goto(`${t.baseUrl}/dashboard/work`)
+  // Once the worker is active, a page loaded from then on is its.
+  await page.evaluate('navigator.serviceWorker.ready.then(() => true)')
+  await page.goto(`${t.baseUrl}/dashboard/work`)
+  expect(await page.evaluate<boolean>('!!navigator.serviceWorker.controller')).toBe(true)
+  await page.goto(`${t.baseUrl}/jobs/${ids.story}`)
+  // The worker keeps the job page (with its submit form) for her, the selected creator.
+  const kept = () => page.evaluate<string[]>(`(async () => {
+    const name = (await caches.keys()).find((n) => n.startsWith('voces-private-'))
+    return name ? (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname) : []
+  })()`)
+  await expect.poll(kept, { timeout: 15_000 }).toEqual(expect.arrayContaining(['/dashboard/work', `/jobs/${ids.story}`]))
+
+  await context.setOffline(true)
+  await page.goto(`${t.baseUrl}/jobs/${ids.story}`)
+  await expect.poll(() => page.locator('#offline-banner').isVisible()).toBe(true)
+  await recordAndSubmit(page)
+  await expect.poll(() => page.locator('[data-outbox-count]').textContent()).toContain('Guardado en este teléfono — 1 en espera de envío')
+  await expect.poll(() => page.locator('#offline-banner').isVisible()).toBe(true)
+  await page.screenshot({ path: screenshotPath('offline-queue-story'), fullPage: true })
+  await expectAxeClean(page, 'story queued from the offline copy')
+  expect(await submitted(ids.story)).toHaveLength(0)
+
+  // The page is closed before the network returns: no page can send it, only the worker's Background Sync
+  // (Chromium fires it when the emulated network comes back, headless too).
+  await page.close()
+  expect(context.pages()).toHaveLength(0)
+  await context.setOffline(false)
+  await expect.poll(() => submitted(ids.story), { timeout: 30_000 }).toHaveLength(1)
+  const again = await context.newPage()
+  await again.goto(`${t.baseUrl}/dashboard/work`)
+  await again.locator('[data-outbox-list][data-rendered]').waitFor({ state: 'attached' })
+  expect(await again.locator('[data-outbox-list]').isHidden()).toBe(true)
+  // Exactly once, with its recording; the funder sees it.
+  const rows = await submitted(ids.story)
+  expect(rows).toHaveLength(1)
+  expect(rows[0]!.audioId).not.toBeNull()
+  expect((await owner.get(`/jobs/${ids.story}`)).html).toContain(`data-submission="${rows[0]!.id}"`)
   await context.close()
 }, 120_000)

@@ -168,4 +168,16 @@ describe('people', () => {
     expect(out.headers.get('clear-site-data')).toBe('"cache"')
     expect(await mark(applicant, '/')).toEqual([null, ''])
   })
+
+  test('the worker\'s scripts: asked again at every update check, a 304 while they have not changed', async () => {
+    for (const path of ['/sw.js', '/sw-outbox.js']) {
+      const first = await fetch(`${t.baseUrl}${path}`, { headers: { 'accept-encoding': 'br' } })
+      const etag = first.headers.get('etag')
+      expect([first.status, first.headers.get('cache-control'), (await first.text()).length > 1000], path).toEqual([200, 'no-cache', true])
+      expect(etag).toMatch(/^"[\w-]{22}"$/)
+      const again = await fetch(`${t.baseUrl}${path}`, { headers: { 'if-none-match': etag!, 'accept-encoding': 'br' } })
+      expect([again.status, await again.text()], path).toEqual([304, ''])
+      expect((await fetch(`${t.baseUrl}${path}`, { headers: { 'if-none-match': '"old"' } })).status, path).toBe(200)
+    }
+  })
 })

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { isUiLanguage } from '../domain/languages.ts'
 import { translator } from '../i18n/index.ts'
 import { page } from '../http/render.tsx'
-import { CACHE_KEY_HEADER, OFFLINE_HEADER } from '../http/offline.ts'
+import { CACHE_KEY_HEADER, OFFLINE_HEADER, workerScript } from '../http/offline.ts'
 import { ASSET_VERSION } from '../views/assets.ts'
 import { THEME_COLOR } from '../views/offline.tsx'
 import { LinkButton } from '../views/form.tsx'
@@ -35,13 +35,8 @@ export function offlineRoutes(app: FastifyInstance, deps: { cookieSecret: string
   })
 
   // Fetched by the browser's service-worker machinery only; no-cache so an update is seen at the next visit.
-  app.get('/sw.js', (_req, reply) =>
-    reply
-      .type('text/javascript; charset=utf-8')
-      .header('service-worker-allowed', '/')
-      .header('cache-control', 'no-cache')
-      .send(worker)
-  )
+  const sendWorker = workerScript(worker)
+  app.get('/sw.js', (req, reply) => sendWorker(req, reply.header('service-worker-allowed', '/')))
 
   app.get<{ Querystring: { lang?: string } }>('/manifest.webmanifest', (req, reply) => {
     const lang = isUiLanguage(req.query.lang) ? req.query.lang : req.lang
