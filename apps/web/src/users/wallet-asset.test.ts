@@ -20,7 +20,7 @@ test('a wallet asset is asked once and remembered; a failure is remembered for a
   expect(await walletAsset('https://w.example/ana')).toEqual({ assetCode: 'MXN', assetScale: 2 })
   expect(await walletAsset('https://w.example/ana')).toEqual({ assetCode: 'MXN', assetScale: 2 })
   expect(await walletAsset('https://w.example/gone')).toBeNull()
-  expect(await walletAsset('https://w.example/slow', 10)).toBeNull()
+  expect(await walletAsset('https://w.example/slow', { waitMs: 10 })).toBeNull()
   expect(asked).toEqual(['https://w.example/ana', 'https://w.example/gone', 'https://w.example/slow'])
 
   at = 61_000 // past a failure's minute, within a found asset's ten
@@ -30,4 +30,6 @@ test('a wallet asset is asked once and remembered; a failure is remembered for a
   at = 11 * 60_000
   await walletAsset('https://w.example/ana')
   expect(asked.slice(4)).toEqual(['https://w.example/ana'])
+  await walletAsset('https://w.example/ana', { fresh: true })
+  expect(asked.slice(5)).toEqual(['https://w.example/ana'])
 })

@@ -53,7 +53,7 @@ export function jobConfirmRoutes(app: FastifyInstance, deps: { jobs: JobService;
       let quote: RefundQuote | null = null
       if (open && refund > 0n) {
         const funder = job.ownerId === user.id ? user : await deps.users.get(job.ownerId)
-        const [fee, walletAsset] = await Promise.all([deps.payouts.payoutFee(job, refund, 'send'), funder?.walletAddress ? deps.users.walletAsset(funder.walletAddress) : null])
+        const [fee, walletAsset] = await Promise.all([deps.payouts.payoutFee(job, refund, 'send'), funder?.walletAddress ? deps.users.walletAsset(funder.walletAddress, { fresh: true }) : null])
         quote = { refund, fee, walletAsset }
       }
       const key = quote ? `review.money.${action}` : `review.money.${action}_nothing`
