@@ -247,10 +247,10 @@ describe('idempotency keys: a form sent again with its key does nothing new (the
   test('submission, application and audio contribution: the retry answers as the first; another person is refused', async () => {
     await owner.postMultipart('/jobs', jobFields({ title: 'Retried job', recruitLimit: '1', maxResponses: '1', submitLimit: '1', deliverableTypes: ['audio'] }))
     const job = (await t.database.db.select().from(jobs).where(eq(jobs.title, 'Retried job')))[0]!.id
-    // Applying: the same key twice is one application, both answers send to the same page.
+    // Applying: the same key twice at once (a double tap) is one application; the second waits for the first's answer.
     const applyKey = randomUUID()
-    const applied = await creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola', audio: SAMPLE.mp3, idempotencyKey: applyKey })
-    const again = await creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola', audio: SAMPLE.mp3, idempotencyKey: applyKey })
+    const send = () => creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola', audio: SAMPLE.mp3, idempotencyKey: applyKey })
+    const [applied, again] = await Promise.all([send(), send()])
     expect([applied.status, again.status]).toEqual([303, 303])
     expect(again.location).toBe(applied.location)
     expect(await t.database.db.select().from(applications).where(eq(applications.jobId, job))).toHaveLength(1)

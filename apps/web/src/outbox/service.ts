@@ -12,6 +12,9 @@ export interface Done {
 
 /** A claim not finished within this time (the process died mid-request) may be taken by a retry. */
 export const STALE_CLAIM_MS = 2 * 60_000
+/** How long a second request with a key in hand waits for the first's answer, and how often it looks. */
+const WAIT_FOR_FIRST_MS = 5_000
+const POLL_MS = 100
 
 /**
  * Idempotency keys: a form sent again with the same key (the phone retried after a lost answer) is
@@ -37,6 +40,17 @@ export function createOutboxService(deps: { db: Db; clock?: Clock }) {
     return taken ? { fresh: now } : 'still_sending'
   }
 
+  /** The answer the request holding `key` records within WAIT_FOR_FIRST_MS, 'released' if it refused, else null. */
+  async function firstAnswer(key: string): Promise<Done | 'released' | null> {
+    for (let waited = 0; waited < WAIT_FOR_FIRST_MS; waited += POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+      const [row] = await deps.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))
+      if (!row) return 'released'
+      if (row.location !== null) return { done: row.location }
+    }
+    return null
+  }
+
   return {
     /**
      * Runs `act` once for this key: its Done is recorded and given to every retry by the same person;
@@ -46,7 +60,14 @@ export function createOutboxService(deps: { db: Db; clock?: Clock }) {
       if (key === '') return act()
       if (!isUuid(key)) return 'invalid_input'
       const k = key.toLowerCase()
-      const claimed = await claim(user, k, action)
+      let claimed = await claim(user, k, action)
+      if (claimed === 'still_sending') {
+        // A double tap without JavaScript: the second waits (a deadline, not for ever) for the first's answer,
+        // so the person sees where the first went, not a "still sending" page for work that succeeded.
+        const first = await firstAnswer(k)
+        if (first === 'released') claimed = await claim(user, k, action)
+        else if (first) return first
+      }
       if (typeof claimed === 'string' || isDone(claimed)) return claimed
       // Fenced by the claim's time: a request whose stale claim a retry took over neither frees the
       // key the retry now holds (a third request would do the work again) nor records over it.
