@@ -250,6 +250,7 @@ describe('idempotency keys: a form sent again with its key does nothing new (the
     // Applying: the same key twice at once (a double tap) is one application; the second waits for the first's answer.
     const applyKey = randomUUID()
     const send = () => creator.postMultipart(`/jobs/${job}/apply`, { note: 'hola', audio: SAMPLE.mp3, idempotencyKey: applyKey })
+    await creator.get(`/jobs/${job}`) // the form's CSRF token first, so that the two posts carry the same one
     const [applied, again] = await Promise.all([send(), send()])
     expect([applied.status, again.status]).toEqual([303, 303])
     expect(again.location).toBe(applied.location)
