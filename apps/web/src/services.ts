@@ -122,6 +122,8 @@ export function createServices(deps: WebDeps) {
       return deps.config.baseUrl
     }
   })
+  // Idempotency keys of forms a phone may send again (the offline queue, docs/web.md).
+  const outbox = createOutboxService({ db, clock })
   const scheduler = createScheduler({
     intervalMs: deps.config.schedulerIntervalMs,
     logger: deps.logger,
@@ -131,7 +133,8 @@ export function createServices(deps: WebDeps) {
       payouts: () => payouts.processDue(),
       fundings: () => fundings.refreshOpen(),
       sessions: () => sessions.purgeExpired(),
-      mediaSweep: () => media.sweepIfDue(deps.config.media.sweepIntervalMs)
+      mediaSweep: () => media.sweepIfDue(deps.config.media.sweepIntervalMs),
+      outboxKeys: () => outbox.purgeIfDue()
     }
   })
   // In the sandbox only: one-tap test wallets of play money (config.testWallets, set by npm start).
@@ -144,7 +147,5 @@ export function createServices(deps: WebDeps) {
         logger: deps.logger
       })
     : undefined
-  // Idempotency keys of forms a phone may send again (the offline queue, docs/web.md).
-  const outbox = createOutboxService({ db, clock })
   return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails, testWallets, outbox }
 }

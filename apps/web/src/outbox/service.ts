@@ -15,14 +15,19 @@ export const STALE_CLAIM_MS = 2 * 60_000
 /** How long a second request with a key in hand waits for the first's answer, and how often it looks. */
 const WAIT_FOR_FIRST_MS = 5_000
 const POLL_MS = 100
+/** An answered key is kept this long (a phone retries within minutes or at its next visit, not months later). */
+export const KEEP_KEYS_MS = 30 * 86_400_000
+/** The purge runs at most this often (each scheduler round asks). */
+const PURGE_EVERY_MS = 3_600_000
 
 /**
  * Idempotency keys: a form sent again with the same key (the phone retried after a lost answer) is
  * answered as the first time and does nothing again. The key is claimed before the work, recorded with
  * its result after; a refusal releases it (nothing was done, so a retry is judged afresh).
  */
-export function createOutboxService(deps: { db: Db; clock?: Clock }) {
+export function createOutboxService(deps: { db: Db; clock?: Clock; waitForFirstMs?: number }) {
   const clock = deps.clock ?? systemClock
+  const waitForFirstMs = deps.waitForFirstMs ?? WAIT_FOR_FIRST_MS
 
   /** 'fresh' with the claim's time (its fence: only this claim may release or record the key), or the key's answer. */
   async function claim(user: User, key: string, action: OutboxAction): Promise<{ fresh: Date } | Done | OutboxError> {
@@ -40,9 +45,9 @@ export function createOutboxService(deps: { db: Db; clock?: Clock }) {
     return taken ? { fresh: now } : 'still_sending'
   }
 
-  /** The answer the request holding `key` records within WAIT_FOR_FIRST_MS, 'released' if it refused, else null. */
+  /** The answer the request holding `key` records within `waitForFirstMs`, 'released' if it refused, else null. */
   async function firstAnswer(key: string): Promise<Done | 'released' | null> {
-    for (let waited = 0; waited < WAIT_FOR_FIRST_MS; waited += POLL_MS) {
+    for (let waited = 0; waited < waitForFirstMs; waited += POLL_MS) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS))
       const [row] = await deps.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))
       if (!row) return 'released'
@@ -51,7 +56,21 @@ export function createOutboxService(deps: { db: Db; clock?: Clock }) {
     return null
   }
 
+  let purgedAt = 0
+
   return {
+    /**
+     * Deletes keys older than KEEP_KEYS_MS (answered, or claims a crashed request never finished), at most
+     * once an hour; the number deleted, or null when it was not due.
+     */
+    async purgeIfDue(): Promise<number | null> {
+      const now = clock.now().getTime()
+      if (now - purgedAt < PURGE_EVERY_MS) return null
+      purgedAt = now
+      const gone = await deps.db.delete(idempotencyKeys).where(lt(idempotencyKeys.claimedAt, new Date(now - KEEP_KEYS_MS))).returning({ key: idempotencyKeys.key })
+      return gone.length
+    },
+
     /**
      * Runs `act` once for this key: its Done is recorded and given to every retry by the same person;
      * anything else it answers (a refusal) releases the key. Without a key (an old page) `act` just runs.
