@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyMultipart from '@fastify/multipart'
-import { spoolFormFiles } from './spool.ts'
+import { LEFTOVER_MS, removeLeftovers, spoolFormFiles } from './spool.ts'
 import { file, str, type FormFile } from './form.ts'
 
 const LIMIT = 64 * 1024
@@ -17,6 +17,12 @@ let seen: { value: unknown; onDisk: Buffer | null; note: string } | undefined
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'voces-spool-test-'))
+  // What a crashed process left: a file older than any request takes (gone at the first form: every test
+  // below that finds the folder empty checks it).
+  await mkdir(join(dir, 'incoming'))
+  await writeFile(join(dir, 'incoming', 'left-by-a-crash'), 'x')
+  const old = new Date(Date.now() - LEFTOVER_MS - 60_000)
+  await utimes(join(dir, 'incoming', 'left-by-a-crash'), old, old)
   app = Fastify()
   await app.register(fastifyMultipart, { attachFieldsToBody: 'keyValues', onFile: spoolFormFiles(app, join(dir, 'incoming')), limits: { fileSize: LIMIT } })
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => reply.code(error.statusCode ?? 500).send(error.message))
@@ -94,4 +100,16 @@ describe('plain-form files stream to disk', () => {
     expect((await post(0)).status).toBe(200)
     expect(file({ audio: seen!.value }, 'audio')).toBeUndefined()
   })
+})
+
+test('leftovers: a file older than any request is deleted, a file another process may be writing is not', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'voces-spool-left-'))
+  await writeFile(join(folder, 'old'), 'x')
+  await writeFile(join(folder, 'live'), 'x')
+  const now = Date.now()
+  const old = new Date(now - LEFTOVER_MS - 60_000)
+  await utimes(join(folder, 'old'), old, old)
+  await removeLeftovers(folder, now)
+  expect(await readdir(folder)).toEqual(['live'])
+  await rm(folder, { recursive: true, force: true })
 })

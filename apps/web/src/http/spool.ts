@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -35,7 +35,7 @@ export function spoolFormFiles(app: FastifyInstance, dir: string): (this: Fastif
   let ready: Promise<unknown> | undefined
 
   return async function onFile(this: FastifyRequest, part: MultipartFile) {
-    ready ??= mkdir(dir, { recursive: true, mode: 0o700 })
+    ready ??= mkdir(dir, { recursive: true, mode: 0o700 }).then(() => removeLeftovers(dir))
     await ready
     const path = join(dir, randomUUID())
     ;(this.spooled ??= []).push(path)
@@ -49,5 +49,17 @@ export function spoolFormFiles(app: FastifyInstance, dir: string): (this: Fastif
     await pipeline(part.file, count, createWriteStream(path, { mode: 0o600 }))
     const spooled: FormFile = { path, size }
     ;(part as MultipartFile & { value: FormFile }).value = spooled
+  }
+}
+
+/** A temporary file this old was left by a process that stopped mid-request (no request takes so long). */
+export const LEFTOVER_MS = 6 * 3_600_000
+
+/** Deletes what a crashed process left in `dir`: files older than LEFTOVER_MS (other processes' live files are newer). */
+export async function removeLeftovers(dir: string, now = Date.now()): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name)
+    const info = await stat(path).catch(() => null)
+    if (info?.isFile() && now - info.mtimeMs > LEFTOVER_MS) await rm(path, { force: true })
   }
 }
