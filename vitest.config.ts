@@ -23,6 +23,9 @@ export default defineConfig({
           // timeout on a test that takes 28 s): one retry, so that a hang is not taken for a defect;
           // a real failure fails twice.
           retry: 1,
+          // A browser waits on pages, recorders and workers: a poll's 1 s default is too short for Chromium on a
+          // loaded 2-core machine (a recorder's bar needed more than 1 s to pass 1 s of recording).
+          expect: { poll: { timeout: 10_000 } },
           include: ['{services,apps}/*/{src,test}/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.ts']
         }
       }
