@@ -1,3 +1,4 @@
+import { createTtlCache } from '@voces/platform'
 import type { PaymentsClient } from '../payments-client/types.ts'
 
 export interface WalletAsset {
@@ -16,20 +17,16 @@ const MAX_ENTRIES = 1_000
  * creators, asks payments once; `fresh` asks again (a confirmation before money moves reads it now).
  */
 export function createWalletAssetLookup(deps: { payments: PaymentsClient; now?: () => number }) {
-  const now = deps.now ?? Date.now
-  const remembered = new Map<string, { until: number; asset: WalletAsset | null }>()
+  const remembered = createTtlCache<WalletAsset | null>({ ttlMs: (asset) => (asset ? FOUND_MS : FAILED_MS), maxEntries: MAX_ENTRIES, now: deps.now ?? Date.now })
 
-  return async function walletAsset(walletAddress: string, o: { waitMs?: number; fresh?: boolean } = {}): Promise<WalletAsset | null> {
-    const waitMs = o.waitMs ?? 2_000
-    const hit = remembered.get(walletAddress)
-    if (hit && hit.until > now() && !o.fresh) return hit.asset
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), waitMs)
-    const late = new Promise<null>((resolve) => controller.signal.addEventListener('abort', () => resolve(null)))
+  return function walletAsset(walletAddress: string, o: { waitMs?: number; fresh?: boolean } = {}): Promise<WalletAsset | null> {
+    return remembered.get(walletAddress, () => ask(walletAddress, o.waitMs ?? 2_000), { fresh: o.fresh === true })
+  }
+
+  async function ask(walletAddress: string, waitMs: number): Promise<WalletAsset | null> {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)))
     const check = await Promise.race([deps.payments.checkWallet(walletAddress), late]).finally(() => clearTimeout(timer))
-    const asset = check?.ok ? { assetCode: check.value.assetCode, assetScale: check.value.assetScale } : null
-    if (remembered.size >= MAX_ENTRIES) remembered.clear()
-    remembered.set(walletAddress, { until: now() + (asset ? FOUND_MS : FAILED_MS), asset })
-    return asset
+    return check?.ok ? { assetCode: check.value.assetCode, assetScale: check.value.assetScale } : null
   }
 }
