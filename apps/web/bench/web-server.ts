@@ -6,6 +6,7 @@
  * without start-up and seeding. Talks to web.ts over the IPC channel.
  */
 import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs'
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Session } from 'node:inspector/promises'
@@ -29,8 +30,8 @@ const web = await buildWebApp({ config, database, logger: createLogger({ level: 
 const base = await web.start()
 const dir = mkdtempSync(join(tmpdir(), 'voces-bench-'))
 const statics = Fastify()
-const session = new Session()
-session.connect()
+const inspector = new Session()
+inspector.connect()
 
 async function cleanup() {
   await statics.close()
@@ -69,12 +70,20 @@ try {
   for (const [name, url] of Object.entries(pages)) {
     const res = await fetch(url)
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}`)
-    writeFileSync(join(dir, `${name}.html`), await res.text())
+    // The ceiling sends what a browser is sent: the page compressed (brotli 11 / gzip 9, made once), not 27 KB of HTML.
+    const html = Buffer.from(await res.text())
+    writeFileSync(join(dir, `${name}.html`), html)
+    writeFileSync(join(dir, `${name}.html.br`), brotliCompressSync(html, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }))
+    writeFileSync(join(dir, `${name}.html.gz`), gzipSync(html, { level: 9 }))
   }
-  await statics.register(fastifyStatic, { root: dir })
+  // A person signed in: her pages are rendered for her at every request (http/public-pages.ts serves only visitors).
+  await database.db.execute(sql`insert into web.users (username, password_hash, display_name, is_creator) values ('bench_creator', 'x', 'Creadora', true)`)
+  const [creator] = await queryRows<{ id: string }>(database.db, sql`select id from web.users where username = 'bench_creator'`)
+  const signedIn = await web.services.sessions.create(creator!.id)
+  await statics.register(fastifyStatic, { root: dir, preCompressed: true })
   const staticBase = await statics.listen({ host: '127.0.0.1', port: 0 })
   const statik = Object.fromEntries(Object.keys(pages).map((name) => [name, `${staticBase}/${name}.html`]))
-  send({ type: 'ready', kind: database.kind, jobs: JOBS, pages, statics: statik })
+  send({ type: 'ready', kind: database.kind, jobs: JOBS, pages, statics: statik, cookie: `sid=${signedIn.token}` })
 } catch (error) {
   console.error(error)
   await cleanup()
@@ -83,11 +92,11 @@ try {
 
 process.on('message', async (message: { type: string; file?: string }) => {
   if (message.type === 'profile-start') {
-    await session.post('Profiler.enable')
-    await session.post('Profiler.start')
+    await inspector.post('Profiler.enable')
+    await inspector.post('Profiler.start')
     send({ type: 'profiling' })
   } else if (message.type === 'profile-stop') {
-    const { profile } = await session.post('Profiler.stop')
+    const { profile } = await inspector.post('Profiler.stop')
     mkdirSync(join(message.file!, '..'), { recursive: true })
     writeFileSync(message.file!, JSON.stringify(profile))
     send({ type: 'profiled' })
@@ -96,7 +105,7 @@ process.on('message', async (message: { type: string; file?: string }) => {
     const usage = process.cpuUsage()
     send({ type: 'cpu', ms: (usage.user + usage.system) / 1000 })
   } else if (message.type === 'exit') {
-    session.disconnect()
+    inspector.disconnect()
     await cleanup()
     process.exit(0)
   }

@@ -61,6 +61,8 @@ const schema = z.object({
   WEB_MEDIA_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15 * 60 * 1000),
   WEB_SEED: env.bool(false),
   WEB_TRUST_PROXY: env.bool(false),
+  /** How long a page the same for every visitor without a session is served from memory (http/public-pages.ts); 0: never. */
+  WEB_PUBLIC_PAGE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** Bearer token Prometheus sends to /metrics; without it /metrics answers 404. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** /health/ready fails when a queue's oldest due item is older than this. */
@@ -83,6 +85,8 @@ export interface WebConfig {
   schedulerIntervalMs: number
   /** The service worker's deadline for a page before it shows the stored copy (public/sw.js). */
   offlineDeadlineMs: number
+  /** Public pages (browse, search, a job) for visitors without a session: served from memory this long; 0 off. */
+  publicPageTtlMs: number
   metricsToken: string | undefined
   maxWorkerLagSeconds: number
   /** false in tests that drive the scheduler by hand. */
@@ -160,6 +164,7 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env): WebConfi
     },
     schedulerIntervalMs: e.WEB_SCHEDULER_INTERVAL_MS,
     offlineDeadlineMs: e.WEB_OFFLINE_DEADLINE_MS,
+    publicPageTtlMs: e.WEB_PUBLIC_PAGE_TTL_MS,
     metricsToken: e.METRICS_TOKEN,
     maxWorkerLagSeconds: e.MAX_WORKER_LAG_SECONDS,
     schedulerEnabled: true,

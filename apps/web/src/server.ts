@@ -30,7 +30,7 @@ const errorPage = errorPages(errorStatus)
  * CSRF, static files), each request's user, language and recordings, security headers, input checks,
  * CSRF on every POST, and the app-wide error and 404 pages.
  */
-export async function createServer(config: WebConfig, logger: Logger, services: Pick<WebServices, 'sessions' | 'audio'>): Promise<FastifyInstance> {
+export async function createServer(config: WebConfig, logger: Logger, services: Pick<WebServices, 'sessions' | 'audio' | 'publicPages'>): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -79,7 +79,9 @@ export async function createServer(config: WebConfig, logger: Logger, services: 
   // @fastify/csrf refuses an empty binding: a visitor without a session gets a fixed one.
   app.decorateRequest('csrfBinding', 'no-session')
   app.decorateRequest('readingBody', false)
-  app.addHook('onRequest', async (req) => {
+  app.decorateRequest('publicPageKey', null)
+  app.decorateRequest('csrfIssued', false)
+  app.addHook('onRequest', async (req, reply) => {
     // Looked up only when a page's speakers ask, for this request's listener (read when the page renders).
     req.recordings = recordingsFor(services.audio, req)
     if (req.url.startsWith('/static/')) return
@@ -89,6 +91,14 @@ export async function createServer(config: WebConfig, logger: Logger, services: 
     if (req.user) req.csrfBinding = createHash('sha256').update(req.cookies[SESSION_COOKIE]!).digest('base64url')
     const cookieLang = req.cookies.lang
     req.lang = req.user?.preferredLanguage ?? (isUiLanguage(cookieLang) ? cookieLang : 'es')
+    // A public page already rendered for visitors without a session answers here, before the route runs.
+    return services.publicPages.serve(req, reply)
+  })
+  // Registered after the cookie plugin's own onSend: a page that set a cookie is never remembered.
+  app.addHook('onSend', async (req, reply, payload) => {
+    // A state change this process answered: no remembered public page may show what was true before it.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400) services.publicPages.forget()
+    return services.publicPages.remember(req, reply, payload)
   })
   app.addHook('onSend', async (_req, reply) => {
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {

@@ -22,6 +22,8 @@ import { createEmailOutbox, smtpMailer, type Mailer } from './notices/email.ts'
 import { createSandboxAdmin } from './test-wallet/sandbox.ts'
 import { createTestWalletService } from './test-wallet/service.ts'
 import { createOutboxService } from './outbox/service.ts'
+import { createPublicPages } from './http/public-pages.ts'
+import { requestChain } from './audio/recordings.ts'
 
 export interface WebDeps {
   config: WebConfig
@@ -137,6 +139,13 @@ export function createServices(deps: WebDeps) {
       outboxKeys: () => outbox.purgeIfDue()
     }
   })
+  // Pages the same for everyone without a session, served from memory for a few seconds (issue 14).
+  const publicPages = createPublicPages({
+    ttlMs: deps.config.publicPageTtlMs,
+    maxEntries: 500,
+    now: () => clock.now().getTime(),
+    variant: (req) => requestChain(req).join(',')
+  })
   // In the sandbox only: one-tap test wallets of play money (config.testWallets, set by npm start).
   const testWallets = deps.config.testWallets
     ? createTestWalletService({
@@ -147,5 +156,5 @@ export function createServices(deps: WebDeps) {
         logger: deps.logger
       })
     : undefined
-  return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails, testWallets, outbox }
+  return { store, media, users, sessions, payouts, jobs, transitions, applications, submissions, autoRelease, disputes, fundings, scheduler, audio, notices, tell, emails, testWallets, outbox, publicPages }
 }

@@ -101,9 +101,14 @@ export class Agent {
     return this.request('GET', path)
   }
 
+  /** A page with a form, as a browser has one before it posts: the header's forms when signed in, else the login form. */
+  private fetchToken(): Promise<Response> {
+    return this.get(this.cookies.has('sid') ? '/' : '/login')
+  }
+
   /** Posts url-encoded fields; the CSRF token is added unless `_csrf` is given (use '' to omit). */
   async post(path: string, fields: Record<string, string | string[]> = {}): Promise<Response> {
-    if (!this.csrf) await this.get('/')
+    if (!this.csrf) await this.fetchToken()
     const params = new URLSearchParams()
     if (!('_csrf' in fields)) params.append('_csrf', this.csrf)
     for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) if (x !== '' || k !== '_csrf') params.append(k, x)
@@ -112,7 +117,7 @@ export class Agent {
 
   /** Posts multipart/form-data, files as Buffers. */
   async postMultipart(path: string, fields: Record<string, string | string[] | Buffer>): Promise<Response> {
-    if (!this.csrf) await this.get('/')
+    if (!this.csrf) await this.fetchToken()
     const form = new FormData()
     form.append('_csrf', this.csrf)
     for (const [k, v] of Object.entries(fields)) {

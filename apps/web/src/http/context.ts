@@ -25,13 +25,19 @@ declare module 'fastify' {
 const noRecordings: Recordings = async () => undefined
 
 export function viewCtx(req: FastifyRequest, reply: FastifyReply): ViewCtx {
+  let csrf: string | undefined
   return {
     t: translator(req.lang),
     lang: req.lang,
     timeZone: req.user?.timeZone ?? DEFAULT_TIME_ZONE,
     user: req.user,
     unreadNotices: req.unreadNotices,
-    csrf: reply.generateCsrf({ userInfo: req.csrfBinding }),
+    // Made only when a form asks: a page without one is the same for every visitor without a session and
+    // may be served to all of them (http/public-pages.ts), and sets no CSRF cookie.
+    get csrf() {
+      req.csrfIssued = true
+      return (csrf ??= reply.generateCsrf({ userInfo: req.csrfBinding }))
+    },
     path: req.url,
     // Only a request that failed before the app's first hook has none: its speakers use speech synthesis.
     recordings: req.recordings ?? noRecordings

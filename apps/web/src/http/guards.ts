@@ -18,3 +18,24 @@ export function requireAdmin(req: FastifyRequest, reply: FastifyReply): User | n
   void errorPage(req, reply, 'not_found')
   return null
 }
+
+/**
+ * Whether the browser says this POST comes from one of our own pages: Fetch Metadata (`Sec-Fetch-Site`),
+ * else the Origin header, else the Referer (older phone browsers send no Origin on a same-origin form; our
+ * Referrer-Policy keeps it for our own pages). A page on another site cannot make a browser say any of
+ * them, so this proves what a CSRF token proves, for a form that a page without a session carries
+ * (the language switch: such pages hold no token, so that they are the same for everyone).
+ */
+export function fromOwnPage(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site']
+  if (site) return site === 'same-origin'
+  const ours = (value: string | undefined) => {
+    if (!value) return undefined
+    try {
+      return new URL(value).host === req.host
+    } catch {
+      return false
+    }
+  }
+  return ours(req.headers.origin) ?? ours(req.headers.referer) ?? false
+}

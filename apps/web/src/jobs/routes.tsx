@@ -106,7 +106,8 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
       <JobForm assetCode={deps.assetCode} ctx={ctx} action={o.action} values={o.input} problems={o.problems} canSaveDraft={o.canSaveDraft} referenceKind={o.referenceKind} />
     ))
 
-  app.get<{ Querystring: Record<string, string | string[] | undefined> }>('/jobs', async (req, reply) => {
+  // The same for every visitor without a session: served from memory a few seconds (http/public-pages.ts).
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>('/jobs', { config: { publicPage: true } }, async (req, reply) => {
     const q = req.query
     const one = (k: string) => (Array.isArray(q[k]) ? q[k][0] : q[k]) ?? ''
     const flags = Array.isArray(q.flags) ? q.flags : q.flags ? [q.flags] : []

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { UserService } from './service.ts'
 import { LANGUAGES, type Language } from '../domain/languages.ts'
 import type { SessionService } from '../sessions/service.ts'
@@ -13,7 +13,7 @@ import { keepUploads } from '../media/kept.ts'
 import { isTimeZone } from '../domain/time-zones.ts'
 import type { Problem } from '../domain/problems.ts'
 import type { User } from '../domain/user.ts'
-import { requireUser } from '../http/guards.ts'
+import { fromOwnPage, requireUser } from '../http/guards.ts'
 import { LoginForm, RegisterForm } from './views/auth.tsx'
 import { ProfileForm } from './views/profile.tsx'
 import { DELIVERABLE_TYPES, type DeliverableType } from '../domain/deliverables.ts'
@@ -114,8 +114,12 @@ export function userRoutes(
     return redirect(reply, '/', 'logged_out')
   })
 
-  /** Language switch: a POST that only ever redirects to a local path. */
-  app.post('/language', async (req, reply) => {
+  /**
+   * Language switch: a POST that only ever redirects to a local path. Its form carries a CSRF token for a
+   * signed-in person; without a session the browser's headers prove it came from our page (fromOwnPage).
+   */
+  const ownPageOrToken = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => (fromOwnPage(req) ? done() : app.csrfProtection(req, reply, done))
+  app.post('/language', { config: { skipCsrf: true }, preHandler: ownPageOrToken }, async (req, reply) => {
     const b = body(req)
     const lang = str(b, 'lang')
     if (isUiLanguage(lang)) {

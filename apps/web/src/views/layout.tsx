@@ -58,7 +58,8 @@ export function Layout(
   p: PropsWithChildren<{ ctx: ViewCtx; title: string; titleSlug: string; notice?: string | undefined }>
 ): JSX.Element {
   const { ctx } = p
-  const { t, lang, user, csrf } = ctx
+  // ctx.csrf is read only where a form needs it: reading it gives this visitor a token (http/context.ts).
+  const { t, lang, user } = ctx
   const next = ctx.path
   return (
     <>
@@ -117,7 +118,7 @@ export function Layout(
                     )}
                     <li>
                       <form method="post" action="/logout" class="inline">
-                        <Csrf token={csrf} />
+                        <Csrf token={ctx.csrf} />
                         <button type="submit" class="link" data-audio-slug="nav.logout" safe>
                           {t('nav.logout')}
                         </button>
@@ -144,7 +145,9 @@ export function Layout(
               </ul>
             </nav>
             <form method="post" action="/language" class="lang-switch" aria-label={t('layout.language')}>
-              <Csrf token={csrf} />
+              {/* Without a session the switch is proved same-origin by the browser's own headers (users/routes.tsx),
+                  so the page carries no token and is the same for every such visitor (http/public-pages.ts). */}
+              {user ? <Csrf token={ctx.csrf} /> : ''}
               <input type="hidden" name="next" value={next} />
               <button type="submit" name="lang" value="es" lang="es" data-audio-slug="layout.language_es" aria-pressed={lang === 'es' ? 'true' : 'false'}>
                 Español

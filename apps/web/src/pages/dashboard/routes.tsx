@@ -28,7 +28,7 @@ export function dashboardRoutes(
     return { 'home.pending_work': work.length, 'home.my_jobs': active }
   }
 
-  app.get('/', async (req, reply) => {
+  app.get('/', { config: { publicPage: true } }, async (req, reply) => {
     const c = await counts(req.user)
     keepOffline(reply)
     return page(req, reply, { title: 'home.title', titleSlug: 'home.title' }, (ctx) => <HomeGrid ctx={ctx} counts={c} />)

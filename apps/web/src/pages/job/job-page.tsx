@@ -53,7 +53,8 @@ function latestPayout(payouts: OwnerData['payouts'], submissionId: string): Payo
 /** The job page: the job, and for its owner or a creator the parts of every feature that concern them. */
 export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledger; escrow: EscrowState; reference: Media | null; owner: OwnerData | null; creator: CreatorData | null }): JSX.Element {
   const { ctx } = p
-  const { t, csrf, user } = ctx
+  // ctx.csrf only inside forms: a visitor's page without one may be served to every visitor (http/public-pages.ts).
+  const { t, user } = ctx
   const { job, owner } = p
   const m = (v: bigint) => money(v, job.assetCode, job.assetScale, ctx.lang)
   return (
@@ -97,7 +98,7 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
         <>
           <div class="row" aria-label={t('jobs.actions')}>
             {job.state === 'draft' || job.state === 'recruiting' ? <LinkButton ctx={ctx} href={`/jobs/${job.id}/edit`} slug="jobs.edit" text={t('jobs.edit')} /> : ''}
-            {job.state === 'draft' ? <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/publish`} slug="jobs.publish" text={t('jobs.publish')} /> : ''}
+            {job.state === 'draft' ? <PostButton ctx={ctx} csrf={ctx.csrf} action={`/jobs/${job.id}/publish`} slug="jobs.publish" text={t('jobs.publish')} /> : ''}
             {(job.state === 'recruiting' || job.state === 'selecting') && owner.applications.some((a) => a.application.state === 'selected') ? (
               owner.shortfall > 0n ? (
                 <p data-start-needs-funds={String(owner.shortfall)}>
@@ -107,13 +108,13 @@ export function JobPage(p: { ctx: ViewCtx; job: Job; soon: boolean; ledger: Ledg
                   </a>
                 </p>
               ) : (
-                <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/start`} slug="jobs.start" text={t('jobs.start')} />
+                <PostButton ctx={ctx} csrf={ctx.csrf} action={`/jobs/${job.id}/start`} slug="jobs.start" text={t('jobs.start')} />
               )
             ) : (
               ''
             )}
             {job.state === 'submitting' || job.state === 'reviewing' ? <LinkButton ctx={ctx} href={`/jobs/${job.id}/complete`} slug="jobs.complete" text={t('jobs.complete')} kind="primary" /> : ''}
-            <PostButton ctx={ctx} csrf={csrf} action={`/jobs/${job.id}/duplicate`} slug="jobs.duplicate" text={t('jobs.duplicate')} kind="secondary" />
+            <PostButton ctx={ctx} csrf={ctx.csrf} action={`/jobs/${job.id}/duplicate`} slug="jobs.duplicate" text={t('jobs.duplicate')} kind="secondary" />
           </div>
           {job.state !== 'draft' ? (
             <FundingSection ctx={p.ctx} job={job} open={owner.openFunding} budget={owner.budgetLeft} escrow={p.escrow} hasWallet={Boolean(user?.walletAddress)} />

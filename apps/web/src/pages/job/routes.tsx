@@ -27,7 +27,8 @@ export interface JobPageDeps {
  * submissions, its funding and its payouts, each as the viewer may see them (owner, creator, visitor).
  */
 export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
-  app.get<{ Params: { id: string } }>('/jobs/:id', async (req, reply) => {
+  // A visitor without a session sees what everyone sees: served from memory a few seconds (http/public-pages.ts).
+  app.get<{ Params: { id: string } }>('/jobs/:id', { config: { publicPage: true } }, async (req, reply) => {
     const job = await deps.jobs.getForViewer(req.user, req.params.id)
     if (job === 'not_found') return errorPage(req, reply, job)
     const user = req.user
