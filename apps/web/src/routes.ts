@@ -61,7 +61,12 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps, servic
   if (testWallets) testWalletRoutes(app, { testWallets })
   mediaRoutes(app, services.media)
   await uploadRoutes(app, { media: services.media, maxUploadBytes: config.maxUploadBytes })
-  jobRoutes(app, { ...services, assetCode: config.asset.code, escrowStates: (list) => services.payouts.escrowStates(list) })
+  jobRoutes(app, {
+    ...services,
+    assetCode: config.asset.code,
+    escrowStates: (list) => services.payouts.escrowStates(list),
+    shared: (req, timeZone, render) => services.publicPages.shared(req, timeZone, render)
+  })
   applicationRoutes(app, services)
   submissionRoutes(app, services)
   fundingRoutes(app, services)

@@ -75,15 +75,37 @@ describe('public pages for visitors without a session', () => {
   })
 
   it('are never given to a signed-in person, and a change answered here shows at once', async () => {
-    await anonymous('/jobs')
-    const mine = await funder.get('/jobs')
+    await anonymous(`/jobs/${jobId}`)
+    const mine = await funder.get(`/jobs/${jobId}`)
     expect(mine.html).toContain('name="_csrf"')
     expect(mine.html).toContain('/logout')
     await renameElsewhere('Cuento del frijol')
-    expect((await funder.get('/jobs')).html).toContain('Cuento del frijol')
+    expect((await funder.get(`/jobs/${jobId}`)).html).toContain('Cuento del frijol')
     // A state change answered by this process (any POST that did not fail) forgets every remembered page.
     expect((await funder.post('/language', { lang: 'es', next: '/' })).status).toBe(303)
     expect((await anonymous('/jobs')).html).toContain('Cuento del frijol')
+    await renameElsewhere('Cuento del maíz')
+    clock.advance(t.config.publicPageTtlMs)
+  })
+
+  it('share the list, not the page, with a signed-in person: her header is hers, the cards are everyone’s', async () => {
+    const creator = new Agent(t.baseUrl)
+    await creator.register('public_creator', 'creator')
+    const before = await creator.get('/jobs')
+    expect(before.html).toContain('Cuento del maíz')
+    expect(before.html).toContain('/logout')
+    expect(before.html).toContain('value="hideApplied"')
+    await renameElsewhere('Cuento del frijol')
+    // Another process's change: the shared list shows it once its few seconds are over, as for visitors.
+    const shared = await funder.get('/jobs')
+    expect(shared.html).toContain('Cuento del maíz')
+    const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1]
+    expect(token(shared.html)).toBeTruthy()
+    expect(token(shared.html)).not.toBe(token(before.html))
+    // Hiding what she applied to is her own list: never shared.
+    expect((await creator.get('/jobs?flags=hideApplied')).html).toContain('Cuento del frijol')
+    clock.advance(t.config.publicPageTtlMs)
+    expect((await creator.get('/jobs')).html).toContain('Cuento del frijol')
     await renameElsewhere('Cuento del maíz')
     clock.advance(t.config.publicPageTtlMs)
   })

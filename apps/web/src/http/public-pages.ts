@@ -51,6 +51,7 @@ export function createPublicPages(deps: {
   variant: (req: FastifyRequest) => string
 }) {
   const pages = createTtlCache<Entry>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries, now: deps.now })
+  const parts = createTtlCache<string>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries, now: deps.now })
   const negotiator = new Negotiator<Encoding>({ supportedValues: ['br', 'gzip', 'identity'] })
   const enabled = deps.ttlMs > 0
 
@@ -92,9 +93,18 @@ export function createPublicPages(deps: {
       if (encoding !== 'identity') reply.header('content-encoding', encoding).header('vary', VARY)
       return body
     },
-    /** Any state change: no remembered page may show what was true before it. */
+    /**
+     * A part of a page that is the same for everyone who reads it in this language, time zone and audio
+     * languages — browse results for a signed-in person, whose header is hers but whose list is everyone's:
+     * rendered (queries and all) once, then shared for `ttlMs` like the public pages.
+     */
+    shared(req: FastifyRequest, timeZone: string, render: () => Promise<string>): Promise<string> {
+      return enabled ? parts.get(`${keyOf(req)}|${timeZone}`, render) : render()
+    },
+    /** Any state change: no remembered page or part may show what was true before it. */
     forget(): void {
       pages.clear()
+      parts.clear()
     }
   }
 }

@@ -18,7 +18,8 @@ import { mediaErrorStatus } from '../media/errors.ts'
 import { jobErrorStatus, type JobError } from './errors.ts'
 import { requireUser } from '../http/guards.ts'
 import { JobForm } from './views/job-form.tsx'
-import { Browse } from './views/browse.tsx'
+import { BrowseForm, BrowseResults } from './views/browse.tsx'
+import type { ViewCtx } from '../views/context.ts'
 import { parseCursor } from './browse.ts'
 import { Speak } from '../views/speak.tsx'
 import { LinkButton } from '../views/form.tsx'
@@ -29,6 +30,8 @@ export interface JobRouteDeps {
   assetCode: string
   /** Whether each job's money is in escrow (payouts/ledger.ts), for the badge on every card. */
   escrowStates: (jobs: Job[]) => Promise<Map<string, EscrowState>>
+  /** A part of a page shared by everyone who reads it alike (http/public-pages.ts `shared`). */
+  shared: (req: FastifyRequest, timeZone: string, render: () => Promise<string>) => Promise<string>
 }
 
 const DAY = 86_400_000
@@ -122,10 +125,18 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
       soon: flags.includes('soon') || one('soon') === '1',
       page: Math.min(10_000, Math.max(1, Number.parseInt(one('page'), 10) || 1))
     }
-    const result = await jobs.browse(req.user, { ...filter, after, before })
-    const escrow = await deps.escrowStates(result.jobs)
+    const results = (ctx: ViewCtx) => async () => {
+      const result = await jobs.browse(req.user, { ...filter, after, before })
+      const escrow = await deps.escrowStates(result.jobs)
+      return <BrowseResults ctx={ctx} filter={filter} result={result} escrow={escrow} soon={(j) => jobs.isDeadlineSoon(j)} />
+    }
+    // The list is everyone's (a signed-in person's too) unless she hides what she applied to.
+    const mine = filter.hideApplied && req.user
     return page(req, reply, { title: 'browse.title', titleSlug: 'browse.title' }, (ctx) => (
-      <Browse ctx={ctx} filter={filter} result={result} escrow={escrow} soon={(j) => jobs.isDeadlineSoon(j)} />
+      <>
+        <BrowseForm ctx={ctx} filter={filter} />
+        {mine ? results(ctx)() : deps.shared(req, ctx.timeZone, results(ctx))}
+      </>
     ))
   })
 

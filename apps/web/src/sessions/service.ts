@@ -12,6 +12,17 @@ function digest(token: string): string {
 }
 
 export function createSessionService(deps: { db: Db }) {
+  // Every signed-in request's first read: built once and prepared by name, so neither Drizzle nor
+  // PostgreSQL builds, parses and plans it again on each request (issue 14).
+  const lookup = deps.db
+    .select({
+      user: users,
+      unread: sql<number>`(select count(*) from web.notices n where n.user_id = ${users.id} and n.read_at is null)`.mapWith(Number)
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .prepare('session_lookup')
   return {
     async create(userId: string): Promise<{ token: string; expiresAt: Date }> {
       const token = randomBytes(32).toString('base64url')
@@ -27,14 +38,7 @@ export function createSessionService(deps: { db: Db }) {
      */
     async lookup(token: string | undefined): Promise<{ user: User; unreadNotices: number } | null> {
       if (!token || token.length > 100) return null
-      const [row] = await deps.db
-        .select({
-          user: users,
-          unread: sql<number>`(select count(*) from web.notices n where n.user_id = ${users.id} and n.read_at is null)`.mapWith(Number)
-        })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.id, digest(token)), gt(sessions.expiresAt, new Date())))
+      const [row] = await lookup.execute({ id: digest(token), now: new Date() })
       if (!row || row.user.disabled) return null
       return { user: row.user, unreadNotices: row.unread }
     },
