@@ -55,6 +55,8 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps, servic
     sessions: services.sessions,
     media: services.media,
     secureCookies: config.secureCookies,
+    // Read at each request: tests listening on port 0 learn their base URL only after start.
+    baseUrl: () => config.baseUrl,
     loginRateLimit: config.loginRateLimit,
     profileExtra: testWallets ? testWalletProfile(testWallets) : undefined
   })

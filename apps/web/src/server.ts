@@ -79,9 +79,8 @@ export async function createServer(config: WebConfig, logger: Logger, services: 
   // @fastify/csrf refuses an empty binding: a visitor without a session gets a fixed one.
   app.decorateRequest('csrfBinding', 'no-session')
   app.decorateRequest('readingBody', false)
-  app.decorateRequest('publicPageKey', null)
   app.decorateRequest('csrfIssued', false)
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', async (req) => {
     // Looked up only when a page's speakers ask, for this request's listener (read when the page renders).
     req.recordings = recordingsFor(services.audio, req)
     if (req.url.startsWith('/static/')) return
@@ -91,15 +90,10 @@ export async function createServer(config: WebConfig, logger: Logger, services: 
     if (req.user) req.csrfBinding = createHash('sha256').update(req.cookies[SESSION_COOKIE]!).digest('base64url')
     const cookieLang = req.cookies.lang
     req.lang = req.user?.preferredLanguage ?? (isUiLanguage(cookieLang) ? cookieLang : 'es')
-    // A public page already rendered for visitors without a session answers here, before the route runs.
-    return services.publicPages.serve(req, reply)
   })
-  // Registered after the cookie plugin's own onSend: a page that set a cookie is never remembered.
-  app.addHook('onSend', async (req, reply, payload) => {
-    // A state change this process answered: no remembered public page may show what was true before it.
-    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400) services.publicPages.forget()
-    return services.publicPages.remember(req, reply, payload)
-  })
+  // Once the visitor is known: a public page already rendered for visitors without a session answers before
+  // the route runs. Its onSend comes after the cookie plugin's: a page that set a cookie is never remembered.
+  services.publicPages.install(app)
   app.addHook('onSend', async (_req, reply) => {
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
       // Only our own script and styles; forms post only here; recordings play from blob: URLs.

@@ -126,25 +126,29 @@ export function createServices(deps: WebDeps) {
   })
   // Idempotency keys of forms a phone may send again (the offline queue, docs/web.md).
   const outbox = createOutboxService({ db, clock })
-  const scheduler = createScheduler({
-    intervalMs: deps.config.schedulerIntervalMs,
-    logger: deps.logger,
-    tasks: {
-      jobTransitions: () => transitions.tick(),
-      autoRelease: () => autoRelease.tick(clock.now()),
-      payouts: () => payouts.processDue(),
-      fundings: () => fundings.refreshOpen(),
-      sessions: () => sessions.purgeExpired(),
-      mediaSweep: () => media.sweepIfDue(deps.config.media.sweepIntervalMs),
-      outboxKeys: () => outbox.purgeIfDue()
-    }
-  })
   // Pages the same for everyone without a session, served from memory for a few seconds (issue 14).
   const publicPages = createPublicPages({
     ttlMs: deps.config.publicPageTtlMs,
     maxEntries: 500,
     now: () => clock.now().getTime(),
     variant: (req) => requestChain(req).join(',')
+  })
+  // A tick that moved something changes what public pages show (a job closed, work paid automatically).
+  const thenForget = (moved: number) => {
+    if (moved > 0) publicPages.forget()
+  }
+  const scheduler = createScheduler({
+    intervalMs: deps.config.schedulerIntervalMs,
+    logger: deps.logger,
+    tasks: {
+      jobTransitions: () => transitions.tick().then(thenForget),
+      autoRelease: () => autoRelease.tick(clock.now()).then(thenForget),
+      payouts: () => payouts.processDue().then(thenForget),
+      fundings: () => fundings.refreshOpen(),
+      sessions: () => sessions.purgeExpired(),
+      mediaSweep: () => media.sweepIfDue(deps.config.media.sweepIntervalMs),
+      outboxKeys: () => outbox.purgeIfDue()
+    }
   })
   // In the sandbox only: one-tap test wallets of play money (config.testWallets, set by npm start).
   const testWallets = deps.config.testWallets

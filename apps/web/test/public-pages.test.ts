@@ -81,11 +81,22 @@ describe('public pages for visitors without a session', () => {
     expect(mine.html).toContain('/logout')
     await renameElsewhere('Cuento del frijol')
     expect((await funder.get(`/jobs/${jobId}`)).html).toContain('Cuento del frijol')
-    // A state change answered by this process (any POST that did not fail) forgets every remembered page.
-    expect((await funder.post('/language', { lang: 'es', next: '/' })).status).toBe(303)
+    // A state change answered by this process (a POST that did not fail) forgets every remembered page.
+    expect((await funder.post(`/jobs/${jobId}/duplicate`)).status).toBe(303)
     expect((await anonymous('/jobs')).html).toContain('Cuento del frijol')
     await renameElsewhere('Cuento del maíz')
     clock.advance(t.config.publicPageTtlMs)
+  })
+
+  it('never show a signed-in person\'s header to the next visitor, nor to a stale session cookie', async () => {
+    clock.advance(t.config.publicPageTtlMs)
+    expect((await funder.get('/jobs')).html).toContain('/logout')
+    for (const headers of [{}, { cookie: 'sid=gone-long-ago' }] as Record<string, string>[]) {
+      const page = await anonymous('/jobs', headers)
+      expect(page.html).not.toContain('/logout')
+      expect(page.html).not.toContain('name="_csrf"')
+      expect(page.headers.get('x-voces-cache-key')).toBe('')
+    }
   })
 
   it('share the list, not the page, with a signed-in person: her header is hers, the cards are everyone’s', async () => {
@@ -139,6 +150,17 @@ describe('the language switch on a page without a token', () => {
       expect(res.headers.get('location')).toBe('/jobs')
       expect(langCookie(res)).toMatch(/^lang=en;/)
     }
+  })
+
+  it('takes a signed-in person\'s token, or the same proof', async () => {
+    expect((await funder.post('/language', { lang: 'es', next: '/jobs' })).status).toBe(303)
+    const proved = await fetch(`${t.baseUrl}/language`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: funder.cookieHeader(), origin: new URL(t.baseUrl).origin },
+      body: new URLSearchParams({ lang: 'es', next: '/jobs' })
+    })
+    expect(proved.status).toBe(303)
   })
 
   it('is refused from another site, or with no proof at all, and changes nothing', async () => {

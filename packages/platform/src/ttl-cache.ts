@@ -14,8 +14,9 @@ export function createTtlCache<T>(deps: { ttlMs: number | ((value: T) => number)
   /** The value held for `key`, or undefined (so a cache of values that may be undefined should use `get`). */
   const peek = (key: string): T | undefined => held(key)?.value
   function set(key: string, value: T): T {
-    // Oldest first in a Map: dropping the first key evicts the longest-held entry.
-    if (!entries.has(key) && entries.size >= deps.maxEntries) entries.delete(entries.keys().next().value!)
+    // Oldest first in a Map (a key set again moves to the end): dropping the first key evicts the entry
+    // set longest ago, the first to expire anyway.
+    if (!entries.delete(key) && entries.size >= deps.maxEntries) entries.delete(entries.keys().next().value!)
     entries.set(key, { value, until: deps.now() + ttl(value) })
     return value
   }

@@ -68,7 +68,7 @@ export function audioRoutes(app: FastifyInstance, deps: AudioRouteDeps): void {
   })
 
   // A cookie, so it works signed out too; the profile's languages follow it in the chain.
-  app.post('/audio/language', async (req, reply) => {
+  app.post('/audio/language', { config: { keepsPublicPages: true } }, async (req, reply) => {
     const b = body(req)
     const language = str(b, 'language')
     if (!isLanguage(language)) return errorPage(req, reply, 'invalid_input')

@@ -45,6 +45,26 @@ export function viewCtx(req: FastifyRequest, reply: FastifyReply): ViewCtx {
 }
 
 /**
+ * The view of a part shared by everyone who reads it alike (http/public-pages.ts `shared`): nobody is
+ * signed in, and a form inside it would be a mistake — its token would reach everyone — so asking for
+ * one fails the page.
+ */
+export function everyonesView(ctx: ViewCtx): ViewCtx {
+  return {
+    t: ctx.t,
+    lang: ctx.lang,
+    timeZone: ctx.timeZone,
+    user: null,
+    unreadNotices: 0,
+    path: ctx.path,
+    recordings: ctx.recordings,
+    get csrf(): string {
+      throw new Error('a part shared by everyone may not hold a form (its CSRF token would reach everyone)')
+    }
+  }
+}
+
+/**
  * Only a local path may be a redirect target: one leading `/`, no scheme, no host, no backslash and no
  * control character (browsers drop tabs and newlines, so `/\t/evil.example` would become `//evil.example`).
  */

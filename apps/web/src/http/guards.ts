@@ -22,17 +22,20 @@ export function requireAdmin(req: FastifyRequest, reply: FastifyReply): User | n
 /**
  * Whether the browser says this POST comes from one of our own pages: Fetch Metadata (`Sec-Fetch-Site`),
  * else the Origin header, else the Referer (older phone browsers send no Origin on a same-origin form; our
- * Referrer-Policy keeps it for our own pages). A page on another site cannot make a browser say any of
- * them, so this proves what a CSRF token proves, for a form that a page without a session carries
- * (the language switch: such pages hold no token, so that they are the same for everyone).
+ * Referrer-Policy keeps it for our own pages) — an origin that is the site's public address (`baseUrl`) or
+ * the one this request was sent to (scheme and host, as a proxy forwards them). A page on another site
+ * cannot make a browser say any of them, so this proves what a CSRF token proves, for a form that a page
+ * without a session carries (the language switch: such pages hold no token, so that they are the same for
+ * everyone).
  */
-export function fromOwnPage(req: FastifyRequest): boolean {
+export function fromOwnPage(req: FastifyRequest, baseUrl: string): boolean {
   const site = req.headers['sec-fetch-site']
   if (site) return site === 'same-origin'
+  const own = new Set([new URL(baseUrl).origin, `${req.protocol}://${req.host}`])
   const ours = (value: string | undefined) => {
     if (!value) return undefined
     try {
-      return new URL(value).host === req.host
+      return own.has(new URL(value).origin)
     } catch {
       return false
     }

@@ -20,6 +20,7 @@ import { requireUser } from '../http/guards.ts'
 import { JobForm } from './views/job-form.tsx'
 import { BrowseForm, BrowseResults } from './views/browse.tsx'
 import type { ViewCtx } from '../views/context.ts'
+import { everyonesView } from '../http/context.ts'
 import { parseCursor } from './browse.ts'
 import { Speak } from '../views/speak.tsx'
 import { LinkButton } from '../views/form.tsx'
@@ -135,7 +136,7 @@ export function jobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
     return page(req, reply, { title: 'browse.title', titleSlug: 'browse.title' }, (ctx) => (
       <>
         <BrowseForm ctx={ctx} filter={filter} />
-        {mine ? results(ctx)() : deps.shared(req, ctx.timeZone, results(ctx))}
+        {mine ? results(ctx)() : deps.shared(req, ctx.timeZone, results(everyonesView(ctx)))}
       </>
     ))
   })

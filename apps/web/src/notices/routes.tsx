@@ -20,14 +20,14 @@ export function noticeRoutes(app: FastifyInstance, deps: { notices: NoticeServic
     return page(req, reply, { title: 'notices.title', titleSlug: 'notices.title' }, (ctx) => <Inbox ctx={ctx} items={items} page={pageNo} more={more} />)
   })
 
-  app.post('/notices/read-all', async (req, reply) => {
+  app.post('/notices/read-all', { config: { keepsPublicPages: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     await deps.notices.markAllRead(user)
     return redirect(reply, '/notices', 'notices_read')
   })
 
-  app.post<{ Params: { id: string } }>('/notices/:id/open', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/notices/:id/open', { config: { keepsPublicPages: true } }, async (req, reply) => {
     const user = requireUser(req, reply)
     if (!user) return reply
     const notice = await deps.notices.open(user, req.params.id)

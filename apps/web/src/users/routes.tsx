@@ -33,6 +33,8 @@ export function userRoutes(
     sessions: SessionService
     media: MediaService
     secureCookies: boolean
+    /** The site's public address (WEB_BASE_URL): a same-origin proof names it (http/guards.ts fromOwnPage). */
+    baseUrl: () => string
     loginRateLimit: number
     /** More for the profile page, composed by app.ts (the sandbox's test wallet); read before the page is built. */
     profileExtra?: ((user: User) => Promise<(ctx: ViewCtx) => JSX.Element>) | undefined
@@ -58,7 +60,7 @@ export function userRoutes(
     page(req, reply, { title: 'register.title', titleSlug: 'register.title' }, (ctx) => <RegisterForm ctx={ctx} />)
   )
 
-  app.post('/register', { config: { showsFormAgain: true } }, async (req, reply) => {
+  app.post('/register', { config: { showsFormAgain: true, keepsPublicPages: true } }, async (req, reply) => {
     const b = body(req)
     const values = { username: str(b, 'username'), displayName: str(b, 'displayName'), password: str(b, 'password'), role: str(b, 'role') || 'creator' }
     let problems = [...inputProblems(req), ...users.registrationProblems(values)]
@@ -86,7 +88,7 @@ export function userRoutes(
 
   app.post(
     '/login',
-    { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' }, showsFormAgain: true } },
+    { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' }, showsFormAgain: true, keepsPublicPages: true } },
     async (req, reply) => {
       const b = body(req)
       const missing = [...inputProblems(req), ...(['username', 'password'] as const).filter((f) => !str(b, f).trim()).map((field) => ({ field, code: 'required' }))]
@@ -102,7 +104,7 @@ export function userRoutes(
     }
   )
 
-  app.post('/logout', async (req, reply) => {
+  app.post('/logout', { config: { keepsPublicPages: true } }, async (req, reply) => {
     await sessions.destroy(req.cookies[SESSION_COOKIE])
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     reply.clearCookie(CSRF_COOKIE, { path: '/' })
@@ -118,8 +120,8 @@ export function userRoutes(
    * Language switch: a POST that only ever redirects to a local path. Its form carries a CSRF token for a
    * signed-in person; without a session the browser's headers prove it came from our page (fromOwnPage).
    */
-  const ownPageOrToken = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => (fromOwnPage(req) ? done() : app.csrfProtection(req, reply, done))
-  app.post('/language', { config: { skipCsrf: true }, preHandler: ownPageOrToken }, async (req, reply) => {
+  const ownPageOrToken = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => (fromOwnPage(req, deps.baseUrl()) ? done() : app.csrfProtection(req, reply, done))
+  app.post('/language', { config: { skipCsrf: true, keepsPublicPages: true }, preHandler: ownPageOrToken }, async (req, reply) => {
     const b = body(req)
     const lang = str(b, 'lang')
     if (isUiLanguage(lang)) {
