@@ -1,7 +1,8 @@
 /**
- * The load of `npm run bench:payments`, in a process of its own (bench/quotes-start.ts starts it), so the
- * service under test and the sandbox wallet do not share their event loop with the client. Reads the
- * target from BENCH_TARGET (JSON), prints one JSON line of figures on stdout.
+ * The load of `npm run bench:payments`: the two ways of starting a payment that the bench compares, and
+ * how a run of them is measured. Runs in the driver's process (bench/quotes-start.ts); the servers are in
+ * processes of their own, so this process's CPU is the client's own: next to nothing for the service
+ * (one HTTP request), the SDK's signing and response validation for the naive flow.
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -14,21 +15,13 @@ export interface LoadTarget {
   sandboxAdminToken: string
   buyerUrl: string
   seller: { url: string; keyId: string; privateKeyPath: string }
-  starts: number
-  concurrency: number
-  latencyMs: number
 }
 
 export interface Stats {
+  n: number
   p50: number
   p99: number
   perSecond: number
-}
-
-export interface LoadFigures {
-  sequential: { service: Stats; baseline: Stats }
-  concurrent: { service: Stats; baseline: Stats }
-  withLatency: { service: Stats; baseline: Stats }
 }
 
 function percentile(sorted: number[], p: number) {
@@ -36,7 +29,7 @@ function percentile(sorted: number[], p: number) {
 }
 
 /** Runs `n` operations, `concurrency` at a time; returns latency percentiles and throughput. */
-async function measure(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<Stats> {
+export async function measure(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<Stats> {
   const latencies: number[] = []
   let next = 0
   const started = performance.now()
@@ -52,11 +45,10 @@ async function measure(n: number, concurrency: number, op: (i: number) => Promis
   )
   const elapsed = (performance.now() - started) / 1000
   latencies.sort((a, b) => a - b)
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: n / elapsed }
+  return { n, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: n / elapsed }
 }
 
-async function main() {
-  const target = JSON.parse(process.env.BENCH_TARGET ?? '') as LoadTarget
+export async function createLoad(target: LoadTarget) {
   const run = randomBytes(3).toString('hex')
   // The SDK example creates its client once; so does the baseline.
   const client = await createAuthenticatedClient({
@@ -66,75 +58,57 @@ async function main() {
     useHttp: true,
     validateResponses: true
   })
-  const setLatency = async (latencyMs: number) => {
-    const r = await fetch(`${target.sandboxUrl}/admin/faults`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${target.sandboxAdminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ latencyMs })
-    })
-    if (!r.ok) throw new Error(`sandbox faults: ${r.status}`)
-  }
 
-  const service = async (i: number, tag: string) => {
-    const r = await fetch(`${target.paymentsUrl}/offers/bench-${run}-${tag}-${i}/quotes/start`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ sellerId: 'marketplace', buyerWalletAddressUrl: target.buyerUrl, amount: '1.00' })
-    })
-    const body = await r.text()
-    if (r.status !== 201) throw new Error(`quotes/start answered ${r.status}: ${body}`)
-  }
+  return {
+    /** Every Open Payments request the sandbox answers waits `latencyMs` first (a distant wallet). */
+    async setLatency(latencyMs: number) {
+      const r = await fetch(`${target.sandboxUrl}/admin/faults`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${target.sandboxAdminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ latencyMs })
+      })
+      if (!r.ok) throw new Error(`sandbox faults: ${r.status}`)
+    },
 
-  // The same Open Payments calls in the naive sequential order of the SDK's peer-to-peer example, nothing cached.
-  const baseline = async () => {
-    const sending = await client.walletAddress.get({ url: target.buyerUrl })
-    const receiving = await client.walletAddress.get({ url: target.seller.url })
-    const incomingGrant = await client.grant.request(
-      { url: receiving.authServer },
-      { access_token: { access: [{ type: 'incoming-payment', actions: ['read', 'complete', 'create'] }] } }
-    )
-    if (!isFinalizedGrantWithAccessToken(incomingGrant)) throw new Error('incoming grant not finalized')
-    const incoming = await client.incomingPayment.create(
-      { url: receiving.resourceServer, accessToken: incomingGrant.access_token.value },
-      { walletAddress: receiving.id, incomingAmount: { assetCode: receiving.assetCode, assetScale: receiving.assetScale, value: '100' } }
-    )
-    const quoteGrant = await client.grant.request({ url: sending.authServer }, { access_token: { access: [{ type: 'quote', actions: ['create', 'read'] }] } })
-    if (!isFinalizedGrantWithAccessToken(quoteGrant)) throw new Error('quote grant not finalized')
-    const quote = await client.quote.create(
-      { url: sending.resourceServer, accessToken: quoteGrant.access_token.value },
-      { walletAddress: sending.id, receiver: incoming.id, method: 'ilp' }
-    )
-    await client.grant.request(
-      { url: sending.authServer },
-      {
-        access_token: {
-          access: [{ type: 'outgoing-payment', actions: ['read', 'create'], limits: { debitAmount: quote.debitAmount }, identifier: sending.id }]
-        },
-        interact: { start: ['redirect'], finish: { method: 'redirect', uri: 'http://localhost:8000/finish', nonce: randomBytes(16).toString('hex') } }
-      }
-    )
-  }
+    /** POST /offers/:id/quotes/start of the payments service, a new offer each time. */
+    async service(i: number, tag: string) {
+      const r = await fetch(`${target.paymentsUrl}/offers/bench-${run}-${tag}-${i}/quotes/start`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sellerId: 'marketplace', buyerWalletAddressUrl: target.buyerUrl, amount: '1.00' })
+      })
+      const body = await r.text()
+      if (r.status !== 201) throw new Error(`quotes/start answered ${r.status}: ${body}`)
+    },
 
-  // Warm up both (JIT, connections, the service's wallet-address and token caches).
-  for (let i = 0; i < 3; i++) {
-    await service(i, 'warm')
-    await baseline()
+    /** The same Open Payments calls in the naive sequential order of the SDK's peer-to-peer example, nothing cached. */
+    async baseline() {
+      const sending = await client.walletAddress.get({ url: target.buyerUrl })
+      const receiving = await client.walletAddress.get({ url: target.seller.url })
+      const incomingGrant = await client.grant.request(
+        { url: receiving.authServer },
+        { access_token: { access: [{ type: 'incoming-payment', actions: ['read', 'complete', 'create'] }] } }
+      )
+      if (!isFinalizedGrantWithAccessToken(incomingGrant)) throw new Error('incoming grant not finalized')
+      const incoming = await client.incomingPayment.create(
+        { url: receiving.resourceServer, accessToken: incomingGrant.access_token.value },
+        { walletAddress: receiving.id, incomingAmount: { assetCode: receiving.assetCode, assetScale: receiving.assetScale, value: '100' } }
+      )
+      const quoteGrant = await client.grant.request({ url: sending.authServer }, { access_token: { access: [{ type: 'quote', actions: ['create', 'read'] }] } })
+      if (!isFinalizedGrantWithAccessToken(quoteGrant)) throw new Error('quote grant not finalized')
+      const quote = await client.quote.create(
+        { url: sending.resourceServer, accessToken: quoteGrant.access_token.value },
+        { walletAddress: sending.id, receiver: incoming.id, method: 'ilp' }
+      )
+      await client.grant.request(
+        { url: sending.authServer },
+        {
+          access_token: {
+            access: [{ type: 'outgoing-payment', actions: ['read', 'create'], limits: { debitAmount: quote.debitAmount }, identifier: sending.id }]
+          },
+          interact: { start: ['redirect'], finish: { method: 'redirect', uri: 'http://localhost:8000/finish', nonce: randomBytes(16).toString('hex') } }
+        }
+      )
+    }
   }
-  await setLatency(0)
-  const { starts, concurrency, latencyMs } = target
-  const figures: LoadFigures = {
-    sequential: { service: await measure(starts, 1, (i) => service(i, 'seq')), baseline: await measure(starts, 1, () => baseline()) },
-    concurrent: { service: await measure(starts, concurrency, (i) => service(i, 'conc')), baseline: await measure(starts, concurrency, () => baseline()) },
-    withLatency: { service: { p50: 0, p99: 0, perSecond: 0 }, baseline: { p50: 0, p99: 0, perSecond: 0 } }
-  }
-  await setLatency(latencyMs)
-  const slowN = Math.max(5, Math.floor(starts / 3))
-  figures.withLatency = { service: await measure(slowN, 1, (i) => service(i, 'lat')), baseline: await measure(slowN, 1, () => baseline()) }
-  await setLatency(0)
-  process.stdout.write(`${JSON.stringify(figures)}\n`)
 }
-
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})

@@ -1,97 +1,206 @@
 /**
- * `npm run bench:payments` — a benchmark, not a test. Starts a sandbox wallet and the payments service
- * in this process (real HTTP, real SDK, in-memory database) and drives the load from a separate process
- * (bench/quotes-load.ts), measuring side by side:
+ * `npm run bench:payments` — a benchmark, not a test. Measures POST /offers/:id/quotes/start of the payments
+ * service against the naive sequential SDK flow, both against the sandbox wallet, with each server alone in its
+ * process: the sandbox wallet (bench/wallet-server.ts) and the payments service (bench/payments-server.ts),
+ * forked and asked over IPC for their CPU time and SQL statements; the load runs here (bench/quotes-load.ts).
  *   service:  POST /offers/:id/quotes/start (warm caches)
- *   baseline: the same Open Payments calls made with the SDK in the naive sequential order of the
- *             SDK's peer-to-peer example (wallet addresses, incoming grant, incoming payment,
- *             quote grant, quote, outgoing-payment grant), nothing cached.
- * Sequential wallet round trips on the critical path are measured, not assumed: the sandbox adds
- * BENCH_LATENCY_MS to every Open Payments request, and (p50 with latency − p50 without) / latency
- * is the number of round trips the caller waited for one after another.
- * Prints the figures of issue 14's table beside their goals.
+ *   baseline: the same Open Payments calls made with the SDK in the naive sequential order of the SDK's
+ *             peer-to-peer example (wallet addresses, incoming grant, incoming payment, quote grant, quote,
+ *             outgoing-payment grant), nothing cached.
+ * Beside starts/s and latency, each process's CPU ms per start: what the payments service itself costs
+ * (against the naive client's own CPU, which is what the service replaces) and what the wallet costs for each
+ * flow. Sequential wallet round trips are measured, not assumed: the sandbox adds BENCH_LATENCY_MS to every
+ * Open Payments request, and (p50 with latency − p50 without) / latency is how many the caller waited for.
+ * Then (BENCH_PROFILE=0 skips it) a V8 CPU profile of each process under each flow's concurrent load:
+ * artifacts/bench-payments/<flow>-<process>.cpuprofile, summarised. PostgreSQL when DATABASE_URL is set
+ * (a fresh database per server), else an in-memory PGlite per server.
  *
- *   BENCH_STARTS (60)  BENCH_CONCURRENCY (8)  BENCH_LATENCY_MS (150)
+ *   BENCH_STARTS (60)  BENCH_CONCURRENCY (8)  BENCH_LATENCY_MS (150)  BENCH_PROFILE (1)
  */
-import { spawn } from 'node:child_process'
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startHarness } from '../test/harness.ts'
-import { defaultConfig } from '../src/config.ts'
-import type { LoadFigures, LoadTarget, Stats } from './quotes-load.ts'
+import { Session } from 'node:inspector/promises'
+import { summarise } from '../../../apps/web/bench/cpu-profile.ts'
+import { forkServer, type QueryCount, type Spent } from './control.ts'
+import { createLoad, measure, type Stats } from './quotes-load.ts'
+import type { WalletReady } from './wallet-server.ts'
+import type { PaymentsReady } from './payments-server.ts'
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 60)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 150)
+const PROFILE = process.env.BENCH_PROFILE !== '0'
+const here = dirname(fileURLToPath(import.meta.url))
+const ARTIFACTS = join(here, '..', '..', '..', 'artifacts', 'bench-payments')
 
-/** Runs the load process and reads its one line of figures. */
-function runLoad(target: LoadTarget): Promise<LoadFigures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./quotes-load.ts', import.meta.url))], {
-      env: { ...process.env, BENCH_TARGET: JSON.stringify(target) },
-      stdio: ['ignore', 'pipe', 'inherit']
-    })
-    let out = ''
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadFigures) : reject(new Error(`load process exited with ${code}`))))
-  })
+/** CPU ms and SQL per start of each process during one measured run. */
+interface Cost {
+  payments: number
+  wallet: number
+  client: number
+  /** Their PostgreSQL backends' CPU (0 on PGlite, whose work is in the process's own). */
+  paymentsDb: number
+  walletDb: number
+  paymentsSql: QueryCount
+  walletSql: QueryCount
+}
+interface Run {
+  stats: Stats
+  cost: Cost
 }
 
-async function main() {
-  // The service's own poll interval (the test harness polls every 50 ms to make tests quick).
-  const h = await startHarness({ worker: { ...defaultConfig({ apiToken: 'unused' }).worker } })
-  try {
-    const buyer = await h.buyer('MXN', 10_000_000_00n)
-    const f = await runLoad({
-      paymentsUrl: h.baseUrl,
-      token: h.token,
-      sandboxUrl: h.sandbox.baseUrl,
-      sandboxAdminToken: h.sandbox.adminToken,
-      buyerUrl: buyer.url,
-      seller: { url: h.seller.url, keyId: h.seller.keyId, privateKeyPath: h.seller.privateKeyPath },
-      starts: STARTS,
-      concurrency: CONCURRENCY,
-      latencyMs: LATENCY
-    })
-    const trips = (slow: Stats, fast: Stats) => (slow.p50 - fast.p50) / LATENCY
-    const ms = (n: number) => n.toFixed(1).padStart(8)
-    const line = (name: string, s: Stats) => `${name.padEnd(28)} ${s.perSecond.toFixed(1).padStart(9)} ${ms(s.p50)} ${ms(s.p99)}`
-    console.log(`\nquotes/start: ${STARTS} starts one at a time, ${STARTS} at concurrency ${CONCURRENCY}; load from a separate process\n`)
-    console.log(`${''.padEnd(28)} ${'starts/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`)
-    console.log(line('service, one at a time', f.sequential.service))
-    console.log(line('baseline, one at a time', f.sequential.baseline))
-    console.log(line(`service, ${CONCURRENCY} at once`, f.concurrent.service))
-    console.log(line(`baseline, ${CONCURRENCY} at once`, f.concurrent.baseline))
-    console.log(line(`service, +${LATENCY} ms per wallet call`, f.withLatency.service))
-    console.log(line(`baseline, +${LATENCY} ms per wallet call`, f.withLatency.baseline))
+const wallet = await forkServer<WalletReady>(join(here, 'wallet-server.ts'), {})
+const payments = await forkServer<PaymentsReady>(join(here, 'payments-server.ts'), { BENCH_WALLET: JSON.stringify(wallet.ready) }).catch(async (error: unknown) => {
+  await wallet.stop()
+  throw error
+})
+const clientMs = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
 
-    const throughput = f.concurrent.service.perSecond / f.concurrent.baseline.perSecond
-    const p99 = f.concurrent.service.p99 / f.concurrent.baseline.p99
-    const p50Faster = f.sequential.baseline.p50 / f.sequential.service.p50
-    const serviceTrips = Math.round(trips(f.withLatency.service, f.sequential.service))
-    const baselineTrips = Math.round(trips(f.withLatency.baseline, f.sequential.baseline))
-    const rows: Array<[string, string, string, boolean]> = [
-      [
-        "payment starts per second vs the SDK's naive sequential flow",
-        `${throughput.toFixed(2)}× (p99 ${p99.toFixed(2)}× at ${CONCURRENCY} at once; p50 ${p50Faster.toFixed(2)}× faster one at a time)`,
-        '≥ 2× throughput, p99 ≤ 0.5×',
-        throughput >= 2 && p99 <= 0.5
-      ],
-      [
-        'sequential wallet round trips before the funder can be redirected',
-        `${serviceTrips} (baseline ${baselineTrips})`,
-        '3 with the quote shown first; 2 where the grant can be requested with the quote',
-        serviceTrips <= 3
-      ]
-    ]
-    console.log('\n| figure | now | goal | met |\n|---|---|---|---|')
-    for (const [figure, now, goal, met] of rows) console.log(`| ${figure} | ${now} | ${goal} | ${met ? 'yes' : 'no'} |`)
-  } finally {
-    await h.close()
+async function run(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<Run> {
+  const snap = async () => ({ payments: await payments.spent(), wallet: await wallet.spent(), client: clientMs() })
+  const before = await snap()
+  const stats = await measure(n, concurrency, op)
+  const after = await snap()
+  const perStart = (a: Spent, b: Spent) => (b.ms - a.ms) / n
+  const sqlPerStart = (a: Spent, b: Spent) => ({ statements: (b.queries.statements - a.queries.statements) / n, transactions: (b.queries.transactions - a.queries.transactions) / n })
+  return {
+    stats,
+    cost: {
+      payments: perStart(before.payments, after.payments),
+      wallet: perStart(before.wallet, after.wallet),
+      client: (after.client - before.client) / n,
+      paymentsDb: (after.payments.databaseMs - before.payments.databaseMs) / n,
+      walletDb: (after.wallet.databaseMs - before.wallet.databaseMs) / n,
+      paymentsSql: sqlPerStart(before.payments, after.payments),
+      walletSql: sqlPerStart(before.wallet, after.wallet)
+    }
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+try {
+  const w = wallet.ready
+  const load = await createLoad({ ...payments.ready, sandboxUrl: w.sandboxUrl, sandboxAdminToken: w.adminToken, buyerUrl: w.buyerUrl, seller: w.seller })
+  const service = (tag: string) => (i: number) => load.service(i, tag)
+  const baseline = () => load.baseline()
+  // Warm up both (JIT, connections, the service's wallet-address and token caches, the wallet's key cache).
+  for (let i = 0; i < 5; i++) {
+    await service('warm')(i)
+    await baseline()
+  }
+  await load.setLatency(0)
+  const loadAverage = loadavg()[0]!.toFixed(2)
+  const seq = { service: await run(STARTS, 1, service('seq')), baseline: await run(STARTS, 1, baseline) }
+  const conc = { service: await run(STARTS, CONCURRENCY, service('conc')), baseline: await run(STARTS, CONCURRENCY, baseline) }
+  await load.setLatency(LATENCY)
+  const slowN = Math.max(5, Math.floor(STARTS / 3))
+  const slow = { service: await run(slowN, 1, service('lat')), baseline: await run(slowN, 1, baseline) }
+  const slowConc = { service: await run(STARTS, CONCURRENCY, service('latc')), baseline: await run(STARTS, CONCURRENCY, baseline) }
+  await load.setLatency(0)
+
+  const f1 = (n: number, width: number) => n.toFixed(1).padStart(width)
+  const sql = (q: QueryCount) => `${q.statements.toFixed(1)} (${q.transactions.toFixed(1)} tx)`.padStart(14)
+  console.log(
+    `\nquotes/start on ${w.kind === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'}: ${STARTS} starts one at a time, ${STARTS} at concurrency ${CONCURRENCY}; ` +
+      `each server in its own process, load from this one; ${cpus().length} cores, load average ${loadAverage} at the start\n`
+  )
+  const pg = w.kind === 'postgres'
+  const cpu = (own: number, db: number) => (pg ? `${own.toFixed(1)}+${db.toFixed(1)}`.padStart(10) : f1(own, 8))
+  console.log(`${''.padEnd(30)} starts/s  p50 ms  p99 ms | CPU ms per start${pg ? ' (+ its PostgreSQL backends)' : ''}: payments  wallet  client | SQL per start: payments      wallet`)
+  const line = (name: string, r: Run) =>
+    console.log(
+      `${name.padEnd(30)} ${f1(r.stats.perSecond, 8)} ${f1(r.stats.p50, 7)} ${f1(r.stats.p99, 7)} | ${''.padEnd(pg ? 40 : 17)}${cpu(r.cost.payments, r.cost.paymentsDb)} ${cpu(r.cost.wallet, r.cost.walletDb)} ${f1(r.cost.client, 7)} | ${''.padEnd(14)}${sql(r.cost.paymentsSql)} ${sql(r.cost.walletSql)}`
+    )
+  line('service, one at a time', seq.service)
+  line('baseline, one at a time', seq.baseline)
+  line(`service, ${CONCURRENCY} at once`, conc.service)
+  line(`baseline, ${CONCURRENCY} at once`, conc.baseline)
+  line(`service, +${LATENCY} ms per wallet call`, slow.service)
+  line(`baseline, +${LATENCY} ms per wallet call`, slow.baseline)
+  line(`service, +${LATENCY} ms, ${CONCURRENCY} at once`, slowConc.service)
+  line(`baseline, +${LATENCY} ms, ${CONCURRENCY} at once`, slowConc.baseline)
+
+  const c = { service: conc.service.cost, baseline: conc.baseline.cost }
+  const total = (k: Cost) => k.payments + k.paymentsDb + k.wallet + k.walletDb + k.client
+  const db = (ms: number) => (pg ? ` + ${ms.toFixed(1)} in PostgreSQL` : '')
+  console.log(
+    `\nAt ${CONCURRENCY} at once, CPU ms per start: our service's own ${c.service.payments.toFixed(1)}${db(c.service.paymentsDb)} (the naive client's own ${c.baseline.client.toFixed(1)}); ` +
+      `the wallet's ${c.service.wallet.toFixed(1)}${db(c.service.walletDb)} for the service, ${c.baseline.wallet.toFixed(1)}${db(c.baseline.walletDb)} for the naive flow; ` +
+      `all processes ${total(c.service).toFixed(1)} against ${total(c.baseline).toFixed(1)}.`
+  )
+  // What the CPU alone allows: the busiest single process (one event loop) or all of them sharing the cores.
+  const ceiling = (k: Cost) => Math.min(1000 / Math.max(k.payments, k.wallet, k.client), (cpus().length * 1000) / total(k))
+  console.log(
+    `CPU ceiling on ${cpus().length} cores: service ${ceiling(c.service).toFixed(0)} starts/s, naive flow ${ceiling(c.baseline).toFixed(0)} starts/s ` +
+      `(ratio ${(ceiling(c.service) / ceiling(c.baseline)).toFixed(2)}×); load average ${loadavg()[0]!.toFixed(2)} at the end.`
+  )
+
+  const trips = (fast: Run, lat: Run) => Math.round((lat.stats.p50 - fast.stats.p50) / LATENCY)
+  const throughput = conc.service.stats.perSecond / conc.baseline.stats.perSecond
+  const p99 = conc.service.stats.p99 / conc.baseline.stats.p99
+  const p50Faster = seq.baseline.stats.p50 / seq.service.stats.p50
+  const far = { throughput: slowConc.service.stats.perSecond / slowConc.baseline.stats.perSecond, p99: slowConc.service.stats.p99 / slowConc.baseline.stats.p99 }
+  const rows: Array<[string, string, string, boolean]> = [
+    [
+      "payment starts per second vs the SDK's naive sequential flow",
+      `${throughput.toFixed(2)}× (p99 ${p99.toFixed(2)}× at ${CONCURRENCY} at once; p50 ${p50Faster.toFixed(2)}× faster one at a time)`,
+      '≥ 2× throughput, p99 ≤ 0.5×',
+      throughput >= 2 && p99 <= 0.5
+    ],
+    [
+      `the same with +${LATENCY} ms per wallet call (a wallet across a network, not on these cores)`,
+      `${far.throughput.toFixed(2)}× (p99 ${far.p99.toFixed(2)}×)`,
+      '≥ 2× throughput, p99 ≤ 0.5×',
+      far.throughput >= 2 && far.p99 <= 0.5
+    ],
+    [
+      "our service's own CPU per start vs the naive client's own (what the service replaces)",
+      `${(c.service.payments + c.service.paymentsDb).toFixed(1)} / ${c.baseline.client.toFixed(1)} ms = ${((c.service.payments + c.service.paymentsDb) / c.baseline.client).toFixed(2)}× ` +
+        `(all processes ${(total(c.service) / total(c.baseline)).toFixed(2)}×: at zero latency the throughput ratio tends to its inverse)`,
+      '≤ 0.5× (needed, not enough, for 2× on shared cores)',
+      (c.service.payments + c.service.paymentsDb) / c.baseline.client <= 0.5
+    ],
+    [
+      'sequential wallet round trips before the funder can be redirected',
+      `${trips(seq.service, slow.service)} (baseline ${trips(seq.baseline, slow.baseline)})`,
+      '3 with the quote shown first; 2 where the grant can be requested with the quote',
+      trips(seq.service, slow.service) <= 3
+    ]
+  ]
+  console.log('\n| figure | now | goal | met |\n|---|---|---|---|')
+  for (const [figure, now, goal, met] of rows) console.log(`| ${figure} | ${now} | ${goal} | ${met ? 'yes' : 'no'} |`)
+
+  if (PROFILE) await profile({ service: service('prof'), baseline })
+} finally {
+  await Promise.all([payments.stop(), wallet.stop()])
+}
+
+/** Each flow's concurrent load once more under V8's profiler, in all three processes at once. */
+async function profile(flows: Record<'service' | 'baseline', (i: number) => Promise<void>>) {
+  const self = new Session()
+  self.connect()
+  console.log(`\nWhere each process's main-thread time goes (V8 CPU profile, ${STARTS} starts at ${CONCURRENCY} at once per flow):`)
+  for (const [flow, op] of Object.entries(flows)) {
+    const files = { payments: join(ARTIFACTS, `${flow}-payments.cpuprofile`), wallet: join(ARTIFACTS, `${flow}-wallet.cpuprofile`), client: join(ARTIFACTS, `${flow}-client.cpuprofile`) }
+    await Promise.all([payments.ask({ type: 'profile-start' }, 'profiling'), wallet.ask({ type: 'profile-start' }, 'profiling')])
+    await self.post('Profiler.enable')
+    await self.post('Profiler.start')
+    await measure(STARTS, CONCURRENCY, op)
+    const { profile: own } = await self.post('Profiler.stop')
+    mkdirSync(ARTIFACTS, { recursive: true })
+    writeFileSync(files.client, JSON.stringify(own))
+    await Promise.all([payments.ask({ type: 'profile-stop', file: files.payments }, 'profiled'), wallet.ask({ type: 'profile-stop', file: files.wallet }, 'profiled')])
+    for (const [name, file] of Object.entries(files)) {
+      const s = summarise(JSON.parse(readFileSync(file, 'utf8')))
+      if (s.busyMs / STARTS < 1) continue
+      console.log(`\n${flow}, ${name}: ${(s.busyMs / STARTS).toFixed(1)} ms of main-thread CPU per start → ${relative(process.cwd(), file)}`)
+      console.log(`  by area:  ${s.areas.slice(0, 8).map((a) => `${a.name} ${((100 * a.ms) / s.busyMs).toFixed(0)}%`).join(', ')}`)
+      for (const f of s.functions.slice(0, 6)) console.log(`  ${((100 * f.ms) / s.busyMs).toFixed(1).padStart(5)}%  ${f.name}`)
+    }
+  }
+  self.disconnect()
+}

@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm'
-import type { Db, Logger } from '@voces/platform'
+import { createTtlCache, type Db, type Logger } from '@voces/platform'
 import { CommonError, fail, isFailure, type Failure, SellerError } from '../errors.ts'
 import type { ClientIdentity, OpenPayments } from '../open-payments/client.ts'
 import { keyFileInDir, loadPrivateKey } from '../open-payments/keys.ts'
 import type { SellerKeyConfig } from '../config.ts'
 import { sellers, type KeyRef, type SellerRow, type SellerView } from './model.ts'
+
+const SELLER_CACHE_MS = 30_000
 
 export interface RegisterSellerInput {
   id: string
@@ -30,6 +32,12 @@ export function createSellerService(deps: {
   /** The payout grants' states of these sellers, newest first (given by the payout feature, which sits above). */
   payoutGrantStates: (sellerIds: string[]) => Promise<{ sellerId: string; state: string }[]>
 }): SellerService {
+  // Every payment start names its seller: its row is remembered briefly rather than read each time. A row
+  // changes only when a process starts with a new SELLER_* configuration; another process sees that within
+  // SELLER_CACHE_MS (the signing client itself is kept per key id anyway). An unknown id is not remembered,
+  // so a seller registered a moment ago in another process is found at once.
+  const remembered = createTtlCache<ClientIdentity | Failure>({ ttlMs: (s) => (isFailure(s) ? 0 : SELLER_CACHE_MS), maxEntries: 1000, now: Date.now })
+
   async function views(rows: SellerRow[]): Promise<SellerView[]> {
     const grants = rows.length ? await deps.payoutGrantStates(rows.map((r) => r.id)) : []
     // Wallet documents are fetched concurrently and cached; a wallet that is down only hides the asset.
@@ -53,6 +61,7 @@ export function createSellerService(deps: {
 
   return {
     async ensureConfigured(seller) {
+      remembered.clear()
       const keyRef: KeyRef = { kind: 'file', path: seller.privateKeyPath }
       await deps.db
         .insert(sellers)
@@ -90,10 +99,12 @@ export function createSellerService(deps: {
       return (await views(inserted))[0]!
     },
 
-    async get(id) {
-      const [row] = await deps.db.select().from(sellers).where(eq(sellers.id, id))
-      if (!row) return fail(SellerError.UnknownSeller, `No seller with id ${id}`)
-      return { id: row.id, walletAddressUrl: row.walletAddressUrl, keyId: row.keyId, keyRef: row.keyRef }
+    get(id) {
+      return remembered.get(id, async () => {
+        const [row] = await deps.db.select().from(sellers).where(eq(sellers.id, id))
+        if (!row) return fail(SellerError.UnknownSeller, `No seller with id ${id}`)
+        return { id: row.id, walletAddressUrl: row.walletAddressUrl, keyId: row.keyId, keyRef: row.keyRef }
+      })
     },
 
     async list() {
