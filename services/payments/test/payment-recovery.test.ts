@@ -194,10 +194,15 @@ describe('payments survive wallet faults, restarts and several processes', () =>
     expect(events).toHaveLength(1)
     const { queryRows } = await import('@voces/platform')
     const { sql } = await import('drizzle-orm')
-    const log = await queryRows<{ event_id: string; attempt: number; status_code: number | null }>(
-      h.database.db,
-      sql`select d.event_id, d.attempt, d.status_code from payments.webhook_deliveries d join payments.webhook_events e on e.id = d.event_id
-          where e.payload->>'pendingId' = ${start.json.pendingId} order by d.attempt`
+    // The delivery that succeeded is logged once its answer is read, a moment after the receiver has it.
+    const log = await waitFor(
+      () =>
+        queryRows<{ event_id: string; attempt: number; status_code: number | null }>(
+          h.database.db,
+          sql`select d.event_id, d.attempt, d.status_code from payments.webhook_deliveries d join payments.webhook_events e on e.id = d.event_id
+              where e.payload->>'pendingId' = ${start.json.pendingId} order by d.attempt`
+        ),
+      (rows) => rows.length >= 3
     )
     expect(log.map((l) => Number(l.status_code))).toEqual([500, 500, 204])
     // Operators read the same log through the API, newest attempt first.
