@@ -82,6 +82,8 @@ function oneContentLength(headers: Dispatcher.DispatchOptions['headers']): Dispa
   return headers
 }
 
+// The fallback is whatever was global first: on Node 20 normally undici 7's Agent (installed when this module loads
+// undici), on Node 22 usually Node's own bundled Agent (created when node:http is loaded from ESM).
 function installSwitch(): void {
   const current = getGlobalDispatcher()
   if (!(current instanceof ScopedDispatcher)) setGlobalDispatcher(new ScopedDispatcher(current))
