@@ -11,7 +11,7 @@
  *   BENCH_JOBS (100000)  BENCH_SECONDS (5)  BENCH_CONNECTIONS (16)  BENCH_ENCODING ('gzip, deflate, br')
  *   BENCH_PROFILE=0 skips the profiles.
  */
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +19,7 @@ import { dirname, join, relative } from 'node:path'
 import { cpus, loadavg } from 'node:os'
 // @ts-expect-error autocannon ships no types; only its documented result fields are read below.
 import autocannon from 'autocannon'
+import { askChild } from '@voces/platform'
 import { summarise } from './cpu-profile.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -51,21 +52,10 @@ async function load(url: string, seconds = SECONDS, cookie?: string): Promise<Lo
   return { cpuMs, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bytes: Math.round(result.throughput.total / result.requests.total), requests: result.requests.total }
 }
 
-function ask<T = unknown>(child: ChildProcess, message: object, answer: string): Promise<T> {
-  const reply = new Promise<T>((resolve) => {
-    const on = (m: { type: string }) => {
-      if (m.type !== answer) return
-      child.off('message', on)
-      resolve(m as T)
-    }
-    child.on('message', on)
-  })
-  child.send(message)
-  return reply
-}
+
 
 /** The server process's CPU time so far (all its threads), in ms. */
-const serverCpuMs = async () => (await ask<{ ms: number }>(server, { type: 'cpu' }, 'cpu')).ms
+const serverCpuMs = async () => (await askChild<{ ms: number }>(server, { type: 'cpu' }, 'cpu')).ms
 
 const server = fork(join(here, 'web-server.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env })
 const exited = once(server, 'exit')
@@ -112,9 +102,9 @@ try {
     console.log(`\nWhere a signed-in person's page's main-thread time goes (V8 CPU profile, ${SECONDS} s of load each):`)
     for (const name of Object.keys(ready.pages) as Page[]) {
       const file = join(ARTIFACTS, `${name}.cpuprofile`)
-      await ask(server, { type: 'profile-start' }, 'profiling')
+      await askChild(server, { type: 'profile-start' }, 'profiling')
       const run = await load(ready.pages[name], SECONDS, ready.cookie)
-      await ask(server, { type: 'profile-stop', file }, 'profiled')
+      await askChild(server, { type: 'profile-stop', file }, 'profiled')
       const summary = summarise(JSON.parse(readFileSync(file, 'utf8')))
       console.log(`\n${name}: ${(summary.busyMs / run.requests).toFixed(2)} ms of main-thread CPU per request (${run.requests} requests) → ${relative(process.cwd(), file)}`)
       console.log(`  by area:     ${summary.areas.slice(0, 8).map((a) => `${a.name} ${((100 * a.ms) / summary.busyMs).toFixed(0)}%`).join(', ')}`)

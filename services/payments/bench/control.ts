@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Session } from 'node:inspector/promises'
 import { sql } from 'drizzle-orm'
-import { queryRows, type Database } from '@voces/platform'
+import { askChild, queryRows, type Database } from '@voces/platform'
 
 export interface QueryCount {
   statements: number
@@ -118,16 +118,7 @@ export async function forkServer<Ready>(file: string, env: Record<string, string
     once(child, 'message').then(([m]) => m as Ready),
     exited.then(([code]) => Promise.reject(new Error(`${file} exited with ${code}`)))
   ])
-  const ask = <T>(message: object, answer: string) =>
-    new Promise<T>((resolve) => {
-      const on = (m: { type: string }) => {
-        if (m.type !== answer) return
-        child.off('message', on)
-        resolve(m as T)
-      }
-      child.on('message', on)
-      child.send(message)
-    })
+  const ask = <T>(message: object, answer: string) => askChild<T>(child, message, answer)
   return {
     ready,
     ask,
