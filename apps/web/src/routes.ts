@@ -83,7 +83,7 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps, servic
   audioRoutes(app, { audio: services.audio, media: services.media, jobs: services.jobs, outbox: services.outbox, secureCookies: config.secureCookies })
   outboxRoutes(app)
   // Pages that assemble several features.
-  jobPageRoutes(app, services)
+  jobPageRoutes(app, { ...services, everyones: (key, load) => services.publicPages.value(key, load) })
   jobConfirmRoutes(app, services)
   dashboardRoutes(app, services)
   const admin = createAdminService({ db: database.db, payments: deps.paymentsClient, fundings: services.fundings, payouts: services.payouts })

@@ -70,6 +70,13 @@ export function createServices(deps: WebDeps) {
         intervalMs: deps.config.schedulerIntervalMs
       })
     : undefined
+  // Pages the same for everyone without a session, served from memory for a few seconds (issue 14).
+  const publicPages = createPublicPages({
+    ttlMs: deps.config.publicPageTtlMs,
+    maxEntries: 500,
+    now: () => clock.now().getTime(),
+    variant: (req) => requestChain(req).join(',')
+  })
   const payouts = createPayoutService({ db, payments: deps.paymentsClient, logger: deps.logger, onCompleted: tell.moneyArrived })
   // Closing a job (canceled, expired, complete) refunds what escrow still holds for it.
   const onClosed = payouts.scheduleRefund
@@ -119,6 +126,7 @@ export function createServices(deps: WebDeps) {
     payouts,
     logger: deps.logger,
     onEnded: tell.fundingEnded,
+    onFunded: () => publicPages.forget(),
     // Read at each call: tests listening on port 0 learn their base URL only after start.
     get baseUrl() {
       return deps.config.baseUrl
@@ -126,13 +134,6 @@ export function createServices(deps: WebDeps) {
   })
   // Idempotency keys of forms a phone may send again (the offline queue, docs/web.md).
   const outbox = createOutboxService({ db, clock })
-  // Pages the same for everyone without a session, served from memory for a few seconds (issue 14).
-  const publicPages = createPublicPages({
-    ttlMs: deps.config.publicPageTtlMs,
-    maxEntries: 500,
-    now: () => clock.now().getTime(),
-    variant: (req) => requestChain(req).join(',')
-  })
   // A tick that moved something changes what public pages show (a job closed, work paid automatically).
   const thenForget = (moved: number) => {
     if (moved > 0) publicPages.forget()

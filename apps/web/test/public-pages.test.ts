@@ -121,6 +121,29 @@ describe('public pages for visitors without a session', () => {
     clock.advance(t.config.publicPageTtlMs)
   })
 
+  it('share what everyone sees of a job with a signed-in creator; her own rows and the owner\'s page stay fresh', async () => {
+    const creator = new Agent(t.baseUrl)
+    await creator.register('public_reader', 'creator')
+    clock.advance(t.config.publicPageTtlMs)
+    const before = await creator.get(`/jobs/${jobId}`)
+    expect(before.html).toContain('Cuento del maíz')
+    expect(before.html).toContain('/logout')
+    await renameElsewhere('Cuento del frijol')
+    // Another process's change: a creator sees it once the few seconds are over; the owner at once.
+    expect((await creator.get(`/jobs/${jobId}`)).html).toContain('Cuento del maíz')
+    expect((await funder.get(`/jobs/${jobId}`)).html).toContain('Cuento del frijol')
+    clock.advance(t.config.publicPageTtlMs)
+    expect((await creator.get(`/jobs/${jobId}`)).html).toContain('Cuento del frijol')
+    await renameElsewhere('Cuento del maíz')
+    // A change answered here shows at once.
+    const edit = await funder.get(`/jobs/${jobId}/edit`)
+    expect(edit.status).toBe(200)
+    await funder.postMultipart(`/jobs/${jobId}/edit`, jobFields({ title: 'Cuento del maíz azul' }))
+    expect((await creator.get(`/jobs/${jobId}`)).html).toContain('Cuento del maíz azul')
+    await renameElsewhere('Cuento del maíz')
+    clock.advance(t.config.publicPageTtlMs)
+  })
+
   it('say the same in every encoding, and each language is its own page', async () => {
     const plain = await anonymous('/jobs', { 'accept-encoding': 'identity' })
     const identity = await raw('/jobs', 'identity')

@@ -29,6 +29,8 @@ export function createFundingService(deps: {
   logger: Logger
   baseUrl: string
   onEnded?: OnFundingEnded
+  /** Money arrived in escrow (whoever noticed it: the owner's page, a webhook, the scheduler): what everyone sees changed. */
+  onFunded?: () => void
 }) {
   const { budgetLeft, priceFeeReserve } = createFundingBudget(deps)
 
@@ -147,6 +149,7 @@ export function createFundingService(deps: {
         if (row && job && CLOSED.includes(job.state)) await deps.payouts.scheduleRefund(tx, job)
         return row
       })
+      if (done) deps.onFunded?.()
       return done ?? (await current(funding.id)) ?? funding
     }
     const state: FundingState = status

@@ -98,3 +98,24 @@ test('a page or list rendered while a change happened is sent but not remembered
   expect(await a.pages.shared(req, 'UTC', async () => 'new list')).toBe('new list')
   expect(await a.pages.shared(req, 'UTC', async () => 'newer list')).toBe('new list')
 })
+
+test('a value is read once for everyone, frozen, forgotten at a change, and not kept when a change raced its read', async () => {
+  const a = await app()
+  let reads = 0
+  const read = async () => ({ n: ++reads })
+  const first = await a.pages.value('job:1', read)
+  expect(first).toEqual({ n: 1 })
+  expect(Object.isFrozen(first)).toBe(true)
+  expect(await a.pages.value('job:1', read)).toBe(first)
+  expect(await a.pages.value('job:2', read)).toEqual({ n: 2 })
+  await a.server.inject({ method: 'POST', url: '/change' })
+  expect(await a.pages.value('job:1', read)).toEqual({ n: 3 })
+
+  let open!: () => void
+  const slow = a.pages.value('job:3', () => new Promise<{ n: number }>((resolve) => (open = () => resolve({ n: -1 }))))
+  a.pages.forget()
+  open()
+  expect(await slow).toEqual({ n: -1 })
+  expect(await a.pages.value('job:3', read)).toEqual({ n: 4 })
+  expect(await a.pages.value('job:3', read)).toEqual({ n: 4 })
+})

@@ -57,6 +57,7 @@ export function createPublicPages(deps: {
 }) {
   const pages = createTtlCache<Entry>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries, now: deps.now })
   const parts = createTtlCache<string>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries, now: deps.now })
+  const values = createTtlCache<unknown>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries, now: deps.now })
   const negotiator = new Negotiator<Encoding>({ supportedValues: ['br', 'gzip', 'identity'] })
   const enabled = deps.ttlMs > 0
   /** Moves on at every `forget`: what was rendered in an earlier generation may show what is no longer true. */
@@ -83,6 +84,7 @@ export function createPublicPages(deps: {
     generation++
     pages.clear()
     parts.clear()
+    values.clear()
   }
 
   return {
@@ -126,6 +128,19 @@ export function createPublicPages(deps: {
       const started = generation
       const html = await render()
       return started === generation ? parts.set(key, html) : html
+    },
+    /**
+     * What everyone may see of one thing, whoever asks (a job's row, ledger and reference file for the job
+     * page of a signed-in creator): read once, then shared for `ttlMs` under the same rules as the pages. The
+     * value is shared, never to be changed by its readers (it is frozen); `load` must not read who is asking.
+     */
+    async value<T extends object>(key: string, load: () => Promise<T>): Promise<T> {
+      if (!enabled) return load()
+      const held = values.peek(key)
+      if (held !== undefined) return held as T
+      const started = generation
+      const value = Object.freeze(await load())
+      return started === generation ? (values.set(key, value) as T) : value
     },
     forget
   }

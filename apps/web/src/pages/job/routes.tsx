@@ -1,16 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import type { JobService } from '../../jobs/service.ts'
 import type { MediaService } from '../../media/service.ts'
+import type { Media } from '../../media/model.ts'
 import type { ApplicationService } from '../../applications/service.ts'
 import type { SubmissionService } from '../../submissions/service.ts'
 import type { FundingService } from '../../funding/service.ts'
 import type { PayoutService } from '../../payouts/service.ts'
 import type { UserService } from '../../users/service.ts'
-import { ACTIVE_STATES } from '../../jobs/model.ts'
+import { ACTIVE_STATES, type Job } from '../../jobs/model.ts'
 import { errorPage, page } from '../../http/render.tsx'
 import { keepOffline } from '../../http/offline.ts'
 import { JobPage, type CreatorData, type OwnerData } from './job-page.tsx'
-import { shortfall } from '../../payouts/ledger.ts'
+import { shortfall, type Ledger } from '../../payouts/ledger.ts'
 
 export interface JobPageDeps {
   jobs: JobService
@@ -20,7 +21,12 @@ export interface JobPageDeps {
   fundings: FundingService
   payouts: PayoutService
   users: UserService
+  /** What everyone sees of one thing, shared a few seconds (http/public-pages.ts `value`). */
+  everyones: <T extends object>(key: string, load: () => Promise<T>) => Promise<T>
 }
+
+/** A job as everyone may see it: nothing (a draft, or no such job), or the job with its ledger and reference file. */
+type EveryonesJob = { job: 'not_found' } | { job: Job; ledger: Ledger; reference: Media | null }
 
 /**
  * The job page assembles five features: the job (and its reference file), its applications and
@@ -29,13 +35,22 @@ export interface JobPageDeps {
 export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
   // A visitor without a session sees what everyone sees: served from memory a few seconds (http/public-pages.ts).
   app.get<{ Params: { id: string } }>('/jobs/:id', { config: { publicPage: true } }, async (req, reply) => {
-    const job = await deps.jobs.getForViewer(req.user, req.params.id)
-    if (job === 'not_found') return errorPage(req, reply, job)
     const user = req.user
+    // The job as everyone sees it, with its escrow ledger and reference file: the same for every visitor and
+    // every signed-in creator, read once and shared a few seconds (a creator's page then reads only her rows).
+    const everyones = await deps.everyones(`job:${req.params.id}`, async (): Promise<EveryonesJob> => {
+      const job = await deps.jobs.getForViewer(null, req.params.id)
+      if (job === 'not_found') return { job }
+      const [ledger, reference] = await Promise.all([deps.payouts.ledger(job), job.referenceMediaId ? deps.media.get(job.referenceMediaId) : null])
+      return { job, ledger, reference }
+    })
+    // Its owner (and an admin) reads it afresh: a draft is hers alone, and her page shows what she just did.
+    const mayOwn = user && (user.isAdmin || everyones.job === 'not_found' || everyones.job.ownerId === user.id)
+    const job = mayOwn ? await deps.jobs.getForViewer(user, req.params.id) : everyones.job
+    if (job === 'not_found') return errorPage(req, reply, job)
     const owns = Boolean(user && (user.id === job.ownerId || user.isAdmin))
-    // Everyone sees whether the money is really in escrow (the owner's ledger is read with her other rows), and
-    // the reference file: read beside the viewer's own rows, one wait instead of two.
-    const common = Promise.all([owns ? null : deps.payouts.ledger(job), job.referenceMediaId ? deps.media.get(job.referenceMediaId) : null])
+    const common: Promise<[Ledger | null, Media | null]> =
+      'ledger' in everyones && !owns ? Promise.resolve([everyones.ledger, everyones.reference]) : Promise.all([owns ? null : deps.payouts.ledger(job), job.referenceMediaId ? deps.media.get(job.referenceMediaId) : null])
     common.catch(() => undefined) // awaited below; a failure meanwhile must not go unhandled
     let owner: OwnerData | null = null
     let creator: CreatorData | null = null
