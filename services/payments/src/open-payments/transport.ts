@@ -33,7 +33,9 @@ export function signedTransport(deps: { privateKey: KeyObject; keyId: string; ti
     const body = req.body ? await req.text() : undefined
     const headers: Record<string, string> = {}
     req.headers.forEach((value, name) => (headers[name] = value))
-    Object.assign(headers, await createHeaders({ request: { method: req.method, url: req.url, headers, body }, privateKey: deps.privateKey, keyId: deps.keyId }))
+    const signed = await createHeaders({ request: { method: req.method, url: req.url, headers, body }, privateKey: deps.privateKey, keyId: deps.keyId })
+    // Its names are capitalised ('Content-Type'): one header each, as the SDK's own Headers.set would leave.
+    for (const [name, value] of Object.entries(signed)) if (value !== undefined) headers[name.toLowerCase()] = value
     const signal = AbortSignal.timeout(deps.timeoutMs)
     let status: number
     let text: string
