@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { request } from 'undici'
 import { createNetGuard, NetGuardRefusal, refusedAddress, type Resolve } from './net-guard.ts'
 
 // A loopback canary: every TCP connection it receives is counted, answered or not.
@@ -68,6 +69,12 @@ describe('connect-time guard (issue 12: DNS rebinding)', () => {
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200)
     const client = guard.wrap({ walletAddress: { get: ({ url }: { url: string }) => fetch(url).then((r) => r.text()) } })
     await expect(client.walletAddress.get({ url: `http://rebind.rebind.test:${port}/` })).rejects.toThrow(NetGuardRefusal)
+  })
+
+  test("the guard's Agent refuses by itself, for a client that dispatches to it outside run", async () => {
+    const before = connections
+    await expect(request(`http://wallet.rebind.test:${port}/`, { dispatcher: guard.dispatcher })).rejects.toThrow(NetGuardRefusal)
+    expect(connections).toBe(before)
   })
 
   test('only public unicast addresses pass', () => {

@@ -24,6 +24,8 @@ export interface NetGuard {
   run<T>(fn: () => Promise<T>): Promise<T>
   /** The same object whose every method (at any depth: `client.grant.request`) runs under `run`. */
   wrap<T extends object>(target: T): T
+  /** The guard's own Agent, for a client that dispatches itself (undici's `request`): guarded in or out of `run`. */
+  readonly dispatcher: Dispatcher
   /** Closes the guard's connections. */
   close(): Promise<void>
 }
@@ -169,5 +171,5 @@ export function createNetGuard(options: NetGuardOptions): NetGuard {
     })
   }
 
-  return { run, wrap, close: () => agent.close() }
+  return { run, wrap, dispatcher: agent, close: () => agent.close() }
 }

@@ -21,6 +21,8 @@ export interface Stats {
   n: number
   p50: number
   p99: number
+  /** The slowest: the p99 of fewer than 100 samples is this one. */
+  max: number
   perSecond: number
 }
 
@@ -45,7 +47,7 @@ export async function measure(n: number, concurrency: number, op: (i: number) =>
   )
   const elapsed = (performance.now() - started) / 1000
   latencies.sort((a, b) => a - b)
-  return { n, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: n / elapsed }
+  return { n, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1]!, perSecond: n / elapsed }
 }
 
 export async function createLoad(target: LoadTarget) {

@@ -7,6 +7,7 @@ import { createGrantTokenCache, type NonInteractiveAccess } from './grant-token-
 import { loadPrivateKey, type KeyRef } from './keys.ts'
 import { HOST_NOT_FOUND, type UrlGuard } from '@voces/platform/url-guard'
 import { createWalletAddressCache } from './wallet-address-cache.ts'
+import { signedTransport } from './transport.ts'
 
 /** The identity the service signs wallet requests with: a seller's wallet address and key. */
 export interface ClientIdentity {
@@ -81,9 +82,9 @@ export function createOpenPayments(deps: {
         deps.logger.error({ sellerId: identity.id, problem: key }, 'seller key cannot be loaded')
         return fail(SellerError.InvalidSellerKey, `The key of seller ${identity.id} cannot be used: ${key}`)
       }
-      pending = createAuthenticatedClient({ ...base, walletAddressUrl: identity.walletAddressUrl, keyId: identity.keyId, privateKey: key }).then((c) =>
-        deps.netGuard.wrap(c)
-      )
+      // Signed requests go through transport.ts (undici on the guard's Agent); the SDK still builds and checks them.
+      const authenticatedRequestInterceptor = signedTransport({ privateKey: key, keyId: identity.keyId, timeoutMs: deps.requestTimeoutMs, dispatcher: deps.netGuard.dispatcher })
+      pending = createAuthenticatedClient({ ...base, walletAddressUrl: identity.walletAddressUrl, authenticatedRequestInterceptor }).then((c) => deps.netGuard.wrap(c))
       clients.set(cacheKey, pending)
       pending.catch(() => clients.delete(cacheKey))
     }

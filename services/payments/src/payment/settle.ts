@@ -51,11 +51,13 @@ export function createPaymentSettlement(deps: PaymentDeps) {
     const now = clock.now()
     const identity = await deps.sellers.get(p.sellerId)
     if (isFailure(identity)) return later(p, identity.message)
+    // The escrow's incoming payment before the outgoing one: a wallet that settles between the two reads then
+    // shows what it sent too. In the other order a payment could complete with the sentAmount read before it.
+    const incoming = await readIncomingPayment(deps.openPayments, identity, { walletAddressUrl: identity.walletAddressUrl, incomingPaymentUrl: p.incomingPaymentId! }, now)
     const read = await readOutgoing(p, identity)
     if (!read) return undefined
     p = read.p
     const sent = read.outgoing ? BigInt(read.outgoing.sentAmount.value) : p.sentValue
-    const incoming = await readIncomingPayment(deps.openPayments, identity, { walletAddressUrl: identity.walletAddressUrl, incomingPaymentUrl: p.incomingPaymentId! }, now)
     const expected = p.receiveValue ?? p.amountValue
 
     if (!isFailure(incoming) && incoming.received >= expected) {

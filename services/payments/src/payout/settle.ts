@@ -41,6 +41,9 @@ export function createPayoutSettlement(deps: PayoutDeps) {
     const from: PayoutState[] = ['sending', 'needs_review']
     const seller = await deps.sellers.get(p.sellerId)
     if (isFailure(seller)) return later(p, seller.message)
+    // The receiver's incoming payment before the outgoing one, as in payment/settle.ts: a wallet that settles
+    // between the two reads then shows what it sent too.
+    const incoming = await readIncomingPayment(deps.openPayments, seller, incomingRef(p), now)
     // Any usable token of the escrow's grants can read the outgoing payment; without one, the
     // incoming payment alone still tells whether the money arrived.
     const grant = await activePayoutGrant(deps, p.sellerId)
@@ -48,7 +51,6 @@ export function createPayoutSettlement(deps: PayoutDeps) {
       ? grant
       : await deps.openPayments.call(seller, 'outgoing_payment_status', (client) => client.outgoingPayment.get({ url: p.outgoingPaymentId!, accessToken: grant.accessToken! }))
     const sent = isFailure(outgoing) ? p.sentValue : BigInt(outgoing.sentAmount.value)
-    const incoming = await readIncomingPayment(deps.openPayments, seller, incomingRef(p), now)
     const expected = p.receiveValue ?? 0n
 
     if (!isFailure(incoming) && expected > 0n && incoming.received >= expected) {
