@@ -202,7 +202,8 @@ describe('crediting (incoming/service.ts complete and processNext, incoming/mode
     sandbox.clock.advance(121_000)
     const incomingPayments = sandbox.sandbox.deps.incomingPayments
     await Promise.all([incomingPayments.settleExpired(), incomingPayments.settleExpired(), incomingPayments.settleExpired()])
-    expect(await adminWallet('expiry_receiver')).toEqual({ balance: 940n, pending: 0n })
+    // The sandbox's own worker may be the one that took it (its poller runs too): wait for that credit to commit.
+    await expect.poll(() => adminWallet('expiry_receiver')).toEqual({ balance: 940n, pending: 0n })
     await incomingPayments.settleExpired()
     expect(await sandbox.admin.balance('expiry_receiver')).toBe(940n)
     const rows = await queryRows<{ total: string }>(sandbox.sandbox.deps.db, sql`select coalesce(sum(balance), 0)::text as total from sandbox_wallet.ledger_accounts`)
