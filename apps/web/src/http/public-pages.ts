@@ -1,7 +1,7 @@
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Negotiator } from '@fastify/accept-negotiator'
-import { createTtlCache } from '@voces/platform'
+import { createTtlCache, type TtlCache } from '@voces/platform'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -87,6 +87,18 @@ export function createPublicPages(deps: {
     values.clear()
   }
 
+  /**
+   * What `cache` holds under `key`, or what `load` answers, kept unless a change was forgotten while it was
+   * read (what it read may already be untrue).
+   */
+  async function remember<T>(cache: TtlCache<T>, key: string, load: () => Promise<T>): Promise<T> {
+    const held = cache.peek(key)
+    if (held !== undefined) return held
+    const started = generation
+    const value = await load()
+    return started === generation ? cache.set(key, value) : value
+  }
+
   return {
     /**
      * The hooks, installed after the hook that finds who is asking (server.ts). onRequest answers a
@@ -122,12 +134,7 @@ export function createPublicPages(deps: {
      */
     async shared(req: FastifyRequest, timeZone: string, render: () => Promise<string>): Promise<string> {
       if (!enabled || req.url.length > MAX_URL) return render()
-      const key = `${keyOf(req)}|${timeZone}`
-      const held = parts.peek(key)
-      if (held !== undefined) return held
-      const started = generation
-      const html = await render()
-      return started === generation ? parts.set(key, html) : html
+      return remember(parts, `${keyOf(req)}|${timeZone}`, render)
     },
     /**
      * What everyone may see of one thing, whoever asks (a job's row, ledger and reference file for the job
@@ -136,11 +143,7 @@ export function createPublicPages(deps: {
      */
     async value<T extends object>(key: string, load: () => Promise<T>): Promise<T> {
       if (!enabled) return load()
-      const held = values.peek(key)
-      if (held !== undefined) return held as T
-      const started = generation
-      const value = Object.freeze(await load())
-      return started === generation ? (values.set(key, value) as T) : value
+      return remember(values, key, async () => Object.freeze(await load())) as Promise<T>
     },
     forget
   }

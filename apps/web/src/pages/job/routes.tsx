@@ -49,9 +49,10 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
     const job = mayOwn ? await deps.jobs.getForViewer(user, req.params.id) : everyones.job
     if (job === 'not_found') return errorPage(req, reply, job)
     const owns = Boolean(user && (user.id === job.ownerId || user.isAdmin))
-    const common: Promise<[Ledger | null, Media | null]> =
-      'ledger' in everyones && !owns ? Promise.resolve([everyones.ledger, everyones.reference]) : Promise.all([owns ? null : deps.payouts.ledger(job), job.referenceMediaId ? deps.media.get(job.referenceMediaId) : null])
-    common.catch(() => undefined) // awaited below; a failure meanwhile must not go unhandled
+    // Everyone but its owner gets the shared ledger and reference file; hers are read afresh.
+    const bundle = !owns && 'ledger' in everyones ? everyones : null
+    const reference = bundle ? Promise.resolve(bundle.reference) : job.referenceMediaId ? deps.media.get(job.referenceMediaId) : Promise.resolve(null)
+    reference.catch(() => undefined) // awaited below; a failure meanwhile must not go unhandled
     let owner: OwnerData | null = null
     let creator: CreatorData | null = null
     if (user && owns) {
@@ -93,13 +94,13 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
       const walletAsset = unpaid ? await deps.users.walletAsset(user.walletAddress!) : null
       creator = { application, submission, payout, releaseAt, walletAsset }
     }
-    const [visitorLedger, reference] = await common
-    const ledger = owner ? owner.ledger : visitorLedger!
+    const ledger = owner?.ledger ?? bundle?.ledger ?? (await deps.payouts.ledger(job))
+    const referenceFile = await reference
     const escrow = deps.payouts.escrowState(ledger, job)
     // A job the person applied to or was chosen for is one of their own pages: readable offline.
     if (creator?.application) keepOffline(reply)
     return page(req, reply, { title: job.title, titleSlug: `job.${job.id}.title`, rawTitle: true }, (ctx) => (
-      <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} ledger={ledger} escrow={escrow} reference={reference} owner={owner} creator={creator} />
+      <JobPage ctx={ctx} job={job} soon={deps.jobs.isDeadlineSoon(job)} ledger={ledger} escrow={escrow} reference={referenceFile} owner={owner} creator={creator} />
     ))
   })
 }
