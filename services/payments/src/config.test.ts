@@ -9,6 +9,8 @@ describe('loadPaymentsConfig', () => {
     expect(config.seller).toBeUndefined()
     expect(config.allowedReturnOrigins).toEqual(['http://localhost:8000'])
     expect(config.publicBaseUrl).toBe('http://localhost:4001')
+    expect(config.paymentGrantLimit).toBe('debit')
+    expect(loadPaymentsConfig({ PAYMENT_GRANT_LIMIT: 'receive' }).paymentGrantLimit).toBe('receive')
   })
 
   test('base URLs follow the ports when they are not given', () => {
@@ -37,7 +39,8 @@ describe('loadPaymentsConfig', () => {
     [{ SELLER_KEY_ID: 'k1' }, /must be set together/],
     [{ WEBHOOK_URL: 'http://localhost:8000/hooks' }, /WEBHOOK_URL and WEBHOOK_SECRET/],
     [{ WEBHOOK_URL: 'http://localhost:8000/hooks', WEBHOOK_SECRET: 'plain' }, /whsec_/],
-    [{ PAYMENTS_API_TOKEN: 'short' }, /PAYMENTS_API_TOKEN/]
+    [{ PAYMENTS_API_TOKEN: 'short' }, /PAYMENTS_API_TOKEN/],
+    [{ PAYMENT_GRANT_LIMIT: 'both' }, /PAYMENT_GRANT_LIMIT/]
   ])('refuses %o', (env, message) => {
     expect(() => loadPaymentsConfig(env)).toThrow(ConfigError)
     expect(() => loadPaymentsConfig(env)).toThrow(message)

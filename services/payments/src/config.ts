@@ -41,6 +41,14 @@ export interface PaymentsConfig {
    */
   settlementDeadlineMs: number
   reviewRecheckMs: number
+  /**
+   * What a payment's outgoing-payment grant limits, and so what the buyer approves at her wallet.
+   * `debit` (default): the quote's debit amount, fee included — the grant is asked once the quote is
+   * known (3 wallet round trips before the buyer can be redirected). `receive`: what arrives at the
+   * seller — the grant is asked beside the quote (2 round trips); the debit with its fee is then what the
+   * marketplace shows from the quote, and this service still refuses a dearer re-quote.
+   */
+  paymentGrantLimit: 'debit' | 'receive'
   /** Timeout of each wallet HTTP call. */
   walletRequestTimeoutMs: number
   /** Longest the finish redirect waits for a grant's `wait` before leaving the continuation to the worker. */
@@ -97,6 +105,7 @@ const schema = z
     CONSENT_TIMEOUT_MS: z.coerce.number().int().positive().default(9 * 60_000),
     SETTLEMENT_DEADLINE_MS: z.coerce.number().int().positive().default(30 * 60_000),
     REVIEW_RECHECK_MS: z.coerce.number().int().positive().default(5 * 60_000),
+    PAYMENT_GRANT_LIMIT: z.enum(['debit', 'receive']).default('debit'),
     WALLET_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     WORKER_POLL_MS: z.coerce.number().int().positive().default(1000),
     METRICS_TOKEN: z.string().min(16).optional(),
@@ -132,6 +141,7 @@ export function defaultConfig(overrides: Partial<PaymentsConfig> & { apiToken: s
     consentTimeoutMs: 9 * 60_000,
     settlementDeadlineMs: 30 * 60_000,
     reviewRecheckMs: 5 * 60_000,
+    paymentGrantLimit: 'debit',
     walletRequestTimeoutMs: 5000,
     maxContinueWaitMs: 10_000,
     walletAddressCacheMs: 5 * 60_000,
@@ -184,6 +194,7 @@ export function loadPaymentsConfig(
     consentTimeoutMs: e.CONSENT_TIMEOUT_MS,
     settlementDeadlineMs: e.SETTLEMENT_DEADLINE_MS,
     reviewRecheckMs: e.REVIEW_RECHECK_MS,
+    paymentGrantLimit: e.PAYMENT_GRANT_LIMIT,
     walletRequestTimeoutMs: e.WALLET_REQUEST_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,
     maxWorkerLagSeconds: e.MAX_WORKER_LAG_SECONDS,

@@ -10,6 +10,8 @@ import type { SellerService } from '../seller/service.ts'
 import { consents, type ConsentPurpose, type ConsentRow } from './model.ts'
 
 type Amount = { value: string; assetCode: string; assetScale: number }
+/** What an outgoing-payment grant may spend: a debit (fee included) or what arrives, never both (Rafiki takes one). */
+export type GrantLimits = ({ debitAmount: Amount; receiveAmount?: never } | { receiveAmount: Amount; debitAmount?: never }) & { receiver?: string; interval?: string }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** What continuing a claimed consent gave: the access token, or when to try again. */
@@ -24,7 +26,7 @@ export interface ConsentService {
    */
   request(
     seller: ClientIdentity,
-    input: { id: string; purpose: ConsentPurpose; wallet: WalletAddress; limits: { debitAmount: Amount; receiver?: string; interval?: string } }
+    input: { id: string; purpose: ConsentPurpose; wallet: WalletAddress; limits: GrantLimits }
   ): Promise<ConsentRow | Failure>
   find(id: string): Promise<ConsentRow | undefined>
   /**

@@ -13,5 +13,5 @@ export interface PaymentDeps {
   store: PaymentStore
   consents: ConsentService
   clock: Clock
-  config: Pick<PaymentsConfig, 'publicBaseUrl' | 'allowedReturnOrigins' | 'consentTimeoutMs' | 'settlementDeadlineMs' | 'reviewRecheckMs' | 'maxContinueWaitMs' | 'worker'>
+  config: Pick<PaymentsConfig, 'publicBaseUrl' | 'allowedReturnOrigins' | 'consentTimeoutMs' | 'settlementDeadlineMs' | 'reviewRecheckMs' | 'maxContinueWaitMs' | 'paymentGrantLimit' | 'worker'>
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm'
 import { CommonError, fail, isFailure, type Failure, PaymentError } from '../errors.ts'
 import { checkReturnUrl, parseAmount } from '../input.ts'
 import type { ConsentRow } from '../consent/model.ts'
+import type { GrantLimits } from '../consent/service.ts'
 import type { PaymentDeps } from './deps.ts'
 import { payments, type PaymentRow } from './model.ts'
 
@@ -21,7 +22,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
  * Starts a payment: incoming payment on the seller's wallet, quote on the buyer's wallet and an
- * interactive outgoing-payment grant limited to the quote's debit amount and that receiver.
+ * interactive outgoing-payment grant limited to that receiver and to the quote's debit amount (asked
+ * after the quote) or, with `paymentGrantLimit: 'receive'`, to the amount that arrives (asked beside it).
  * The intent is written first; a second start for the same offer, seller, buyer and amount
  * while one is open returns the open one. Returns the payment and whether it was new.
  */
@@ -82,13 +84,14 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
 
   // Incoming payment on the seller's wallet, while the quote token on the buyer's wallet is warmed.
   const consentExpiresAt = new Date(deps.clock.now().getTime() + deps.config.consentTimeoutMs)
+  const amount = { value: value.toString(), assetCode: sellerWallet.assetCode, assetScale: sellerWallet.assetScale }
   const [incoming] = await Promise.all([
     deps.openPayments.withToken(seller, { authServer: sellerWallet.authServer, access: 'incoming-payment' }, 'incoming_payment', (client, accessToken) =>
       client.incomingPayment.create(
         { url: sellerWallet.resourceServer, accessToken },
         {
           walletAddress: sellerWallet.id,
-          incomingAmount: { value: value.toString(), assetCode: sellerWallet.assetCode, assetScale: sellerWallet.assetScale },
+          incomingAmount: amount,
           // Long enough for consent and settlement; an abandoned one then expires on its own.
           expiresAt: new Date(consentExpiresAt.getTime() + 60 * 60_000).toISOString(),
           metadata: { offerId: input.offerId, pendingId: id }
@@ -99,12 +102,23 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
   ])
   if (isFailure(incoming)) return failStart(incoming)
 
-  const quote = await deps.openPayments.withToken(seller, { authServer: buyerWallet.authServer, access: 'quote' }, 'quote', (client, accessToken) =>
-    client.quote.create({ url: buyerWallet.resourceServer, accessToken }, { walletAddress: buyerWallet.id, receiver: incoming.id, method: 'ilp' })
-  )
+  const askQuote = () =>
+    deps.openPayments.withToken(seller, { authServer: buyerWallet.authServer, access: 'quote' }, 'quote', (client, accessToken) =>
+      client.quote.create({ url: buyerWallet.resourceServer, accessToken }, { walletAddress: buyerWallet.id, receiver: incoming.id, method: 'ilp' })
+    )
+  const askConsent = (limits: GrantLimits) => deps.consents.request(seller, { id, purpose: 'payment', wallet: buyerWallet, limits: { ...limits, receiver: incoming.id } })
+  let quote: Awaited<ReturnType<typeof askQuote>>
+  let consent: Awaited<ReturnType<typeof askConsent>>
+  if (deps.config.paymentGrantLimit === 'receive') {
+    // The grant limits what arrives, so it is asked beside the quote: one wallet round trip fewer.
+    ;[quote, consent] = await Promise.all([askQuote(), askConsent({ receiveAmount: amount })])
+    if (isFailure(quote) && !isFailure(consent)) await deps.consents.close(consent) // nobody may approve a payment without a quote
+  } else {
+    // The grant limits the debit, fee included, which only the quote knows.
+    quote = await askQuote()
+    consent = isFailure(quote) ? quote : await askConsent({ debitAmount: quote.debitAmount })
+  }
   if (isFailure(quote)) return failStart(quote)
-
-  const consent = await deps.consents.request(seller, { id, purpose: 'payment', wallet: buyerWallet, limits: { debitAmount: quote.debitAmount, receiver: incoming.id } })
   if (isFailure(consent)) return failStart(consent)
 
   const updated = await deps.store.transition(id, ['starting'], {

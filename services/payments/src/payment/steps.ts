@@ -68,7 +68,7 @@ export function createPaymentSteps(deps: PaymentDeps) {
     })
   }
 
-  /** Re-quotes an expired quote; the grant limits the debit amount, so a dearer quote cannot be paid. */
+  /** Re-quotes an expired quote. A dearer one is refused here (a grant that limits what arrives would let the wallet debit it). */
   async function requote(p: PaymentRow, identity: ClientIdentity): Promise<PaymentRow | Failure | undefined> {
     const quote = await deps.openPayments.withToken(identity, { authServer: p.buyerAuthServer!, access: 'quote' }, 'quote', (client, accessToken) =>
       client.quote.create({ url: p.buyerResourceServer!, accessToken }, { walletAddress: p.buyerWalletAddressId!, receiver: p.incomingPaymentId!, method: 'ilp' })
