@@ -29,7 +29,9 @@ const config = defaultConfig({
   sellerKeysDir: wallet.keysDir,
   seller: { id: 'marketplace', walletAddressUrl: wallet.seller.url, keyId: wallet.seller.keyId, privateKeyPath: wallet.seller.privateKeyPath },
   // The buyer's wallet is on the same local sandbox as the seller's.
-  walletAllowedOrigins: [new URL(wallet.buyerUrl).origin]
+  walletAllowedOrigins: [new URL(wallet.buyerUrl).origin],
+  // The bench runs one process of each (quotes-start.ts): the grant after the quote, and beside it.
+  paymentGrantLimit: process.env.BENCH_GRANT_LIMIT === 'receive' ? 'receive' : 'debit'
 })
 const service = await buildPaymentsApp({ config, database, logger: createLogger({ level: 'silent', name: 'payments' }) })
 const paymentsUrl = await service.listen()
