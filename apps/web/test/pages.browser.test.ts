@@ -104,6 +104,9 @@ describe('every page passes axe', () => {
     const page = await c.newPage()
     await page.goto(`${t.baseUrl}/`)
     await page.getByRole('button', { name: 'English', exact: true }).click()
+    // Closing a page while its language form's redirect is still loading has hung Chromium here (half of the
+    // runs, until the test's timeout): the page closes once the English page has arrived.
+    await page.waitForFunction("document.documentElement.lang === 'en'")
     await page.close()
     await scan(c, '/', 'creator-home-en')
     await scan(c, '/dashboard/applications', 'creator-applications-en')
