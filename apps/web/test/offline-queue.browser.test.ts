@@ -4,7 +4,8 @@
  * page says each is kept on the phone. The network comes back: the first arrives exactly once and the
  * funder sees it; the second job was canceled meanwhile, so that one stays on the phone, marked refused
  * with the server's reason, its recording playable and downloadable, until she discards it; another
- * person signed in on the same phone sees none of it.
+ * person signed in on the same phone sees none of it. The same from the service worker's copy of a job page,
+ * and for an application: what she wrote and recorded offline arrives once when the network is back.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -18,6 +19,7 @@ import { Agent, fundWithFake, jobFields, startTestWeb, type TestWeb } from './he
 import { makeWav } from './audio-fixtures.ts'
 import { jobs } from '../src/jobs/model.ts'
 import { submissions } from '../src/submissions/model.ts'
+import { applications } from '../src/applications/model.ts'
 import { idempotencyKeys } from '../src/outbox/model.ts'
 
 let t: TestWeb
@@ -25,7 +27,7 @@ let browser: Browser
 let owner: Agent
 let creator: Agent
 let neighbour: Agent
-const ids = { sent: '', refused: '', story: '' }
+const ids = { sent: '', refused: '', story: '', recruiting: '' }
 const wavPath = join(mkdtempSync(join(tmpdir(), 'voces-outbox-')), 'voice.wav')
 
 /** A published audio job with the creator selected, funded and started. */
@@ -53,6 +55,8 @@ beforeAll(async () => {
   ids.sent = await jobAtWork('Aviso en otomí')
   ids.refused = await jobAtWork('Receta en náhuatl')
   ids.story = await jobAtWork('Canción en zapoteco')
+  await owner.postMultipart('/jobs', jobFields({ title: 'Cuento en mixteco', deliverableTypes: ['audio'] }))
+  ids.recruiting = (await t.database.db.select().from(jobs).where(eq(jobs.title, 'Cuento en mixteco')))[0]!.id
 })
 afterAll(async () => {
   await browser?.close()
@@ -77,15 +81,20 @@ async function creatorContext(serviceWorkers: 'allow' | 'block'): Promise<Browse
   return context
 }
 
-/** Records a second or so with the fake microphone and presses Submit. */
-async function recordAndSubmit(page: Page): Promise<void> {
+/** Records a second or so with the fake microphone. */
+async function record(page: Page): Promise<void> {
   const form = page.locator('form[data-outbox]')
   await form.getByRole('button', { name: 'Grabar', exact: true }).click()
   await form.getByRole('button', { name: 'Detener', exact: true }).waitFor()
   await expect.poll(() => form.locator('[data-recorder] progress').evaluate((el) => (el as unknown as { value: number }).value)).toBeGreaterThan(0.5)
   await form.getByRole('button', { name: 'Detener', exact: true }).click()
   await expect.poll(() => form.locator('[data-recorder] audio').getAttribute('src')).toMatch(/^blob:/)
-  await form.locator('button[value=submit]').click()
+}
+
+/** Records a second or so with the fake microphone and presses Submit. */
+async function recordAndSubmit(page: Page): Promise<void> {
+  await record(page)
+  await page.locator('form[data-outbox] button[value=submit]').click()
 }
 
 const submitted = async (jobId: string) => (await t.database.db.select().from(submissions).where(eq(submissions.jobId, jobId))).filter((s) => s.state === 'submitted')
@@ -221,5 +230,33 @@ test("issue 13's story: the job page from the service worker offline, recorded, 
   expect(rows).toHaveLength(1)
   expect(rows[0]!.audioId).not.toBeNull()
   expect((await owner.get(`/jobs/${ids.story}`)).html).toContain(`data-submission="${rows[0]!.id}"`)
+  await context.close()
+}, 120_000)
+
+test('applied offline: what she wrote and recorded stays on the phone, and the application arrives once', async () => {
+  const context = await creatorContext('block')
+  const page = await context.newPage()
+  await page.goto(`${t.baseUrl}/jobs/${ids.recruiting}`)
+  await context.setOffline(true)
+  const form = page.locator('form[data-outbox]')
+  await form.locator('textarea[name=note]').fill('Hablo mixteco desde niña')
+  await record(page)
+  await form.getByRole('button', { name: 'Enviar solicitud', exact: true }).click()
+  await expect.poll(() => page.locator('[data-outbox-count]').textContent()).toContain('1 en espera de envío')
+  const applied = () => t.database.db.select().from(applications).where(eq(applications.jobId, ids.recruiting))
+  expect(await applied()).toHaveLength(0)
+  await page.screenshot({ path: screenshotPath('offline-queue-applied'), fullPage: true })
+
+  await context.setOffline(false)
+  await expect.poll(applied, { timeout: 30_000 }).toHaveLength(1)
+  const [row] = await applied()
+  expect(row!.note).toBe('Hablo mixteco desde niña')
+  expect(row!.audioId).not.toBeNull()
+  await expect.poll(() => page.locator('[data-outbox-count]').textContent(), { timeout: 30_000 }).toBe('')
+  // The job page now shows her application, waiting for the funder; the funder sees it.
+  await page.reload()
+  expect(await page.locator('[data-application-state=pending]').count()).toBe(1)
+  expect((await owner.get(`/jobs/${ids.recruiting}`)).html).toContain('Hablo mixteco desde niña')
+  expect(await applied()).toHaveLength(1)
   await context.close()
 }, 120_000)
