@@ -76,6 +76,37 @@ describe('a payment whose grant limits what arrives', () => {
     expect(consent?.state).toBe('closed')
     // Nobody can approve it any more: the wallet's page sends the browser back instead of asking.
     const answer = await fetch(consent!.redirectUrl, { redirect: 'manual' })
-    expect(answer.status).not.toBe(200)
+    expect(answer.status).toBe(302)
+    expect(answer.headers.get('location')).toContain('result=invalid_interaction')
+  })
+
+  test('when the grant fails beside a quote that worked, the start fails naming the grant', async () => {
+    const buyer = await h.buyer()
+    expect((await h.api('POST', '/offers/rl-warm2/quotes/start', startBody(buyer.url, { amount: '1.00' }))).status).toBe(201)
+    await h.sandbox.admin.setFaults({ errorRate: 1, paths: ['/auth'] })
+    const failed = await h.api('POST', '/offers/rl-nogrant/quotes/start', startBody(buyer.url))
+    expect(failed.status).toBe(503)
+    expect(failed.json.error.step).toBe('outgoing_payment_grant')
+    const [payment] = await h.database.db.select().from(payments).where(eq(payments.offerId, 'rl-nogrant'))
+    expect(payment?.state).toBe('failed')
+    expect(await h.database.db.select().from(consents).where(eq(consents.id, payment!.id))).toHaveLength(0)
+  })
+
+  test('a start interrupted after its grant was asked is failed by the worker, and the grant cancelled', async () => {
+    const buyer = await h.buyer()
+    const start = await h.api('POST', '/offers/rl-crash/quotes/start', startBody(buyer.url))
+    expect(start.status).toBe(201)
+    // As if the process had stopped between the grant request and recording it: still `starting`, overdue.
+    await h.database.db
+      .update(payments)
+      .set({ state: 'starting', consentId: null, nextAttemptAt: new Date(h.clock.now().getTime() - 1000) })
+      .where(eq(payments.id, start.json.pendingId))
+    const done = await settled(h, start.json.pendingId)
+    expect(done.status).toBe('failed')
+    const [consent] = await h.database.db.select().from(consents).where(eq(consents.id, start.json.pendingId))
+    expect(consent?.state).toBe('closed')
+    const answer = await fetch(start.json.redirectUrl, { redirect: 'manual' })
+    expect(answer.status).toBe(302)
+    expect(answer.headers.get('location')).toContain('result=invalid_interaction')
   })
 })

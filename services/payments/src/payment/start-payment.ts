@@ -138,7 +138,11 @@ export async function startPayment(deps: PaymentDeps, input: StartPaymentInput, 
     // The worker looks at it again when consent is overdue.
     nextAttemptAt: consentExpiresAt
   })
-  if (!updated) return fail(CommonError.WalletUnavailable, 'The payment start was interrupted; start again')
+  if (!updated) {
+    // The worker took it for interrupted meanwhile (and found no consent yet): nobody may approve it now.
+    await deps.consents.close(consent)
+    return fail(CommonError.WalletUnavailable, 'The payment start was interrupted; start again')
+  }
   log.info({ quoteId: quote.id, debit: quote.debitAmount }, 'payment awaiting consent')
   return { payment: updated, consent, created: true }
 }

@@ -162,14 +162,19 @@ export function createPaymentSteps(deps: PaymentDeps) {
   /** Runs whatever step a claimed payment is due for. */
   async function advance(p: PaymentRow): Promise<PaymentRow | undefined> {
     switch (p.state) {
-      case 'starting':
+      case 'starting': {
         // Still `starting` after the start timeout: the process stopped mid-start.
-        return store.transition(p.id, ['starting'], {
+        const failed = await store.transition(p.id, ['starting'], {
           state: 'failed',
           failureCode: 'start_interrupted',
           failureMessage: 'The payment start was interrupted before the buyer could be asked for consent',
           nextAttemptAt: null
         })
+        // A grant asked before it stopped must not stay approvable at the wallet (its consent bears the payment's id).
+        const asked = failed ? await deps.consents.find(p.id) : undefined
+        if (asked) await deps.consents.close(asked)
+        return failed
+      }
       case 'awaiting_consent':
         return awaitConsent(p)
       case 'authorized':

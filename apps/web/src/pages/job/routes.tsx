@@ -49,7 +49,7 @@ export function jobPageRoutes(app: FastifyInstance, deps: JobPageDeps): void {
     const job = mayOwn ? await deps.jobs.getForViewer(user, req.params.id) : everyones.job
     if (job === 'not_found') return errorPage(req, reply, job)
     const owns = Boolean(user && (user.id === job.ownerId || user.isAdmin))
-    // Everyone but its owner gets the shared ledger and reference file; hers are read afresh.
+    // Everyone but its owner (and admins) gets the shared ledger and reference file; theirs are read afresh.
     const bundle = !owns && 'ledger' in everyones ? everyones : null
     const reference = bundle ? Promise.resolve(bundle.reference) : job.referenceMediaId ? deps.media.get(job.referenceMediaId) : Promise.resolve(null)
     reference.catch(() => undefined) // awaited below; a failure meanwhile must not go unhandled
