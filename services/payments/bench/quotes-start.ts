@@ -115,15 +115,15 @@ try {
   // Each row's three flows run back to back, so that they meet the same machine.
   // Each row starts with another flow: the sandbox's database grows and its client-key cache runs out every
   // 60 s (once per request in flight), and neither should fall on the same flow every time.
-  let rows = 0
+  let rowsRun = 0
   const row = async (n: number, concurrency: number, tag: string) => {
     const flows = {
       service: () => run(n, concurrency, service(tag)),
       beside: () => run(n, concurrency, besideOp(tag), beside),
       baseline: () => run(n, concurrency, baseline)
     }
-    const order = (['service', 'beside', 'baseline'] as const).map((_, i, all) => all[(i + rows) % all.length]!)
-    rows++
+    const order = (['service', 'beside', 'baseline'] as const).map((_, i, all) => all[(i + rowsRun) % all.length]!)
+    rowsRun++
     const done: Partial<Record<keyof typeof flows, Run>> = {}
     for (const flow of order) done[flow] = await flows[flow]()
     return done as Record<keyof typeof flows, Run>
