@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
 import { queryRows } from '@voces/platform'
 import { payments } from '../src/payment/model.ts'
+import { consents } from '../src/consent/model.ts'
 import { outgoingPaymentsOf, settled, startBody, startHarness, visit, waitFor, type Harness } from './harness.ts'
 
 describe('payments survive wallet faults, restarts and several processes', () => {
@@ -29,6 +30,10 @@ describe('payments survive wallet faults, restarts and several processes', () =>
     expect(failed.status, JSON.stringify(failed.json)).toBe(503)
     expect(failed.json).toMatchObject({ success: false, error: { code: 'wallet_unavailable', step } })
     expect(failed.json.error.message).not.toMatch(/at .*\.ts/)
+    // The grant is asked only once the quote is known (the default): a failed quote leaves none to approve.
+    const [row] = await h.database.db.select().from(payments).where(eq(payments.offerId, `fault${step}`))
+    expect(row?.state).toBe('failed')
+    if (step !== 'outgoing_payment_grant') expect(await h.database.db.select().from(consents).where(eq(consents.id, row!.id))).toHaveLength(0)
     await h.sandbox.admin.setFaults({ errorRate: 0 })
     const again = await h.api('POST', `/offers/fault${step}/quotes/start`, startBody(buyer.url))
     expect(again.status).toBe(201)
