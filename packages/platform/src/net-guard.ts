@@ -40,6 +40,8 @@ export type Resolve = (host: string) => Promise<LookupAddress[]>
 export interface NetGuardOptions {
   /** Origins that may be reached whatever their addresses (`http://localhost:4100`): configuration, never code. */
   allowedOrigins: readonly string[]
+  /** The service's own origin, also allowed, read at each connection: tests listening on port 0 learn it only after start. */
+  ownOrigin?: () => string
   /** The name resolution the connection uses (tests inject one; default: the system's, as net.connect). */
   resolve?: Resolve
   connectTimeoutMs?: number
@@ -137,7 +139,7 @@ export function createNetGuard(options: NetGuardOptions): NetGuard {
   const checked = buildConnector({ timeout, lookup: lookup(true) as never })
   const connect: buildConnector.connector = (o, callback) => {
     const origin = originOf(o)
-    if (origin && allowed.has(origin)) return plain(o, callback)
+    if (origin && (allowed.has(origin) || (options.ownOrigin && origin === new URL(options.ownOrigin()).origin))) return plain(o, callback)
     // An address written as such is never looked up: check it here.
     const host = o.hostname.replace(/^\[|\]$/g, '')
     if (ipaddr.isValid(host)) {

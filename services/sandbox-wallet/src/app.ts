@@ -4,11 +4,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import { systemClock, type Clock, type Database, type Logger } from '@voces/platform'
 import { createUrlGuard } from '@voces/platform/url-guard'
+import { createNetGuard, type Resolve } from '@voces/platform/net-guard'
 import type { SandboxConfig } from './config.ts'
 import type { SandboxDeps } from './deps.ts'
 import { SANDBOX_ERRORS, sendSpecViolation } from './http/errors.ts'
 import { createOpenApiValidators, registerResponseValidation } from './http/openapi.ts'
 import { createSignatureVerifier, type RawBodyRequest } from './http/signatures.ts'
+import { createClientUrls } from './http/client-urls.ts'
 import { registerFaults } from './http/faults.ts'
 import { registerInputGuard } from './http/input-guard.ts'
 import { createLedgerService } from './ledger/service.ts'
@@ -38,7 +40,14 @@ export interface SandboxApp {
 }
 
 /** The composition root of the sandbox wallet: services, routes and the settlement worker. */
-export async function buildSandboxApp(options: { config: SandboxConfig; database: Database; logger: Logger; clock?: Clock }): Promise<SandboxApp> {
+export async function buildSandboxApp(options: {
+  config: SandboxConfig
+  database: Database
+  logger: Logger
+  clock?: Clock
+  /** Name resolution of the client-URL check and of its connections (tests make a name rebind); default: the system's. */
+  resolve?: { check: (host: string) => Promise<string[]>; connect: Resolve }
+}): Promise<SandboxApp> {
   const { config, logger } = options
   const clock = options.clock ?? systemClock
   const db = options.database.db
@@ -46,7 +55,12 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
 
   const ledger = createLedgerService({ db })
   const walletAddresses = createWalletAddressService({ db, ledger })
-  const clientUrls = createUrlGuard({ ownOrigin: () => config.baseUrl, allowedOrigins: config.allowedClientOrigins })
+  const ownOrigin = () => config.baseUrl
+  const netGuard = createNetGuard({ ownOrigin, allowedOrigins: config.allowedClientOrigins, ...(options.resolve ? { resolve: options.resolve.connect } : {}) })
+  const clientUrls = createClientUrls({
+    urlGuard: createUrlGuard({ ownOrigin, allowedOrigins: config.allowedClientOrigins, ...(options.resolve ? { resolve: options.resolve.check } : {}) }),
+    netGuard
+  })
   const grants = createGrantService({ db, config, clock, walletAddresses, clientUrls })
   const incomingPayments = createIncomingPaymentService({ db, config, clock, walletAddresses, ledger })
   const quotes = createQuoteService({ db, config, clock, incomingPayments })
@@ -136,6 +150,7 @@ export async function buildSandboxApp(options: { config: SandboxConfig; database
       timer = undefined
       await running
       await app.close()
+      await netGuard.close()
     }
   }
 }

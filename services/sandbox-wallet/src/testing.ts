@@ -32,7 +32,7 @@ export interface TestSandbox {
  * given, to share an embedded database with other services in the same test).
  */
 export async function startTestSandbox(
-  options: { database?: Database; config?: Partial<SandboxConfig> } = {}
+  options: { database?: Database; config?: Partial<SandboxConfig>; resolve?: Parameters<typeof buildSandboxApp>[0]['resolve'] } = {}
 ): Promise<TestSandbox> {
   const database = options.database ?? (await createTestDatabase())
   const adminToken = randomBytes(24).toString('base64url')
@@ -45,7 +45,7 @@ export async function startTestSandbox(
   }
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'sandbox-wallet' })
   const clock = createTestClock()
-  const sandbox = await buildSandboxApp({ config, database, logger, clock })
+  const sandbox = await buildSandboxApp({ config, database, logger, clock, ...(options.resolve ? { resolve: options.resolve } : {}) })
   await sandbox.app.listen({ host: '127.0.0.1', port: 0 })
   const address = sandbox.app.server.address()
   if (!address || typeof address === 'string') throw new Error('sandbox did not bind a port')

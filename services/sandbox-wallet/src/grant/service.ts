@@ -7,7 +7,7 @@ import { urls, type SandboxConfig } from '../config.ts'
 import { fail, type Failure } from '../http/errors.ts'
 import type { WalletAddressService } from '../wallet-address/service.ts'
 import { isRejected, type AccessItem, type AccessToken, type Grant, type GrantRequestBody } from './model.ts'
-import type { UrlGuard } from '@voces/platform/url-guard'
+import type { ClientUrls } from '../http/client-urls.ts'
 import { createClientDirectory, type ClientDisplay } from './client.ts'
 import { createInteractionService, isUuid, withQuery, type InteractionService } from './interaction.ts'
 
@@ -51,7 +51,7 @@ export function createGrantService(deps: {
   config: SandboxConfig
   clock: Clock
   walletAddresses: WalletAddressService
-  clientUrls: UrlGuard
+  clientUrls: ClientUrls
 }): GrantService {
   const { db, config, clock } = deps
   const u = urls(config)

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { getKeyId, validateSignature, validateSignatureHeaders, type JWK, type RequestLike } from '@interledger/http-signature-utils'
 import type { Logger } from '@voces/platform'
-import type { UrlGuard } from '@voces/platform/url-guard'
+import type { ClientUrls } from './client-urls.ts'
 
 export interface RawBodyRequest extends FastifyRequest {
   rawBody?: string
@@ -39,7 +39,7 @@ export interface SignatureVerifier {
  * fetched from `<client wallet address>/jwks.json` over HTTP (cached briefly, refetched once on an
  * unknown key id so that a freshly registered key works at once).
  */
-export function createSignatureVerifier(deps: { logger: Logger; publicProtocol: () => string; clientUrls: UrlGuard; cacheMs?: number }): SignatureVerifier {
+export function createSignatureVerifier(deps: { logger: Logger; publicProtocol: () => string; clientUrls: ClientUrls; cacheMs?: number }): SignatureVerifier {
   const cache = new Map<string, { keys: JWK[]; fetchedAt: number }>()
   const cacheMs = deps.cacheMs ?? 60_000
 
@@ -47,14 +47,10 @@ export function createSignatureVerifier(deps: { logger: Logger; publicProtocol: 
   async function fetchKeys(walletAddress: string, fresh: boolean): Promise<JWK[] | undefined> {
     const hit = cache.get(walletAddress)
     if (!fresh && hit && Date.now() - hit.fetchedAt < cacheMs) return hit.keys
-    // A client naming a loopback or private address gets "keys unavailable", and nothing is requested.
-    if (!(await deps.clientUrls.allows(`${walletAddress}/jwks.json`))) return undefined
     try {
-      const response = await fetch(`${walletAddress}/jwks.json`, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(5_000)
-      })
-      if (!response.ok) return undefined
+      // A client naming a loopback or private address (or a name that turns into one) gets "keys unavailable".
+      const response = await deps.clientUrls.fetch(`${walletAddress}/jwks.json`, 5_000)
+      if (!response?.ok) return undefined
       const body = (await response.json()) as { keys?: JWK[] }
       if (!Array.isArray(body.keys)) return undefined
       cache.set(walletAddress, { keys: body.keys, fetchedAt: Date.now() })
