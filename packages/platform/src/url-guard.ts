@@ -9,7 +9,8 @@ import ipaddr from 'ipaddr.js'
  * service's own origin and the configured origins (also over plain http), and any https URL without
  * user info whose host resolves only to public unicast addresses (ipaddr.js classifies them). The check
  * is made before each fetch; a host that changes its answer between the check and the connection (DNS
- * rebinding) is not caught here (see docs/payments.md).
+ * rebinding) is not caught here: both services also fetch through `net-guard.ts`, which checks where the
+ * connection opens (docs/security.md).
  */
 export interface UrlGuard {
   /** Undefined when `url` may be fetched, else why not (safe to show: it echoes nothing remote). */
