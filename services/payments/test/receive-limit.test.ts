@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { consents } from '../src/consent/model.ts'
 import { payments } from '../src/payment/model.ts'
-import { outgoingPaymentsOf, settled, startBody, startHarness, visit, type Harness } from './harness.ts'
+import { outgoingPaymentsOf, settled, startBody, startHarness, visit, waitFor, type Harness } from './harness.ts'
 
 /**
  * `paymentGrantLimit: 'receive'`: the buyer's grant limits what arrives at the seller and is asked beside
@@ -103,7 +103,11 @@ describe('a payment whose grant limits what arrives', () => {
       .where(eq(payments.id, start.json.pendingId))
     const done = await settled(h, start.json.pendingId)
     expect(done.status).toBe('failed')
-    const [consent] = await h.database.db.select().from(consents).where(eq(consents.id, start.json.pendingId))
+    // The worker closes the consent just after it records the failure.
+    const [consent] = await waitFor(
+      () => h.database.db.select().from(consents).where(eq(consents.id, start.json.pendingId)),
+      (rows) => rows[0]?.state === 'closed'
+    )
     expect(consent?.state).toBe('closed')
     const answer = await fetch(start.json.redirectUrl, { redirect: 'manual' })
     expect(answer.status).toBe(302)
